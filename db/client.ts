@@ -1,0 +1,41 @@
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+/** The one database type the app codes against: node-postgres in production, PGlite embedded. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DbHandle = { db: Db; kind: "postgres" | "pglite"; close(): Promise<void> };
+
+export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
+
+/** Opens PostgreSQL when a URL is given, else PGlite in `dataDir` (one process owns that directory). */
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; max?: number }): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const { Pool } = await import("pg");
+    const { drizzle } = await import("drizzle-orm/node-postgres");
+    const pool = new Pool({ connectionString: opts.databaseUrl, max: opts.max ?? 10 });
+    return { db: drizzle(pool, { schema }) as unknown as Db, kind: "postgres", close: () => pool.end() };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
+  await client.waitReady;
+  return { db: drizzle(client, { schema }) as unknown as Db, kind: "pglite", close: () => client.close() };
+}
+
+export async function migrateDb(handle: DbHandle, migrationsFolder = MIGRATIONS_DIR): Promise<void> {
+  if (handle.kind === "postgres") {
+    const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the driver-specific type it was opened with
+    await migrate(handle.db as any, { migrationsFolder });
+  } else {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    // biome-ignore lint/suspicious/noExplicitAny: as above
+    await migrate(handle.db as any, { migrationsFolder });
+  }
+}
+
+/** Rows of a raw `db.execute(sql)`, the same on both drivers. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

@@ -1,0 +1,95 @@
+import { sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db/client";
+import type { JobRunRow } from "@/db/schema";
+import type { JobDefinition } from "@/server/jobs/define";
+
+type RawRun = {
+  id: string;
+  tenant_id: string | null;
+  job_id: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+  concurrency_key: string | null;
+};
+
+export type ClaimedRun = Pick<JobRunRow, "id" | "tenantId" | "jobId" | "payload" | "attempts" | "maxAttempts">;
+
+/**
+ * Claims due runs for this worker. Candidates are locked with FOR UPDATE SKIP LOCKED so pollers never
+ * take the same row; a running row whose lease expired (its worker died) is due again. Concurrency and
+ * rate limits are checked under a transaction-scoped advisory lock per key, so two pollers cannot both
+ * take the last free slot.
+ */
+export async function claimDueRuns(
+  db: Db,
+  opts: { workerId: string; now: Date; leaseMs: number; limit: number; definitions: Map<string, JobDefinition> },
+): Promise<ClaimedRun[]> {
+  const { now, workerId } = opts;
+  return db.transaction(async (tx) => {
+    const candidates = rowsOf<RawRun>(
+      await tx.execute(sql`
+        select id, tenant_id, job_id, payload, attempts, max_attempts, concurrency_key from job_runs
+        where driver = 'local'
+          and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
+        order by run_at
+        limit ${opts.limit}
+        for update skip locked`),
+    );
+    const claimed: ClaimedRun[] = [];
+    for (const c of candidates) {
+      const def = opts.definitions.get(c.job_id);
+      const deferUntil = def ? await limitDeferral(tx as unknown as Db, def, c, now) : null;
+      if (deferUntil) {
+        await tx.execute(sql`update job_runs set run_at = ${deferUntil}, status = 'queued' where id = ${c.id}`);
+        continue;
+      }
+      const lockedUntil = new Date(now.getTime() + opts.leaseMs);
+      await tx.execute(sql`
+        update job_runs set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil},
+          attempts = attempts + 1, started_at = ${now}
+        where id = ${c.id}`);
+      claimed.push({
+        id: c.id,
+        tenantId: c.tenant_id,
+        jobId: c.job_id,
+        payload: c.payload,
+        attempts: c.attempts + 1,
+        maxAttempts: c.max_attempts,
+      });
+    }
+    return claimed;
+  });
+}
+
+/** When a run must wait for its concurrency or rate limit, the time to look at it again; else null. */
+async function limitDeferral(db: Db, def: JobDefinition, run: RawRun, now: Date): Promise<Date | null> {
+  const { concurrency, rate } = def.options;
+  if (concurrency && run.concurrency_key) {
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${run.concurrency_key}))`);
+    const [row] = rowsOf<{ n: number }>(
+      await db.execute(sql`
+        select count(*)::int as n from job_runs
+        where concurrency_key = ${run.concurrency_key} and status = 'running' and locked_until >= ${now}
+          and id <> ${run.id}`),
+    );
+    if ((row?.n ?? 0) >= concurrency.limit) return new Date(now.getTime() + 1000);
+  }
+  if (rate) {
+    const key = `rate:${def.id}:${run.tenant_id ?? "*"}`;
+    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+    const since = new Date(now.getTime() - rate.periodSeconds * 1000);
+    const rows = rowsOf<{ started_at: Date | string }>(
+      await db.execute(sql`
+        select started_at from job_runs
+        where job_id = ${def.id} and tenant_id is not distinct from ${run.tenant_id} and started_at > ${since}
+          and id <> ${run.id}
+        order by started_at asc`),
+    );
+    if (rows.length >= rate.limit) {
+      const oldest = new Date(rows[rows.length - rate.limit]!.started_at);
+      return new Date(oldest.getTime() + rate.periodSeconds * 1000);
+    }
+  }
+  return null;
+}

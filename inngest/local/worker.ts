@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import { backoffMs, type JobDefinition } from "@/server/jobs/define";
+import { markRunning, recordAttempt, runHandler } from "@/server/jobs/runs";
+import { logger } from "@/server/log/logger";
+import { type ClaimedRun, claimDueRuns } from "./claim";
+import { scheduleCronSlots } from "./cron";
+
+export type LocalWorkerOptions = {
+  db: Db;
+  definitions: JobDefinition[];
+  workerId?: string;
+  leaseMs?: number;
+  batchSize?: number;
+  now?: () => Date;
+  random?: () => number;
+};
+
+/** The database-backed job driver's executor: one tick = schedule cron slots, claim due runs, run them. */
+export function createLocalWorker(opts: LocalWorkerOptions) {
+  const definitions = new Map(opts.definitions.map((d) => [d.id, d]));
+  const workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  const now = opts.now ?? (() => new Date());
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+
+  async function execute(run: ClaimedRun): Promise<void> {
+    const def = definitions.get(run.jobId);
+    const at = now();
+    if (!def) {
+      const missing = { id: run.jobId, options: {} } as JobDefinition;
+      const reason = `no job definition "${run.jobId}" in this build`;
+      await recordAttempt(opts.db, missing, run, run.attempts, { kind: "failed", reason, retriable: false }, { retryAt: null, now: at });
+      return;
+    }
+    if (run.attempts > run.maxAttempts) {
+      // Its lease expired after the last allowed attempt: the process running it died.
+      const result = { kind: "failed", reason: "the last attempt did not finish (lease expired)", retriable: false } as const;
+      await recordAttempt(opts.db, def, run, run.maxAttempts, result, { retryAt: null, now: at });
+      return;
+    }
+    await markRunning(opts.db, def, run, run.attempts);
+    const result = await runHandler(opts.db, def, run, run.attempts);
+    const canRetry = result.kind === "failed" && result.retriable && run.attempts < run.maxAttempts;
+    const retryAt = canRetry ? new Date(now().getTime() + backoffMs(run.attempts, opts.random)) : null;
+    await recordAttempt(opts.db, def, run, run.attempts, result, { retryAt, now: now() });
+  }
+
+  /** One polling round; returns how many runs it executed. */
+  async function tick(): Promise<number> {
+    await scheduleCronSlots(opts.db, definitions.values(), now());
+    const claimed = await claimDueRuns(opts.db, {
+      workerId,
+      now: now(),
+      leaseMs,
+      limit: opts.batchSize ?? 10,
+      definitions,
+    });
+    await Promise.all(claimed.map(execute));
+    return claimed.length;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+
+  return {
+    workerId,
+    tick,
+    /** Polls every `pollMs` until stopped; errors are logged and the loop goes on. */
+    start(pollMs: number) {
+      stopped = false;
+      const loop = async () => {
+        if (stopped) return;
+        running = tick().catch((err) => logger.error({ err: String(err) }, "job poller tick failed"));
+        await running;
+        if (!stopped) timer = setTimeout(loop, pollMs);
+      };
+      timer = setTimeout(loop, 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { loadDevSecrets } from "./dev-secrets";
+
+const bool = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+/** Every variable the app reads. Documented, section by section, in `.env.example`. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  AMANGO_DEMO: bool,
+  APP_URL: z.url().default("http://localhost:3000"),
+  DATA_DIR: z.string().default(".data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  DATABASE_URL: z.string().optional(),
+
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** base64 of 32 bytes; the key that encrypts new secrets. */
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEY_ID: z.string().regex(/^[a-z0-9_-]{1,16}$/i).default("k1"),
+  /** Older keys still able to decrypt: "id:base64,id:base64". */
+  ENCRYPTION_OLD_KEYS: z.string().optional(),
+  /** Development-only sign-in without amoCRM; refused in production. */
+  DEV_LOGIN: bool,
+
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_BASE_URL: z.url().optional(),
+  JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  JOBS_DISABLED: bool,
+
+  AMOCRM_CLIENT_ID: z.string().optional(),
+  AMOCRM_CLIENT_SECRET: z.string().optional(),
+  AMOCRM_EMULATOR_URL: z.url().optional(),
+  MANGO_API_URL: z.url().default("https://app.mango-office.ru/vpbx"),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  AUTH_SECRET: string;
+  ENCRYPTION_KEY: string;
+  isProduction: boolean;
+  isDemo: boolean;
+  jobDriver: "inngest" | "local";
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/**
+ * Validates the environment. In production (and not demo) the database, the encryption key and the
+ * auth secret are mandatory; elsewhere they fall back to embedded defaults (PGlite, generated dev secrets).
+ */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === "production" && !env.AMANGO_DEMO;
+  if (isProduction) {
+    const missing = (["DATABASE_URL", "ENCRYPTION_KEY", "AUTH_SECRET"] as const).filter((k) => !env[k]);
+    if (missing.length > 0) {
+      throw new EnvError(`Production refuses to start: missing ${missing.join(", ")}. See .env.example.`);
+    }
+    if (env.DEV_LOGIN) throw new EnvError("Production refuses to start: DEV_LOGIN must not be set.");
+  }
+  const fallback = env.AUTH_SECRET && env.ENCRYPTION_KEY ? undefined : loadDevSecrets(env.DATA_DIR);
+  const jobDriver = env.INNGEST_EVENT_KEY || env.INNGEST_DEV ? "inngest" : "local";
+  return {
+    ...env,
+    AUTH_SECRET: env.AUTH_SECRET ?? fallback!.authSecret,
+    ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? fallback!.encryptionKey,
+    DEV_LOGIN: env.DEV_LOGIN && !isProduction,
+    isProduction,
+    isDemo: env.AMANGO_DEMO,
+    jobDriver,
+  };
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,163 @@
+import { and, eq } from "drizzle-orm";
+import { ZodError } from "zod";
+import type { Db } from "@/db/client";
+import { type JobRunRow, jobRuns } from "@/db/schema";
+import { recordActivity } from "@/server/activity/record";
+import { loggerFor } from "@/server/log/logger";
+import { type JobDefinition, type JobOutcome, maxAttemptsOf, NonRetriableError, SkipJobError } from "./define";
+import type { EnqueueOptions, EnqueueResult } from "./queue";
+
+/** Inserts the durable row of one job intent; a repeated idempotency key returns the first row. */
+export async function insertJobRun<P>(
+  db: Db,
+  def: JobDefinition<P>,
+  payload: P,
+  opts: EnqueueOptions & { driver: "local" | "inngest"; now?: Date },
+): Promise<EnqueueResult & { row: JobRunRow }> {
+  const parsed = def.payload.parse(payload);
+  const runAt = new Date((opts.now ?? new Date()).getTime() + (opts.delaySeconds ?? 0) * 1000);
+  const concurrencyKey = def.options.concurrency
+    ? `${def.id}:${def.options.concurrency.perTenant === false ? "*" : (opts.tenantId ?? "*")}`
+    : null;
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(jobRuns)
+      .values({
+        tenantId: opts.tenantId,
+        jobId: def.id,
+        payload: parsed as object,
+        idempotencyKey: opts.idempotencyKey,
+        driver: opts.driver,
+        maxAttempts: maxAttemptsOf(def as JobDefinition),
+        runAt,
+        concurrencyKey,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (created) {
+      await recordActivity(tx as unknown as Db, {
+        tenantId: opts.tenantId,
+        source: "job",
+        sourceId: created.id,
+        kind: def.id,
+        status: "queued",
+        subject: def.subject?.(parsed) ?? null,
+        payload: parsed,
+      });
+      return { runId: created.id, created: true, row: created };
+    }
+    const [existing] = await tx
+      .select()
+      .from(jobRuns)
+      .where(
+        and(
+          opts.tenantId ? eq(jobRuns.tenantId, opts.tenantId) : undefined,
+          eq(jobRuns.jobId, def.id),
+          eq(jobRuns.idempotencyKey, opts.idempotencyKey),
+        ),
+      );
+    return { runId: existing!.id, created: false, row: existing! };
+  });
+}
+
+export type AttemptResult =
+  | { kind: "done"; result?: unknown }
+  | { kind: "skipped"; reason: string }
+  | { kind: "failed"; reason: string; retriable: boolean };
+
+/** Runs the handler once: payload validated, outcome classified, nothing recorded. */
+export async function runHandler(
+  db: Db,
+  def: JobDefinition,
+  run: Pick<JobRunRow, "id" | "tenantId" | "payload">,
+  attempt: number,
+): Promise<AttemptResult> {
+  const log = loggerFor({ tenantId: run.tenantId, job: def.id }).child({ runId: run.id, attempt });
+  try {
+    const payload = def.payload.parse(run.payload);
+    const outcome: JobOutcome = (await def.handler(payload, { db, tenantId: run.tenantId, runId: run.id, attempt, log })) ?? {
+      status: "done",
+    };
+    return outcome.status === "done" ? { kind: "done", result: outcome.result } : { kind: "skipped", reason: outcome.reason };
+  } catch (err) {
+    if (err instanceof SkipJobError) return { kind: "skipped", reason: err.message };
+    if (err instanceof ZodError) {
+      return { kind: "failed", reason: `invalid payload: ${err.issues.map((i) => i.message).join("; ")}`, retriable: false };
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    log.warn({ err: reason }, "job attempt failed");
+    return { kind: "failed", reason, retriable: !(err instanceof NonRetriableError) };
+  }
+}
+
+/** Records where a run ended up after an attempt, on the row and in the journal. */
+export async function recordAttempt(
+  db: Db,
+  def: JobDefinition,
+  run: Pick<JobRunRow, "id" | "tenantId">,
+  attempt: number,
+  result: AttemptResult,
+  next: { retryAt: Date | null; now?: Date },
+): Promise<void> {
+  const now = next.now ?? new Date();
+  const retrying = result.kind === "failed" && next.retryAt !== null;
+  const status = retrying ? "queued" : result.kind;
+  const reason = result.kind === "done" ? null : result.reason;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(jobRuns)
+      .set({
+        status,
+        attempts: attempt,
+        lastError: reason,
+        result: result.kind === "done" ? ((result.result ?? null) as object | null) : null,
+        runAt: retrying ? next.retryAt! : undefined,
+        finishedAt: retrying ? null : now,
+        lockedBy: null,
+        lockedUntil: null,
+      })
+      .where(eq(jobRuns.id, run.id));
+    await recordActivity(tx as unknown as Db, {
+      tenantId: run.tenantId,
+      source: "job",
+      sourceId: run.id,
+      kind: def.id,
+      status: retrying ? "retrying" : result.kind,
+      reason,
+      attempts: attempt,
+      nextRetryAt: retrying ? next.retryAt : null,
+    });
+  });
+}
+
+export async function markRunning(db: Db, def: JobDefinition, run: Pick<JobRunRow, "id" | "tenantId">, attempt: number) {
+  await recordActivity(db, {
+    tenantId: run.tenantId,
+    source: "job",
+    sourceId: run.id,
+    kind: def.id,
+    status: "running",
+    attempts: attempt,
+  });
+}
+
+/** Resets a failed run of this tenant for another round of attempts. Returns the row, or null if not found. */
+export async function resetFailedRun(db: Db, { runId, tenantId }: { runId: string; tenantId: string }) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(jobRuns)
+      .set({ status: "queued", attempts: 0, runAt: new Date(), lastError: null, finishedAt: null, dispatchedAt: null })
+      .where(and(eq(jobRuns.id, runId), eq(jobRuns.tenantId, tenantId), eq(jobRuns.status, "failed")))
+      .returning();
+    if (!row) return null;
+    await recordActivity(tx as unknown as Db, {
+      tenantId,
+      source: "job",
+      sourceId: row.id,
+      kind: row.jobId,
+      status: "queued",
+      reason: "повтор по запросу",
+    });
+    return row;
+  });
+}

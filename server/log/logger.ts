@@ -1,0 +1,32 @@
+import pino from "pino";
+
+/**
+ * Structured logs. Secret-bearing keys are censored wherever they appear; phone numbers are masked by
+ * callers with `maskPhone` before they reach a log line.
+ */
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  base: { service: "amango" },
+  redact: {
+    paths: [
+      "*.password",
+      "*.secret",
+      "*.salt",
+      "*.apiKey",
+      "*.api_key",
+      "*.vpbx_api_key",
+      "*.token",
+      "*.accessToken",
+      "*.refreshToken",
+      "*.access_token",
+      "*.refresh_token",
+      "*.authorization",
+      "*.sign",
+    ],
+    censor: "[redacted]",
+  },
+});
+
+export type Logger = typeof logger;
+export const loggerFor = (bindings: { tenantId?: string | null; requestId?: string; job?: string }) =>
+  logger.child(bindings);
