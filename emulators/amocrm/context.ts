@@ -30,8 +30,24 @@ export interface LogEntry {
   fault?: string;
 }
 
+/** One outbound POST/GET the emulator made (DP widget webhook, account webhook, disconnect hook). */
+export interface Delivery {
+  seq: number;
+  at: number;
+  kind: "dp" | "webhook" | "disconnect";
+  url: string;
+  method: string;
+  contentType: string | null;
+  body: string;
+  status: number | null;
+  error: string | null;
+}
+
 export interface Emu {
   state: State;
+  deliveries: Delivery[];
+  /** Outbound deliveries still in flight; control calls can await them. */
+  pending: Set<Promise<unknown>>;
   clock: Clock;
   rate: RateLimiter;
   faults: Fault[];
@@ -68,6 +84,8 @@ export function mulberry32(seed: number): () => number {
 export function createEmu(opts: { rateLimitPerSecond?: number; publicBaseUrl: string }): Emu {
   return {
     state: seedState(),
+    deliveries: [],
+    pending: new Set(),
     clock: new Clock(),
     rate: new RateLimiter(opts.rateLimitPerSecond ? { perSecond: opts.rateLimitPerSecond } : {}),
     faults: [],

@@ -145,8 +145,10 @@ export class Clock {
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.frozen || this.tasks.length === 0) return;
+    if (this.tasks.length === 0) return;
     const next = Math.min(...this.tasks.map((t) => t.at));
+    // A frozen clock still runs what is already due (e.g. a command's immediate result), just not the future.
+    if (this.frozen && next > this.now()) return;
     const delay = Math.min(Math.max(0, (next - this.now()) / this.speed), 2 ** 31 - 1);
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -1,0 +1,301 @@
+import type { Clock } from "../clock";
+import type { Delivery } from "../delivery";
+import type { EmulatorState } from "../state";
+import type { Employee, Pbx } from "../types";
+
+/**
+ * Runtime of simulated calls. Timeline builders (incoming.ts, outbound.ts) schedule engine calls on the
+ * emulator clock; the engine turns them into signed events with per-leg `seq`, real timestamps (taken at
+ * fire time from the emulator clock), recordings and the final events/summary, and keeps enough live state
+ * for commands (hangup, recording/start) to act on a call in progress.
+ */
+
+export interface Party {
+  extension?: string;
+  number?: string;
+  taken_from_call_id?: string;
+  line_number?: string;
+  acd_group?: string;
+}
+
+export interface LegDef {
+  location: "ivr" | "queue" | "abonent";
+  from: Party;
+  to: Party;
+  /** Extra fields every event of the leg carries (command_id, task_id, callback_initiator, dct …). */
+  extras?: Record<string, unknown>;
+  /** The callback flow shows `taken_from_call_id` only on Appeared; incoming legs keep it on every state. */
+  takenFromOnlyOnAppeared?: boolean;
+  /** Employee on this leg (recorded party). */
+  employee?: Employee;
+}
+
+interface Leg extends LegDef {
+  callId: string;
+  seq: number;
+  state: string | null;
+  recording: { id: string; seq: number; commandId?: string } | null;
+}
+
+export interface SummaryBase {
+  call_direction: 0 | 1 | 2;
+  from: Party;
+  line_number?: string;
+}
+
+export interface Entry {
+  pbxId: string;
+  entryId: string;
+  legs: Map<string, Leg>;
+  tasks: number[];
+  finished: boolean;
+  autoRecord: boolean;
+  createTime: number;
+  forwardTime: number;
+  talkTime: number;
+  summary: SummaryBase;
+  /** Who the summary's `to` names: the answering party, else the first missed hop. */
+  summaryTo: Party;
+  onFinish?: (entry: Entry, answered: boolean, disconnectReason: number) => void;
+}
+
+export class Engine {
+  private entries = new Map<string, Entry>();
+
+  constructor(
+    readonly state: EmulatorState,
+    readonly clock: Clock,
+    readonly delivery: Delivery,
+  ) {}
+
+  clear(): void {
+    for (const e of this.entries.values()) for (const t of e.tasks) this.clock.cancel(t);
+    this.entries.clear();
+  }
+
+  activeCount(): number {
+    return [...this.entries.values()].filter((e) => !e.finished).length;
+  }
+
+  pbx(entry: Entry): Pbx | undefined {
+    return this.state.byId(entry.pbxId);
+  }
+
+  open(pbx: Pbx, summary: SummaryBase, autoRecord: boolean): Entry {
+    const now = this.clock.nowSeconds();
+    const entry: Entry = {
+      pbxId: pbx.id,
+      entryId: this.state.nextEntryId(pbx),
+      legs: new Map(),
+      tasks: [],
+      finished: false,
+      autoRecord,
+      createTime: now,
+      forwardTime: 0,
+      talkTime: 0,
+      summary,
+      summaryTo: {},
+    };
+    this.entries.set(entry.entryId, entry);
+    return entry;
+  }
+
+  /** Schedule `fn` `offsetMs` after the entry's start; cancelled if the call is hung up early. */
+  at(entry: Entry, startMs: number, offsetMs: number, fn: () => void): void {
+    const id = this.clock.schedule(startMs + offsetMs, () => {
+      if (!entry.finished) fn();
+    });
+    entry.tasks.push(id);
+  }
+
+  defineLeg(entry: Entry, def: LegDef): string {
+    const pbx = this.pbx(entry);
+    const callId = pbx ? this.state.nextCallId(pbx) : `call-${entry.legs.size}`;
+    entry.legs.set(callId, { ...def, callId, seq: 0, state: null, recording: null });
+    return callId;
+  }
+
+  emitLeg(entry: Entry, callId: string, callState: string, disconnectReason?: number): void {
+    const pbx = this.pbx(entry);
+    const leg = entry.legs.get(callId);
+    if (!pbx || !leg || leg.state === "Disconnected") return;
+    leg.seq += 1;
+    leg.state = callState;
+    const from: Party = { ...leg.from };
+    if (leg.takenFromOnlyOnAppeared && callState !== "Appeared") delete from.taken_from_call_id;
+    const payload: Record<string, unknown> = {
+      entry_id: entry.entryId,
+      call_id: callId,
+      timestamp: this.clock.nowSeconds(),
+      seq: leg.seq,
+      call_state: callState,
+      location: leg.location,
+      from,
+      to: { ...leg.to },
+    };
+    if (disconnectReason !== undefined) payload.disconnect_reason = disconnectReason;
+    Object.assign(payload, leg.extras ?? {});
+    this.delivery.send(pbx, "events/call", payload);
+    if (callState === "Connected" && entry.autoRecord && leg.employee && !leg.recording) {
+      this.startRecording(entry, leg);
+    }
+    if (callState === "Disconnected" && leg.recording) this.completeRecording(entry, leg);
+  }
+
+  markForward(entry: Entry): void {
+    entry.forwardTime = this.clock.nowSeconds();
+  }
+
+  markTalk(entry: Entry, to: Party): void {
+    entry.talkTime = this.clock.nowSeconds();
+    entry.summaryTo = to;
+  }
+
+  setMissedHop(entry: Entry, to: Party): void {
+    if (Object.keys(entry.summaryTo).length === 0) entry.summaryTo = to;
+  }
+
+  /** events/summary — the finalising event; also files the call into history (stats, КЦ data). */
+  finish(entry: Entry, disconnectReason: number): void {
+    const pbx = this.pbx(entry);
+    if (!pbx || entry.finished) return;
+    const now = this.clock.nowSeconds();
+    const answered = entry.talkTime > 0;
+    const s = entry.summary;
+    const payload: Record<string, unknown> = {
+      entry_id: entry.entryId,
+      call_direction: s.call_direction,
+      from: s.from,
+      to: entry.summaryTo,
+    };
+    if (s.line_number !== undefined) payload.line_number = s.line_number;
+    Object.assign(payload, {
+      create_time: entry.createTime,
+      forward_time: s.call_direction === 1 ? entry.forwardTime : entry.createTime,
+      talk_time: entry.talkTime,
+      end_time: now,
+      entry_result: answered ? 1 : 0,
+      disconnect_reason: disconnectReason,
+    });
+    this.delivery.send(pbx, "events/summary", payload);
+    entry.finished = true;
+    const recs = [...entry.legs.values()].flatMap((l) => (l.recording ? [l.recording.id] : []));
+    const recIds = pbx.recordings.filter((r) => r.entryId === entry.entryId).map((r) => r.recordingId);
+    const last = [...entry.legs.values()].at(-1);
+    pbx.history.push({
+      entryId: entry.entryId,
+      direction: s.call_direction,
+      fromExtension: s.from.extension ?? "",
+      fromNumber: s.from.number ?? "",
+      toExtension: entry.summaryTo.extension ?? "",
+      toNumber: entry.summaryTo.number ?? "",
+      lineNumber: s.line_number ?? "",
+      start: entry.createTime,
+      answer: entry.talkTime,
+      finish: now,
+      disconnectReason,
+      location: last?.location ?? "abonent",
+      recordings: [...new Set([...recIds, ...recs])],
+    });
+    entry.onFinish?.(entry, answered, disconnectReason);
+  }
+
+  result(pbx: Pbx, path: string, commandId: string | undefined, result: number): void {
+    const payload: Record<string, unknown> = {};
+    if (commandId !== undefined) payload.command_id = commandId;
+    payload.result = result;
+    this.delivery.send(pbx, path, payload);
+  }
+
+  /** Live leg lookup for call-control commands. */
+  findLeg(pbx: Pbx, callId: string): { entry: Entry; leg: Leg } | undefined {
+    for (const entry of this.entries.values()) {
+      if (entry.pbxId !== pbx.id || entry.finished) continue;
+      const leg = entry.legs.get(callId);
+      if (leg && leg.state !== "Disconnected") return { entry, leg };
+    }
+    return undefined;
+  }
+
+  /** commands/call/hangup: end every live leg of the call with 1181 ("ended by ES command") and summarise. */
+  hangup(pbx: Pbx, callId: string): boolean {
+    const found = this.findLeg(pbx, callId);
+    if (!found) return false;
+    const { entry } = found;
+    for (const t of entry.tasks) this.clock.cancel(t);
+    entry.tasks = [];
+    for (const leg of entry.legs.values()) {
+      if (leg.state !== null && leg.state !== "Disconnected") this.emitLeg(entry, leg.callId, "Disconnected", 1181);
+    }
+    this.finish(entry, 1181);
+    return true;
+  }
+
+  /** commands/recording/start: 1000, or 4102 if already recording, 4101 if the leg is not live/connected. */
+  startRecordingByCommand(pbx: Pbx, callId: string, commandId: string | undefined): number {
+    const found = this.findLeg(pbx, callId);
+    if (!found || found.leg.state !== "Connected") return 4101;
+    if (found.leg.recording) return 4102;
+    this.startRecording(found.entry, found.leg, commandId);
+    return 1000;
+  }
+
+  private startRecording(entry: Entry, leg: Leg, commandId?: string): void {
+    const pbx = this.pbx(entry);
+    if (!pbx) return;
+    const id = this.state.nextRecordingId(pbx);
+    leg.recording = { id, seq: 1, commandId };
+    const payload: Record<string, unknown> = {
+      recording_id: id,
+      recording_state: "Started",
+      seq: 1,
+      entry_id: entry.entryId,
+      call_id: leg.callId,
+      extension: leg.employee?.extension ?? "",
+      timestamp: this.clock.nowSeconds(),
+    };
+    if (commandId !== undefined) payload.command_id = commandId;
+    pbx.recordings.push({
+      recordingId: id,
+      entryId: entry.entryId,
+      callId: leg.callId,
+      extension: leg.employee?.extension ?? "",
+      userId: leg.employee?.userId ?? -1,
+      completed: false,
+    });
+    this.delivery.send(pbx, "events/recording", payload);
+  }
+
+  private completeRecording(entry: Entry, leg: Leg): void {
+    const pbx = this.pbx(entry);
+    const rec = leg.recording;
+    if (!pbx || !rec) return;
+    const payload: Record<string, unknown> = {
+      recording_id: rec.id,
+      recording_state: "Completed",
+      seq: rec.seq + 1,
+      entry_id: entry.entryId,
+      call_id: leg.callId,
+      extension: leg.employee?.extension ?? "",
+      timestamp: this.clock.nowSeconds(),
+      completion_code: 1000,
+      recipient: "Cloud",
+    };
+    if (rec.commandId !== undefined) payload.command_id = rec.commandId;
+    this.delivery.send(pbx, "events/recording", payload);
+    const info = pbx.recordings.find((r) => r.recordingId === rec.id);
+    // The file reaches cloud storage a little after the recording completes (events/record/added).
+    this.clock.schedule(this.clock.now() + 3000, () => {
+      const p = this.state.byId(entry.pbxId);
+      if (!p) return;
+      if (info) info.completed = true;
+      this.delivery.send(p, "events/record/added", {
+        entry_id: entry.entryId,
+        product_id: p.productId,
+        user_id: leg.employee?.userId ?? -1,
+        timestamp: this.clock.nowSeconds(),
+        recording_id: rec.id,
+      });
+    });
+  }
+}

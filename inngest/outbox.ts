@@ -1,0 +1,71 @@
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { jobRuns } from "@/db/schema";
+import type { JobQueue } from "@/server/jobs/queue";
+import { insertJobRun, resetFailedRun } from "@/server/jobs/runs";
+import { logger } from "@/server/log/logger";
+import { type InngestClient, jobEventName } from "./client";
+
+type OutboxRow = { id: string; tenantId: string | null; jobId: string; payload: unknown; updatedAt: Date };
+
+/** The event id makes Inngest drop a duplicate send; a retry gets a new id (its reset time). */
+const eventFor = (row: OutboxRow) => ({
+  id: `${row.id}:${row.updatedAt.getTime()}`,
+  name: jobEventName(row.jobId),
+  data: { runId: row.id, tenantId: row.tenantId, payload: row.payload },
+});
+
+async function dispatch(db: Db, inngest: InngestClient, row: OutboxRow): Promise<boolean> {
+  try {
+    await inngest.send(eventFor(row));
+  } catch (err) {
+    // Kept: dispatched_at stays null and the sweeper sends it again.
+    logger.warn({ runId: row.id, err: String(err) }, "inngest unreachable; job kept in outbox");
+    return false;
+  }
+  await db.update(jobRuns).set({ dispatchedAt: new Date() }).where(eq(jobRuns.id, row.id));
+  return true;
+}
+
+/** Enqueue = a durable row (the outbox) + an event to Inngest; a failed send is re-sent by `sweepOutbox`. */
+export function createInngestQueue(db: Db, inngest: InngestClient): JobQueue {
+  return {
+    driver: "inngest",
+    async enqueue(job, payload, opts) {
+      const { runId, created, row } = await insertJobRun(db, job, payload, { ...opts, driver: "inngest" });
+      if (!row.dispatchedAt) await dispatch(db, inngest, row);
+      return { runId, created };
+    },
+    async retry(run) {
+      const row = await resetFailedRun(db, run);
+      if (!row) return false;
+      await dispatch(db, inngest, row);
+      return true;
+    },
+  };
+}
+
+/** Sends every undispatched run older than `minAgeMs`; returns how many Inngest accepted. */
+export async function sweepOutbox(db: Db, inngest: InngestClient, minAgeMs = 5_000): Promise<number> {
+  const rows = await db
+    .select({
+      id: jobRuns.id,
+      tenantId: jobRuns.tenantId,
+      jobId: jobRuns.jobId,
+      payload: jobRuns.payload,
+      updatedAt: jobRuns.updatedAt,
+    })
+    .from(jobRuns)
+    .where(
+      and(
+        eq(jobRuns.driver, "inngest"),
+        isNull(jobRuns.dispatchedAt),
+        eq(jobRuns.status, "queued"),
+        lt(jobRuns.createdAt, sql`now() - make_interval(secs => ${minAgeMs / 1000})`),
+      ),
+    )
+    .limit(100);
+  let sent = 0;
+  for (const row of rows) if (await dispatch(db, inngest, row)) sent++;
+  return sent;
+}

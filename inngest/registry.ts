@@ -1,0 +1,5 @@
+import { pruneActivity } from "@/server/activity/jobs";
+import type { JobDefinition } from "@/server/jobs/define";
+
+/** Every job definition of the app; both drivers serve exactly this list. */
+export const jobDefinitions: JobDefinition[] = [pruneActivity];

@@ -1,0 +1,52 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { getDb } from "@/db";
+import { env } from "@/server/config/env";
+import { getMembership } from "@/server/tenancy/queries";
+
+const devLoginInput = z.object({ userId: z.uuid(), tenantId: z.uuid() });
+
+/**
+ * Sign-in. Identity = an amoCRM user, tenant = their amoCRM account (the amoCRM OAuth provider arrives
+ * with onboarding). The "dev" credentials provider exists only when DEV_LOGIN is set outside production:
+ * it is not even registered otherwise, so no request can reach it.
+ */
+export function authOptions(): NextAuthOptions {
+  const e = env();
+  const providers: NextAuthOptions["providers"] = [];
+  if (e.DEV_LOGIN && !e.isProduction) {
+    providers.push(
+      CredentialsProvider({
+        id: "dev",
+        name: "Development sign-in",
+        credentials: { userId: { type: "text" }, tenantId: { type: "text" } },
+        async authorize(credentials) {
+          const input = devLoginInput.safeParse(credentials);
+          if (!input.success) return null;
+          const found = await getMembership(await getDb(), input.data);
+          if (!found) return null;
+          return { id: found.user.id, name: found.user.name, tenantId: found.tenant.id };
+        },
+      }),
+    );
+  }
+  return {
+    secret: e.AUTH_SECRET,
+    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    pages: { signIn: "/login" },
+    providers,
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.userId = user.id;
+          token.tenantId = (user as { tenantId?: string }).tenantId ?? null;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, userId: token.userId as string, tenantId: (token.tenantId as string | null) ?? null };
+      },
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Db } from "@/db/client";
+import type { MemberRole, Tenant } from "@/db/schema";
+import type { JobQueue } from "@/server/jobs/queue";
+import { getMembership } from "@/server/tenancy/queries";
+
+/** Who is calling: from the next-auth session, never from input. */
+export type SessionIdentity = { userId: string; tenantId: string | null };
+
+export type TrpcContext = {
+  db: Db;
+  queue: JobQueue;
+  session: SessionIdentity | null;
+  requestId: string;
+};
+
+/** Ids of another tenant's rows that the shared security suite feeds to every procedure. */
+export type SecurityFixture = { tenantId: string; activityId: string; failedActivityId: string; memberUserId: string };
+
+export type ProcedureMeta = {
+  access: "public" | "protected" | "tenant" | "admin";
+  /** An input naming the fixture tenant's ids; the security suite calls the procedure with it. */
+  sample?: (f: SecurityFixture) => unknown;
+};
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        data: { ...shape.data, zodError: error.cause instanceof ZodError ? error.cause.flatten() : null },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.meta({ access: "public" });
+
+export const protectedProcedure = t.procedure.meta({ access: "protected" }).use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Войдите в систему" });
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+/** The caller's tenant and role, loaded from their membership: `ctx.tenant` and `ctx.role` are non-null. */
+export const tenantProcedure = protectedProcedure.meta({ access: "tenant" }).use(async ({ ctx, next }) => {
+  const { tenantId, userId } = ctx.session;
+  const found = tenantId ? await getMembership(ctx.db, { tenantId, userId }) : null;
+  if (!found) throw new TRPCError({ code: "FORBIDDEN", message: "Нет доступа к аккаунту" });
+  const tenant: Tenant = found.tenant;
+  const role: MemberRole = found.membership.role;
+  return next({ ctx: { ...ctx, tenant, role, user: found.user } });
+});
+
+export const adminProcedure = tenantProcedure.meta({ access: "admin" }).use(({ ctx, next }) => {
+  if (ctx.role === "member") throw new TRPCError({ code: "FORBIDDEN", message: "Нужны права администратора" });
+  return next({ ctx });
+});
+
+/** Not yours and not there are the same answer, so ids from other tenants reveal nothing. */
+export const notFound = (what = "Запись") => new TRPCError({ code: "NOT_FOUND", message: `${what} не найдена` });

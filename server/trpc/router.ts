@@ -1,0 +1,21 @@
+import { createCallerFactory, router } from "./init";
+import { activityGet } from "./procedures/activity-get";
+import { activityKinds } from "./procedures/activity-kinds";
+import { activityList } from "./procedures/activity-list";
+import { activityRetry } from "./procedures/activity-retry";
+import { authDevUsers } from "./procedures/auth-dev-users";
+import { meGet } from "./procedures/me-get";
+import { membersList } from "./procedures/members-list";
+import { membersSetRole } from "./procedures/members-set-role";
+import { tenantGet } from "./procedures/tenant-get";
+
+export const appRouter = router({
+  auth: router({ devUsers: authDevUsers }),
+  me: router({ get: meGet }),
+  tenant: router({ get: tenantGet }),
+  members: router({ list: membersList, setRole: membersSetRole }),
+  activity: router({ list: activityList, get: activityGet, retry: activityRetry, kinds: activityKinds }),
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,82 @@
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import type { JobDefinition } from "@/server/jobs/define";
+import type { JobQueue } from "@/server/jobs/queue";
+import { loggerFor } from "@/server/log/logger";
+import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export type WebhookSpec<E, P> = {
+  provider: string;
+  kind: string;
+  /** Constant-time check of the raw body (and headers); false → 401. */
+  verify(raw: string, headers: Headers): boolean | Promise<boolean>;
+  /** Raw body → unknown (JSON, form fields …); may throw on garbage. */
+  decode(raw: string, headers: Headers): unknown;
+  schema: z.ZodType<E>;
+  /** The provider's identity of this event: a redelivery has the same one. */
+  eventKey(event: E): string;
+  subject?(event: E): string | undefined;
+  job: JobDefinition<P>;
+  toJobPayload(event: E, inboxId: string): P;
+};
+
+export type IntakeDeps = { db: Db; queue: JobQueue };
+
+const json = (status: number, body: unknown) => Response.json(body, { status });
+
+/**
+ * The one webhook path for every provider: raw body → verify → decode + validate → persist once per
+ * provider identity → enqueue → answer. Rejections are answered 4xx and recorded; no job starts for them.
+ * A redelivery is answered 200 and not stored twice; if its first enqueue never happened, it happens now.
+ */
+export async function receiveWebhook<E, P>(
+  req: Request,
+  tenant: { id: string } | null,
+  spec: WebhookSpec<E, P>,
+  deps: IntakeDeps,
+): Promise<Response> {
+  const { db, queue } = deps;
+  const log = loggerFor({ tenantId: tenant?.id ?? null }).child({ webhook: `${spec.provider}.${spec.kind}` });
+  const raw = await req.text();
+  const reject = async (status: number, reason: string) => {
+    await recordRejectedWebhook(db, { tenantId: tenant?.id ?? null, provider: spec.provider, kind: spec.kind, reason, raw });
+    log.warn({ status, reason }, "webhook rejected");
+    return json(status, { error: reason });
+  };
+
+  if (!tenant) return reject(404, "unknown webhook address");
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return reject(413, "body too large");
+  if (!(await spec.verify(raw, req.headers))) return reject(401, "invalid signature");
+
+  let decoded: unknown;
+  try {
+    decoded = spec.decode(raw, req.headers);
+  } catch (err) {
+    return reject(400, `malformed body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = spec.schema.safeParse(decoded);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    return reject(400, `invalid payload: ${issues}`);
+  }
+
+  const event = parsed.data;
+  const { row, created } = await storeAcceptedWebhook(db, {
+    tenantId: tenant.id,
+    provider: spec.provider,
+    kind: spec.kind,
+    eventKey: spec.eventKey(event),
+    payload: event,
+    subject: spec.subject?.(event),
+  });
+  if (!created && row.jobRunId) return json(200, { status: "duplicate", id: row.id });
+
+  const { runId } = await queue.enqueue(spec.job, spec.toJobPayload(event, row.id), {
+    tenantId: tenant.id,
+    idempotencyKey: `inbox:${row.id}`,
+  });
+  await markWebhookEnqueued(db, { inboxId: row.id, tenantId: tenant.id, jobRunId: runId, kind: `${spec.provider}.${spec.kind}` });
+  return json(200, { status: created ? "accepted" : "duplicate", id: row.id });
+}
