@@ -1,0 +1,44 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), "amango-env-"));
+
+describe("environment", () => {
+  it("runs on embedded defaults with no environment, generating dev secrets once", () => {
+    const dir = dataDir();
+    const a = parseEnv({ DATA_DIR: dir });
+    expect(a.DATABASE_URL).toBeUndefined();
+    expect(a.jobDriver).toBe("local");
+    expect(Buffer.from(a.ENCRYPTION_KEY, "base64")).toHaveLength(32);
+    expect(parseEnv({ DATA_DIR: dir }).AUTH_SECRET).toBe(a.AUTH_SECRET);
+  });
+
+  it("refuses production without its secrets and names each missing one", () => {
+    expect(() => parseEnv({ NODE_ENV: "production", DATA_DIR: dataDir() })).toThrow(
+      new EnvError("Production refuses to start: missing DATABASE_URL, ENCRYPTION_KEY, AUTH_SECRET. See .env.example."),
+    );
+    expect(() =>
+      parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32) }),
+    ).toThrow(/missing ENCRYPTION_KEY\./);
+  });
+
+  it("refuses the development sign-in in production, and allows demo mode on embedded defaults", () => {
+    const full = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a" };
+    expect(() => parseEnv({ ...full, DEV_LOGIN: "1" })).toThrow(/DEV_LOGIN/);
+    const demo = parseEnv({ NODE_ENV: "production", AMANGO_DEMO: "1", DEV_LOGIN: "1", DATA_DIR: dataDir() });
+    expect(demo.isProduction).toBe(false);
+    expect(demo.DEV_LOGIN).toBe(true);
+  });
+
+  it("picks the Inngest driver when Inngest is configured", () => {
+    expect(parseEnv({ INNGEST_EVENT_KEY: "k", DATA_DIR: dataDir() }).jobDriver).toBe("inngest");
+    expect(parseEnv({ INNGEST_DEV: "1", DATA_DIR: dataDir() }).jobDriver).toBe("inngest");
+  });
+
+  it("explains invalid values", () => {
+    expect(() => parseEnv({ JOBS_POLL_MS: "fast", DATA_DIR: dataDir() })).toThrow(/JOBS_POLL_MS/);
+  });
+});

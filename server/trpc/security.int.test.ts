@@ -1,0 +1,128 @@
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { activityLog, memberships } from "@/db/schema";
+import { createLocalQueue } from "@/inngest/local/queue";
+import { defineJob } from "@/server/jobs/define";
+import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
+import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
+import { createTestDb, type TestDb } from "@/test/db";
+import type { ProcedureMeta, SecurityFixture, SessionIdentity, TrpcContext } from "./init";
+import { appRouter, createCaller } from "./router";
+
+/**
+ * The shared security suite: walks every procedure of the app router, so a new procedure is covered
+ * without editing this file. Each non-public procedure must declare a `sample` input in its meta.
+ */
+let t: TestDb;
+let fx: SecurityFixture;
+let sessions: { ownerA: SessionIdentity; memberA: SessionIdentity; ownerB: SessionIdentity };
+const secretsOfA: string[] = [];
+
+const job = defineJob({ id: "test.security", title: "t", payload: z.object({}), handler: async () => undefined });
+
+beforeAll(async () => {
+  t = await createTestDb();
+  const a = await createTenant(t.db, { amocrmAccountId: 100, amocrmSubdomain: "alfa", amocrmBaseUrl: "http://a", name: "Альфа-Тенант" });
+  const b = await createTenant(t.db, { amocrmAccountId: 200, amocrmSubdomain: "beta", amocrmBaseUrl: "http://b", name: "Бета" });
+  const ownerA = await upsertUser(t.db, { amocrmUserId: 1001, name: "Владелец Альфы" });
+  const memberA = await upsertUser(t.db, { amocrmUserId: 1002, name: "Сотрудник Альфы" });
+  const ownerB = await upsertUser(t.db, { amocrmUserId: 2001, name: "Владелец Беты" });
+  await addMembership(t.db, { tenantId: a.id, userId: ownerA.id, role: "owner" });
+  await addMembership(t.db, { tenantId: a.id, userId: memberA.id, role: "member" });
+  await addMembership(t.db, { tenantId: b.id, userId: ownerB.id, role: "owner" });
+  const ok = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "ok", driver: "local" });
+  const bad = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "bad", driver: "local" });
+  await recordAttempt(t.db, job, bad.row, 1, { kind: "failed", reason: "boom", retriable: false }, { retryAt: null });
+  const entryOf = async (id: string) => (await t.db.select().from(activityLog).where(eq(activityLog.sourceId, id)))[0]!.id;
+  fx = { tenantId: a.id, activityId: await entryOf(ok.runId), failedActivityId: await entryOf(bad.runId), memberUserId: memberA.id };
+  sessions = {
+    ownerA: { userId: ownerA.id, tenantId: a.id },
+    memberA: { userId: memberA.id, tenantId: a.id },
+    ownerB: { userId: ownerB.id, tenantId: b.id },
+  };
+  secretsOfA.push(a.id, ownerA.id, memberA.id, fx.activityId, fx.failedActivityId, "Альфа");
+});
+afterAll(() => t.drop());
+
+const ctxFor = (session: SessionIdentity | null): TrpcContext => ({
+  db: t.db,
+  queue: createLocalQueue(t.db),
+  session,
+  requestId: "test",
+});
+
+type Entry = { path: string; meta: ProcedureMeta };
+const procedures: Entry[] = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: ProcedureMeta } }>).map(
+  ([path, p]) => ({ path, meta: p._def.meta ?? { access: "public" } }),
+);
+
+async function call(session: SessionIdentity | null, path: string, input: unknown): Promise<unknown> {
+  // biome-ignore lint/suspicious/noExplicitAny: walking the caller by path
+  let fn: any = createCaller(ctxFor(session));
+  for (const part of path.split(".")) fn = fn[part];
+  return fn(input);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "OK";
+  } catch (err) {
+    if (err instanceof TRPCError) return err.code;
+    throw err;
+  }
+}
+
+describe("every procedure of the app router", () => {
+  it("is found by the walk", () => {
+    expect(procedures.length).toBeGreaterThanOrEqual(8);
+    expect(procedures.map((p) => p.path)).toContain("activity.retry");
+  });
+
+  const guarded = () => procedures.filter((p) => p.meta.access !== "public");
+
+  it("declares its access and a sample input", () => {
+    for (const p of guarded()) expect(p.meta.sample, `${p.path} needs meta.sample`).toBeTypeOf("function");
+  });
+
+  it("denies a call without a session (UNAUTHORIZED)", async () => {
+    for (const p of guarded()) {
+      expect(await codeOf(call(null, p.path, p.meta.sample!(fx))), p.path).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("gives another tenant nothing of this tenant's (NOT_FOUND or no foreign data)", async () => {
+    for (const p of procedures) {
+      const input = p.meta.sample?.(fx);
+      try {
+        const out = await call(sessions.ownerB, p.path, input);
+        const text = JSON.stringify(out);
+        for (const secret of secretsOfA) expect(text, `${p.path} leaked ${secret}`).not.toContain(secret);
+      } catch (err) {
+        expect(err, p.path).toBeInstanceOf(TRPCError);
+        expect((err as TRPCError).code, p.path).toBe("NOT_FOUND");
+      }
+    }
+    // Mutations tried by the foreign tenant changed nothing.
+    const [failed] = await t.db.select().from(activityLog).where(eq(activityLog.id, fx.failedActivityId));
+    expect(failed!.status).toBe("failed");
+    const [member] = await t.db.select().from(memberships).where(eq(memberships.userId, fx.memberUserId));
+    expect(member!.role).toBe("member");
+  });
+
+  it("denies members the admin-only procedures (FORBIDDEN)", async () => {
+    const adminOnly = procedures.filter((p) => p.meta.access === "admin");
+    expect(adminOnly.length).toBeGreaterThan(0);
+    for (const p of adminOnly) {
+      expect(await codeOf(call(sessions.memberA, p.path, p.meta.sample!(fx))), p.path).toBe("FORBIDDEN");
+    }
+  });
+
+  it("lets the owner of the tenant through (the samples are valid inputs)", async () => {
+    for (const p of guarded()) {
+      expect(await codeOf(call(sessions.ownerA, p.path, p.meta.sample!(fx))), p.path).toBe("OK");
+    }
+  });
+});
