@@ -9,7 +9,11 @@ export type DbHandle = { db: Db; kind: "postgres" | "pglite"; close(): Promise<v
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 
 /** Opens PostgreSQL when a URL is given, else PGlite in `dataDir` (one process owns that directory). */
-export async function openDb(opts: { databaseUrl?: string; dataDir?: string; max?: number }): Promise<DbHandle> {
+export async function openDb(opts: {
+  databaseUrl?: string;
+  dataDir?: string;
+  max?: number;
+}): Promise<DbHandle> {
   if (opts.databaseUrl) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");

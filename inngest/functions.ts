@@ -20,9 +20,14 @@ export function toInngestFunction(inngest: InngestClient, def: JobDefinition, ge
       name: def.title,
       retries: retries as 0,
       concurrency: concurrency
-        ? { limit: concurrency.limit, key: concurrency.perTenant === false ? undefined : "event.data.tenantId" }
+        ? {
+            limit: concurrency.limit,
+            key: concurrency.perTenant === false ? undefined : "event.data.tenantId",
+          }
         : undefined,
-      throttle: rate ? { limit: rate.limit, period: `${rate.periodSeconds}s`, key: "event.data.tenantId" } : undefined,
+      throttle: rate
+        ? { limit: rate.limit, period: `${rate.periodSeconds}s`, key: "event.data.tenantId" }
+        : undefined,
       triggers: cron ? [{ cron }] : [{ event: jobEventName(def.id) }],
     },
     async ({ event, step, attempt }) => {
@@ -30,7 +35,12 @@ export function toInngestFunction(inngest: InngestClient, def: JobDefinition, ge
       const run = cron
         ? await step.run("record-cron-run", async () => {
             const slot = new Date(event.ts ?? Date.now()).toISOString();
-            const r = await insertJobRun(db, def, {}, { tenantId: null, idempotencyKey: `cron:${slot}`, driver: "inngest" });
+            const r = await insertJobRun(
+              db,
+              def,
+              {},
+              { tenantId: null, idempotencyKey: `cron:${slot}`, driver: "inngest" },
+            );
             return { id: r.runId, tenantId: null, payload: {} };
           })
         : await parseEvent(db, def, event.data);
@@ -59,7 +69,14 @@ async function parseEvent(db: Db, def: JobDefinition, data: unknown) {
   const payload = def.payload.safeParse(envelope.data.payload);
   if (!payload.success) {
     const reason = `invalid payload: ${payload.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`;
-    await recordAttempt(db, def, { id: runId, tenantId }, 1, { kind: "failed", reason, retriable: false }, { retryAt: null });
+    await recordAttempt(
+      db,
+      def,
+      { id: runId, tenantId },
+      1,
+      { kind: "failed", reason, retriable: false },
+      { retryAt: null },
+    );
     throw new InngestNonRetriable(reason);
   }
   return { id: runId, tenantId, payload: payload.data };

@@ -16,7 +16,14 @@ let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
   t = await createTestDb();
-  tenantId = (await createTenant(t.db, { amocrmAccountId: 7, amocrmSubdomain: "i", amocrmBaseUrl: "http://x", name: "I" })).id;
+  tenantId = (
+    await createTenant(t.db, {
+      amocrmAccountId: 7,
+      amocrmSubdomain: "i",
+      amocrmBaseUrl: "http://x",
+      name: "I",
+    })
+  ).id;
 });
 afterAll(() => t.drop());
 
@@ -65,7 +72,9 @@ describe("Inngest driver", () => {
         }
         const events = JSON.parse(body);
         received.push(...(Array.isArray(events) ? events : [events]));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: ["01"], status: 200 }));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ids: ["01"], status: 200 }));
       });
     });
     await new Promise<void>((r) => stub.listen(0, "127.0.0.1", r));
@@ -73,7 +82,11 @@ describe("Inngest driver", () => {
     try {
       const inngest = createInngestClient({ eventKey: "test-key", baseUrl, isDev: false });
       const queue = createInngestQueue(t.db, inngest);
-      const { runId, created } = await queue.enqueue(greet, { name: "Олег" }, { tenantId, idempotencyKey: "o1" });
+      const { runId, created } = await queue.enqueue(
+        greet,
+        { name: "Олег" },
+        { tenantId, idempotencyKey: "o1" },
+      );
       expect(created).toBe(true);
       const [kept] = await t.db.select().from(jobRuns).where(eq(jobRuns.id, runId));
       expect(kept).toMatchObject({ driver: "inngest", status: "queued", dispatchedAt: null });

@@ -13,7 +13,11 @@ const g = globalThis as unknown as { amangoJobs?: Promise<Runtime> };
 
 export function appInngestClient(): InngestClient {
   const e = env();
-  return createInngestClient({ eventKey: e.INNGEST_EVENT_KEY, baseUrl: e.INNGEST_BASE_URL, isDev: Boolean(e.INNGEST_DEV) });
+  return createInngestClient({
+    eventKey: e.INNGEST_EVENT_KEY,
+    baseUrl: e.INNGEST_BASE_URL,
+    isDev: Boolean(e.INNGEST_DEV),
+  });
 }
 
 /**
@@ -28,7 +32,13 @@ export function jobRuntime(): Promise<Runtime> {
     if (e.jobDriver === "inngest") {
       const inngest = appInngestClient();
       const timer = background
-        ? setInterval(() => void sweepOutbox(db, inngest).catch((err) => logger.warn({ err: String(err) }, "outbox sweep failed")), 15_000)
+        ? setInterval(
+            () =>
+              void sweepOutbox(db, inngest).catch((err) =>
+                logger.warn({ err: String(err) }, "outbox sweep failed"),
+              ),
+            15_000,
+          )
         : undefined;
       logger.info({ driver: "inngest" }, "job runtime started");
       return { queue: createInngestQueue(db, inngest), inngest, stop: async () => clearInterval(timer) };

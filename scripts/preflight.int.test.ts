@@ -6,7 +6,12 @@ import { describe, expect, it } from "vitest";
 
 const run = (env: Record<string, string>) =>
   spawnSync(process.execPath, ["--import", "tsx", "scripts/preflight.ts"], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATA_DIR: mkdtempSync(path.join(tmpdir(), "pf-")), ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), "pf-")),
+      ...env,
+    } as unknown as NodeJS.ProcessEnv,
     encoding: "utf8",
   });
 

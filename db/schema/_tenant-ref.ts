@@ -8,4 +8,5 @@ export const tenantRef = () =>
     .references(() => tenants.id, { onDelete: "cascade" });
 
 /** For rows that may exist before a tenant is known (a rejected webhook, a global cron run). */
-export const optionalTenantRef = () => uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" });
+export const optionalTenantRef = () =>
+  uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" });

@@ -3,7 +3,14 @@ import { index, integer, jsonb, pgEnum, pgTable, text, unique } from "drizzle-or
 import { attempts, primaryId, timestamps, ts } from "./_columns";
 import { optionalTenantRef } from "./_tenant-ref";
 
-export const jobStatus = pgEnum("job_status", ["queued", "running", "done", "skipped", "failed", "cancelled"]);
+export const jobStatus = pgEnum("job_status", [
+  "queued",
+  "running",
+  "done",
+  "skipped",
+  "failed",
+  "cancelled",
+]);
 export const jobDriver = pgEnum("job_driver", ["local", "inngest"]);
 
 /**

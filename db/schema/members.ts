@@ -24,7 +24,10 @@ export const memberships = pgTable(
     role: memberRole("role").notNull().default("member"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("memberships_tenant_user").on(t.tenantId, t.userId), index("memberships_user").on(t.userId)],
+  (t) => [
+    uniqueIndex("memberships_tenant_user").on(t.tenantId, t.userId),
+    index("memberships_user").on(t.userId),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

@@ -13,5 +13,8 @@ export const tenantSecrets = pgTable(
     ...encryptedValue(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("tenant_secrets_tenant_kind").on(t.tenantId, t.kind), index("tenant_secrets_key").on(t.keyId)],
+  (t) => [
+    uniqueIndex("tenant_secrets_tenant_kind").on(t.tenantId, t.kind),
+    index("tenant_secrets_key").on(t.keyId),
+  ],
 );

@@ -13,7 +13,10 @@ type RawRun = {
   concurrency_key: string | null;
 };
 
-export type ClaimedRun = Pick<JobRunRow, "id" | "tenantId" | "jobId" | "payload" | "attempts" | "maxAttempts">;
+export type ClaimedRun = Pick<
+  JobRunRow,
+  "id" | "tenantId" | "jobId" | "payload" | "attempts" | "maxAttempts"
+>;
 
 /**
  * Claims due runs for this worker. Candidates are locked with FOR UPDATE SKIP LOCKED so pollers never
@@ -23,7 +26,13 @@ export type ClaimedRun = Pick<JobRunRow, "id" | "tenantId" | "jobId" | "payload"
  */
 export async function claimDueRuns(
   db: Db,
-  opts: { workerId: string; now: Date; leaseMs: number; limit: number; definitions: Map<string, JobDefinition> },
+  opts: {
+    workerId: string;
+    now: Date;
+    leaseMs: number;
+    limit: number;
+    definitions: Map<string, JobDefinition>;
+  },
 ): Promise<ClaimedRun[]> {
   const { now, workerId } = opts;
   return db.transaction(async (tx) => {
@@ -41,7 +50,9 @@ export async function claimDueRuns(
       const def = opts.definitions.get(c.job_id);
       const deferUntil = def ? await limitDeferral(tx as unknown as Db, def, c, now) : null;
       if (deferUntil) {
-        await tx.execute(sql`update job_runs set run_at = ${deferUntil}, status = 'queued' where id = ${c.id}`);
+        await tx.execute(
+          sql`update job_runs set run_at = ${deferUntil}, status = 'queued' where id = ${c.id}`,
+        );
         continue;
       }
       const lockedUntil = new Date(now.getTime() + opts.leaseMs);

@@ -13,7 +13,11 @@ export function latestCronSlot(expression: string, now: Date): Date {
  * Inserts the run of each cron definition's latest slot. The slot's time is the idempotency key, so any
  * number of pollers insert it once and it runs once. Missed older slots are not replayed.
  */
-export async function scheduleCronSlots(db: Db, definitions: Iterable<JobDefinition>, now: Date): Promise<number> {
+export async function scheduleCronSlots(
+  db: Db,
+  definitions: Iterable<JobDefinition>,
+  now: Date,
+): Promise<number> {
   let created = 0;
   for (const def of definitions) {
     if (!def.options.cron) continue;

@@ -13,14 +13,25 @@ let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
   t = await createTestDb();
-  tenantId = (await createTenant(t.db, { amocrmAccountId: 1, amocrmSubdomain: "a", amocrmBaseUrl: "http://x", name: "A" })).id;
+  tenantId = (
+    await createTenant(t.db, {
+      amocrmAccountId: 1,
+      amocrmSubdomain: "a",
+      amocrmBaseUrl: "http://x",
+      name: "A",
+    })
+  ).id;
 });
 afterAll(() => t.drop());
 
 /** A controllable clock: the driver never reads the wall clock in these tests. */
 function fakeClock(start = new Date("2026-11-25T10:00:00.000Z")) {
   let now = start.getTime();
-  return { now: () => new Date(now), set: (d: Date) => (now = d.getTime()), advance: (ms: number) => (now += ms) };
+  return {
+    now: () => new Date(now),
+    set: (d: Date) => (now = d.getTime()),
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 const activityOf = async (runId: string) =>
@@ -64,7 +75,11 @@ describe("local job driver on PostgreSQL", () => {
       },
     });
     const clock = fakeClock();
-    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(job, {}, { tenantId, idempotencyKey: "t1" });
+    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(
+      job,
+      {},
+      { tenantId, idempotencyKey: "t1" },
+    );
     const worker = createLocalWorker({ db: t.db, definitions: [job], now: clock.now, random: () => 0.5 });
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -82,7 +97,12 @@ describe("local job driver on PostgreSQL", () => {
     expect(delays[2]!).toBeGreaterThan(delays[1]!);
     await worker.tick();
     const final = await activityOf(runId);
-    expect(final).toMatchObject({ status: "failed", attempts: 4, reason: "MANGO API недоступен (503)", nextRetryAt: null });
+    expect(final).toMatchObject({
+      status: "failed",
+      attempts: 4,
+      reason: "MANGO API недоступен (503)",
+      nextRetryAt: null,
+    });
     expect(calls).toBe(4);
     expect((await runOf(runId)).status).toBe("failed");
   });
@@ -99,13 +119,21 @@ describe("local job driver on PostgreSQL", () => {
       },
     });
     const clock = fakeClock();
-    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(job, {}, { tenantId, idempotencyKey: "f1" });
+    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(
+      job,
+      {},
+      { tenantId, idempotencyKey: "f1" },
+    );
     const worker = createLocalWorker({ db: t.db, definitions: [job], now: clock.now });
     await worker.tick();
     clock.advance(24 * 3600_000);
     await worker.tick();
     expect(calls).toBe(1);
-    expect(await activityOf(runId)).toMatchObject({ status: "failed", attempts: 1, reason: "неверный ключ API" });
+    expect(await activityOf(runId)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      reason: "неверный ключ API",
+    });
   });
 
   it("runs again a run whose lease expired (its worker crashed)", async () => {
@@ -120,7 +148,11 @@ describe("local job driver on PostgreSQL", () => {
       },
     });
     const clock = fakeClock();
-    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(job, {}, { tenantId, idempotencyKey: "c1" });
+    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(
+      job,
+      {},
+      { tenantId, idempotencyKey: "c1" },
+    );
     // Worker A claims the run and dies without running it.
     const claimed = await claimDueRuns(t.db, {
       workerId: "dead",
@@ -163,6 +195,9 @@ describe("local job driver on PostgreSQL", () => {
     await Promise.all([a.tick(), b.tick()]);
     expect(slots).toHaveLength(2);
     const runs = await t.db.select().from(jobRuns).where(eq(jobRuns.jobId, "test.cron"));
-    expect(runs.map((r) => r.idempotencyKey).sort()).toEqual(["cron:2026-11-25T10:00:00.000Z", "cron:2026-11-25T10:05:00.000Z"]);
+    expect(runs.map((r) => r.idempotencyKey).sort()).toEqual([
+      "cron:2026-11-25T10:00:00.000Z",
+      "cron:2026-11-25T10:05:00.000Z",
+    ]);
   });
 });

@@ -7,7 +7,11 @@ export function createLocalQueue(db: Db, clock: () => Date = () => new Date()): 
   return {
     driver: "local",
     async enqueue(job, payload, opts) {
-      const { runId, created } = await insertJobRun(db, job, payload, { ...opts, driver: "local", now: clock() });
+      const { runId, created } = await insertJobRun(db, job, payload, {
+        ...opts,
+        driver: "local",
+        now: clock(),
+      });
       return { runId, created };
     },
     async retry(run) {

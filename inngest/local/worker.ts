@@ -29,12 +29,23 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
     if (!def) {
       const missing = { id: run.jobId, options: {} } as JobDefinition;
       const reason = `no job definition "${run.jobId}" in this build`;
-      await recordAttempt(opts.db, missing, run, run.attempts, { kind: "failed", reason, retriable: false }, { retryAt: null, now: at });
+      await recordAttempt(
+        opts.db,
+        missing,
+        run,
+        run.attempts,
+        { kind: "failed", reason, retriable: false },
+        { retryAt: null, now: at },
+      );
       return;
     }
     if (run.attempts > run.maxAttempts) {
       // Its lease expired after the last allowed attempt: the process running it died.
-      const result = { kind: "failed", reason: "the last attempt did not finish (lease expired)", retriable: false } as const;
+      const result = {
+        kind: "failed",
+        reason: "the last attempt did not finish (lease expired)",
+        retriable: false,
+      } as const;
       await recordAttempt(opts.db, def, run, run.maxAttempts, result, { retryAt: null, now: at });
       return;
     }

@@ -13,10 +13,18 @@ export const pruneActivity = defineJob({
   options: { cron: "30 3 * * *", retries: 2 },
   handler: async (_p, { db }) => {
     const before = new Date(Date.now() - ACTIVITY_RETENTION_DAYS * 86_400_000);
-    const journal = await db.delete(activityLog).where(lt(activityLog.updatedAt, before)).returning({ id: activityLog.id });
+    const journal = await db
+      .delete(activityLog)
+      .where(lt(activityLog.updatedAt, before))
+      .returning({ id: activityLog.id });
     await db
       .delete(jobRuns)
-      .where(and(lt(jobRuns.updatedAt, before), inArray(jobRuns.status, ["done", "skipped", "failed", "cancelled"])));
+      .where(
+        and(
+          lt(jobRuns.updatedAt, before),
+          inArray(jobRuns.status, ["done", "skipped", "failed", "cancelled"]),
+        ),
+      );
     await db.delete(webhookInbox).where(lt(webhookInbox.createdAt, before));
     return { status: "done", result: { journalEntriesRemoved: journal.length } };
   },

@@ -64,7 +64,13 @@ export async function getActivity(db: Db, { tenantId, id }: { tenantId: string; 
     ? await db
         .select({ id: activityLog.id })
         .from(activityLog)
-        .where(and(eq(activityLog.tenantId, tenantId), eq(activityLog.source, "job"), eq(activityLog.sourceId, inbox.jobRunId)))
+        .where(
+          and(
+            eq(activityLog.tenantId, tenantId),
+            eq(activityLog.source, "job"),
+            eq(activityLog.sourceId, inbox.jobRunId),
+          ),
+        )
     : [];
   return { entry, job: null, relatedJobActivityId: related?.id ?? null };
 }

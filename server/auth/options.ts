@@ -45,7 +45,11 @@ export function authOptions(): NextAuthOptions {
         return token;
       },
       session({ session, token }) {
-        return { ...session, userId: token.userId as string, tenantId: (token.tenantId as string | null) ?? null };
+        return {
+          ...session,
+          userId: token.userId as string,
+          tenantId: (token.tenantId as string | null) ?? null,
+        };
       },
     },
   };

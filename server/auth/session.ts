@@ -4,7 +4,10 @@ import { authOptions } from "./options";
 
 /** The signed-in identity of this request, or null. */
 export async function getSessionIdentity(): Promise<SessionIdentity | null> {
-  const session = (await getServerSession(authOptions())) as { userId?: string; tenantId?: string | null } | null;
+  const session = (await getServerSession(authOptions())) as {
+    userId?: string;
+    tenantId?: string | null;
+  } | null;
   if (!session?.userId) return null;
   return { userId: session.userId, tenantId: session.tenantId ?? null };
 }

@@ -19,6 +19,8 @@ export function loadDevSecrets(dataDir: string): DevSecrets {
     encryptionKey: randomBytes(32).toString("base64"),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  console.warn(`[amango] generated development secrets in ${file}; set AUTH_SECRET and ENCRYPTION_KEY for production`);
+  console.warn(
+    `[amango] generated development secrets in ${file}; set AUTH_SECRET and ENCRYPTION_KEY for production`,
+  );
   return secrets;
 }

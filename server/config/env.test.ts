@@ -18,7 +18,9 @@ describe("environment", () => {
 
   it("refuses production without its secrets and names each missing one", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DATA_DIR: dataDir() })).toThrow(
-      new EnvError("Production refuses to start: missing DATABASE_URL, ENCRYPTION_KEY, AUTH_SECRET. See .env.example."),
+      new EnvError(
+        "Production refuses to start: missing DATABASE_URL, ENCRYPTION_KEY, AUTH_SECRET. See .env.example.",
+      ),
     );
     expect(() =>
       parseEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32) }),
@@ -26,7 +28,12 @@ describe("environment", () => {
   });
 
   it("refuses the development sign-in in production, and allows demo mode on embedded defaults", () => {
-    const full = { NODE_ENV: "production", DATABASE_URL: "postgres://x/y", AUTH_SECRET: "x".repeat(32), ENCRYPTION_KEY: "a" };
+    const full = {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://x/y",
+      AUTH_SECRET: "x".repeat(32),
+      ENCRYPTION_KEY: "a",
+    };
     expect(() => parseEnv({ ...full, DEV_LOGIN: "1" })).toThrow(/DEV_LOGIN/);
     const demo = parseEnv({ NODE_ENV: "production", AMANGO_DEMO: "1", DEV_LOGIN: "1", DATA_DIR: dataDir() });
     expect(demo.isProduction).toBe(false);

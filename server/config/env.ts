@@ -19,7 +19,10 @@ export const envSchema = z.object({
   AUTH_SECRET: z.string().min(32).optional(),
   /** base64 of 32 bytes; the key that encrypts new secrets. */
   ENCRYPTION_KEY: z.string().optional(),
-  ENCRYPTION_KEY_ID: z.string().regex(/^[a-z0-9_-]{1,16}$/i).default("k1"),
+  ENCRYPTION_KEY_ID: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,16}$/i)
+    .default("k1"),
   /** Older keys still able to decrypt: "id:base64,id:base64". */
   ENCRYPTION_OLD_KEYS: z.string().optional(),
   /** Development-only sign-in without amoCRM; refused in production. */

@@ -19,7 +19,9 @@ describe("AES-256-GCM envelope", () => {
     expect(() => open(ring, sealed, "tenant:t2:mango.api_salt")).toThrow();
     const bytes = Buffer.from(sealed.ciphertext, "base64");
     bytes[bytes.length - 1]! ^= 1;
-    expect(() => open(ring, { ...sealed, ciphertext: bytes.toString("base64") }, "tenant:t1:mango.api_salt")).toThrow();
+    expect(() =>
+      open(ring, { ...sealed, ciphertext: bytes.toString("base64") }, "tenant:t1:mango.api_salt"),
+    ).toThrow();
   });
 
   it("opens values sealed by an older key after rotation", () => {

@@ -4,7 +4,13 @@ import type { Db } from "@/db/client";
 import { type JobRunRow, jobRuns } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
 import { loggerFor } from "@/server/log/logger";
-import { type JobDefinition, type JobOutcome, maxAttemptsOf, NonRetriableError, SkipJobError } from "./define";
+import {
+  type JobDefinition,
+  type JobOutcome,
+  maxAttemptsOf,
+  NonRetriableError,
+  SkipJobError,
+} from "./define";
 import type { EnqueueOptions, EnqueueResult } from "./queue";
 
 /** Inserts the durable row of one job intent; a repeated idempotency key returns the first row. */
@@ -75,14 +81,26 @@ export async function runHandler(
   const log = loggerFor({ tenantId: run.tenantId, job: def.id }).child({ runId: run.id, attempt });
   try {
     const payload = def.payload.parse(run.payload);
-    const outcome: JobOutcome = (await def.handler(payload, { db, tenantId: run.tenantId, runId: run.id, attempt, log })) ?? {
+    const outcome: JobOutcome = (await def.handler(payload, {
+      db,
+      tenantId: run.tenantId,
+      runId: run.id,
+      attempt,
+      log,
+    })) ?? {
       status: "done",
     };
-    return outcome.status === "done" ? { kind: "done", result: outcome.result } : { kind: "skipped", reason: outcome.reason };
+    return outcome.status === "done"
+      ? { kind: "done", result: outcome.result }
+      : { kind: "skipped", reason: outcome.reason };
   } catch (err) {
     if (err instanceof SkipJobError) return { kind: "skipped", reason: err.message };
     if (err instanceof ZodError) {
-      return { kind: "failed", reason: `invalid payload: ${err.issues.map((i) => i.message).join("; ")}`, retriable: false };
+      return {
+        kind: "failed",
+        reason: `invalid payload: ${err.issues.map((i) => i.message).join("; ")}`,
+        retriable: false,
+      };
     }
     const reason = err instanceof Error ? err.message : String(err);
     log.warn({ err: reason }, "job attempt failed");
@@ -130,7 +148,12 @@ export async function recordAttempt(
   });
 }
 
-export async function markRunning(db: Db, def: JobDefinition, run: Pick<JobRunRow, "id" | "tenantId">, attempt: number) {
+export async function markRunning(
+  db: Db,
+  def: JobDefinition,
+  run: Pick<JobRunRow, "id" | "tenantId">,
+  attempt: number,
+) {
   await recordActivity(db, {
     tenantId: run.tenantId,
     source: "job",
@@ -146,7 +169,14 @@ export async function resetFailedRun(db: Db, { runId, tenantId }: { runId: strin
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(jobRuns)
-      .set({ status: "queued", attempts: 0, runAt: new Date(), lastError: null, finishedAt: null, dispatchedAt: null })
+      .set({
+        status: "queued",
+        attempts: 0,
+        runAt: new Date(),
+        lastError: null,
+        finishedAt: null,
+        dispatchedAt: null,
+      })
       .where(and(eq(jobRuns.id, runId), eq(jobRuns.tenantId, tenantId), eq(jobRuns.status, "failed")))
       .returning();
     if (!row) return null;

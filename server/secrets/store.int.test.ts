@@ -16,17 +16,27 @@ afterAll(() => t.drop());
 describe("tenant secrets at rest", () => {
   it("round-trips and a dump of every table finds no plaintext secret", async () => {
     const ring = buildKeyring("k1", randomBytes(32).toString("base64"));
-    const tenant = await createTenant(t.db, { amocrmAccountId: 9, amocrmSubdomain: "s", amocrmBaseUrl: "http://s", name: "S" });
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: 9,
+      amocrmSubdomain: "s",
+      amocrmBaseUrl: "http://s",
+      name: "S",
+    });
     const plaintexts = {
       "mango.api_key": "vpbx-key-PLAINTEXT-7f3a9",
       "mango.api_salt": "vpbx-salt-PLAINTEXT-c41e",
-      "amocrm.tokens": JSON.stringify({ access_token: "eyJ-access-PLAINTEXT", refresh_token: "def-refresh-PLAINTEXT" }),
+      "amocrm.tokens": JSON.stringify({
+        access_token: "eyJ-access-PLAINTEXT",
+        refresh_token: "def-refresh-PLAINTEXT",
+      }),
     } as const;
     for (const [kind, value] of Object.entries(plaintexts)) {
       await putSecret(t.db, { tenantId: tenant.id, kind: kind as keyof typeof plaintexts, value }, ring);
     }
     for (const [kind, value] of Object.entries(plaintexts)) {
-      expect(await getSecret(t.db, { tenantId: tenant.id, kind: kind as keyof typeof plaintexts }, ring)).toBe(value);
+      expect(
+        await getSecret(t.db, { tenantId: tenant.id, kind: kind as keyof typeof plaintexts }, ring),
+      ).toBe(value);
     }
 
     const tables = rowsOf<{ table_name: string }>(

@@ -7,7 +7,13 @@ export const newWebhookKey = () => randomBytes(24).toString("base64url");
 
 export async function createTenant(
   db: Db,
-  input: { amocrmAccountId: number; amocrmSubdomain: string; amocrmBaseUrl: string; name: string; webhookKey?: string },
+  input: {
+    amocrmAccountId: number;
+    amocrmSubdomain: string;
+    amocrmBaseUrl: string;
+    name: string;
+    webhookKey?: string;
+  },
 ): Promise<Tenant> {
   const [row] = await db
     .insert(tenants)
@@ -27,7 +33,10 @@ export async function getTenantByWebhookKey(db: Db, { webhookKey }: { webhookKey
   return row ?? null;
 }
 
-export async function upsertUser(db: Db, input: { amocrmUserId: number; name: string; email?: string | null }) {
+export async function upsertUser(
+  db: Db,
+  input: { amocrmUserId: number; name: string; email?: string | null },
+) {
   const [row] = await db
     .insert(users)
     .values(input)

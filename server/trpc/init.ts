@@ -17,7 +17,12 @@ export type TrpcContext = {
 };
 
 /** Ids of another tenant's rows that the shared security suite feeds to every procedure. */
-export type SecurityFixture = { tenantId: string; activityId: string; failedActivityId: string; memberUserId: string };
+export type SecurityFixture = {
+  tenantId: string;
+  activityId: string;
+  failedActivityId: string;
+  memberUserId: string;
+};
 
 export type ProcedureMeta = {
   access: "public" | "protected" | "tenant" | "admin";
@@ -59,9 +64,11 @@ export const tenantProcedure = protectedProcedure.meta({ access: "tenant" }).use
 });
 
 export const adminProcedure = tenantProcedure.meta({ access: "admin" }).use(({ ctx, next }) => {
-  if (ctx.role === "member") throw new TRPCError({ code: "FORBIDDEN", message: "Нужны права администратора" });
+  if (ctx.role === "member")
+    throw new TRPCError({ code: "FORBIDDEN", message: "Нужны права администратора" });
   return next({ ctx });
 });
 
 /** Not yours and not there are the same answer, so ids from other tenants reveal nothing. */
-export const notFound = (what = "Запись") => new TRPCError({ code: "NOT_FOUND", message: `${what} не найдена` });
+export const notFound = (what = "Запись") =>
+  new TRPCError({ code: "NOT_FOUND", message: `${what} не найдена` });

@@ -20,12 +20,27 @@ let fx: SecurityFixture;
 let sessions: { ownerA: SessionIdentity; memberA: SessionIdentity; ownerB: SessionIdentity };
 const secretsOfA: string[] = [];
 
-const job = defineJob({ id: "test.security", title: "t", payload: z.object({}), handler: async () => undefined });
+const job = defineJob({
+  id: "test.security",
+  title: "t",
+  payload: z.object({}),
+  handler: async () => undefined,
+});
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, { amocrmAccountId: 100, amocrmSubdomain: "alfa", amocrmBaseUrl: "http://a", name: "Альфа-Тенант" });
-  const b = await createTenant(t.db, { amocrmAccountId: 200, amocrmSubdomain: "beta", amocrmBaseUrl: "http://b", name: "Бета" });
+  const a = await createTenant(t.db, {
+    amocrmAccountId: 100,
+    amocrmSubdomain: "alfa",
+    amocrmBaseUrl: "http://a",
+    name: "Альфа-Тенант",
+  });
+  const b = await createTenant(t.db, {
+    amocrmAccountId: 200,
+    amocrmSubdomain: "beta",
+    amocrmBaseUrl: "http://b",
+    name: "Бета",
+  });
   const ownerA = await upsertUser(t.db, { amocrmUserId: 1001, name: "Владелец Альфы" });
   const memberA = await upsertUser(t.db, { amocrmUserId: 1002, name: "Сотрудник Альфы" });
   const ownerB = await upsertUser(t.db, { amocrmUserId: 2001, name: "Владелец Беты" });
@@ -34,9 +49,22 @@ beforeAll(async () => {
   await addMembership(t.db, { tenantId: b.id, userId: ownerB.id, role: "owner" });
   const ok = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "ok", driver: "local" });
   const bad = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "bad", driver: "local" });
-  await recordAttempt(t.db, job, bad.row, 1, { kind: "failed", reason: "boom", retriable: false }, { retryAt: null });
-  const entryOf = async (id: string) => (await t.db.select().from(activityLog).where(eq(activityLog.sourceId, id)))[0]!.id;
-  fx = { tenantId: a.id, activityId: await entryOf(ok.runId), failedActivityId: await entryOf(bad.runId), memberUserId: memberA.id };
+  await recordAttempt(
+    t.db,
+    job,
+    bad.row,
+    1,
+    { kind: "failed", reason: "boom", retriable: false },
+    { retryAt: null },
+  );
+  const entryOf = async (id: string) =>
+    (await t.db.select().from(activityLog).where(eq(activityLog.sourceId, id)))[0]!.id;
+  fx = {
+    tenantId: a.id,
+    activityId: await entryOf(ok.runId),
+    failedActivityId: await entryOf(bad.runId),
+    memberUserId: memberA.id,
+  };
   sessions = {
     ownerA: { userId: ownerA.id, tenantId: a.id },
     memberA: { userId: memberA.id, tenantId: a.id },
@@ -54,9 +82,9 @@ const ctxFor = (session: SessionIdentity | null): TrpcContext => ({
 });
 
 type Entry = { path: string; meta: ProcedureMeta };
-const procedures: Entry[] = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: ProcedureMeta } }>).map(
-  ([path, p]) => ({ path, meta: p._def.meta ?? { access: "public" } }),
-);
+const procedures: Entry[] = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { meta?: ProcedureMeta } }>,
+).map(([path, p]) => ({ path, meta: p._def.meta ?? { access: "public" } }));
 
 async function call(session: SessionIdentity | null, path: string, input: unknown): Promise<unknown> {
   // biome-ignore lint/suspicious/noExplicitAny: walking the caller by path

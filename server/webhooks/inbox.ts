@@ -13,7 +13,14 @@ export async function recordRejectedWebhook(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(webhookInbox)
-      .values({ tenantId: r.tenantId, provider: r.provider, kind: r.kind, status: "rejected", reason: r.reason, payload: { raw: body } })
+      .values({
+        tenantId: r.tenantId,
+        provider: r.provider,
+        kind: r.kind,
+        status: "rejected",
+        reason: r.reason,
+        payload: { raw: body },
+      })
       .returning({ id: webhookInbox.id });
     await recordActivity(tx as unknown as Db, {
       tenantId: r.tenantId,
@@ -31,12 +38,26 @@ export async function recordRejectedWebhook(
 /** Stores an accepted event once per provider identity; `created` is false for a redelivery. */
 export async function storeAcceptedWebhook(
   db: Db,
-  r: { tenantId: string; provider: string; kind: string; eventKey: string; payload: unknown; subject?: string },
+  r: {
+    tenantId: string;
+    provider: string;
+    kind: string;
+    eventKey: string;
+    payload: unknown;
+    subject?: string;
+  },
 ) {
   return db.transaction(async (tx) => {
     const [created] = await tx
       .insert(webhookInbox)
-      .values({ tenantId: r.tenantId, provider: r.provider, kind: r.kind, eventKey: r.eventKey, status: "accepted", payload: r.payload as object })
+      .values({
+        tenantId: r.tenantId,
+        provider: r.provider,
+        kind: r.kind,
+        eventKey: r.eventKey,
+        status: "accepted",
+        payload: r.payload as object,
+      })
       .onConflictDoNothing()
       .returning();
     if (created) {
@@ -55,13 +76,20 @@ export async function storeAcceptedWebhook(
       .select()
       .from(webhookInbox)
       .where(
-        and(eq(webhookInbox.tenantId, r.tenantId), eq(webhookInbox.provider, r.provider), eq(webhookInbox.eventKey, r.eventKey)),
+        and(
+          eq(webhookInbox.tenantId, r.tenantId),
+          eq(webhookInbox.provider, r.provider),
+          eq(webhookInbox.eventKey, r.eventKey),
+        ),
       );
     return { row: existing!, created: false };
   });
 }
 
-export async function markWebhookEnqueued(db: Db, r: { inboxId: string; tenantId: string; jobRunId: string; kind: string }) {
+export async function markWebhookEnqueued(
+  db: Db,
+  r: { inboxId: string; tenantId: string; jobRunId: string; kind: string },
+) {
   await db.transaction(async (tx) => {
     await tx
       .update(webhookInbox)

@@ -32,7 +32,12 @@ let t: TestDb;
 let tenant: { id: string };
 beforeAll(async () => {
   t = await createTestDb();
-  tenant = await createTenant(t.db, { amocrmAccountId: 3, amocrmSubdomain: "w", amocrmBaseUrl: "http://x", name: "W" });
+  tenant = await createTenant(t.db, {
+    amocrmAccountId: 3,
+    amocrmSubdomain: "w",
+    amocrmBaseUrl: "http://x",
+    name: "W",
+  });
 });
 afterAll(() => t.drop());
 
@@ -82,7 +87,10 @@ describe("webhook intake", () => {
     expect((await missing.json()).error).toMatch(/^invalid payload: phone: /);
     const rejected = await t.db.select().from(webhookInbox).where(eq(webhookInbox.status, "rejected"));
     expect(rejected.map((r) => r.reason)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^malformed body/), expect.stringMatching(/^invalid payload/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^malformed body/),
+        expect.stringMatching(/^invalid payload/),
+      ]),
     );
   });
 
@@ -90,7 +98,10 @@ describe("webhook intake", () => {
     const deps = { db: t.db, queue: createLocalQueue(t.db) };
     const res = await receiveWebhook(post(JSON.stringify({ id: "x", phone: "1" })), null, spec, deps);
     expect(res.status).toBe(404);
-    const rows = await t.db.select().from(webhookInbox).where(eq(webhookInbox.reason, "unknown webhook address"));
+    const rows = await t.db
+      .select()
+      .from(webhookInbox)
+      .where(eq(webhookInbox.reason, "unknown webhook address"));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.tenantId).toBeNull();
   });

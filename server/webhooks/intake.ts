@@ -41,7 +41,13 @@ export async function receiveWebhook<E, P>(
   const log = loggerFor({ tenantId: tenant?.id ?? null }).child({ webhook: `${spec.provider}.${spec.kind}` });
   const raw = await req.text();
   const reject = async (status: number, reason: string) => {
-    await recordRejectedWebhook(db, { tenantId: tenant?.id ?? null, provider: spec.provider, kind: spec.kind, reason, raw });
+    await recordRejectedWebhook(db, {
+      tenantId: tenant?.id ?? null,
+      provider: spec.provider,
+      kind: spec.kind,
+      reason,
+      raw,
+    });
     log.warn({ status, reason }, "webhook rejected");
     return json(status, { error: reason });
   };
@@ -77,6 +83,11 @@ export async function receiveWebhook<E, P>(
     tenantId: tenant.id,
     idempotencyKey: `inbox:${row.id}`,
   });
-  await markWebhookEnqueued(db, { inboxId: row.id, tenantId: tenant.id, jobRunId: runId, kind: `${spec.provider}.${spec.kind}` });
+  await markWebhookEnqueued(db, {
+    inboxId: row.id,
+    tenantId: tenant.id,
+    jobRunId: runId,
+    kind: `${spec.provider}.${spec.kind}`,
+  });
   return json(200, { status: created ? "accepted" : "duplicate", id: row.id });
 }

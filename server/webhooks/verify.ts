@@ -7,5 +7,6 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db) && a.length === b.length;
 }
 
-export const hmacSha256Hex = (secret: string, data: string) => createHmac("sha256", secret).update(data).digest("hex");
+export const hmacSha256Hex = (secret: string, data: string) =>
+  createHmac("sha256", secret).update(data).digest("hex");
 export const sha256Hex = (data: string) => createHash("sha256").update(data).digest("hex");

@@ -10,7 +10,13 @@ export const authDevUsers = publicProcedure
   .input(z.void())
   .output(
     z.array(
-      z.object({ userId: z.string(), name: z.string(), tenantId: z.string(), tenantName: z.string(), role: z.string() }),
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        tenantId: z.string(),
+        tenantName: z.string(),
+        role: z.string(),
+      }),
     ),
   )
   .query(async ({ ctx }) => {

@@ -9,7 +9,13 @@ export const meGet = protectedProcedure
     z.object({
       userId: z.string(),
       activeTenantId: z.string().nullable(),
-      memberships: z.array(z.object({ tenantId: z.string(), tenantName: z.string(), role: z.enum(["owner", "admin", "member"]) })),
+      memberships: z.array(
+        z.object({
+          tenantId: z.string(),
+          tenantName: z.string(),
+          role: z.enum(["owner", "admin", "member"]),
+        }),
+      ),
     }),
   )
   .query(async ({ ctx }) => ({

@@ -7,7 +7,12 @@ export const membersList = tenantProcedure
   .input(z.void())
   .output(
     z.array(
-      z.object({ userId: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(["owner", "admin", "member"]) }),
+      z.object({
+        userId: z.string(),
+        name: z.string(),
+        email: z.string().nullable(),
+        role: z.enum(["owner", "admin", "member"]),
+      }),
     ),
   )
   .query(({ ctx }) => listMembers(ctx.db, { tenantId: ctx.tenant.id }));

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { auditLog } from "@/db/schema";
 import type { Db } from "@/db/client";
+import { auditLog } from "@/db/schema";
 import { getMembership, setMemberRole } from "@/server/tenancy/queries";
 import { adminProcedure, notFound } from "../init";
 
@@ -14,9 +14,14 @@ export const membersSetRole = adminProcedure
     const target = await getMembership(ctx.db, { tenantId: ctx.tenant.id, userId: input.userId });
     if (!target) throw notFound("Участник");
     if (ctx.role !== "owner") throw new TRPCError({ code: "FORBIDDEN", message: "Роли назначает владелец" });
-    if (target.membership.role === "owner") throw new TRPCError({ code: "BAD_REQUEST", message: "Роль владельца не меняется" });
+    if (target.membership.role === "owner")
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Роль владельца не меняется" });
     return ctx.db.transaction(async (tx) => {
-      const row = await setMemberRole(tx as unknown as Db, { tenantId: ctx.tenant.id, userId: input.userId, role: input.role });
+      const row = await setMemberRole(tx as unknown as Db, {
+        tenantId: ctx.tenant.id,
+        userId: input.userId,
+        role: input.role,
+      });
       await tx.insert(auditLog).values({
         tenantId: ctx.tenant.id,
         actorUserId: ctx.user.id,

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { startCampaignCall } from "./cc/dialer";
+import { pickOutcome } from "./commands/calls";
+import type { Ctx } from "./context";
+import { startIncoming } from "./simulator/incoming";
+import { startCallback, startOutgoing } from "./simulator/outbound";
+
+/**
+ * Call scenarios posted to /__control/scenarios. Each produces the same signed event sequence MANGO would
+ * send. `instant: true` runs the whole timeline at once by advancing the emulator clock to its end.
+ */
+
+const outcome = z.enum(["answered", "client_no_answer", "client_busy", "operator_no_answer", "operator_busy"]);
+const common = { pbx: z.string().default("demo"), instant: z.boolean().default(false), recorded: z.boolean().optional() };
+
+export const scenarioSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("incoming"),
+    ...common,
+    from: z.string().min(1),
+    line: z.string().optional(),
+    ring: z.array(z.string()).optional(),
+    group: z.string().optional(),
+    answeredBy: z.string().optional(),
+    busy: z.array(z.string()).optional(),
+    talkSeconds: z.number().nonnegative().optional(),
+    ringSeconds: z.number().nonnegative().optional(),
+    ivrSeconds: z.number().nonnegative().optional(),
+    hangupBy: z.enum(["client", "operator"]).optional(),
+    dtmf: z.string().optional(),
+    dct: z.object({ number: z.string().optional(), type: z.number().int() }).optional(),
+    missedReason: z.number().int().optional(),
+  }),
+  z.object({
+    type: z.literal("outgoing"),
+    ...common,
+    from: z.string(),
+    to: z.string(),
+    line: z.string().optional(),
+    outcome: z.enum(["answered", "client_no_answer", "client_busy"]).default("answered"),
+    talkSeconds: z.number().nonnegative().default(30),
+    ringSeconds: z.number().nonnegative().default(8),
+  }),
+  z.object({
+    type: z.literal("callback"),
+    ...common,
+    from: z.string(),
+    to: z.string(),
+    line: z.string().optional(),
+    outcome: outcome.optional(),
+    talkSeconds: z.number().nonnegative().optional(),
+    commandId: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal("campaign"),
+    ...common,
+    campaignId: z.number().int(),
+    taskId: z.number().int().optional(),
+    operator: z.string().optional(),
+    outcome: outcome.optional(),
+    talkSeconds: z.number().nonnegative().optional(),
+    topics: z.array(z.number().int()).optional(),
+    comment: z.string().optional(),
+    commentDelaySeconds: z.number().nonnegative().optional(),
+  }),
+]);
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+export interface ScenarioResult {
+  entry_id: string;
+  task_id?: number;
+  command_id?: string;
+}
+
+export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
+  const sc = scenarioSchema.parse(input);
+  const pbx = ctx.state.byId(sc.pbx);
+  if (!pbx) throw new Error(`unknown pbx ${sc.pbx}`);
+  const employee = (ext: string) => {
+    const e = pbx.employees.find((x) => x.extension === ext);
+    if (!e) throw new Error(`unknown extension ${ext}`);
+    return e;
+  };
+  let result: ScenarioResult;
+  switch (sc.type) {
+    case "incoming":
+      result = { entry_id: startIncoming(ctx.engine, pbx, sc).entryId };
+      break;
+    case "outgoing":
+      result = {
+        entry_id: startOutgoing(ctx.engine, pbx, {
+          employee: employee(sc.from),
+          toNumber: sc.to,
+          lineNumber: sc.line,
+          outcome: sc.outcome,
+          talkSeconds: sc.talkSeconds,
+          ringSeconds: sc.ringSeconds,
+          recorded: sc.recorded ?? false,
+        }).entryId,
+      };
+      break;
+    case "callback": {
+      // Same as commands/callback (including result/callback) without needing a signed request.
+      const rule = sc.outcome ? undefined : pickOutcome(ctx, sc.to);
+      const commandId = sc.commandId ?? ctx.state.nextCommandId("scenario");
+      const entry = startCallback(ctx.engine, pbx, {
+        employee: employee(sc.from),
+        toNumber: sc.to,
+        lineNumber: sc.line,
+        outcome: sc.outcome ?? rule?.outcome ?? "answered",
+        talkSeconds: sc.talkSeconds ?? rule?.talkSeconds ?? 30,
+        recorded: sc.recorded ?? rule?.recorded ?? false,
+        commandId,
+        resultPath: "result/callback",
+      });
+      result = { entry_id: entry.entryId, command_id: commandId };
+      break;
+    }
+    case "campaign": {
+      const r = startCampaignCall(ctx, pbx, { ...sc });
+      result = { entry_id: r.entryId, task_id: r.taskId };
+      break;
+    }
+  }
+  if (sc.instant) ctx.clock.flush();
+  return result;
+}

@@ -1,0 +1,67 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { migrateDb, openDb } from "@/db/client";
+import { DEMO_ACCOUNT_ID, USERS } from "@/emulators/amocrm/seed";
+import { startAmocrmEmulator } from "@/emulators/amocrm/server";
+import { startMangoEmulator } from "@/emulators/mango/server";
+import { parseEnv } from "@/server/config/env";
+import { seedDemoTenant } from "./demo-seed";
+
+/**
+ * `npm run demo`: both emulators, the embedded database with a demo tenant, and the portal on :3000.
+ * Nothing needs to be configured; an existing environment (e.g. DATABASE_URL) is respected.
+ */
+const port = Number(process.env.PORT ?? 3000);
+const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+const amoPort = Number(process.env.AMOCRM_EMULATOR_PORT ?? 4010);
+const mangoPort = Number(process.env.MANGO_EMULATOR_PORT ?? 4020);
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  AMANGO_DEMO: "1",
+  DEV_LOGIN: "1",
+  APP_URL: appUrl,
+  AMOCRM_EMULATOR_URL: process.env.AMOCRM_EMULATOR_URL ?? `http://127.0.0.1:${amoPort}`,
+  MANGO_API_URL: process.env.MANGO_API_URL ?? `http://127.0.0.1:${mangoPort}/vpbx`,
+};
+const config = parseEnv(env);
+
+const amo = await startAmocrmEmulator({ port: amoPort });
+const mango = await startMangoEmulator({ port: mangoPort, eventsBaseUrl: `${appUrl}/api/mango/demo` });
+
+// Seed before the portal starts: PGlite allows one process per data directory.
+const db = await openDb({
+  databaseUrl: config.DATABASE_URL,
+  dataDir: path.resolve(config.DATA_DIR, "pglite"),
+});
+await migrateDb(db);
+const tenant = await seedDemoTenant(db.db, {
+  accountId: DEMO_ACCOUNT_ID,
+  baseUrl: `${amo.url}/a/demo`,
+  ownerAmoId: USERS.admin,
+  memberAmoId: USERS.manager,
+});
+await db.close();
+
+const next = spawn("npx", ["next", "dev", "-p", String(port)], { stdio: "inherit", env });
+console.warn(`
+  Amango demo
+  ───────────
+  Portal:            ${appUrl}   (sign in: "Войти" → choose a demo user)
+  Demo tenant:       ${tenant.name} (${db.kind})
+  amoCRM emulator:   ${amo.url}/a/demo
+  MANGO emulator:    ${mango.url}/vpbx   (key demo-vpbx-key, salt demo-vpbx-salt)
+  MANGO events URL:  ${appUrl}/api/mango/demo/events/<kind>
+  Health:            ${appUrl}/api/health
+`);
+
+const shutdown = async () => {
+  next.kill("SIGTERM");
+  await Promise.allSettled([amo.close(), mango.close()]);
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);
+next.on("exit", (code) => {
+  void Promise.allSettled([amo.close(), mango.close()]).then(() => process.exit(code ?? 0));
+});
