@@ -13,15 +13,17 @@ export function SheetContent({
   className,
   children,
   closeLabel,
+  side = "right",
   ...props
-}: React.ComponentProps<typeof SheetPrimitive.Content> & { closeLabel?: string }) {
+}: React.ComponentProps<typeof SheetPrimitive.Content> & { closeLabel?: string; side?: "left" | "right" }) {
   return (
     <SheetPrimitive.Portal>
       <SheetPrimitive.Overlay className="fixed inset-0 z-50 animate-fade-in bg-black/40" />
       <SheetPrimitive.Content
         data-slot="sheet-content"
         className={cn(
-          "fixed inset-y-0 right-0 z-50 flex h-full w-full animate-slide-in-right flex-col gap-4 border-l bg-background shadow-lg sm:max-w-xl",
+          "fixed inset-y-0 z-50 flex h-full w-full flex-col gap-4 bg-background shadow-lg sm:max-w-xl",
+          side === "right" ? "right-0 animate-slide-in-right border-l" : "left-0 animate-slide-in-left border-r",
           className,
         )}
         {...props}

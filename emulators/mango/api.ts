@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { campaignHandlers } from "./cc/campaigns";
 import { ccApiHandlers, ccCallHandlers } from "./cc/calls";
+import { campaignHandlers } from "./cc/campaigns";
 import { taskHandlers } from "./cc/tasks";
 import { callHandlers } from "./commands/calls";
 import { configHandlers } from "./commands/config";
@@ -69,7 +69,12 @@ function write(res: ServerResponse, r: Reply): void {
   else sendEmpty(res, r.status, r.headers);
 }
 
-async function process(ctx: Ctx, base: "vpbx" | "cc", method: string, req: IncomingMessage): Promise<{ reply: Reply; key: string | null; json: string | null }> {
+async function process(
+  ctx: Ctx,
+  base: "vpbx" | "cc",
+  method: string,
+  req: IncomingMessage,
+): Promise<{ reply: Reply; key: string | null; json: string | null }> {
   const routes = base === "vpbx" ? vpbxRoutes : ccRoutes;
   const route = routes.get(method);
   if (!route) return { reply: { status: 404 }, key: null, json: null };
@@ -100,13 +105,17 @@ async function process(ctx: Ctx, base: "vpbx" | "cc", method: string, req: Incom
   }
   const buckets: Array<[string, Limit]> =
     base === "cc"
-      ? [["cc", CC_LIMIT], ...(method === "task/add" ? ([["cc:task/add", CC_TASK_ADD_LIMIT]] as Array<[string, Limit]>) : [])]
+      ? [
+          ["cc", CC_LIMIT],
+          ...(method === "task/add" ? ([["cc:task/add", CC_TASK_ADD_LIMIT]] as Array<[string, Limit]>) : []),
+        ]
       : [["vpbx", GENERAL_LIMIT]];
   const specific = base === "vpbx" ? methodLimit(method) : undefined;
   if (specific) buckets.push([`vpbx:${method}`, specific]);
   if (!ctx.limiter.tryAcquire(pbx.id, buckets, now)) {
     // КЦ API: "processing paused" with {"result":5008}; VPBX API: the documented 429 body.
-    const reply: Reply = base === "cc" ? { status: 503, json: { result: 5008 } } : { status: 429, json: RATE_LIMIT_BODY };
+    const reply: Reply =
+      base === "cc" ? { status: 503, json: { result: 5008 } } : { status: 429, json: RATE_LIMIT_BODY };
     return { reply, key, json };
   }
   if (route.cc && !pbx.ccEnabled) return { reply: { status: 200, json: { result: 5008 } }, key, json };
@@ -120,16 +129,36 @@ async function process(ctx: Ctx, base: "vpbx" | "cc", method: string, req: Incom
 }
 
 /** Entry for POST /vpbx/<method> and /cc/<method>. Trailing slashes are tolerated (the spec mixes both). */
-export async function handleApi(ctx: Ctx, base: "vpbx" | "cc", rawMethod: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleApi(
+  ctx: Ctx,
+  base: "vpbx" | "cc",
+  rawMethod: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const method = rawMethod.replace(/^\/+|\/+$/g, "");
   const { reply, key, json } = await process(ctx, base, method, req);
   const code = replyCode(reply);
-  if (key !== null && code !== null && code >= 3000 && code < 4000 && ctx.guard.record(key, ctx.clock.now())) {
+  if (
+    key !== null &&
+    code !== null &&
+    code >= 3000 &&
+    code < 4000 &&
+    ctx.guard.record(key, ctx.clock.now())
+  ) {
     // This bad request exceeds "1 неверный запрос в 2 минуты": answered (and followed) by HTTP 401.
     reply.status = 401;
     reply.json = undefined;
   }
-  ctx.log({ at: ctx.clock.now(), method: req.method ?? "", path: `/${base}/${method}`, apiKey: key, json, status: reply.status, code });
+  ctx.log({
+    at: ctx.clock.now(),
+    method: req.method ?? "",
+    path: `/${base}/${method}`,
+    apiKey: key,
+    json,
+    status: reply.status,
+    code,
+  });
   const latency = ctx.state.settings.faults.latencyMs;
   if (latency > 0) await new Promise((r) => setTimeout(r, latency));
   write(res, reply);

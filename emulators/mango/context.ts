@@ -110,7 +110,11 @@ export function int(body: Record<string, unknown>, key: string, required = false
   return n;
 }
 
-export function obj(body: Record<string, unknown>, key: string, required = false): Record<string, unknown> | undefined {
+export function obj(
+  body: Record<string, unknown>,
+  key: string,
+  required = false,
+): Record<string, unknown> | undefined {
   const v = body[key];
   if (v === undefined || v === null) {
     if (required) throw new ApiError(3103, `missing ${key}`);

@@ -19,7 +19,12 @@ export interface ControlOptions {
 }
 
 type Json = Record<string, unknown>;
-type ControlHandler = (ctx: Ctx, body: Json, params: string[], query: URLSearchParams) => unknown | Promise<unknown>;
+type ControlHandler = (
+  ctx: Ctx,
+  body: Json,
+  params: string[],
+  query: URLSearchParams,
+) => unknown | Promise<unknown>;
 
 class ControlError extends Error {
   constructor(
@@ -49,7 +54,11 @@ const faultsSchema = z.object({
   outOfOrder: z.boolean().optional(),
   latencyMs: z.number().nonnegative().optional(),
   apiFailures: z
-    .object({ remaining: z.number().int().positive(), status: z.number().int().min(500).max(599), paths: z.array(z.string()).nullable().default(null) })
+    .object({
+      remaining: z.number().int().positive(),
+      status: z.number().int().min(500).max(599),
+      paths: z.array(z.string()).nullable().default(null),
+    })
     .nullable()
     .optional(),
 });
@@ -78,123 +87,234 @@ function makeRoutes(opts: ControlOptions): Array<[string, RegExp, ControlHandler
   return [
     ["GET", /^health$/, (ctx) => ({ ok: true, url: ctx.baseUrl, clock: ctx.clock.state() })],
     ["GET", /^routes$/, () => ({ routes: listRoutes() })],
-    ["POST", /^reset$/, (ctx) => {
-      ctx.reset();
-      return { ok: true };
-    }],
+    [
+      "POST",
+      /^reset$/,
+      (ctx) => {
+        ctx.reset();
+        return { ok: true };
+      },
+    ],
     ["GET", /^state$/, (ctx) => ctx.state.snapshot(ctx.clock.now())],
-    ["POST", /^snapshot$/, async (ctx, body) => {
-      const f = file(body);
-      await ctx.state.saveTo(f, ctx.clock.now());
-      return { ok: true, file: f };
-    }],
-    ["POST", /^load$/, async (ctx, body) => {
-      ctx.engine.clear();
-      ctx.clock.clearTasks();
-      if (isRecord(body.snapshot)) ctx.state.load(body.snapshot as unknown as Snapshot);
-      else await ctx.state.loadFrom(file(body));
-      return { ok: true };
-    }],
+    [
+      "POST",
+      /^snapshot$/,
+      async (ctx, body) => {
+        const f = file(body);
+        await ctx.state.saveTo(f, ctx.clock.now());
+        return { ok: true, file: f };
+      },
+    ],
+    [
+      "POST",
+      /^load$/,
+      async (ctx, body) => {
+        ctx.engine.clear();
+        ctx.clock.clearTasks();
+        if (isRecord(body.snapshot)) ctx.state.load(body.snapshot as unknown as Snapshot);
+        else await ctx.state.loadFrom(file(body));
+        return { ok: true };
+      },
+    ],
     ["GET", /^clock$/, (ctx) => ctx.clock.state()],
-    ["POST", /^clock$/, (ctx, body) => {
-      const c = clockSchema.parse(body);
-      if (c.freeze !== undefined) ctx.clock.freeze(c.freeze);
-      if (c.speed !== undefined) ctx.clock.setSpeed(c.speed);
-      if (c.set !== undefined) ctx.clock.set(typeof c.set === "number" ? c.set : Date.parse(c.set));
-      if (c.advance !== undefined) ctx.clock.advance(c.advance);
-      if (c.flush) ctx.clock.flush();
-      return ctx.clock.state();
-    }],
+    [
+      "POST",
+      /^clock$/,
+      (ctx, body) => {
+        const c = clockSchema.parse(body);
+        if (c.freeze !== undefined) ctx.clock.freeze(c.freeze);
+        if (c.speed !== undefined) ctx.clock.setSpeed(c.speed);
+        if (c.set !== undefined) ctx.clock.set(typeof c.set === "number" ? c.set : Date.parse(c.set));
+        if (c.advance !== undefined) ctx.clock.advance(c.advance);
+        if (c.flush) ctx.clock.flush();
+        return ctx.clock.state();
+      },
+    ],
     ["GET", /^faults$/, (ctx) => ctx.state.settings.faults],
-    ["POST", /^faults$/, (ctx, body) => {
-      Object.assign(ctx.state.settings.faults, faultsSchema.parse(body));
-      return ctx.state.settings.faults;
-    }],
-    ["POST", /^delivery$/, (ctx, body) => {
-      const d = z.object({ timeoutMs: z.number().positive().optional(), retryDelaysMs: z.array(z.number().nonnegative()).optional() }).parse(body);
-      Object.assign(ctx.state.settings.delivery, d);
-      return ctx.state.settings.delivery;
-    }],
-    ["POST", /^error-style$/, (ctx, body) => {
-      ctx.state.settings.errorStyle = z.object({ errorStyle: z.enum(["legacy420", "result"]) }).parse(body).errorStyle;
-      return { errorStyle: ctx.state.settings.errorStyle };
-    }],
-    ["GET", /^requests$/, (ctx, _b, _p, q) => ({ requests: ctx.requestLog.filter((r) => r.id > Number(q.get("since") ?? 0)) })],
-    ["DELETE", /^requests$/, (ctx) => {
-      ctx.requestLog = [];
-      return { ok: true };
-    }],
-    ["GET", /^deliveries$/, async (ctx, _b, _p, q) => {
-      if (q.get("wait") === "1") await ctx.delivery.idle();
-      const path = q.get("path");
-      return { deliveries: ctx.delivery.log.filter((d) => !path || d.path === path) };
-    }],
-    ["DELETE", /^deliveries$/, (ctx) => {
-      ctx.delivery.clear();
-      return { ok: true };
-    }],
-    ["GET", /^webhook$/, (ctx, _b, _p, q) => ({ pbx: pbxOf(ctx, q.get("pbx") ?? "demo").id, url: pbxOf(ctx, q.get("pbx") ?? "demo").eventsBaseUrl })],
-    ["POST", /^webhook$/, (ctx, body) => {
-      const b = z.object({ pbx: z.string().default("demo"), url: z.string().url() }).parse(body);
-      const pbx = pbxOf(ctx, b.pbx);
-      pbx.eventsBaseUrl = b.url;
-      return { pbx: pbx.id, url: pbx.eventsBaseUrl };
-    }],
+    [
+      "POST",
+      /^faults$/,
+      (ctx, body) => {
+        Object.assign(ctx.state.settings.faults, faultsSchema.parse(body));
+        return ctx.state.settings.faults;
+      },
+    ],
+    [
+      "POST",
+      /^delivery$/,
+      (ctx, body) => {
+        const d = z
+          .object({
+            timeoutMs: z.number().positive().optional(),
+            retryDelaysMs: z.array(z.number().nonnegative()).optional(),
+          })
+          .parse(body);
+        Object.assign(ctx.state.settings.delivery, d);
+        return ctx.state.settings.delivery;
+      },
+    ],
+    [
+      "POST",
+      /^error-style$/,
+      (ctx, body) => {
+        ctx.state.settings.errorStyle = z
+          .object({ errorStyle: z.enum(["legacy420", "result"]) })
+          .parse(body).errorStyle;
+        return { errorStyle: ctx.state.settings.errorStyle };
+      },
+    ],
+    [
+      "GET",
+      /^requests$/,
+      (ctx, _b, _p, q) => ({ requests: ctx.requestLog.filter((r) => r.id > Number(q.get("since") ?? 0)) }),
+    ],
+    [
+      "DELETE",
+      /^requests$/,
+      (ctx) => {
+        ctx.requestLog = [];
+        return { ok: true };
+      },
+    ],
+    [
+      "GET",
+      /^deliveries$/,
+      async (ctx, _b, _p, q) => {
+        if (q.get("wait") === "1") await ctx.delivery.idle();
+        const path = q.get("path");
+        return { deliveries: ctx.delivery.log.filter((d) => !path || d.path === path) };
+      },
+    ],
+    [
+      "DELETE",
+      /^deliveries$/,
+      (ctx) => {
+        ctx.delivery.clear();
+        return { ok: true };
+      },
+    ],
+    [
+      "GET",
+      /^webhook$/,
+      (ctx, _b, _p, q) => ({
+        pbx: pbxOf(ctx, q.get("pbx") ?? "demo").id,
+        url: pbxOf(ctx, q.get("pbx") ?? "demo").eventsBaseUrl,
+      }),
+    ],
+    [
+      "POST",
+      /^webhook$/,
+      (ctx, body) => {
+        const b = z.object({ pbx: z.string().default("demo"), url: z.string().url() }).parse(body);
+        const pbx = pbxOf(ctx, b.pbx);
+        pbx.eventsBaseUrl = b.url;
+        return { pbx: pbx.id, url: pbx.eventsBaseUrl };
+      },
+    ],
     ["POST", /^scenarios$/, (ctx, body) => runScenario(ctx, body)],
-    ["POST", /^callback-outcomes$/, (ctx, body) => {
-      ctx.state.settings.callbackRules.push(outcomeRule.parse(body));
-      return { rules: ctx.state.settings.callbackRules };
-    }],
-    ["DELETE", /^callback-outcomes$/, (ctx) => {
-      ctx.state.settings.callbackRules = [];
-      return { rules: [] };
-    }],
-    ["POST", /^sms-outcomes$/, (ctx, body) => {
-      ctx.state.settings.smsRules.push(smsRule.parse(body));
-      return { rules: ctx.state.settings.smsRules };
-    }],
-    ["DELETE", /^sms-outcomes$/, (ctx) => {
-      ctx.state.settings.smsRules = [];
-      return { rules: [] };
-    }],
-    ["GET", /^campaigns$/, (ctx, _b, _p, q) => ({ campaigns: pbxOf(ctx, q.get("pbx") ?? "demo").campaigns.map(campaignJson) })],
-    ["POST", /^campaigns\/(\d+)$/, (ctx, body, [id]) => {
-      const pbx = pbxOf(ctx, body.pbx);
-      const c = pbx.campaigns.find((x) => x.campaign_id === Number(id));
-      if (!c) throw new ControlError(404, `campaign ${id} not found`);
-      const patch = z
-        .object({ status: z.number().int().min(0).max(6).optional(), status_reason: z.number().int().nullable().optional(), endless: z.boolean().optional(), name: z.string().optional() })
-        .parse(body);
-      Object.assign(c, patch);
-      if (patch.status === 4 && c.completed === null) c.completed = ctx.clock.nowSeconds();
-      return campaignJson(c);
-    }],
-    ["GET", /^campaigns\/(\d+)\/tasks$/, (ctx, _b, [id], q) => ({
-      tasks: pbxOf(ctx, q.get("pbx") ?? "demo").tasks.filter((t) => t.campaignId === Number(id)),
-    })],
-    ["POST", /^cc\/calls\/([^/]+)$/, (ctx, body, [entryId]) => {
-      const pbx = pbxOf(ctx, body.pbx);
-      const rec = pbx.ccCalls.find((r) => r.entryId === decodeURIComponent(entryId ?? ""));
-      if (!rec) throw new ControlError(404, "no КЦ data for this entry_id");
-      const b = z.object({ tag_ids: z.array(z.number().int()).optional(), comment: z.string().optional() }).parse(body);
-      if (b.tag_ids) rec.tagIds = b.tag_ids;
-      if (b.comment !== undefined) rec.comments.push(b.comment);
-      rec.visibleAt = Math.min(rec.visibleAt, ctx.clock.now());
-      return rec;
-    }],
-    ["POST", /^employees\/([^/]+)$/, (ctx, body, [ext]) => {
-      const pbx = pbxOf(ctx, body.pbx);
-      const e = pbx.employees.find((x) => x.extension === ext);
-      if (!e) throw new ControlError(404, `extension ${ext} not found`);
-      e.busy = z.object({ busy: z.boolean() }).parse(body).busy;
-      return { extension: e.extension, busy: e.busy };
-    }],
+    [
+      "POST",
+      /^callback-outcomes$/,
+      (ctx, body) => {
+        ctx.state.settings.callbackRules.push(outcomeRule.parse(body));
+        return { rules: ctx.state.settings.callbackRules };
+      },
+    ],
+    [
+      "DELETE",
+      /^callback-outcomes$/,
+      (ctx) => {
+        ctx.state.settings.callbackRules = [];
+        return { rules: [] };
+      },
+    ],
+    [
+      "POST",
+      /^sms-outcomes$/,
+      (ctx, body) => {
+        ctx.state.settings.smsRules.push(smsRule.parse(body));
+        return { rules: ctx.state.settings.smsRules };
+      },
+    ],
+    [
+      "DELETE",
+      /^sms-outcomes$/,
+      (ctx) => {
+        ctx.state.settings.smsRules = [];
+        return { rules: [] };
+      },
+    ],
+    [
+      "GET",
+      /^campaigns$/,
+      (ctx, _b, _p, q) => ({ campaigns: pbxOf(ctx, q.get("pbx") ?? "demo").campaigns.map(campaignJson) }),
+    ],
+    [
+      "POST",
+      /^campaigns\/(\d+)$/,
+      (ctx, body, [id]) => {
+        const pbx = pbxOf(ctx, body.pbx);
+        const c = pbx.campaigns.find((x) => x.campaign_id === Number(id));
+        if (!c) throw new ControlError(404, `campaign ${id} not found`);
+        const patch = z
+          .object({
+            status: z.number().int().min(0).max(6).optional(),
+            status_reason: z.number().int().nullable().optional(),
+            endless: z.boolean().optional(),
+            name: z.string().optional(),
+          })
+          .parse(body);
+        Object.assign(c, patch);
+        if (patch.status === 4 && c.completed === null) c.completed = ctx.clock.nowSeconds();
+        return campaignJson(c);
+      },
+    ],
+    [
+      "GET",
+      /^campaigns\/(\d+)\/tasks$/,
+      (ctx, _b, [id], q) => ({
+        tasks: pbxOf(ctx, q.get("pbx") ?? "demo").tasks.filter((t) => t.campaignId === Number(id)),
+      }),
+    ],
+    [
+      "POST",
+      /^cc\/calls\/([^/]+)$/,
+      (ctx, body, [entryId]) => {
+        const pbx = pbxOf(ctx, body.pbx);
+        const rec = pbx.ccCalls.find((r) => r.entryId === decodeURIComponent(entryId ?? ""));
+        if (!rec) throw new ControlError(404, "no КЦ data for this entry_id");
+        const b = z
+          .object({ tag_ids: z.array(z.number().int()).optional(), comment: z.string().optional() })
+          .parse(body);
+        if (b.tag_ids) rec.tagIds = b.tag_ids;
+        if (b.comment !== undefined) rec.comments.push(b.comment);
+        rec.visibleAt = Math.min(rec.visibleAt, ctx.clock.now());
+        return rec;
+      },
+    ],
+    [
+      "POST",
+      /^employees\/([^/]+)$/,
+      (ctx, body, [ext]) => {
+        const pbx = pbxOf(ctx, body.pbx);
+        const e = pbx.employees.find((x) => x.extension === ext);
+        if (!e) throw new ControlError(404, `extension ${ext} not found`);
+        e.busy = z.object({ busy: z.boolean() }).parse(body).busy;
+        return { extension: e.extension, busy: e.busy };
+      },
+    ],
   ];
 }
 
 export function createControl(opts: ControlOptions) {
   const routes = makeRoutes(opts);
-  return async (ctx: Ctx, sub: string, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
+  return async (
+    ctx: Ctx,
+    sub: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+  ): Promise<void> => {
     const path = sub.replace(/^\/+|\/+$/g, "");
     try {
       for (const [method, re, handler] of routes) {
@@ -209,7 +329,8 @@ export function createControl(opts: ControlOptions) {
       sendJson(res, 404, { error: `no control route ${req.method} /__control/${path}` });
     } catch (err) {
       const status = err instanceof ControlError ? err.status : 400;
-      const message = err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
+      const message =
+        err instanceof z.ZodError ? z.prettifyError(err) : err instanceof Error ? err.message : String(err);
       sendJson(res, status, { error: message });
     }
   };

@@ -29,7 +29,12 @@ export const CC_LIMIT: Limit = { max: 10, windowMs: 1000 };
 export const CC_TASK_ADD_LIMIT: Limit = { max: 5, windowMs: 1000 };
 
 /** The documented 429 body [SPEC §1.4.2]. */
-export const RATE_LIMIT_BODY = { name: "Service Unavailable", message: "Rate limit exceeded.", code: 0, status: 429 };
+export const RATE_LIMIT_BODY = {
+  name: "Service Unavailable",
+  message: "Rate limit exceeded.",
+  code: 0,
+  status: 429,
+};
 
 export function methodLimit(method: string): Limit | undefined {
   if (method.startsWith("queries/recording")) return METHOD_LIMITS["queries/recording"];

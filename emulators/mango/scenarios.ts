@@ -10,8 +10,18 @@ import { startCallback, startOutgoing } from "./simulator/outbound";
  * send. `instant: true` runs the whole timeline at once by advancing the emulator clock to its end.
  */
 
-const outcome = z.enum(["answered", "client_no_answer", "client_busy", "operator_no_answer", "operator_busy"]);
-const common = { pbx: z.string().default("demo"), instant: z.boolean().default(false), recorded: z.boolean().optional() };
+const outcome = z.enum([
+  "answered",
+  "client_no_answer",
+  "client_busy",
+  "operator_no_answer",
+  "operator_busy",
+]);
+const common = {
+  pbx: z.string().default("demo"),
+  instant: z.boolean().default(false),
+  recorded: z.boolean().optional(),
+};
 
 export const scenarioSchema = z.discriminatedUnion("type", [
   z.object({

@@ -65,18 +65,86 @@ function demoEmployees(): Employee[] {
   const d = `vpbx${DEMO_PRODUCT_ID}.mangosip.ru`;
   const p = DEMO_PRODUCT_ID;
   const list = [
-    employee(p, d, "101", "Иванов Иван Петрович", "ivanov", "ivanov@amango-demo.ru", "+79161110101", [10060001], "Менеджер по продажам", "Отдел продаж"),
-    employee(p, d, "102", "Петрова Анна Сергеевна", "petrova", "petrova@amango-demo.ru", "+79161110102", [10060001], "Старший менеджер", "Отдел продаж"),
-    employee(p, d, "103", "Сидоров Олег Викторович", "sidorov", "sidorov@amango-demo.ru", "+79161110103", [10060002], "Специалист поддержки", "Поддержка"),
-    employee(p, d, "104", "Кузнецова Мария Игоревна", "kuznetsova", "kuznetsova@amango-demo.ru", "+79161110104", [10060002, 10060001], "Руководитель поддержки", "Поддержка"),
-    employee(p, d, "105", "Смирнов Дмитрий Алексеевич", "smirnov", "smirnov@amango-demo.ru", "+79161110105", [], "Директор", "Администрация"),
+    employee(
+      p,
+      d,
+      "101",
+      "Иванов Иван Петрович",
+      "ivanov",
+      "ivanov@amango-demo.ru",
+      "+79161110101",
+      [10060001],
+      "Менеджер по продажам",
+      "Отдел продаж",
+    ),
+    employee(
+      p,
+      d,
+      "102",
+      "Петрова Анна Сергеевна",
+      "petrova",
+      "petrova@amango-demo.ru",
+      "+79161110102",
+      [10060001],
+      "Старший менеджер",
+      "Отдел продаж",
+    ),
+    employee(
+      p,
+      d,
+      "103",
+      "Сидоров Олег Викторович",
+      "sidorov",
+      "sidorov@amango-demo.ru",
+      "+79161110103",
+      [10060002],
+      "Специалист поддержки",
+      "Поддержка",
+    ),
+    employee(
+      p,
+      d,
+      "104",
+      "Кузнецова Мария Игоревна",
+      "kuznetsova",
+      "kuznetsova@amango-demo.ru",
+      "+79161110104",
+      [10060002, 10060001],
+      "Руководитель поддержки",
+      "Поддержка",
+    ),
+    employee(
+      p,
+      d,
+      "105",
+      "Смирнов Дмитрий Алексеевич",
+      "smirnov",
+      "smirnov@amango-demo.ru",
+      "+79161110105",
+      [],
+      "Директор",
+      "Администрация",
+    ),
   ];
   // One employee typed a local-format landline: shows MANGO's number normalisation (number_normalized).
-  list[4]?.numbers.push({ number: "84951110105", normalized: "74951110105", protocol: "tel", order: 2, waitSec: 15, status: "off" });
+  list[4]?.numbers.push({
+    number: "84951110105",
+    normalized: "74951110105",
+    protocol: "tel",
+    order: 2,
+    waitSec: 15,
+    status: "off",
+  });
   return list;
 }
 
-function groups(lineId: number, a: number, b: number, ops: [number[], number[]], names: [string, string]): Group[] {
+function groups(
+  lineId: number,
+  a: number,
+  b: number,
+  ops: [number[], number[]],
+  names: [string, string],
+): Group[] {
   const mk = (id: number, ext: string, name: string, users: number[]): Group => ({
     id,
     name,
@@ -92,9 +160,33 @@ function groups(lineId: number, a: number, b: number, ops: [number[], number[]],
 
 function demoLines(): Line[] {
   return [
-    { lineId: 300100001, number: DEMO_LINE_MAIN, name: "Основная", comment: "Москва, многоканальный", region: "77", schemaId: 11000001, schemaName: "Основная схема" },
-    { lineId: 300100002, number: DEMO_LINE_TOLL_FREE, name: "8-800", comment: null, region: "toll-free", schemaId: 11000001, schemaName: "Основная схема" },
-    { lineId: 300100003, number: `sip:main@vpbx${DEMO_PRODUCT_ID}.mangosip.ru`, name: "sip-main", comment: "SIP линия", region: "sip", schemaId: 10000008, schemaName: "По умолчанию" },
+    {
+      lineId: 300100001,
+      number: DEMO_LINE_MAIN,
+      name: "Основная",
+      comment: "Москва, многоканальный",
+      region: "77",
+      schemaId: 11000001,
+      schemaName: "Основная схема",
+    },
+    {
+      lineId: 300100002,
+      number: DEMO_LINE_TOLL_FREE,
+      name: "8-800",
+      comment: null,
+      region: "toll-free",
+      schemaId: 11000001,
+      schemaName: "Основная схема",
+    },
+    {
+      lineId: 300100003,
+      number: `sip:main@vpbx${DEMO_PRODUCT_ID}.mangosip.ru`,
+      name: "sip-main",
+      comment: "SIP линия",
+      region: "sip",
+      schemaId: 10000008,
+      schemaName: "По умолчанию",
+    },
   ];
 }
 
@@ -141,11 +233,22 @@ function demoCampaigns(): Campaign[] {
     campaign(CAMPAIGN_ACTIVE_FINITE, "Продление договоров", 2, {}),
     campaign(CAMPAIGN_PAUSED, "Опрос качества", 0, { status_reason: 1, members: ["103", "104"] }),
     // Mirrors the documented example campaign "ММ Обзвон": status 4 = "Завершена", status_reason 3 = expired.
-    campaign(CAMPAIGN_COMPLETED, "ММ Обзвон", 4, { status_reason: 3, end: s - 86400, completed: s - 86390, dial_mode: 3 }),
+    campaign(CAMPAIGN_COMPLETED, "ММ Обзвон", 4, {
+      status_reason: 3,
+      end: s - 86400,
+      completed: s - 86390,
+      dial_mode: 3,
+    }),
   ];
 }
 
-function task(id: number, campaignId: number, name: string, number: string, over: Partial<CampaignTask>): CampaignTask {
+function task(
+  id: number,
+  campaignId: number,
+  name: string,
+  number: string,
+  over: Partial<CampaignTask>,
+): CampaignTask {
   const s = SEED_EPOCH_SECONDS - 3600;
   return {
     taskId: id,
@@ -183,19 +286,68 @@ function demoTasks(): CampaignTask[] {
     task(9000002, CAMPAIGN_ACTIVE_FINITE, "Волкова Елена", "79031234502", {}),
     task(9000003, CAMPAIGN_PAUSED, "Зайцев Артём", "79031234503", {}),
     task(9000004, CAMPAIGN_COMPLETED, "Лебедев Игорь", "79031234504", {
-      status: 4, statusReason: 1, talkDuration: 42, transferNumber: "101", operatorId: DEMO_PRODUCT_ID * 10 + 101,
-      attempts: 1, firstAttempt: done, lastAttempt: done, end: done + 60, updated: done + 60, taskComment: "Клиент продлил договор",
+      status: 4,
+      statusReason: 1,
+      talkDuration: 42,
+      transferNumber: "101",
+      operatorId: DEMO_PRODUCT_ID * 10 + 101,
+      attempts: 1,
+      firstAttempt: done,
+      lastAttempt: done,
+      end: done + 60,
+      updated: done + 60,
+      taskComment: "Клиент продлил договор",
     }),
   ];
 }
 
 function demoTags(): CcTag[] {
   return [
-    { id: 10070001, parent: null, name: "Исходящий обзвон", category: 4, groups: [0], campaigns: [0], is_folder: 1 },
-    { id: 10070002, parent: 10070001, name: "Интересно", category: 4, groups: [0], campaigns: [0], is_folder: 0 },
-    { id: 10070003, parent: 10070001, name: "Не интересно", category: 4, groups: [0], campaigns: [0], is_folder: 0 },
-    { id: 10070004, parent: 10070001, name: "Перезвонить позже", category: 4, groups: [0], campaigns: [CAMPAIGN_ACTIVE_ENDLESS], is_folder: 0 },
-    { id: 10070005, parent: null, name: "Входящий вопрос", category: 1, groups: [10060001], campaigns: null, is_folder: 0 },
+    {
+      id: 10070001,
+      parent: null,
+      name: "Исходящий обзвон",
+      category: 4,
+      groups: [0],
+      campaigns: [0],
+      is_folder: 1,
+    },
+    {
+      id: 10070002,
+      parent: 10070001,
+      name: "Интересно",
+      category: 4,
+      groups: [0],
+      campaigns: [0],
+      is_folder: 0,
+    },
+    {
+      id: 10070003,
+      parent: 10070001,
+      name: "Не интересно",
+      category: 4,
+      groups: [0],
+      campaigns: [0],
+      is_folder: 0,
+    },
+    {
+      id: 10070004,
+      parent: 10070001,
+      name: "Перезвонить позже",
+      category: 4,
+      groups: [0],
+      campaigns: [CAMPAIGN_ACTIVE_ENDLESS],
+      is_folder: 0,
+    },
+    {
+      id: 10070005,
+      parent: null,
+      name: "Входящий вопрос",
+      category: 1,
+      groups: [10060001],
+      campaigns: null,
+      is_folder: 0,
+    },
   ];
 }
 
@@ -219,7 +371,16 @@ export function seedDemoPbx(eventsBaseUrl: string = DEFAULT_EVENTS_BASE_URL): Pb
     eventsBaseUrl,
     ccEnabled: true,
     employees: emps,
-    groups: groups(300100001, 10060001, 10060002, [[uid("101"), uid("102"), uid("104")], [uid("103"), uid("104")]], ["Отдел продаж", "Поддержка"]),
+    groups: groups(
+      300100001,
+      10060001,
+      10060002,
+      [
+        [uid("101"), uid("102"), uid("104")],
+        [uid("103"), uid("104")],
+      ],
+      ["Отдел продаж", "Поддержка"],
+    ),
     lines: demoLines(),
     smsSenders: ["AMANGO", "Amango-Demo"],
     campaigns: demoCampaigns(),
@@ -237,8 +398,30 @@ export function seedOtherPbx(eventsBaseUrl: string = DEFAULT_OTHER_EVENTS_BASE_U
   const d = `vpbx${OTHER_PRODUCT_ID}.mangosip.ru`;
   const p = OTHER_PRODUCT_ID;
   const emps = [
-    employee(p, d, "101", "Николаев Олег Андреевич", "nikolaev", "nikolaev@other-co.ru", "+79262220101", [10080001], "Оператор", "Колл-центр"),
-    employee(p, d, "102", "Фёдорова Ирина Павловна", "fedorova", "fedorova@other-co.ru", "+79262220102", [10080001], "Оператор", "Колл-центр"),
+    employee(
+      p,
+      d,
+      "101",
+      "Николаев Олег Андреевич",
+      "nikolaev",
+      "nikolaev@other-co.ru",
+      "+79262220101",
+      [10080001],
+      "Оператор",
+      "Колл-центр",
+    ),
+    employee(
+      p,
+      d,
+      "102",
+      "Фёдорова Ирина Павловна",
+      "fedorova",
+      "fedorova@other-co.ru",
+      "+79262220102",
+      [10080001],
+      "Оператор",
+      "Колл-центр",
+    ),
   ];
   for (const e of emps) e.outgoingLine = "74991112233";
   return {
@@ -249,8 +432,24 @@ export function seedOtherPbx(eventsBaseUrl: string = DEFAULT_OTHER_EVENTS_BASE_U
     eventsBaseUrl,
     ccEnabled: false,
     employees: emps,
-    groups: groups(300200001, 10080001, 10080002, [[p * 10 + 101, p * 10 + 102], []], ["Колл-центр", "Резерв"]),
-    lines: [{ lineId: 300200001, number: "74991112233", name: null, comment: null, region: "77", schemaId: 10000008, schemaName: "По умолчанию" }],
+    groups: groups(
+      300200001,
+      10080001,
+      10080002,
+      [[p * 10 + 101, p * 10 + 102], []],
+      ["Колл-центр", "Резерв"],
+    ),
+    lines: [
+      {
+        lineId: 300200001,
+        number: "74991112233",
+        name: null,
+        comment: null,
+        region: "77",
+        schemaId: 10000008,
+        schemaName: "По умолчанию",
+      },
+    ],
     smsSenders: [],
     campaigns: [],
     tasks: [],

@@ -6,7 +6,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * Used both to verify incoming API requests and to sign the events we POST (MANGO signs both directions).
  */
 export function mangoSign(apiKey: string, json: string, salt: string): string {
-  return createHash("sha256").update(apiKey + json + salt, "utf8").digest("hex");
+  return createHash("sha256")
+    .update(apiKey + json + salt, "utf8")
+    .digest("hex");
 }
 
 /** Constant-time comparison so the emulator does not teach clients to rely on timing. */
@@ -17,7 +19,12 @@ export function verifyMangoSign(apiKey: string, json: string, salt: string, sign
 }
 
 /** Recording GET link: a different formula, sha256(key + timestamp + recording_id + salt) [SPEC §3.5.2]. */
-export function recordingLinkSign(apiKey: string, timestamp: string, recordingId: string, salt: string): string {
+export function recordingLinkSign(
+  apiKey: string,
+  timestamp: string,
+  recordingId: string,
+  salt: string,
+): string {
   return createHash("sha256")
     .update(apiKey + timestamp + recordingId + salt, "utf8")
     .digest("hex");

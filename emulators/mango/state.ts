@@ -2,7 +2,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import { DEFAULT_EVENTS_BASE_URL, DEFAULT_OTHER_EVENTS_BASE_URL, seedDemoPbx, seedOtherPbx } from "./seed";
 import type { Counters, Pbx } from "./types";
 
-export type CallOutcome = "answered" | "client_no_answer" | "client_busy" | "operator_no_answer" | "operator_busy";
+export type CallOutcome =
+  | "answered"
+  | "client_no_answer"
+  | "client_busy"
+  | "operator_no_answer"
+  | "operator_busy";
 
 /** How the next matching callback / campaign call ends (set through the control API). */
 export interface OutcomeRule {
@@ -65,7 +70,16 @@ export function defaultSettings(): Settings {
 }
 
 function freshCounters(): Counters {
-  return { entry: 0, call: 0, recording: 0, task: 9000100, subtask: 520000000, campaign: 78000, cmd: 0, stats: 0 };
+  return {
+    entry: 0,
+    call: 0,
+    recording: 0,
+    task: 9000100,
+    subtask: 520000000,
+    campaign: 78000,
+    cmd: 0,
+    stats: 0,
+  };
 }
 
 export class EmulatorState {

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, envSchema, parseEnv } from "./env";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "amango-env-"));
 
@@ -43,6 +43,19 @@ describe("environment", () => {
   it("picks the Inngest driver when Inngest is configured", () => {
     expect(parseEnv({ INNGEST_EVENT_KEY: "k", DATA_DIR: dataDir() }).jobDriver).toBe("inngest");
     expect(parseEnv({ INNGEST_DEV: "1", DATA_DIR: dataDir() }).jobDriver).toBe("inngest");
+  });
+
+  it("reads every variable of .env.example, empty values meaning unset", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = Object.fromEntries(
+      readFileSync(".env.example", "utf8")
+        .split("\n")
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    expect(Object.keys(example).length).toBeGreaterThan(15);
+    for (const key of Object.keys(example)) expect(Object.keys(envSchema.shape), key).toContain(key);
+    expect(parseEnv({ ...example, DATA_DIR: dataDir() }).APP_URL).toBe("http://localhost:3000");
   });
 
   it("explains invalid values", () => {

@@ -52,7 +52,8 @@ const add: Handler = (ctx, pbx, body) => {
   const lineId = int(body, "line_id", true);
   const name = str(body, "name", true);
   const schedule = body.schedule;
-  if (!Array.isArray(schedule) || schedule.length === 0 || !schedule.every(isRecord)) return resultReply(3103);
+  if (!Array.isArray(schedule) || schedule.length === 0 || !schedule.every(isRecord))
+    return resultReply(3103);
   if (!pbx.lines.some((l) => l.lineId === lineId)) return resultReply(3300);
   if (name.length > 70) return resultReply(3109);
   const now = ctx.clock.nowSeconds();
@@ -60,7 +61,11 @@ const add: Handler = (ctx, pbx, body) => {
   const c: Campaign = {
     campaign_id: ctx.state.nextCampaignId(),
     line_id: lineId,
-    created_by: { user_id: creator?.userId ?? 0, name: creator?.name ?? "", extension: creator?.extension ?? "" },
+    created_by: {
+      user_id: creator?.userId ?? 0,
+      name: creator?.name ?? "",
+      extension: creator?.extension ?? "",
+    },
     name,
     start: now,
     end: now + 86400 * 30,

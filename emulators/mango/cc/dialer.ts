@@ -32,15 +32,23 @@ const REASON: Record<CallOutcome, number> = {
   operator_no_answer: 6,
 };
 
-export function startCampaignCall(ctx: Ctx, pbx: Pbx, spec: CampaignCallSpec): { entryId: string; taskId: number } {
+export function startCampaignCall(
+  ctx: Ctx,
+  pbx: Pbx,
+  spec: CampaignCallSpec,
+): { entryId: string; taskId: number } {
   const c = pbx.campaigns.find((x) => x.campaign_id === spec.campaignId);
   if (!c) throw new Error(`campaign ${spec.campaignId} not found`);
-  if (c.status !== 2 && c.status !== 1) throw new Error(`campaign ${c.campaign_id} is not running (status ${c.status})`);
+  if (c.status !== 2 && c.status !== 1)
+    throw new Error(`campaign ${c.campaign_id} is not running (status ${c.status})`);
   const task = pbx.tasks.find(
-    (t) => t.campaignId === c.campaign_id && (spec.taskId === undefined ? t.status === 1 : t.taskId === spec.taskId),
+    (t) =>
+      t.campaignId === c.campaign_id &&
+      (spec.taskId === undefined ? t.status === 1 : t.taskId === spec.taskId),
   );
   if (!task || task.status === 6) throw new Error("no queued task in this campaign");
-  const opExt = spec.operator ?? c.members.find((m) => pbx.employees.some((e) => e.extension === m && !e.busy));
+  const opExt =
+    spec.operator ?? c.members.find((m) => pbx.employees.some((e) => e.extension === m && !e.busy));
   const emp = pbx.employees.find((e) => e.extension === opExt);
   if (!emp) throw new Error("no operator available for this campaign");
   const outcome = spec.outcome ?? "answered";

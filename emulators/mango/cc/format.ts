@@ -37,7 +37,12 @@ export function taskGetJson(t: CampaignTask): Record<string, unknown> {
     end: t.end,
     created: t.created,
     custom_fields: t.customFields,
-    subtasks: t.subtasks.map((s) => ({ order: s.order, number: s.number, type: s.type, subtask_id: s.subtask_id })),
+    subtasks: t.subtasks.map((s) => ({
+      order: s.order,
+      number: s.number,
+      type: s.type,
+      subtask_id: s.subtask_id,
+    })),
   };
 }
 

@@ -23,14 +23,20 @@ function parseTask(ctx: Ctx, raw: Record<string, unknown>): TaskInput {
   const comment = str(raw, "comment") ?? "";
   if (comment.length > 1024) throw new ApiError(3109, "comment too long");
   const cf = raw.custom_fields;
-  if (cf !== undefined && cf !== null && !isRecord(cf)) throw new ApiError(3104, "custom_fields must be an object");
+  if (cf !== undefined && cf !== null && !isRecord(cf))
+    throw new ApiError(3104, "custom_fields must be an object");
   const subRaw = raw.subtasks ?? [];
   if (!Array.isArray(subRaw)) throw new ApiError(3104, "subtasks must be an array");
   const subtasks: Subtask[] = subRaw.map((s) => {
     if (!isRecord(s)) throw new ApiError(3104, "subtask must be an object");
     const type = int(s, "type", true);
     if (type !== 0) throw new ApiError(3104, "subtask type must be 0");
-    return { subtask_id: ctx.state.nextSubtaskId(), number: taskNumber(str(s, "number", true)), order: int(s, "order", true), type };
+    return {
+      subtask_id: ctx.state.nextSubtaskId(),
+      number: taskNumber(str(s, "number", true)),
+      order: int(s, "order", true),
+      type,
+    };
   });
   return {
     name: str(raw, "name") ?? "",
@@ -41,7 +47,9 @@ function parseTask(ctx: Ctx, raw: Record<string, unknown>): TaskInput {
     comment,
     dueDate: str(raw, "due_date") ?? null,
     blockedUntil: str(raw, "blocked_until") ?? null,
-    customFields: isRecord(cf) ? Object.fromEntries(Object.entries(cf).map(([k, v]) => [k, String(v)])) : null,
+    customFields: isRecord(cf)
+      ? Object.fromEntries(Object.entries(cf).map(([k, v]) => [k, String(v)]))
+      : null,
     subtasks,
     status: 1,
     statusReason: null,
@@ -66,7 +74,13 @@ function liveTasks(pbx: Pbx, campaignId: number): CampaignTask[] {
 
 function insert(ctx: Ctx, pbx: Pbx, c: Campaign, input: TaskInput): CampaignTask {
   const now = ctx.clock.nowSeconds();
-  const task: CampaignTask = { ...input, taskId: ctx.state.nextTaskId(), campaignId: c.campaign_id, created: now, updated: now };
+  const task: CampaignTask = {
+    ...input,
+    taskId: ctx.state.nextTaskId(),
+    campaignId: c.campaign_id,
+    created: now,
+    updated: now,
+  };
   pbx.tasks.push(task);
   refreshCampaign(pbx, c, now);
   return task;
@@ -114,7 +128,9 @@ const tasksPush: Handler = (ctx, pbx, body) => {
 function findTask(pbx: Pbx, body: Record<string, unknown>): CampaignTask | undefined {
   const taskId = int(body, "task_id", true);
   const campaignId = int(body, "campaign_id");
-  return pbx.tasks.find((t) => t.taskId === taskId && t.status !== 6 && (campaignId === undefined || t.campaignId === campaignId));
+  return pbx.tasks.find(
+    (t) => t.taskId === taskId && t.status !== 6 && (campaignId === undefined || t.campaignId === campaignId),
+  );
 }
 
 const taskGet: Handler = (_ctx, pbx, body) => {
@@ -141,7 +157,8 @@ function setTaskStatus(status: number, needsCampaign: boolean): Handler {
 const v2Tasks: Handler = (ctx, pbx, body) => {
   const rawIds = body.campaign_ids;
   const ids = (Array.isArray(rawIds) ? rawIds : [rawIds]).map((x) => Number(x));
-  if (rawIds === undefined || ids.some((x) => !Number.isInteger(x))) throw new ApiError(3103, "campaign_ids required");
+  if (rawIds === undefined || ids.some((x) => !Number.isInteger(x)))
+    throw new ApiError(3103, "campaign_ids required");
   const limit = Math.min(int(body, "limit") ?? 10, 100);
   if (limit < 1) throw new ApiError(3104, "limit 1..100");
   const cursorRaw = str(body, "cursor");
@@ -152,7 +169,13 @@ const v2Tasks: Handler = (ctx, pbx, body) => {
   const out: Record<string, unknown> = {
     result: 1000,
     cmd_id: Buffer.from(`cmd:${ctx.clock.now()}:${offset}`).toString("hex").slice(0, 32),
-    tasks: page.map((t) => taskV2Json(pbx, t, pbx.campaigns.find((c) => c.campaign_id === t.campaignId))),
+    tasks: page.map((t) =>
+      taskV2Json(
+        pbx,
+        t,
+        pbx.campaigns.find((c) => c.campaign_id === t.campaignId),
+      ),
+    ),
   };
   if (offset + limit < all.length) out.cursor = Buffer.from(String(offset + limit)).toString("base64url");
   return ok(out);

@@ -13,7 +13,13 @@ import type { Employee, Pbx } from "../types";
 const ACK = { result: 1000 };
 
 /** Post `result/<path>` right away (on the emulator clock — a frozen clock still delivers what is due). */
-export function postResult(ctx: Ctx, pbx: Pbx, path: string, commandId: string | undefined, result: number): void {
+export function postResult(
+  ctx: Ctx,
+  pbx: Pbx,
+  path: string,
+  commandId: string | undefined,
+  result: number,
+): void {
   ctx.clock.schedule(ctx.clock.now(), () => {
     const p = ctx.state.byId(pbx.id);
     if (p) ctx.engine.result(p, path, commandId, result);
@@ -21,9 +27,14 @@ export function postResult(ctx: Ctx, pbx: Pbx, path: string, commandId: string |
 }
 
 /** Consumes the first matching outcome rule set through /__control/callback-outcomes. */
-export function pickOutcome(ctx: Ctx, toNumber: string): { outcome: CallOutcome; talkSeconds?: number; recorded?: boolean } {
+export function pickOutcome(
+  ctx: Ctx,
+  toNumber: string,
+): { outcome: CallOutcome; talkSeconds?: number; recorded?: boolean } {
   const rules = ctx.state.settings.callbackRules;
-  const idx = rules.findIndex((r) => r.toNumber === null || mangoNumber(r.toNumber) === mangoNumber(toNumber));
+  const idx = rules.findIndex(
+    (r) => r.toNumber === null || mangoNumber(r.toNumber) === mangoNumber(toNumber),
+  );
   const rule = rules[idx];
   if (!rule) return { outcome: "answered" };
   if (rule.remaining !== undefined) {
@@ -158,7 +169,10 @@ export const callHandlers: Record<string, Handler> = {
   "commands/route": unsupportedOnCall("result/route", ["call_id", "to_number"]),
   "commands/transfer": unsupportedOnCall("result/transfer", ["call_id", "to_number", "initiator"]),
   "commands/transfer_cancel": unsupportedOnCall("result/transfer_cancel", ["call_id"]),
-  "commands/calls_connect": unsupportedOnCall("result/calls_connect", ["holded_call_id", "transferred_call_id"]),
+  "commands/calls_connect": unsupportedOnCall("result/calls_connect", [
+    "holded_call_id",
+    "transferred_call_id",
+  ]),
   "commands/call/hold/on": unsupportedOnCall("result/call/hold/on", ["call_id", "initiator"]),
   "commands/play/start": unsupportedOnCall("result/play/start", ["call_id"], ["internal_id"]),
 };

@@ -42,7 +42,11 @@ function userJson(e: Employee, ext: Set<string>): Record<string, unknown> {
     if (ext.has("telephony.numbers.schedule")) out.schedule = [];
     return out;
   });
-  const telephony: Record<string, unknown> = { extension: e.extension, outgoingline: e.outgoingLine, numbers };
+  const telephony: Record<string, unknown> = {
+    extension: e.extension,
+    outgoingline: e.outgoingLine,
+    numbers,
+  };
   if (ext.has("telephony.dial_alg")) telephony.dial_alg = 1;
   if (ext.has("telephony.line_id")) telephony.line_id = e.lineId;
   if (ext.has("telephony.trunk_number_id")) telephony.trunk_number_id = null;
@@ -82,7 +86,13 @@ function groupJson(pbx: Pbx, g: Pbx["groups"][number], showUsers: boolean): Reco
   if (showUsers) {
     out.operators = g.operators.map((o) => {
       const e = pbx.employees.find((x) => x.userId === o.userId);
-      return { id: o.userId, name: e?.name ?? "", extension: e?.extension ?? "", priority: o.priority, order: o.order };
+      return {
+        id: o.userId,
+        name: e?.name ?? "",
+        extension: e?.extension ?? "",
+        priority: o.priority,
+        order: o.order,
+      };
     });
   }
   return out;

@@ -51,7 +51,9 @@ function fakeMp3(recordingId: string): Buffer {
 
 /** GET routes: /vpbx/queries/recording/link/…, /files/<token>. Returns false when the path is not ours. */
 export function handleRecordingGet(ctx: Ctx, path: string, res: ServerResponse): boolean {
-  const link = /^\/vpbx\/queries\/recording\/link\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(path);
+  const link = /^\/vpbx\/queries\/recording\/link\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(
+    path,
+  );
   if (link) {
     const [recordingId, action, key, timestamp, sign] = link.slice(1).map((s) => decodeURIComponent(s ?? ""));
     const pbx = ctx.state.byKey(key ?? "");

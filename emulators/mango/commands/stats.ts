@@ -67,7 +67,14 @@ const statsRequest: Handler = (ctx, pbx, body) => {
   if (fields.some((f) => !KNOWN.has(f))) throw new ApiError(3104, "unknown field");
   for (const k of ["from", "to", "call_party"]) obj(body, k);
   const key = ctx.state.nextStatsKey();
-  const req: StatsRequest = { key, requestId: str(body, "request_id") ?? null, dateFrom: from, dateTo: to, fields, readyAt: ctx.clock.now() + READY_AFTER_MS };
+  const req: StatsRequest = {
+    key,
+    requestId: str(body, "request_id") ?? null,
+    dateFrom: from,
+    dateTo: to,
+    fields,
+    readyAt: ctx.clock.now() + READY_AFTER_MS,
+  };
   pbx.statsRequests.push(req);
   if (req.requestId !== null) {
     const requestId = req.requestId;

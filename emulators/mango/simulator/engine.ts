@@ -225,7 +225,8 @@ export class Engine {
     for (const t of entry.tasks) this.clock.cancel(t);
     entry.tasks = [];
     for (const leg of entry.legs.values()) {
-      if (leg.state !== null && leg.state !== "Disconnected") this.emitLeg(entry, leg.callId, "Disconnected", 1181);
+      if (leg.state !== null && leg.state !== "Disconnected")
+        this.emitLeg(entry, leg.callId, "Disconnected", 1181);
     }
     this.finish(entry, 1181);
     return true;
@@ -234,7 +235,7 @@ export class Engine {
   /** commands/recording/start: 1000, or 4102 if already recording, 4101 if the leg is not live/connected. */
   startRecordingByCommand(pbx: Pbx, callId: string, commandId: string | undefined): number {
     const found = this.findLeg(pbx, callId);
-    if (!found || found.leg.state !== "Connected") return 4101;
+    if (found?.leg.state !== "Connected") return 4101;
     if (found.leg.recording) return 4102;
     this.startRecording(found.entry, found.leg, commandId);
     return 1000;

@@ -37,15 +37,27 @@ export function startIncoming(engine: Engine, pbx: Pbx, sc: IncomingScenario): E
   const line = mangoNumber(sc.line ?? pbx.lines[0]?.number ?? "");
   const group = sc.group ? pbx.groups.find((g) => g.extension === sc.group) : undefined;
   const groupExts = group
-    ? group.operators.map((o) => pbx.employees.find((e) => e.userId === o.userId)?.extension ?? "").filter(Boolean)
+    ? group.operators
+        .map((o) => pbx.employees.find((e) => e.userId === o.userId)?.extension ?? "")
+        .filter(Boolean)
     : [];
   const ringExts = sc.ring ?? groupExts;
-  const ringing = ringExts.map((x) => pbx.employees.find((e) => e.extension === x)).filter((e): e is Employee => !!e);
+  const ringing = ringExts
+    .map((x) => pbx.employees.find((e) => e.extension === x))
+    .filter((e): e is Employee => !!e);
   const busy = new Set([...(sc.busy ?? []), ...pbx.employees.filter((e) => e.busy).map((e) => e.extension)]);
-  const entry = engine.open(pbx, { call_direction: 1, from: { number: caller }, line_number: line }, sc.recorded ?? false);
+  const entry = engine.open(
+    pbx,
+    { call_direction: 1, from: { number: caller }, line_number: line },
+    sc.recorded ?? false,
+  );
   const t0 = engine.clock.now();
   const ivrMs = (sc.ivrSeconds ?? 5) * 1000;
-  const ivr = engine.defineLeg(entry, { location: "ivr", from: { number: caller }, to: { number: line, line_number: line } });
+  const ivr = engine.defineLeg(entry, {
+    location: "ivr",
+    from: { number: caller },
+    to: { number: line, line_number: line },
+  });
   engine.at(entry, t0, 0, () => engine.emitLeg(entry, ivr, "Appeared"));
   if (sc.dtmf) {
     const dtmf = sc.dtmf;

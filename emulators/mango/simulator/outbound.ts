@@ -36,8 +36,14 @@ export function startCallback(engine: Engine, pbx: Pbx, spec: CallbackSpec): Ent
   const emp = spec.employee;
   const empParty: Party = { extension: emp.extension, number: spec.fromNumber ?? primaryNumber(emp) };
   const dest = destinationParty(pbx, spec.toNumber).party;
-  const line = spec.lineNumber ? mangoNumber(spec.lineNumber) : (emp.outgoingLine ?? pbx.lines[0]?.number ?? "");
-  const entry = engine.open(pbx, { call_direction: dest.extension ? 0 : 2, from: empParty, line_number: line }, spec.recorded);
+  const line = spec.lineNumber
+    ? mangoNumber(spec.lineNumber)
+    : (emp.outgoingLine ?? pbx.lines[0]?.number ?? "");
+  const entry = engine.open(
+    pbx,
+    { call_direction: dest.extension ? 0 : 2, from: empParty, line_number: line },
+    spec.recorded,
+  );
   entry.onFinish = spec.onFinish;
   const extras: Record<string, unknown> = { ...(spec.extras ?? {}) };
   if (spec.commandId !== undefined) extras.command_id = spec.commandId;
@@ -105,14 +111,25 @@ export interface OutgoingSpec {
 export function startOutgoing(engine: Engine, pbx: Pbx, spec: OutgoingSpec): Entry {
   const emp = spec.employee;
   const dest = destinationParty(pbx, spec.toNumber).party;
-  const line = spec.lineNumber ? mangoNumber(spec.lineNumber) : (emp.outgoingLine ?? pbx.lines[0]?.number ?? "");
+  const line = spec.lineNumber
+    ? mangoNumber(spec.lineNumber)
+    : (emp.outgoingLine ?? pbx.lines[0]?.number ?? "");
   const entry = engine.open(
     pbx,
-    { call_direction: dest.extension ? 0 : 2, from: { extension: emp.extension, number: primaryNumber(emp) }, line_number: line },
+    {
+      call_direction: dest.extension ? 0 : 2,
+      from: { extension: emp.extension, number: primaryNumber(emp) },
+      line_number: line,
+    },
     spec.recorded,
   );
   const t0 = engine.clock.now();
-  const leg = engine.defineLeg(entry, { location: "abonent", from: { extension: emp.extension }, to: dest, employee: emp });
+  const leg = engine.defineLeg(entry, {
+    location: "abonent",
+    from: { extension: emp.extension },
+    to: dest,
+    employee: emp,
+  });
   engine.at(entry, t0, 0, () => engine.emitLeg(entry, leg, "Appeared"));
   const ringMs = spec.ringSeconds * 1000;
   if (spec.outcome !== "answered") {
