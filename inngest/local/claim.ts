@@ -22,7 +22,8 @@ export type ClaimedRun = Pick<
  * Claims due runs for this worker. Candidates are locked with FOR UPDATE SKIP LOCKED so pollers never
  * take the same row; a running row whose lease expired (its worker died) is due again. Concurrency and
  * rate limits are checked under a transaction-scoped advisory lock per key, so two pollers cannot both
- * take the last free slot.
+ * take the last free slot. A worker claims only the jobs it has definitions for (during a rolling deploy an
+ * older process leaves newer jobs to newer processes).
  */
 export async function claimDueRuns(
   db: Db,
@@ -35,11 +36,15 @@ export async function claimDueRuns(
   },
 ): Promise<ClaimedRun[]> {
   const { now, workerId } = opts;
+  if (opts.definitions.size === 0) return [];
   return db.transaction(async (tx) => {
     const candidates = rowsOf<RawRun>(
       await tx.execute(sql`
         select id, tenant_id, job_id, payload, attempts, max_attempts, concurrency_key from job_runs
-        where driver = 'local'
+        where driver = 'local' and job_id in (${sql.join(
+          [...opts.definitions.keys()].map((id) => sql`${id}`),
+          sql`, `,
+        )})
           and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
         order by run_at
         limit ${opts.limit}
@@ -47,8 +52,7 @@ export async function claimDueRuns(
     );
     const claimed: ClaimedRun[] = [];
     for (const c of candidates) {
-      const def = opts.definitions.get(c.job_id);
-      const deferUntil = def ? await limitDeferral(tx as unknown as Db, def, c, now) : null;
+      const deferUntil = await limitDeferral(tx as unknown as Db, opts.definitions.get(c.job_id)!, c, now);
       if (deferUntil) {
         await tx.execute(
           sql`update job_runs set run_at = ${deferUntil}, status = 'queued' where id = ${c.id}`,

@@ -200,4 +200,36 @@ describe("local job driver on PostgreSQL", () => {
       "cron:2026-11-25T10:05:00.000Z",
     ]);
   });
+
+  it("keeps a tenant's concurrency and rate limits across pollers", async () => {
+    const concurrent = defineJob({
+      id: "test.concurrency",
+      title: "c",
+      payload: z.object({ n: z.number() }),
+      options: { concurrency: { limit: 1 } },
+      handler: async () => undefined,
+    });
+    const clock = fakeClock();
+    const queue = createLocalQueue(t.db, clock.now);
+    for (const n of [1, 2, 3]) await queue.enqueue(concurrent, { n }, { tenantId, idempotencyKey: `c${n}` });
+    const defs = new Map([[concurrent.id, concurrent]]);
+    const claim = (workerId: string) =>
+      claimDueRuns(t.db, { workerId, now: clock.now(), leaseMs: 60_000, limit: 10, definitions: defs });
+    const [a, b] = await Promise.all([claim("a"), claim("b")]);
+    expect([...a, ...b].map((r) => r.jobId)).toEqual(["test.concurrency"]); // one slot for this tenant, whichever poller won it
+
+    const rated = defineJob({
+      id: "test.rate",
+      title: "r",
+      payload: z.object({ n: z.number() }),
+      options: { rate: { limit: 2, periodSeconds: 60 } },
+      handler: async () => undefined,
+    });
+    for (const n of [1, 2, 3]) await queue.enqueue(rated, { n }, { tenantId, idempotencyKey: `r${n}` });
+    const worker = createLocalWorker({ db: t.db, definitions: [rated], now: clock.now });
+    expect(await worker.tick()).toBe(2);
+    expect(await worker.tick()).toBe(0);
+    clock.advance(61_000);
+    expect(await worker.tick()).toBe(1);
+  });
 });

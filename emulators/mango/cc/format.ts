@@ -7,6 +7,14 @@ export function v2Date(sec: number | null): string | null {
   return `${d.slice(0, 4)}.${d.slice(5, 7)}.${d.slice(8, 10)} ${d.slice(11, 19)}`;
 }
 
+/** Tasks take "YYYY-MM-DD HH:MM:SS" (UTC) in; /vpbx/task shows unix seconds (quoted, as in the example). */
+export function unixString(v: string | null): string | null {
+  if (v === null) return null;
+  if (/^\d+$/.test(v)) return v;
+  const ms = Date.parse(`${v.replace(" ", "T")}Z`);
+  return Number.isFinite(ms) ? String(Math.floor(ms / 1000)) : v;
+}
+
 /** Campaign as /vpbx/campaign/list shows it (field order of the spec example; `endless` from §4.6.3). */
 export function campaignJson(c: Campaign): Record<string, unknown> {
   return { ...c, created_by: { ...c.created_by }, members: [...c.members] };
@@ -30,8 +38,8 @@ export function taskGetJson(t: CampaignTask): Record<string, unknown> {
     status: t.status,
     status_reason: t.statusReason,
     comment: t.comment,
-    due_date: t.dueDate,
-    blocked_until: t.blockedUntil,
+    due_date: unixString(t.dueDate),
+    blocked_until: unixString(t.blockedUntil),
     transfer_number: t.transferNumber,
     updated: t.updated,
     end: t.end,

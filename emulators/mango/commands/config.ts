@@ -37,7 +37,8 @@ function userJson(e: Employee, ext: Set<string>): Record<string, unknown> {
   if (ext.has("general.sips")) general.sips = e.sips.map((number) => ({ number }));
   const numbers = e.numbers.map((n) => {
     const out: Record<string, unknown> = { number: n.number };
-    if (n.normalized !== undefined) out.number_normalized = n.normalized;
+    // number_normalized only appears in the spec's ext_fields example, so it is tied to ext_fields here.
+    if (n.normalized !== undefined && ext.size > 0) out.number_normalized = n.normalized;
     Object.assign(out, { protocol: n.protocol, order: n.order, wait_sec: n.waitSec, status: n.status });
     if (ext.has("telephony.numbers.schedule")) out.schedule = [];
     return out;
