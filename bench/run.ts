@@ -50,15 +50,13 @@ async function time(fn: () => Promise<void>): Promise<number> {
 // Baseline: one plain insert per event into the same table.
 const baseline = await time(async () => {
   for (let i = 0; i < N; i++) {
-    await db
-      .insert(webhookInbox)
-      .values({
-        tenantId: tenant.id,
-        provider: "baseline",
-        kind: "e",
-        eventKey: randomUUID(),
-        status: "accepted",
-      });
+    await db.insert(webhookInbox).values({
+      tenantId: tenant.id,
+      provider: "baseline",
+      kind: "e",
+      eventKey: randomUUID(),
+      status: "accepted",
+    });
   }
 });
 const queue = createLocalQueue(db);
