@@ -34,7 +34,9 @@ export function LocaleSwitch({ className }: { className?: string }) {
           }
           className={cn(
             "rounded px-2 py-1 font-medium uppercase transition-colors",
-            locale === current ? "bg-primary text-primary-foreground" : "text-muted-foreground hover:text-foreground",
+            locale === current
+              ? "bg-primary text-primary-foreground"
+              : "text-muted-foreground hover:text-foreground",
           )}
         >
           {t(locale)}

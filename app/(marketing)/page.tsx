@@ -1,4 +1,12 @@
-import { ArrowRight, Megaphone, MessageSquareText, PhoneCall, PhoneForwarded, ScrollText, Tags } from "lucide-react";
+import {
+  ArrowRight,
+  Megaphone,
+  MessageSquareText,
+  PhoneCall,
+  PhoneForwarded,
+  ScrollText,
+  Tags,
+} from "lucide-react";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Logo } from "@/components/brand/logo";
@@ -62,7 +70,9 @@ export default async function LandingPage() {
                   </span>
                   <CardTitle>{t(`features.${key}.title`)}</CardTitle>
                 </CardHeader>
-                <CardContent className="text-sm text-muted-foreground">{t(`features.${key}.text`)}</CardContent>
+                <CardContent className="text-sm text-muted-foreground">
+                  {t(`features.${key}.text`)}
+                </CardContent>
               </Card>
             ))}
             <Card className="gap-3 border-dashed bg-muted/40 shadow-none">
@@ -79,7 +89,9 @@ export default async function LandingPage() {
       </main>
 
       <footer className="border-t">
-        <div className="mx-auto w-full max-w-6xl px-4 py-6 text-sm text-muted-foreground sm:px-6">{t("footer")}</div>
+        <div className="mx-auto w-full max-w-6xl px-4 py-6 text-sm text-muted-foreground sm:px-6">
+          {t("footer")}
+        </div>
       </footer>
     </div>
   );

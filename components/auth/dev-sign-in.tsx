@@ -43,7 +43,11 @@ export function DevSignIn() {
                 className="flex w-full items-center gap-3 rounded-lg border px-3 py-2.5 text-left transition-colors hover:bg-accent disabled:opacity-60"
               >
                 <span className="grid size-8 shrink-0 place-items-center rounded-full bg-muted text-muted-foreground">
-                  {pending === key ? <LoaderCircle className="size-4 animate-spin" /> : <KeyRound className="size-4" />}
+                  {pending === key ? (
+                    <LoaderCircle className="size-4 animate-spin" />
+                  ) : (
+                    <KeyRound className="size-4" />
+                  )}
                 </span>
                 <span className="flex min-w-0 flex-1 flex-col">
                   <span className="truncate text-sm font-medium">{u.name}</span>

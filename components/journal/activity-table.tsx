@@ -25,13 +25,12 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
     <Table data-testid="journal-table">
       <TableHeader>
         <TableRow className="hover:bg-transparent">
-          <TableHead className="pl-4">{t("time")}</TableHead>
-          <TableHead>{t("kind")}</TableHead>
-          <TableHead>{t("subject")}</TableHead>
+          <TableHead className="hidden pl-4 sm:table-cell">{t("time")}</TableHead>
+          <TableHead className="pl-4 sm:pl-2">{t("kind")}</TableHead>
           <TableHead>{t("status")}</TableHead>
-          <TableHead>{t("reason")}</TableHead>
-          <TableHead className="text-right">{t("attempts")}</TableHead>
-          <TableHead className="pr-4">{t("nextRetry")}</TableHead>
+          <TableHead className="hidden md:table-cell">{t("reason")}</TableHead>
+          <TableHead className="hidden text-right lg:table-cell">{t("attempts")}</TableHead>
+          <TableHead className="hidden pr-4 lg:table-cell">{t("nextRetry")}</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -51,21 +50,32 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
               }
             }}
           >
-            <TableCell className="pl-4 whitespace-nowrap tabular-nums text-muted-foreground">
+            <TableCell className="hidden pl-4 whitespace-nowrap tabular-nums text-muted-foreground sm:table-cell">
               {format.dateTime(row.createdAt, DATE_TIME)}
             </TableCell>
-            <TableCell className="font-medium">
-              <span title={row.kind}>{kindLabel(row.kind)}</span>
+            <TableCell className="pl-4 sm:pl-2">
+              <span className="block text-xs tabular-nums text-muted-foreground sm:hidden">
+                {format.dateTime(row.createdAt, DATE_TIME)}
+              </span>
+              <span className="block font-medium whitespace-nowrap" title={row.kind}>
+                {kindLabel(row.kind)}
+              </span>
+              {row.subject ? (
+                <span className="block max-w-52 truncate text-xs text-muted-foreground" title={row.subject}>
+                  {row.subject}
+                </span>
+              ) : null}
             </TableCell>
-            <TableCell className="max-w-48 truncate text-muted-foreground">{row.subject ?? "—"}</TableCell>
-            <TableCell>
+            <TableCell className="pr-4 md:pr-2">
               <StatusBadge status={row.status} />
             </TableCell>
-            <TableCell className="max-w-72 truncate text-muted-foreground" title={row.reason ?? undefined}>
-              {row.reason ?? "—"}
+            <TableCell className="hidden w-full text-muted-foreground md:table-cell">
+              <span className="block max-w-64 truncate" title={row.reason ?? undefined}>
+                {row.reason ?? "—"}
+              </span>
             </TableCell>
-            <TableCell className="text-right tabular-nums">{row.attempts}</TableCell>
-            <TableCell className="pr-4 whitespace-nowrap tabular-nums text-muted-foreground">
+            <TableCell className="hidden text-right tabular-nums lg:table-cell">{row.attempts}</TableCell>
+            <TableCell className="hidden pr-4 whitespace-nowrap lg:table-cell tabular-nums text-muted-foreground">
               {row.nextRetryAt ? format.dateTime(row.nextRetryAt, DATE_TIME) : "—"}
             </TableCell>
           </TableRow>

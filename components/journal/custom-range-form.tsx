@@ -40,12 +40,24 @@ export function CustomRangeForm({ range, onApply }: { range: Range; onApply: (ra
     >
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="range-from">{t("from")}</Label>
-        <Input id="range-from" type="date" className="w-40" aria-invalid={!!errors.from} {...form.register("from")} />
+        <Input
+          id="range-from"
+          type="date"
+          className="w-40"
+          aria-invalid={!!errors.from}
+          {...form.register("from")}
+        />
         {errors.from ? <p className="text-xs text-destructive">{message(errors.from.message)}</p> : null}
       </div>
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="range-to">{t("to")}</Label>
-        <Input id="range-to" type="date" className="w-40" aria-invalid={!!errors.to} {...form.register("to")} />
+        <Input
+          id="range-to"
+          type="date"
+          className="w-40"
+          aria-invalid={!!errors.to}
+          {...form.register("to")}
+        />
         {errors.to ? <p className="text-xs text-destructive">{message(errors.to.message)}</p> : null}
       </div>
       <Button type="submit" variant="secondary">

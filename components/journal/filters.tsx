@@ -16,11 +16,22 @@ import { CustomRangeForm } from "./custom-range-form";
 import { PERIODS, type Period, type Range, rangeOf } from "./period";
 import { type ActivityStatus, STATUSES, useKindLabel } from "./status";
 
-export type JournalFilters = { statuses: ActivityStatus[]; kind: string | null; period: Period; range: Range };
+export type JournalFilters = {
+  statuses: ActivityStatus[];
+  kind: string | null;
+  period: Period;
+  range: Range;
+};
 export const NO_FILTERS: JournalFilters = { statuses: [], kind: null, period: "all", range: {} };
 const ALL = "__all";
 
-export function Filters({ value, onChange }: { value: JournalFilters; onChange: (next: JournalFilters) => void }) {
+export function Filters({
+  value,
+  onChange,
+}: {
+  value: JournalFilters;
+  onChange: (next: JournalFilters) => void;
+}) {
   const t = useTranslations("journal.filters");
   const tStatus = useTranslations("journal.statuses");
   const tPeriod = useTranslations("journal.periods");
@@ -32,7 +43,9 @@ export function Filters({ value, onChange }: { value: JournalFilters; onChange: 
   const toggleStatus = (status: ActivityStatus, on: boolean) =>
     onChange({
       ...value,
-      statuses: on ? STATUSES.filter((s) => s === status || value.statuses.includes(s)) : value.statuses.filter((s) => s !== status),
+      statuses: on
+        ? STATUSES.filter((s) => s === status || value.statuses.includes(s))
+        : value.statuses.filter((s) => s !== status),
     });
 
   return (
@@ -64,7 +77,10 @@ export function Filters({ value, onChange }: { value: JournalFilters; onChange: 
           </DropdownMenuContent>
         </DropdownMenu>
 
-        <Select value={value.kind ?? ALL} onValueChange={(v) => onChange({ ...value, kind: v === ALL ? null : v })}>
+        <Select
+          value={value.kind ?? ALL}
+          onValueChange={(v) => onChange({ ...value, kind: v === ALL ? null : v })}
+        >
           <SelectTrigger className="min-w-44" aria-label={t("kind")} data-testid="filter-kind">
             <SelectValue />
           </SelectTrigger>

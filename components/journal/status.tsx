@@ -5,7 +5,16 @@ import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/utils";
 
-export const STATUSES = ["received", "rejected", "queued", "running", "retrying", "done", "skipped", "failed"] as const;
+export const STATUSES = [
+  "received",
+  "rejected",
+  "queued",
+  "running",
+  "retrying",
+  "done",
+  "skipped",
+  "failed",
+] as const;
 export type ActivityStatus = (typeof STATUSES)[number];
 
 const tone: Record<ActivityStatus, string> = {

@@ -5,12 +5,11 @@ import { useTranslations } from "next-intl";
 import { useTenant } from "@/components/shell/use-tenant";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { useErrorText } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
+import { useErrorText } from "@/lib/trpc/errors";
 
 /** Members of the tenant; the owner grants or takes admin rights (`members.setRole`). */
 export function MembersCard() {
@@ -57,22 +56,21 @@ export function MembersCard() {
                   <TableCell className="font-medium">{m.name}</TableCell>
                   <TableCell className="text-muted-foreground">{m.email ?? "—"}</TableCell>
                   <TableCell>
-                    <Badge variant={m.role === "member" ? "outline" : "secondary"}>{tRoles(m.role)}</Badge>
+                    <Badge variant={m.role === "member" ? "outline" : "secondary"} data-testid="member-role">
+                      {tRoles(m.role)}
+                    </Badge>
                   </TableCell>
                   {isOwner ? (
                     <TableCell className="text-right">
                       {m.role === "owner" ? null : (
-                        <span className="inline-flex items-center gap-2">
-                          <Label htmlFor={`admin-${m.userId}`} className="sr-only">
-                            {t("admin")}
-                          </Label>
-                          <Switch
-                            id={`admin-${m.userId}`}
-                            checked={m.role === "admin"}
-                            disabled={setRole.isPending}
-                            onCheckedChange={(on) => setRole.mutate({ userId: m.userId, role: on ? "admin" : "member" })}
-                          />
-                        </span>
+                        <Switch
+                          aria-label={`${t("admin")}: ${m.name}`}
+                          checked={m.role === "admin"}
+                          disabled={setRole.isPending}
+                          onCheckedChange={(on) =>
+                            setRole.mutate({ userId: m.userId, role: on ? "admin" : "member" })
+                          }
+                        />
                       )}
                     </TableCell>
                   ) : null}

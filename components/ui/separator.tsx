@@ -9,7 +9,11 @@ export function Separator({ className, orientation = "horizontal", ...props }: S
       role="none"
       data-slot="separator"
       data-orientation={orientation}
-      className={cn("shrink-0 bg-border", orientation === "horizontal" ? "h-px w-full" : "h-full w-px", className)}
+      className={cn(
+        "shrink-0 bg-border",
+        orientation === "horizontal" ? "h-px w-full" : "h-full w-px",
+        className,
+      )}
       {...props}
     />
   );

@@ -23,7 +23,9 @@ export function SheetContent({
         data-slot="sheet-content"
         className={cn(
           "fixed inset-y-0 z-50 flex h-full w-full flex-col gap-4 bg-background shadow-lg sm:max-w-xl",
-          side === "right" ? "right-0 animate-slide-in-right border-l" : "left-0 animate-slide-in-left border-r",
+          side === "right"
+            ? "right-0 animate-slide-in-right border-l"
+            : "left-0 animate-slide-in-left border-r",
           className,
         )}
         {...props}
@@ -39,13 +41,20 @@ export function SheetContent({
 }
 
 export function SheetHeader({ className, ...props }: React.ComponentProps<"div">) {
-  return <div data-slot="sheet-header" className={cn("flex flex-col gap-1.5 p-6 pb-0", className)} {...props} />;
+  return (
+    <div data-slot="sheet-header" className={cn("flex flex-col gap-1.5 p-6 pb-0", className)} {...props} />
+  );
 }
 
 export function SheetTitle({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Title>) {
-  return <SheetPrimitive.Title className={cn("text-lg font-semibold text-foreground", className)} {...props} />;
+  return (
+    <SheetPrimitive.Title className={cn("text-lg font-semibold text-foreground", className)} {...props} />
+  );
 }
 
-export function SheetDescription({ className, ...props }: React.ComponentProps<typeof SheetPrimitive.Description>) {
+export function SheetDescription({
+  className,
+  ...props
+}: React.ComponentProps<typeof SheetPrimitive.Description>) {
   return <SheetPrimitive.Description className={cn("text-sm text-muted-foreground", className)} {...props} />;
 }

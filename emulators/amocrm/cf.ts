@@ -41,7 +41,11 @@ export function resolveCustomFields(
     if (!def) {
       const key = cf.field_id !== undefined || cf.field_code === undefined ? "field_id" : "field_code";
       failValidation(requestId, [
-        { code: "NotSupportedChoice", path: `${prefix}.${i}.${key}`, detail: "The value you selected is not a valid choice." },
+        {
+          code: "NotSupportedChoice",
+          path: `${prefix}.${i}.${key}`,
+          detail: "The value you selected is not a valid choice.",
+        },
       ]);
     }
     const values: StoredCfValue[] = [];

@@ -56,6 +56,8 @@ export interface Emu {
   /** Deterministic pseudo-random source for ratio faults (reset with state). */
   rng: () => number;
   nextFaultId: number;
+  /** Which DP event type a lead entering a trigger stage gets (UNCERTAIN in the reference, see README). */
+  dpEntryType: "lead_status_changed" | "lead_appeared_in_status";
 }
 
 export interface ApiCtx {
@@ -93,6 +95,7 @@ export function createEmu(opts: { rateLimitPerSecond?: number; publicBaseUrl: st
     publicBaseUrl: opts.publicBaseUrl,
     rng: mulberry32(42),
     nextFaultId: 1,
+    dpEntryType: "lead_status_changed",
   };
 }
 

@@ -1,14 +1,13 @@
 // Control API under /__control/ (JSON). Not part of amoCRM: it lets tests and the demo drive the emulator.
 import { readFile, writeFile } from "node:fs/promises";
 import { patchLeads } from "./api/leads";
-import { accountBase, type ApiCtx, type Emu, mulberry32 } from "./context";
+import { type ApiCtx, accountBase, type Emu, mulberry32 } from "./context";
 import { deliver, settle } from "./deliver";
-import { type DpTypeCode, dpOptions } from "./dp";
 import { fail } from "./errors";
 import { json, noContent, type Req, type Res } from "./http";
 import { refererFor } from "./oauth";
 import { seedState } from "./seed";
-import type { Account, Integration, State } from "./state";
+import { type Account, type Integration, nextId, type State } from "./state";
 import { CODE_TTL_SEC, disconnectUrl, mintDisposableToken, randomToken } from "./tokens";
 
 type Body = Record<string, unknown>;
@@ -16,7 +15,8 @@ type Body = Record<string, unknown>;
 function body(req: Req): Body {
   if (!req.rawBody.trim()) return {};
   const parsed: unknown = JSON.parse(req.rawBody);
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) fail(400, "Control body must be a JSON object");
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed))
+    fail(400, "Control body must be a JSON object");
   return parsed as Body;
 }
 
@@ -41,7 +41,8 @@ export function parseOffset(v: unknown): number {
   if (typeof v === "number") return v * 1000;
   const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?\s*$/.exec(String(v));
   if (!m) fail(400, `Bad offset ${String(v)}`);
-  const unit = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? "s"] ?? 1000;
+  const unit =
+    { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] ?? "s"] ?? 1000;
   return Number(m[1]) * unit;
 }
 
@@ -54,7 +55,7 @@ export function resetEmu(emu: Emu, state: State = seedState()): void {
   emu.deliveries = [];
   emu.rate.reset();
   emu.rng = mulberry32(42);
-  dpOptions.entryTypeCode = "lead_status_changed";
+  emu.dpEntryType = "lead_status_changed";
 }
 
 function clockInfo(emu: Emu) {
@@ -113,7 +114,8 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
       return json(emu.faults);
     case "POST /faults": {
       const kind = str(b.kind, "status");
-      if (kind !== "latency" && kind !== "status" && kind !== "drop") fail(400, "kind: latency | status | drop");
+      if (kind !== "latency" && kind !== "status" && kind !== "drop")
+        fail(400, "kind: latency | status | drop");
       const f = {
         id: emu.nextFaultId++,
         kind,
@@ -157,7 +159,8 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
         redirect_uris: Array.isArray(b.redirect_uris)
           ? b.redirect_uris.map(String)
           : [...(prev?.redirect_uris ?? []), ...(typeof b.redirect_uri === "string" ? [b.redirect_uri] : [])],
-        disconnect_url: typeof b.disconnect_url === "string" ? b.disconnect_url : (prev?.disconnect_url ?? null),
+        disconnect_url:
+          typeof b.disconnect_url === "string" ? b.disconnect_url : (prev?.disconnect_url ?? null),
         installed_in: prev?.installed_in ?? [],
       };
       emu.state.integrations[id] = integ;
@@ -230,15 +233,20 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
       return json({ url: d.url, status: d.status, code });
     }
     case "GET /dp/actions":
-      return json(Object.values(emu.state.accounts).flatMap((a) => a.dp_actions.map((x) => ({ subdomain: a.subdomain, ...x }))));
+      return json(
+        Object.values(emu.state.accounts).flatMap((a) =>
+          a.dp_actions.map((x) => ({ subdomain: a.subdomain, ...x })),
+        ),
+      );
     case "POST /dp/actions": {
       const acc = account(emu, b);
       const statusIds = Array.isArray(b.status_ids) ? b.status_ids.map(Number) : [Number(b.status_id)];
       const pipelineId =
         num(b.pipeline_id) ?? acc.pipelines.find((p) => p.statuses.some((s) => s.id === statusIds[0]))?.id;
-      if (pipelineId === undefined || typeof b.webhook_url !== "string") fail(400, "status_id(s) and webhook_url needed");
+      if (pipelineId === undefined || typeof b.webhook_url !== "string")
+        fail(400, "status_id(s) and webhook_url needed");
       const action = {
-        id: emu.nextFaultId++,
+        id: nextId(acc),
         pipeline_id: pipelineId,
         status_ids: statusIds,
         webhook_url: b.webhook_url,
@@ -254,8 +262,11 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
       for (const a of Object.values(emu.state.accounts)) a.dp_actions = [];
       return noContent();
     case "POST /dp/options":
-      if (typeof b.entry_type_code === "string") dpOptions.entryTypeCode = b.entry_type_code as DpTypeCode;
-      return json(dpOptions);
+      if (b.entry_type_code === "lead_status_changed" || b.entry_type_code === "lead_appeared_in_status") {
+        emu.dpEntryType = b.entry_type_code;
+      } else if (b.entry_type_code !== undefined)
+        fail(400, "entry_type_code: lead_status_changed | lead_appeared_in_status");
+      return json({ entry_type_code: emu.dpEntryType });
     case "POST /leads/move":
     case "POST /leads/update": {
       const acc = account(emu, b);
@@ -263,7 +274,13 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
         ? { status_id: num(b.status_id), ...(num(b.pipeline_id) ? { pipeline_id: num(b.pipeline_id) } : {}) }
         : ((b.changes as Body | undefined) ?? {});
       const from = emu.deliveries.length;
-      const ctx = asUser(emu, acc, num(b.user_id) ?? acc.current_user_id, "/api/v4/leads", JSON.stringify([{ id: b.lead_id, ...changes }]));
+      const ctx = asUser(
+        emu,
+        acc,
+        num(b.user_id) ?? acc.current_user_id,
+        "/api/v4/leads",
+        JSON.stringify([{ id: b.lead_id, ...changes }]),
+      );
       const res = await patchLeads(ctx);
       await settle(emu);
       return json({ result: res.body, deliveries: emu.deliveries.slice(from) });

@@ -9,7 +9,9 @@ export function toForm(value: unknown, prefix = "", out = new URLSearchParams())
     return out;
   }
   if (typeof value === "object") {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
     for (const [k, v] of entries) toForm(v, prefix ? `${prefix}[${k}]` : k, out);
     return out;
   }

@@ -12,9 +12,6 @@ export const DP_TYPES = {
 export type DpTypeCode = keyof typeof DP_TYPES;
 export type Direction = "went_to_trigger" | "went_in_trigger" | "went_from_trigger";
 
-/** Runtime switch: which type a lead *entering* the trigger stage gets (UNCERTAIN, see README). */
-export const dpOptions: { entryTypeCode: DpTypeCode } = { entryTypeCode: "lead_status_changed" };
-
 export function dpPayload(
   acc: Account,
   action: DpAction,
@@ -66,7 +63,7 @@ export function dpOnStageChange(
   for (const a of acc.dp_actions) {
     const nowIn = inZone(a, lead.pipeline_id, lead.status_id);
     const wasIn = inZone(a, before.pipeline_id, before.status_id);
-    if (nowIn && !wasIn) out.push(send(emu, acc, a, lead, dpOptions.entryTypeCode, "went_to_trigger"));
+    if (nowIn && !wasIn) out.push(send(emu, acc, a, lead, emu.dpEntryType, "went_to_trigger"));
     else if (nowIn && wasIn && a.action_multiple) {
       out.push(send(emu, acc, a, lead, "lead_appeared_in_status", "went_in_trigger"));
     } else if (!nowIn && wasIn && a.action_multiple) {

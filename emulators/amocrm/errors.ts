@@ -46,7 +46,13 @@ export function problem(status: number, detail: string, extra: Record<string, un
   return {
     status,
     contentType: PROBLEM,
-    body: { title: TITLES[status] ?? "Error", type: `https://httpstatus.es/${status}`, status, detail, ...extra },
+    body: {
+      title: TITLES[status] ?? "Error",
+      type: `https://httpstatus.es/${status}`,
+      status,
+      detail,
+      ...extra,
+    },
   };
 }
 

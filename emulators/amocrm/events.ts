@@ -12,7 +12,9 @@ function legacyCustomFields(acc: Account, cfs: StoredCf[]) {
       id: cf.field_id,
       name: def?.name ?? "",
       // In webhooks `enum` is the numeric enum id (reference §7).
-      values: cf.values.map((v) => (v.enum_id !== undefined ? { value: v.value, enum: v.enum_id } : { value: v.value })),
+      values: cf.values.map((v) =>
+        v.enum_id !== undefined ? { value: v.value, enum: v.enum_id } : { value: v.value },
+      ),
     };
     if (def?.code) out.code = def.code;
     return out;
@@ -51,8 +53,12 @@ function legacyContact(acc: Account, c: Contact) {
     created_user_id: c.created_by,
     modified_user_id: c.updated_by,
     account_id: acc.id,
-    ...(c.custom_fields_values.length ? { custom_fields: legacyCustomFields(acc, c.custom_fields_values) } : {}),
-    ...(linked.length ? { linked_leads_id: Object.fromEntries(linked.map((l) => [l.id, { ID: l.id }])) } : {}),
+    ...(c.custom_fields_values.length
+      ? { custom_fields: legacyCustomFields(acc, c.custom_fields_values) }
+      : {}),
+    ...(linked.length
+      ? { linked_leads_id: Object.fromEntries(linked.map((l) => [l.id, { ID: l.id }])) }
+      : {}),
     created_at: c.created_at,
     updated_at: c.updated_at,
     type: "contact",
@@ -64,7 +70,11 @@ function fire(emu: Emu, acc: Account, event: string, entity: string, action: str
     if (hook.disabled || !hook.settings.includes(event)) continue;
     const body = toForm({
       [entity]: { [action]: [item] },
-      account: { subdomain: acc.subdomain, id: acc.id, _links: { self: `${emu.publicBaseUrl}/a/${acc.subdomain}` } },
+      account: {
+        subdomain: acc.subdomain,
+        id: acc.id,
+        _links: { self: `${emu.publicBaseUrl}/a/${acc.subdomain}` },
+      },
     });
     void deliver(emu, "webhook", hook.destination, {
       contentType: "application/x-www-form-urlencoded",

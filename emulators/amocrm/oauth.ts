@@ -7,7 +7,10 @@ import type { Account, Integration, IssuedToken } from "./state";
 import { ACCESS_TTL_SEC, CODE_TTL_SEC, mintAccessToken, REFRESH_TTL_SEC, randomToken } from "./tokens";
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 
 /** What amoCRM puts in `referer`: the account host without scheme (here host + /a/<sub>, see README). */
 export function refererFor(emu: Emu, acc: Account): string {
@@ -24,9 +27,11 @@ export function consentPage(emu: Emu, req: Req): Res {
   const q = req.url.searchParams;
   const clientId = q.get("client_id") ?? "";
   const integ = emu.state.integrations[clientId];
-  if (!integ) return html(`<!doctype html><h1>Интеграция не найдена</h1><p>client_id: ${esc(clientId)}</p>`, 404);
+  if (!integ)
+    return html(`<!doctype html><h1>Интеграция не найдена</h1><p>client_id: ${esc(clientId)}</p>`, 404);
   const redirect = pickRedirect(integ, q.get("redirect_uri"));
-  if (!redirect) return html("<!doctype html><h1>Redirect URI не совпадает с настройками интеграции</h1>", 400);
+  if (!redirect)
+    return html("<!doctype html><h1>Redirect URI не совпадает с настройками интеграции</h1>", 400);
   const accounts = Object.values(emu.state.accounts)
     .map(
       (a, i) =>
@@ -142,7 +147,8 @@ export async function tokenEndpoint(emu: Emu, acc: Account, req: Req): Promise<R
   if (p.grant_type === "authorization_code") {
     const code = emu.state.codes.find((c) => c.code === p.code && c.subdomain === acc.subdomain);
     if (!code) return oauthProblem("Cannot decrypt the authorization code");
-    if (code.client_id !== integ.client_id) return oauthProblem("Authorization code was not issued to this client");
+    if (code.client_id !== integ.client_id)
+      return oauthProblem("Authorization code was not issued to this client");
     if (code.used) return oauthProblem("Authorization code has been revoked");
     if (code.expires_at < now) return oauthProblem("Authorization code has expired");
     if (code.redirect_uri !== p.redirect_uri) return oauthProblem("Invalid redirect URI");
@@ -150,7 +156,9 @@ export async function tokenEndpoint(emu: Emu, acc: Account, req: Req): Promise<R
     return issuePair(emu, acc, integ.client_id, code.user_id);
   }
   if (p.grant_type === "refresh_token") {
-    const rt = emu.state.refresh_tokens.find((t) => t.token === p.refresh_token && t.subdomain === acc.subdomain);
+    const rt = emu.state.refresh_tokens.find(
+      (t) => t.token === p.refresh_token && t.subdomain === acc.subdomain,
+    );
     if (!rt || rt.dead || rt.expires_at < now || rt.client_id !== integ.client_id) {
       return oauthProblem("Invalid refresh token");
     }

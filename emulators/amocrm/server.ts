@@ -1,16 +1,31 @@
 // amoCRM emulator: node:http server + top-level routing (accounts under /a/<sub>, consent at /oauth,
 // control API under /__control/, widget host page). See README.md for every endpoint.
+import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { matchRoute } from "./api/router";
 import { accountBase, createEmu, type Emu, type Fault, takeFault } from "./context";
-import { handleControl } from "./control";
+import { handleControl, resetEmu } from "./control";
 import { HttpError, problem } from "./errors";
 import { type Req, type Res, readBody } from "./http";
-import { consentDecision, consentPage, currentSubdomain, findAccessToken, legacySubdomain, tokenEndpoint } from "./oauth";
+import {
+  consentDecision,
+  consentPage,
+  currentSubdomain,
+  findAccessToken,
+  legacySubdomain,
+  tokenEndpoint,
+} from "./oauth";
+import type { State } from "./state";
 import { sessionUser, widgetHost, widgetHostAsset } from "./widget-host";
 
-export { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI, DEMO_SUBDOMAIN, OTHER_SUBDOMAIN } from "./seed";
+export {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_REDIRECT_URI,
+  DEMO_SUBDOMAIN,
+  OTHER_SUBDOMAIN,
+} from "./seed";
 
 export interface AmocrmEmulatorOptions {
   port?: number;
@@ -38,11 +53,13 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
     if (req.method !== "POST") return problem(405, "Method not allowed");
     return tokenEndpoint(emu, acc, req);
   }
-  if (req.path === "/__widget-host" || req.path.startsWith("/__widget-host/")) return widgetHost(emu, acc, req);
+  if (req.path === "/__widget-host" || req.path.startsWith("/__widget-host/"))
+    return widgetHost(emu, acc, req);
   if (!req.path.startsWith("/api/")) return problem(404, `Cannot get ${accountBase(emu, sub)}${req.path}`);
 
   const verdict = emu.rate.check(sub, emu.clock.nowMs());
-  if (verdict.kind === "blocked") return problem(403, "Account is blocked for exceeding the request rate limit");
+  if (verdict.kind === "blocked")
+    return problem(403, "Account is blocked for exceeding the request rate limit");
   if (verdict.kind === "limited") {
     const res = problem(429, "Too many requests. Limit is exceeded, try again later.", {
       retry_after: verdict.retryAfter,
@@ -56,6 +73,14 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
   if ((!token || token.subdomain !== sub) && !session) return problem(401, "Unauthorized");
   if (!acc.paid) return problem(402, "Payment required: the account subscription has ended");
 
+  // Admin-granted tokens may act with another user's rights via X-Context-User-ID (reference §2.5).
+  let userId = token?.user_id ?? session ?? acc.current_user_id;
+  const contextUser = Number(req.headers["x-context-user-id"]);
+  if (token && contextUser && acc.users.find((u) => u.id === userId)?.is_admin) {
+    if (!acc.users.some((u) => u.id === contextUser)) return problem(403, "Unknown context user");
+    userId = contextUser;
+  }
+
   const m = matchRoute(req.method, req.path);
   if (m.kind === "method") return problem(405, "Method not allowed");
   if (m.kind === "none") return problem(404, `Cannot get ${accountBase(emu, sub)}${req.path}`);
@@ -64,7 +89,7 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
     acc,
     req,
     params: m.params,
-    userId: token?.user_id ?? session ?? acc.current_user_id,
+    userId,
     clientId: token?.client_id ?? null,
     base: accountBase(emu, sub),
   });
@@ -78,7 +103,8 @@ async function route(emu: Emu, req: Req, snapshotFile?: string): Promise<Res> {
   if (p === "/oauth2/account/current/subdomain") return currentSubdomain(emu, req);
   if (p === "/oauth2/account/subdomain") return legacySubdomain(emu, req);
   if (p.startsWith("/__widget-host-assets/") || p.startsWith("/__fixtures/")) return widgetHostAsset(p);
-  if (p === "/" || p === "/health") return { status: 200, contentType: "application/json", body: { ok: true } };
+  if (p === "/" || p === "/health")
+    return { status: 200, contentType: "application/json", body: { ok: true } };
   const m = /^\/a\/([a-z0-9-]+)(\/.*)?$/.exec(p);
   if (m?.[1]) return accountApi(emu, { ...req, path: m[2] ?? "/" }, m[1]);
   return problem(404, `Cannot get ${emu.publicBaseUrl}${p}`);
@@ -99,7 +125,8 @@ async function handle(emu: Emu, snapshotFile: string | undefined, inc: IncomingM
   const rawBody = await readBody(inc);
   const req: Req = { method: inc.method ?? "GET", url, path: url.pathname, headers: inc.headers, rawBody };
   const isControl = url.pathname.startsWith("/__control");
-  const fault: Fault | null = isControl || !url.pathname.startsWith("/a/") ? null : takeFault(emu, url.pathname);
+  const fault: Fault | null =
+    isControl || !url.pathname.startsWith("/a/") ? null : takeFault(emu, url.pathname);
   let out: Res;
   if (fault?.kind === "latency") await sleep(fault.latencyMs ?? 1000);
   if (fault?.kind === "drop") {
@@ -139,6 +166,10 @@ export async function startAmocrmEmulator(opts: AmocrmEmulatorOptions = {}): Pro
     rateLimitPerSecond: opts.rateLimitPerSecond,
     publicBaseUrl: opts.publicBaseUrl ?? "http://placeholder",
   });
+  // A snapshot file that already exists is the starting state (the demo keeps its data across restarts).
+  if (opts.snapshotFile && existsSync(opts.snapshotFile)) {
+    resetEmu(emu, JSON.parse(readFileSync(opts.snapshotFile, "utf8")) as State);
+  }
   const server = createServer((inc, res) => {
     handle(emu, opts.snapshotFile, inc, res).catch((e: unknown) => {
       if (!res.headersSent) write(res, problem(500, e instanceof Error ? e.message : String(e)));

@@ -36,7 +36,12 @@ export interface Harness {
   control: (p: string, body?: unknown, method?: string) => Promise<HttpResult>;
   /** Resets state and returns a fresh token pair for the account, obtained via code → token exchange. */
   login: (sub?: string) => Promise<{ access_token: string; refresh_token: string }>;
-  api: (method: string, p: string, body?: unknown, opts?: { sub?: string; token?: string | null }) => Promise<HttpResult>;
+  api: (
+    method: string,
+    p: string,
+    body?: unknown,
+    opts?: { sub?: string; token?: string | null },
+  ) => Promise<HttpResult>;
   token: string;
 }
 
@@ -137,9 +142,14 @@ const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array"
 
 /** Recursive "same keys and types" comparison; returns human-readable differences ([] = same shape). */
 export function shapeDiff(sample: unknown, actual: unknown, opts: ShapeOptions = {}, at = "$"): string[] {
-  const key = at.split(".").at(-1)?.replace(/\[\d+\]$/, "") ?? "";
+  const key =
+    at
+      .split(".")
+      .at(-1)
+      ?.replace(/\[\d+\]$/, "") ?? "";
   if (sample === null) return [];
-  if (actual === null) return opts.nullable?.includes(key) ? [] : [`${at}: null, sample has ${typeOf(sample)}`];
+  if (actual === null)
+    return opts.nullable?.includes(key) ? [] : [`${at}: null, sample has ${typeOf(sample)}`];
   if (typeOf(sample) !== typeOf(actual)) return [`${at}: ${typeOf(actual)}, sample has ${typeOf(sample)}`];
   if (Array.isArray(sample) && Array.isArray(actual)) {
     if (sample.length === 0 || actual.length === 0) return [];
@@ -158,7 +168,8 @@ export function shapeDiff(sample: unknown, actual: unknown, opts: ShapeOptions =
         if (!opts.optional?.includes(k)) diffs.push(`${at}.${k}: missing`);
       } else diffs.push(...shapeDiff(s[k], a[k], opts, `${at}.${k}`));
     }
-    for (const k of Object.keys(a)) if (!(k in s) && !opts.optional?.includes(k)) diffs.push(`${at}.${k}: extra key`);
+    for (const k of Object.keys(a))
+      if (!(k in s) && !opts.optional?.includes(k)) diffs.push(`${at}.${k}: extra key`);
     return diffs;
   }
   return [];
@@ -172,7 +183,10 @@ export function fromForm(body: string): Record<string, unknown> {
     let node = root;
     parts.forEach((p, i) => {
       if (i === parts.length - 1) node[p] = v;
-      else node = (node[p] ??= {}) as Record<string, unknown>;
+      else {
+        node[p] ??= {};
+        node = node[p] as Record<string, unknown>;
+      }
     });
   }
   return root;
@@ -192,7 +206,12 @@ export async function startReceiver(): Promise<{ url: string; got: Received[]; c
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      got.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() });
+      got.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       res.writeHead(200).end("ok");
     });
   });

@@ -69,7 +69,9 @@ function pageData(emu: Emu, acc: Account, userId: number, q: URLSearchParams) {
     area: q.get("area") ?? "clist",
     account: { id: acc.id, subdomain: acc.subdomain, name: acc.name, currency: "RUB", language: "ru" },
     user: { id: user?.id, name: user?.name, login: user?.email, is_admin: user?.is_admin ?? false },
-    managers: Object.fromEntries(acc.users.map((u) => [u.id, { id: u.id, title: u.name, active: u.is_active }])),
+    managers: Object.fromEntries(
+      acc.users.map((u) => [u.id, { id: u.id, title: u.name, active: u.is_active }]),
+    ),
     installs: Object.fromEntries(acc.widgets.map((w) => [w.code, w.settings])),
     override,
   };
@@ -84,7 +86,15 @@ export async function widgetHost(emu: Emu, acc: Account, req: Req): Promise<Res>
     if (!b.code) fail(400, "code required");
     let w = acc.widgets.find((x) => x.code === b.code);
     if (!w) {
-      w = { id: acc.widgets.length + 1000, code: b.code, version: "1.0.0", settings_template: [], client_uuid: null, is_active_in_account: true, settings: {} };
+      w = {
+        id: acc.widgets.length + 1000,
+        code: b.code,
+        version: "1.0.0",
+        settings_template: [],
+        client_uuid: null,
+        is_active_in_account: true,
+        settings: {},
+      };
       acc.widgets.push(w);
     }
     w.settings = b.settings ?? {};
@@ -128,8 +138,11 @@ iframe{border:1px solid #ccc;width:100%;min-height:160px}
 </main>
 <div id="notifications" aria-live="polite"></div>
 <script>window.__EMU__=${escJson(data)};</script>
+<script src="/__widget-host-assets/libs.js"></script>
 <script src="/__widget-host-assets/sdk.js"></script>
 </body></html>`);
-  res.headers = { "set-cookie": `${SESSION_COOKIE}=${acc.subdomain}.${data.user.id}; Path=/a/${acc.subdomain}; SameSite=Lax` };
+  res.headers = {
+    "set-cookie": `${SESSION_COOKIE}=${acc.subdomain}.${data.user.id}; Path=/a/${acc.subdomain}; SameSite=Lax`,
+  };
   return res;
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { listRoutes } from "./api";
 import { campaignJson } from "./cc/format";
 import type { Ctx } from "./context";
+import { clockSchema, faultsSchema, outcomeRule, smsRule } from "./control-schemas";
 import { isRecord, readBody, sendJson } from "./http";
 import { runScenario } from "./scenarios";
 import type { Snapshot } from "./state";
@@ -40,43 +41,6 @@ function pbxOf(ctx: Ctx, id: unknown): Pbx {
   if (!pbx) throw new ControlError(404, `unknown pbx ${String(id)}`);
   return pbx;
 }
-
-const clockSchema = z.object({
-  set: z.union([z.number(), z.string()]).optional(),
-  advance: z.number().nonnegative().optional(),
-  freeze: z.boolean().optional(),
-  speed: z.number().positive().optional(),
-  flush: z.boolean().optional(),
-});
-
-const faultsSchema = z.object({
-  duplicateEvents: z.boolean().optional(),
-  outOfOrder: z.boolean().optional(),
-  latencyMs: z.number().nonnegative().optional(),
-  apiFailures: z
-    .object({
-      remaining: z.number().int().positive(),
-      status: z.number().int().min(500).max(599),
-      paths: z.array(z.string()).nullable().default(null),
-    })
-    .nullable()
-    .optional(),
-});
-
-const outcomeRule = z.object({
-  toNumber: z.string().nullable().default(null),
-  outcome: z.enum(["answered", "client_no_answer", "client_busy", "operator_no_answer", "operator_busy"]),
-  talkSeconds: z.number().nonnegative().optional(),
-  recorded: z.boolean().optional(),
-  remaining: z.number().int().positive().optional(),
-});
-
-const smsRule = z.object({
-  toNumber: z.string().nullable().default(null),
-  reason: z.number().int().default(1000),
-  result: z.number().int().optional(),
-  remaining: z.number().int().positive().optional(),
-});
 
 function makeRoutes(opts: ControlOptions): Array<[string, RegExp, ControlHandler]> {
   const file = (body: Json) => {
@@ -205,7 +169,7 @@ function makeRoutes(opts: ControlOptions): Array<[string, RegExp, ControlHandler
       "POST",
       /^webhook$/,
       (ctx, body) => {
-        const b = z.object({ pbx: z.string().default("demo"), url: z.string().url() }).parse(body);
+        const b = z.object({ pbx: z.string().default("demo"), url: z.url() }).parse(body);
         const pbx = pbxOf(ctx, b.pbx);
         pbx.eventsBaseUrl = b.url;
         return { pbx: pbx.id, url: pbx.eventsBaseUrl };

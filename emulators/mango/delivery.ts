@@ -62,7 +62,10 @@ export class Delivery {
   clear(): void {
     this.log = [];
     for (const h of this.held.values()) clearTimeout(h.timer);
+    // Held (out-of-order) events counted as in flight; dropping them must not leave idle() waiting forever.
+    this.inFlight -= this.held.size;
     this.held.clear();
+    if (this.inFlight <= 0) this.done(0);
   }
 
   /** Resolves when nothing is queued or in flight (used by /__control/deliveries?wait=1 and tests). */
@@ -96,6 +99,7 @@ export class Delivery {
       this.held.delete(pbx.id);
       this.enqueue(pbx, rec);
       this.enqueue(pbx, prev.rec);
+      this.done(); // balances the in-flight count taken when prev was held
       return;
     }
     this.inFlight += 1;
@@ -121,8 +125,8 @@ export class Delivery {
     );
   }
 
-  private done(): void {
-    this.inFlight -= 1;
+  private done(decrement = 1): void {
+    this.inFlight -= decrement;
     if (this.inFlight <= 0 && this.held.size === 0) {
       this.inFlight = 0;
       const waiters = this.idleWaiters.splice(0);

@@ -94,9 +94,17 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
   };
   let result: ScenarioResult;
   switch (sc.type) {
-    case "incoming":
+    case "incoming": {
+      // Refuse typos instead of silently simulating a different call than the test meant.
+      for (const ext of [...(sc.ring ?? []), ...(sc.busy ?? []), ...(sc.answeredBy ? [sc.answeredBy] : [])])
+        employee(ext);
+      if (sc.group && !pbx.groups.some((g) => g.extension === sc.group))
+        throw new Error(`unknown group ${sc.group}`);
+      if (sc.answeredBy && sc.ring && !sc.ring.includes(sc.answeredBy))
+        throw new Error("answeredBy must be one of ring");
       result = { entry_id: startIncoming(ctx.engine, pbx, sc).entryId };
       break;
+    }
     case "outgoing":
       result = {
         entry_id: startOutgoing(ctx.engine, pbx, {

@@ -1,31 +1,26 @@
-import type { Campaign, CampaignTask, CcTag, Employee, Group, Line, Pbx } from "./types";
+import { demoCampaigns, demoTags, demoTasks, finishCampaignCounts } from "./seed-cc";
+import {
+  DEFAULT_EVENTS_BASE_URL,
+  DEFAULT_OTHER_EVENTS_BASE_URL,
+  DEMO_LINE_MAIN,
+  DEMO_LINE_TOLL_FREE,
+  DEMO_PBX_ID,
+  DEMO_PRODUCT_ID,
+  DEMO_VPBX_API_KEY,
+  DEMO_VPBX_API_SALT,
+  OTHER_PBX_ID,
+  OTHER_PRODUCT_ID,
+  OTHER_VPBX_API_KEY,
+  OTHER_VPBX_API_SALT,
+} from "./seed-constants";
+import type { Employee, Group, Line, Pbx } from "./types";
 
-/** Credentials of the demo account ("Виртуальная АТС" demo). Others (tests, the demo) rely on these values. */
-export const DEMO_PBX_ID = "demo";
-export const DEMO_VPBX_API_KEY = "demo-vpbx-key";
-export const DEMO_VPBX_API_SALT = "demo-vpbx-salt";
-export const DEMO_PRODUCT_ID = 400000001;
+export * from "./seed-constants";
 
-/** A second, unrelated account: used to prove one account never sees or signs for another. */
-export const OTHER_PBX_ID = "other";
-export const OTHER_VPBX_API_KEY = "other-vpbx-key";
-export const OTHER_VPBX_API_SALT = "other-vpbx-salt";
-export const OTHER_PRODUCT_ID = 400000002;
-
-export const DEFAULT_EVENTS_BASE_URL = "http://localhost:3000/api/mango/demo";
-export const DEFAULT_OTHER_EVENTS_BASE_URL = "http://localhost:3000/api/mango/other";
-
-/** Seeded line numbers and campaign ids, exported so tests and docs do not hard-code magic numbers. */
-export const DEMO_LINE_MAIN = "74950000000";
-export const DEMO_LINE_TOLL_FREE = "78005550000";
-export const CAMPAIGN_ACTIVE_ENDLESS = 56919;
-export const CAMPAIGN_ACTIVE_FINITE = 77002;
-export const CAMPAIGN_PAUSED = 77001;
-export const CAMPAIGN_COMPLETED = 1254251;
-
-/** Fixed seed epoch (2026-11-02 09:00 UTC) so seeded timestamps are identical on every run. */
-export const SEED_EPOCH_SECONDS = 1793610000;
-
+/**
+ * Deterministic seed: the demo account (employees 101–105 with Russian names, e-mails, mobiles, groups 201/202,
+ * three lines, SMS sender names, КЦ campaigns) and a second account with its own key/salt for isolation tests.
+ */
 function employee(
   productId: number,
   domain: string,
@@ -188,176 +183,6 @@ function demoLines(): Line[] {
       schemaName: "По умолчанию",
     },
   ];
-}
-
-function campaign(id: number, name: string, status: number, over: Partial<Campaign>): Campaign {
-  const s = SEED_EPOCH_SECONDS;
-  return {
-    campaign_id: id,
-    line_id: 300100001,
-    created_by: { user_id: DEMO_PRODUCT_ID * 10 + 105, name: "Смирнов Дмитрий Алексеевич", extension: "105" },
-    name,
-    start: s - 86400 * 7,
-    end: s + 86400 * 60,
-    status,
-    priority: 2,
-    members: ["101", "102"],
-    redial_busy: 3,
-    redial_no_answer: 3,
-    redial_not_avail: 3,
-    timer_busy: 900,
-    timer_no_answer: 1800,
-    timer_not_avail: 1800,
-    answer_wait: 30,
-    add_calls_coef: 1,
-    dial_mode: 3,
-    call_processing: 30,
-    status_reason: 1,
-    schema_id: null,
-    created: s - 86400 * 8,
-    sip_trunk_id_operator: null,
-    sip_trunk_id_client: null,
-    service_type: 8,
-    tasks_count: 0,
-    finished_tasks_count: 0,
-    completed: null,
-    endless: false,
-    ...over,
-  };
-}
-
-function demoCampaigns(): Campaign[] {
-  const s = SEED_EPOCH_SECONDS;
-  return [
-    campaign(CAMPAIGN_ACTIVE_ENDLESS, "Заявки с сайта", 2, { endless: true }),
-    campaign(CAMPAIGN_ACTIVE_FINITE, "Продление договоров", 2, {}),
-    campaign(CAMPAIGN_PAUSED, "Опрос качества", 0, { status_reason: 1, members: ["103", "104"] }),
-    // Mirrors the documented example campaign "ММ Обзвон": status 4 = "Завершена", status_reason 3 = expired.
-    campaign(CAMPAIGN_COMPLETED, "ММ Обзвон", 4, {
-      status_reason: 3,
-      end: s - 86400,
-      completed: s - 86390,
-      dial_mode: 3,
-    }),
-  ];
-}
-
-function task(
-  id: number,
-  campaignId: number,
-  name: string,
-  number: string,
-  over: Partial<CampaignTask>,
-): CampaignTask {
-  const s = SEED_EPOCH_SECONDS - 3600;
-  return {
-    taskId: id,
-    campaignId,
-    name,
-    number,
-    priority: 1000,
-    organization: "",
-    position: "",
-    comment: "",
-    dueDate: null,
-    blockedUntil: null,
-    customFields: null,
-    subtasks: [],
-    status: 1,
-    statusReason: null,
-    talkDuration: null,
-    transferNumber: null,
-    operatorId: null,
-    attempts: 0,
-    firstAttempt: null,
-    lastAttempt: null,
-    created: s,
-    updated: s,
-    end: null,
-    taskComment: "",
-    ...over,
-  };
-}
-
-function demoTasks(): CampaignTask[] {
-  const done = SEED_EPOCH_SECONDS - 7200;
-  return [
-    task(9000001, CAMPAIGN_ACTIVE_FINITE, "Орлов Павел", "79031234501", { organization: "ООО Ромашка" }),
-    task(9000002, CAMPAIGN_ACTIVE_FINITE, "Волкова Елена", "79031234502", {}),
-    task(9000003, CAMPAIGN_PAUSED, "Зайцев Артём", "79031234503", {}),
-    task(9000004, CAMPAIGN_COMPLETED, "Лебедев Игорь", "79031234504", {
-      status: 4,
-      statusReason: 1,
-      talkDuration: 42,
-      transferNumber: "101",
-      operatorId: DEMO_PRODUCT_ID * 10 + 101,
-      attempts: 1,
-      firstAttempt: done,
-      lastAttempt: done,
-      end: done + 60,
-      updated: done + 60,
-      taskComment: "Клиент продлил договор",
-    }),
-  ];
-}
-
-function demoTags(): CcTag[] {
-  return [
-    {
-      id: 10070001,
-      parent: null,
-      name: "Исходящий обзвон",
-      category: 4,
-      groups: [0],
-      campaigns: [0],
-      is_folder: 1,
-    },
-    {
-      id: 10070002,
-      parent: 10070001,
-      name: "Интересно",
-      category: 4,
-      groups: [0],
-      campaigns: [0],
-      is_folder: 0,
-    },
-    {
-      id: 10070003,
-      parent: 10070001,
-      name: "Не интересно",
-      category: 4,
-      groups: [0],
-      campaigns: [0],
-      is_folder: 0,
-    },
-    {
-      id: 10070004,
-      parent: 10070001,
-      name: "Перезвонить позже",
-      category: 4,
-      groups: [0],
-      campaigns: [CAMPAIGN_ACTIVE_ENDLESS],
-      is_folder: 0,
-    },
-    {
-      id: 10070005,
-      parent: null,
-      name: "Входящий вопрос",
-      category: 1,
-      groups: [10060001],
-      campaigns: null,
-      is_folder: 0,
-    },
-  ];
-}
-
-function finishCampaignCounts(pbx: Pbx): Pbx {
-  for (const c of pbx.campaigns) {
-    const own = pbx.tasks.filter((t) => t.campaignId === c.campaign_id);
-    c.tasks_count = own.length;
-    c.finished_tasks_count = own.filter((t) => t.status === 4).length;
-  }
-  return pbx;
 }
 
 export function seedDemoPbx(eventsBaseUrl: string = DEFAULT_EVENTS_BASE_URL): Pbx {

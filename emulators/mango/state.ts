@@ -79,6 +79,7 @@ function freshCounters(): Counters {
     campaign: 78000,
     cmd: 0,
     stats: 0,
+    autoCallback: 2052000,
   };
 }
 
@@ -143,6 +144,11 @@ export class EmulatorState {
   nextCommandId(prefix: string): string {
     this.counters.cmd += 1;
     return `${prefix}-${this.counters.cmd}`;
+  }
+
+  nextAutoCallbackId(): number {
+    this.counters.autoCallback += 1;
+    return this.counters.autoCallback;
   }
 
   nextStatsKey(): string {

@@ -233,4 +233,5 @@ export interface Counters {
   campaign: number;
   cmd: number;
   stats: number;
+  autoCallback: number;
 }

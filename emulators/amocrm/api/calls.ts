@@ -37,7 +37,9 @@ const isActive = (status: number) => status !== 142 && status !== 143;
 
 /** One active lead (and no customers) → the lead; otherwise the contact card (reference §6.8). */
 export function linkTarget(acc: Account, c: Contact): { type: "lead" | "contact"; id: number } {
-  const active = acc.leads.filter((l) => !l.is_deleted && isActive(l.status_id) && l.contacts.some((x) => x.id === c.id));
+  const active = acc.leads.filter(
+    (l) => !l.is_deleted && isActive(l.status_id) && l.contacts.some((x) => x.id === c.id),
+  );
   const only = active.length === 1 ? active[0] : undefined;
   return only ? { type: "lead", id: only.id } : { type: "contact", id: c.id };
 }
@@ -69,12 +71,18 @@ export function addCalls(ctx: ApiCtx): Res {
       // No entity with this phone → the call is not added (reference §6.8).
       errors.push({
         request_id: requestId,
-        errors: [{ code: "EntityNotFound", path: "phone", detail: "No contact or company with this phone number." }],
+        errors: [
+          { code: "EntityNotFound", path: "phone", detail: "No contact or company with this phone number." },
+        ],
       });
       return;
     }
     const target = linkTarget(acc, contact);
-    const author = resolveResponsible(acc, c.call_responsible, c.responsible_user_id ?? c.created_by ?? ctx.userId);
+    const author = resolveResponsible(
+      acc,
+      c.call_responsible,
+      c.responsible_user_id ?? c.created_by ?? ctx.userId,
+    );
     const noteId = nextId(acc);
     const { direction, request_id: _rid, ...params } = c;
     acc.notes.push({
@@ -90,7 +98,13 @@ export function addCalls(ctx: ApiCtx): Res {
       note_type: direction === "inbound" ? "call_in" : "call_out",
       params,
     });
-    const call: Call = { id: nextId(acc), entity_id: target.id, entity_type: target.type, note_id: noteId, request: c };
+    const call: Call = {
+      id: nextId(acc),
+      entity_id: target.id,
+      entity_type: target.type,
+      note_id: noteId,
+      request: c,
+    };
     acc.calls.push(call);
     added.push({ call, rid: requestId });
   });
@@ -107,7 +121,10 @@ export function addCalls(ctx: ApiCtx): Res {
         account_id: acc.id,
         request_id: rid,
         _embedded: {
-          entity: { id: call.entity_id, _links: { self: link(`${base}/api/v4/${call.entity_type}s/${call.entity_id}`) } },
+          entity: {
+            id: call.entity_id,
+            _links: { self: link(`${base}/api/v4/${call.entity_type}s/${call.entity_id}`) },
+          },
         },
       })),
     },

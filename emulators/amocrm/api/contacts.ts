@@ -1,10 +1,28 @@
 // Contacts — /api/v4/contacts (reference §6.5): list (query = phone/name search, with=leads), get, create, patch.
 import { z } from "zod";
-import { cfListIn, mergeCustomFields, phoneDigits, phonesOf, renderCustomFields, resolveCustomFields } from "../cf";
+import {
+  cfListIn,
+  mergeCustomFields,
+  phoneDigits,
+  phonesOf,
+  renderCustomFields,
+  resolveCustomFields,
+} from "../cf";
 import type { ApiCtx } from "../context";
 import { fail, failValidation, parseOrFail } from "../errors";
 import { contactCreated, contactUpdated } from "../events";
-import { arrayBody, filterValues, hal, halList, intParam, jsonBody, link, noContent, type Res, withParams } from "../http";
+import {
+  arrayBody,
+  filterValues,
+  hal,
+  halList,
+  intParam,
+  jsonBody,
+  link,
+  noContent,
+  type Res,
+  withParams,
+} from "../http";
 import { type Account, type Contact, nextId } from "../state";
 import { sortBy } from "./leads";
 import { applyTagChanges, renderTags, tagRef } from "./tags";

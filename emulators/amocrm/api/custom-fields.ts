@@ -97,8 +97,13 @@ const fieldIn = z.looseObject({
   sort: z.number().int().optional(),
   group_id: z.string().nullable().optional(),
   is_api_only: z.boolean().optional(),
-  required_statuses: z.array(z.looseObject({ status_id: z.number().int(), pipeline_id: z.number().int() })).optional(),
-  enums: z.array(z.looseObject({ value: z.string(), sort: z.number().int().optional() })).nullable().optional(),
+  required_statuses: z
+    .array(z.looseObject({ status_id: z.number().int(), pipeline_id: z.number().int() }))
+    .optional(),
+  enums: z
+    .array(z.looseObject({ value: z.string(), sort: z.number().int().optional() }))
+    .nullable()
+    .optional(),
   remind: z.string().nullable().optional(),
   request_id: z.string().optional(),
 });
@@ -119,7 +124,9 @@ export function createFields(ctx: ApiCtx): Res {
       code: f.code ?? null,
       sort: f.sort ?? 500,
       is_api_only: f.is_api_only ?? false,
-      enums: f.enums ? f.enums.map((e, j) => ({ id: nextId(ctx.acc), value: e.value, sort: e.sort ?? j + 1 })) : null,
+      enums: f.enums
+        ? f.enums.map((e, j) => ({ id: nextId(ctx.acc), value: e.value, sort: e.sort ?? j + 1 }))
+        : null,
       group_id: f.group_id ?? null,
       required_statuses: f.required_statuses ?? [],
       is_deletable: true,
@@ -132,7 +139,10 @@ export function createFields(ctx: ApiCtx): Res {
     return field;
   });
   return hal(
-    { _total_items: created.length, _embedded: { custom_fields: created.map((f) => renderFieldListItem(ctx.base, f)) } },
+    {
+      _total_items: created.length,
+      _embedded: { custom_fields: created.map((f) => renderFieldListItem(ctx.base, f)) },
+    },
     201,
   );
 }

@@ -45,7 +45,10 @@ export function listWebhooks(ctx: ApiCtx): Res {
   const dest = ctx.req.url.searchParams.get("filter[destination]");
   const items = ctx.acc.webhooks.filter((h) => !dest || h.destination === dest);
   if (items.length === 0) return noContent();
-  return hal({ _total_items: items.length, _embedded: { webhooks: items.map((h) => renderHook(ctx.acc, h)) } });
+  return hal({
+    _total_items: items.length,
+    _embedded: { webhooks: items.map((h) => renderHook(ctx.acc, h)) },
+  });
 }
 
 /** Same destination → update (reference §6.13); answers 201 with the subscription. */
@@ -126,7 +129,10 @@ export function uninstallWidget(ctx: ApiCtx): Res {
   return noContent();
 }
 
-const continueIn = z.looseObject({ data: z.unknown().optional(), execute_handlers: z.array(z.unknown()).optional() });
+const continueIn = z.looseObject({
+  data: z.unknown().optional(),
+  execute_handlers: z.array(z.unknown()).optional(),
+});
 
 /** POST /api/v4/{salesbot|marketingbot}/{bot_id}/continue/{continue_id} → 202 (reference §3). */
 export function salesbotContinue(ctx: ApiCtx): Res {

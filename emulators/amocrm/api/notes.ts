@@ -27,10 +27,19 @@ const PARAMS: Record<string, z.ZodType> = {
   service_message: z.looseObject({ service: z.string(), text: z.string() }),
   extended_service_message: z.looseObject({ service: z.string(), text: z.string() }),
   message_cashier: z.looseObject({ status: z.enum(["created", "shown", "canceled"]), text: z.string() }),
-  geolocation: z.looseObject({ text: z.string(), address: z.string(), longitude: z.string(), latitude: z.string() }),
+  geolocation: z.looseObject({
+    text: z.string(),
+    address: z.string(),
+    longitude: z.string(),
+    latitude: z.string(),
+  }),
   sms_in: z.looseObject({ text: z.string(), phone: z.string() }),
   sms_out: z.looseObject({ text: z.string(), phone: z.string() }),
-  attachment: z.looseObject({ file_uuid: z.string(), version_uuid: z.string().optional(), file_name: z.string() }),
+  attachment: z.looseObject({
+    file_uuid: z.string(),
+    version_uuid: z.string().optional(),
+    file_name: z.string(),
+  }),
 };
 
 const noteIn = z.looseObject({
@@ -55,7 +64,13 @@ function entityExists(acc: Account, entity: EntityType, id: number): boolean {
 function checkParams(type: string, params: unknown, rid: string): Record<string, unknown> {
   const schema = PARAMS[type];
   if (!schema) {
-    failValidation(rid, [{ code: "NotSupportedChoice", path: "note_type", detail: "The value you selected is not a valid choice." }]);
+    failValidation(rid, [
+      {
+        code: "NotSupportedChoice",
+        path: "note_type",
+        detail: "The value you selected is not a valid choice.",
+      },
+    ]);
   }
   const r = schema.safeParse(params ?? {});
   if (!r.success) failValidation(rid, zodIssues(r.error.issues, "params"));
@@ -110,11 +125,23 @@ export function addNotes(ctx: ApiCtx): Res {
   const notes = inputs.map((input, i): Note => {
     const rid = String(i);
     const entityId = pathId ?? input.entity_id;
-    if (entityId === undefined) failValidation(rid, [{ code: "NotBlank", path: "entity_id", detail: "This value should not be blank." }]);
+    if (entityId === undefined)
+      failValidation(rid, [
+        { code: "NotBlank", path: "entity_id", detail: "This value should not be blank." },
+      ]);
     if (!entityExists(ctx.acc, entity, entityId)) {
-      failValidation(rid, [{ code: "NotSupportedChoice", path: "entity_id", detail: "The value you selected is not a valid choice." }]);
+      failValidation(rid, [
+        {
+          code: "NotSupportedChoice",
+          path: "entity_id",
+          detail: "The value you selected is not a valid choice.",
+        },
+      ]);
     }
-    if (!input.note_type) failValidation(rid, [{ code: "NotBlank", path: "note_type", detail: "This value should not be blank." }]);
+    if (!input.note_type)
+      failValidation(rid, [
+        { code: "NotBlank", path: "note_type", detail: "This value should not be blank." },
+      ]);
     const params = checkParams(input.note_type, input.params, rid);
     const author = input.created_by ?? ctx.userId;
     return {
@@ -132,7 +159,8 @@ export function addNotes(ctx: ApiCtx): Res {
     };
   });
   ctx.acc.notes.push(...notes);
-  for (const n of notes) noteAdded(ctx.emu, ctx.acc, entity, { id: n.id, note_type: n.note_type, element_id: n.entity_id });
+  for (const n of notes)
+    noteAdded(ctx.emu, ctx.acc, entity, { id: n.id, note_type: n.note_type, element_id: n.entity_id });
   return hal({
     _links: { self: link(`${ctx.base}/api/v4/${entity}/notes`) },
     _embedded: {
@@ -153,7 +181,10 @@ export function patchNotes(ctx: ApiCtx): Res {
   const inputs = body.map((raw, i) => parseOrFail(noteIn, raw, String(i)));
   const targets = inputs.map((input, i) => {
     const n = ctx.acc.notes.find((x) => x.entity_type === entity && x.id === input.id);
-    if (!n) failValidation(String(i), [{ code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." }]);
+    if (!n)
+      failValidation(String(i), [
+        { code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." },
+      ]);
     const type = input.note_type ?? n.note_type;
     const params = input.params ? checkParams(type, input.params, String(i)) : n.params;
     return { n, type, params };

@@ -2,6 +2,7 @@
 import type { ApiHandler } from "../context";
 import { getAccount, getPipeline, getUser, listPipelines, listStatuses, listUsers } from "./account";
 import { addCalls, addV2Events } from "./calls";
+import { getCompany, listCompanies } from "./companies";
 import { createContacts, getContact, listContacts, patchContacts } from "./contacts";
 import { createFields, getField, listFields } from "./custom-fields";
 import { createLeads, getLead, listLeads, patchLeads } from "./leads";
@@ -64,6 +65,8 @@ r("POST", "/api/v4/contacts", createContacts);
 r("PATCH", "/api/v4/contacts", patchContacts);
 r("GET", "/api/v4/contacts/(?<id>\\d+)", getContact);
 r("PATCH", "/api/v4/contacts/(?<id>\\d+)", patchContacts);
+r("GET", "/api/v4/companies", listCompanies);
+r("GET", "/api/v4/companies/(?<id>\\d+)", getCompany);
 r("GET", "/api/v4/tasks", listTasks);
 r("POST", "/api/v4/tasks", createTasks);
 r("PATCH", "/api/v4/tasks", patchTasks);

@@ -28,13 +28,19 @@ export function resolveTags(
       const t = list.find((x) => x.id === r.id);
       if (!t) {
         failValidation(requestId, [
-          { code: "NotSupportedChoice", path: `${path}.${i}.id`, detail: "The value you selected is not a valid choice." },
+          {
+            code: "NotSupportedChoice",
+            path: `${path}.${i}.id`,
+            detail: "The value you selected is not a valid choice.",
+          },
         ]);
       }
       return t.id;
     }
     if (r.name === undefined) {
-      failValidation(requestId, [{ code: "NotBlank", path: `${path}.${i}`, detail: "This value should not be blank." }]);
+      failValidation(requestId, [
+        { code: "NotBlank", path: `${path}.${i}`, detail: "This value should not be blank." },
+      ]);
     }
     const existing = list.find((x) => x.name === r.name);
     if (existing) return existing.id;
@@ -60,7 +66,10 @@ export function applyTagChanges(
   let ids = [...current];
   const emb = input._embedded;
   if (emb && "tags" in emb) {
-    ids = emb.tags === null || emb.tags === undefined ? [] : resolveTags(acc, entity, emb.tags, requestId, "_embedded.tags");
+    ids =
+      emb.tags === null || emb.tags === undefined
+        ? []
+        : resolveTags(acc, entity, emb.tags, requestId, "_embedded.tags");
   }
   if (input.tags_to_add) {
     for (const id of resolveTags(acc, entity, input.tags_to_add, requestId, "tags_to_add")) {
@@ -68,7 +77,9 @@ export function applyTagChanges(
     }
   }
   if (input.tags_to_delete) {
-    const del = input.tags_to_delete.map((r) => acc.tags[entity].find((t) => t.id === r.id || t.name === r.name)?.id);
+    const del = input.tags_to_delete.map(
+      (r) => acc.tags[entity].find((t) => t.id === r.id || t.name === r.name)?.id,
+    );
     ids = ids.filter((id) => !del.includes(id));
   }
   return ids;

@@ -2,7 +2,17 @@
 import { z } from "zod";
 import type { ApiCtx } from "../context";
 import { fail, failValidation, parseOrFail } from "../errors";
-import { arrayBody, filterValues, hal, halList, intParam, jsonBody, link, noContent, type Res } from "../http";
+import {
+  arrayBody,
+  filterValues,
+  hal,
+  halList,
+  intParam,
+  jsonBody,
+  link,
+  noContent,
+  type Res,
+} from "../http";
 import { type Account, nextId, type Task } from "../state";
 
 const taskIn = z.looseObject({
@@ -78,12 +88,17 @@ export function createTasks(ctx: ApiCtx): Res {
   const inputs = body.map((raw, i) => parseOrFail(taskIn, raw, String(i)));
   const tasks = inputs.map((t, i): Task => {
     const rid = String(i);
-    if (!t.text) failValidation(rid, [{ code: "NotBlank", path: "text", detail: "This value should not be blank." }]);
+    if (!t.text)
+      failValidation(rid, [{ code: "NotBlank", path: "text", detail: "This value should not be blank." }]);
     if (t.complete_till === undefined) {
-      failValidation(rid, [{ code: "NotBlank", path: "complete_till", detail: "This value should not be blank." }]);
+      failValidation(rid, [
+        { code: "NotBlank", path: "complete_till", detail: "This value should not be blank." },
+      ]);
     }
     if ((t.entity_id === undefined) !== (t.entity_type === undefined)) {
-      failValidation(rid, [{ code: "NotBlank", path: "entity_type", detail: "entity_id and entity_type go together." }]);
+      failValidation(rid, [
+        { code: "NotBlank", path: "entity_type", detail: "entity_id and entity_type go together." },
+      ]);
     }
     return {
       id: nextId(ctx.acc),
@@ -147,10 +162,13 @@ export function patchTasks(ctx: ApiCtx): Res {
   const inputs = body.map((raw, i) => parseOrFail(taskIn, raw, String(i)));
   const targets = inputs.map((input, i) => {
     const t = ctx.acc.tasks.find((x) => x.id === input.id);
-    if (!t) failValidation(String(i), [{ code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." }]);
+    if (!t)
+      failValidation(String(i), [
+        { code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." },
+      ]);
     return t;
   });
-  targets.forEach((t, i) => applyTask(ctx, t, inputs[i] ?? {}));
+  for (const [i, t] of targets.entries()) applyTask(ctx, t, inputs[i] ?? {});
   return hal({
     _links: { self: link(`${ctx.base}/api/v4/tasks`) },
     _embedded: {

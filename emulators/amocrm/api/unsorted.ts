@@ -12,9 +12,15 @@ import { buildLead, leadIn } from "./leads";
 const complexIn = leadIn.extend({
   _embedded: z
     .looseObject({
-      tags: z.array(z.looseObject({ id: z.number().int().optional(), name: z.string().optional() })).nullable().optional(),
+      tags: z
+        .array(z.looseObject({ id: z.number().int().optional(), name: z.string().optional() }))
+        .nullable()
+        .optional(),
       contacts: z.array(contactIn).max(1).optional(),
-      companies: z.array(z.looseObject({ id: z.number().int().optional(), name: z.string().optional() })).max(1).optional(),
+      companies: z
+        .array(z.looseObject({ id: z.number().int().optional(), name: z.string().optional() }))
+        .max(1)
+        .optional(),
       metadata: z.looseObject({ category: z.enum(["sip", "forms"]) }).optional(),
     })
     .optional(),
@@ -49,7 +55,12 @@ export function addComplex(ctx: ApiCtx): Res {
     const contact = contactInput ? buildContact(ctx, contactInput, rid, "_embedded.contacts.0.") : null;
     const companyInput = emb?.companies?.[0];
     const company = companyInput ? makeCompany(ctx, companyInput.name ?? "") : null;
-    const lead = buildLead(ctx, { ...input, _embedded: { tags: emb?.tags } }, rid, emb?.metadata !== undefined);
+    const lead = buildLead(
+      ctx,
+      { ...input, _embedded: { tags: emb?.tags } },
+      rid,
+      emb?.metadata !== undefined,
+    );
     if (contact) {
       ctx.acc.contacts.push(contact);
       lead.contacts = [{ id: contact.id, is_main: true }];
@@ -104,11 +115,17 @@ const sipIn = z.looseObject({
   _embedded: z.looseObject({
     leads: z.array(leadIn).length(1),
     contacts: z.array(contactIn).max(1).optional(),
-    companies: z.array(z.looseObject({ name: z.string().optional() })).max(1).optional(),
+    companies: z
+      .array(z.looseObject({ name: z.string().optional() }))
+      .max(1)
+      .optional(),
   }),
 });
 
-const ref = (base: string, kind: string, id: number) => ({ id, _links: { self: link(`${base}/api/v4/${kind}/${id}`) } });
+const ref = (base: string, kind: string, id: number) => ({
+  id,
+  _links: { self: link(`${base}/api/v4/${kind}/${id}`) },
+});
 
 /** Inbound calls only: creates a lead in the pipeline's "Неразобранное" stage plus contact/company. */
 export function addUnsortedSip(ctx: ApiCtx): Res {
@@ -117,18 +134,30 @@ export function addUnsortedSip(ctx: ApiCtx): Res {
   const created = inputs.map((input, i) => {
     const rid = String(i);
     if (acc.unsorted.some((u) => u.metadata.uniq === input.metadata.uniq)) {
-      failValidation(rid, [{ code: "Duplicate", path: "metadata.uniq", detail: "This call has already been added." }]);
+      failValidation(rid, [
+        { code: "Duplicate", path: "metadata.uniq", detail: "This call has already been added." },
+      ]);
     }
-    const pipeline = acc.pipelines.find((p) => p.id === (input.pipeline_id ?? acc.pipelines.find((x) => x.is_main)?.id));
+    const pipeline = acc.pipelines.find(
+      (p) => p.id === (input.pipeline_id ?? acc.pipelines.find((x) => x.is_main)?.id),
+    );
     const unsortedStatus = pipeline?.statuses.find((s) => s.type === 1);
     if (!pipeline || !unsortedStatus) {
-      failValidation(rid, [{ code: "NotSupportedChoice", path: "pipeline_id", detail: "The value you selected is not a valid choice." }]);
+      failValidation(rid, [
+        {
+          code: "NotSupportedChoice",
+          path: "pipeline_id",
+          detail: "The value you selected is not a valid choice.",
+        },
+      ]);
     }
     const leadInput = { ...input._embedded.leads[0], pipeline_id: pipeline.id, status_id: unsortedStatus.id };
     const lead = buildLead(ctx, leadInput, rid, true);
     const contactInput = input._embedded.contacts?.[0];
     const contact = contactInput ? buildContact(ctx, contactInput, rid, "_embedded.contacts.0.") : null;
-    const company = input._embedded.companies?.[0] ? makeCompany(ctx, input._embedded.companies[0].name ?? "") : null;
+    const company = input._embedded.companies?.[0]
+      ? makeCompany(ctx, input._embedded.companies[0].name ?? "")
+      : null;
     if (contact) {
       acc.contacts.push(contact);
       lead.contacts = [{ id: contact.id, is_main: true }];
@@ -153,7 +182,12 @@ export function addUnsortedSip(ctx: ApiCtx): Res {
   });
   return hal({
     _total_items: created.length,
-    _embedded: { unsorted: created.map(({ entry, requestId }) => ({ ...renderUnsortedRef(acc, ctx.base, entry), request_id: requestId })) },
+    _embedded: {
+      unsorted: created.map(({ entry, requestId }) => ({
+        ...renderUnsortedRef(acc, ctx.base, entry),
+        request_id: requestId,
+      })),
+    },
   });
 }
 
@@ -173,7 +207,9 @@ function renderUnsortedRef(acc: Account, base: string, u: UnsortedEntry) {
 /** GET shape: for sip, metadata.phone is a number and duration a string, as in the official example. */
 function renderUnsorted(acc: Account, base: string, u: UnsortedEntry) {
   const m = { ...u.metadata };
-  delete m.is_call_event_needed; // write-only
+  // Write-only in the docs' table, and absent from the official GET example.
+  delete m.is_call_event_needed;
+  delete m.uniq;
   if (u.category === "sip") {
     const digits = String(m.phone ?? "").replace(/\D/g, "");
     m.phone = digits ? Number(digits) : m.phone;
@@ -181,7 +217,18 @@ function renderUnsorted(acc: Account, base: string, u: UnsortedEntry) {
     m.link ??= null;
   }
   const r = renderUnsortedRef(acc, base, u);
-  return { uid: u.uid, source_uid: u.source_uid, source_name: u.source_name, category: u.category, pipeline_id: u.pipeline_id, created_at: u.created_at, metadata: m, account_id: acc.id, _links: r._links, _embedded: r._embedded };
+  return {
+    uid: u.uid,
+    source_uid: u.source_uid,
+    source_name: u.source_name,
+    category: u.category,
+    pipeline_id: u.pipeline_id,
+    created_at: u.created_at,
+    metadata: m,
+    account_id: acc.id,
+    _links: r._links,
+    _embedded: r._embedded,
+  };
 }
 
 export function listUnsorted(ctx: ApiCtx): Res {
@@ -189,7 +236,10 @@ export function listUnsorted(ctx: ApiCtx): Res {
   const cats = filterValues(ctx.req.url, "category");
   const pipes = filterValues(ctx.req.url, "pipeline_id").map(Number);
   const items = ctx.acc.unsorted.filter(
-    (u) => (!uids.length || uids.includes(u.uid)) && (!cats.length || cats.includes(u.category)) && (!pipes.length || pipes.includes(u.pipeline_id)),
+    (u) =>
+      (!uids.length || uids.includes(u.uid)) &&
+      (!cats.length || cats.includes(u.category)) &&
+      (!pipes.length || pipes.includes(u.pipeline_id)),
   );
   return halList(ctx.base, ctx.req.url, "unsorted", items, (u) => renderUnsorted(ctx.acc, ctx.base, u));
 }
@@ -203,7 +253,11 @@ export function acceptUnsorted(ctx: ApiCtx): Res {
     const pipeline = ctx.acc.pipelines.find((p) => p.id === u.pipeline_id);
     const target = pipeline?.statuses.find((s) => (body.status_id ? s.id === body.status_id : s.type === 0));
     if (!l || !target) continue;
-    const before = { status_id: l.status_id, pipeline_id: l.pipeline_id, responsible_user_id: l.responsible_user_id };
+    const before = {
+      status_id: l.status_id,
+      pipeline_id: l.pipeline_id,
+      responsible_user_id: l.responsible_user_id,
+    };
     l.status_id = target.id;
     if (body.user_id) l.responsible_user_id = body.user_id;
     l.updated_at = ctx.emu.clock.nowSec();

@@ -48,8 +48,6 @@ const ccCall: Handler = (ctx, pbx, body) => {
 
 const ccTags: Handler = (_ctx, pbx) => ok({ result: 1000, tags: pbx.tags.map((t) => ({ ...t })) });
 
-let autoSeq = 2052000;
-
 const ccTaskAdd: Handler = (ctx, pbx, body) => {
   const eventType = int(body, "event_type", true);
   const startTime = int(body, "start_time", true);
@@ -60,7 +58,7 @@ const ccTaskAdd: Handler = (ctx, pbx, body) => {
   const emp = pbx.employees.find((e) => e.userId === toUser);
   if (!emp) return resultReply(3300);
   if (isAuto && !phone) return resultReply(3103);
-  autoSeq += 1;
+  const autoSeq = ctx.state.nextAutoCallbackId();
   const task: AutoCallbackTask = {
     task_id: 400000000 + autoSeq,
     auto_call_task_id: autoSeq,

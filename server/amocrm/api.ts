@@ -1,0 +1,312 @@
+// amoCRM API v4 client for one account: the methods Amango's features need, returning domain types.
+// Tokens and the base URL are handed in; this layer knows neither the database nor MANGO.
+import { z } from "zod";
+import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks, type Query } from "./http";
+import type {
+  CallCreate,
+  ComplexLeadCreate,
+  ContactCreate,
+  ContactPatch,
+  CustomFieldCreate,
+  LeadCreate,
+  LeadPatch,
+  NoteCreate,
+  NoteEntity,
+  TaskCreate,
+} from "./requests";
+import {
+  type AmoAccount,
+  type AmoContact,
+  type AmoCustomField,
+  type AmoLead,
+  type AmoPipeline,
+  type AmoTag,
+  type AmoUser,
+  contactHasPhone,
+  phoneDigits,
+  toAccount,
+  toContact,
+  toCustomField,
+  toLead,
+  toPipeline,
+  toUser,
+} from "./transform";
+import {
+  accountSchema,
+  callsCreatedSchema,
+  complexCreatedSchema,
+  contactSchema,
+  createdItemSchema,
+  customFieldSchema,
+  embeddedSchema,
+  leadSchema,
+  pipelinesListSchema,
+  tagSchema,
+  tagsCreatedSchema,
+  updatedItemSchema,
+  userSchema,
+} from "./types";
+
+export type AmocrmClientOptions = AmocrmHttpOptions;
+
+export type Created = { id: number; requestId: string | null };
+export type Updated = { id: number; updatedAt: number | null };
+export type LeadFilter = {
+  pipelineId?: number;
+  /** Leads in any of these (pipeline, status) pairs. */
+  statuses?: { pipelineId: number; statusId: number }[];
+  responsibleUserIds?: number[];
+  ids?: number[];
+  query?: string;
+  withContacts?: boolean;
+  order?: { field: "created_at" | "updated_at" | "id"; direction: "asc" | "desc" };
+};
+export type ComplexCreated = {
+  leadId: number;
+  contactId: number | null;
+  companyId: number | null;
+  requestId: string[];
+  /** amoCRM's duplicate control merged the contact into an existing one. */
+  merged: boolean;
+};
+export type CallLogged = {
+  id: number;
+  entityId: number | null;
+  entityType: string | null;
+  requestId: string | null;
+};
+export type TagEntity = "leads" | "contacts" | "companies" | "customers";
+export type CustomFieldEntity = "leads" | "contacts" | "companies" | "customers";
+
+const ACCOUNT_WITH = "amojo_id,users_groups,task_types,datetime_settings";
+const created = (r: z.infer<typeof createdItemSchema>): Created => ({
+  id: r.id,
+  requestId: r.request_id == null ? null : String(r.request_id),
+});
+// The RU doc wraps created fields in `_embedded.custom_fields`; Kommo prints the bare object (reference §6.6,
+// UNCERTAIN): both are accepted.
+const customFieldsCreatedSchema = z.union([
+  embeddedSchema("custom_fields", customFieldSchema),
+  customFieldSchema.transform((f) => ({ _embedded: { custom_fields: [f] } })),
+]);
+
+export type AmocrmClient = ReturnType<typeof createAmocrmClient>;
+
+export function createAmocrmClient(opts: AmocrmClientOptions) {
+  const http = createAmocrmHttp(opts);
+  const { request } = http;
+
+  async function listLeads(filter: LeadFilter = {}, page: { maxPages?: number; limit?: number } = {}) {
+    const query: Query = {
+      with: filter.withContacts ? "contacts" : undefined,
+      query: filter.query,
+      "filter[id][]": filter.ids,
+      "filter[pipeline_id][]": filter.pipelineId === undefined ? undefined : [filter.pipelineId],
+      "filter[responsible_user_id][]": filter.responsibleUserIds,
+    };
+    filter.statuses?.forEach((s, i) => {
+      query[`filter[statuses][${i}][pipeline_id]`] = s.pipelineId;
+      query[`filter[statuses][${i}][status_id]`] = s.statusId;
+    });
+    if (filter.order) query[`order[${filter.order.field}]`] = filter.order.direction;
+    const raw = await collect(http.paginate("/api/v4/leads", "leads", leadSchema, { query, ...page }));
+    return raw.map(toLead);
+  }
+
+  return {
+    http,
+
+    async getAccount(): Promise<AmoAccount> {
+      const raw = await request("GET", "/api/v4/account", accountSchema, { query: { with: ACCOUNT_WITH } });
+      if (!raw) throw new Error("amoCRM answered 204 to GET /api/v4/account");
+      return toAccount(raw);
+    },
+
+    /** Users with their group (admin-only endpoint, reference §6.2). */
+    async listUsers(): Promise<AmoUser[]> {
+      const raw = await collect(
+        http.paginate("/api/v4/users", "users", userSchema, { query: { with: "group" } }),
+      );
+      return raw.map(toUser);
+    },
+
+    /** All pipelines with their statuses (≤ 50 per account, one page). */
+    async listPipelines(): Promise<AmoPipeline[]> {
+      const raw = await request("GET", "/api/v4/leads/pipelines", pipelinesListSchema);
+      return (raw?._embedded.pipelines ?? []).map(toPipeline);
+    },
+
+    /** A lead with its contacts (`with=contacts`), or null when amoCRM has none with this id (204). */
+    async getLead(id: number, o: { withContacts?: boolean } = {}): Promise<AmoLead | null> {
+      const raw = await request("GET", `/api/v4/leads/${id}`, leadSchema, {
+        query: { with: o.withContacts === false ? undefined : "contacts" },
+      });
+      return raw ? toLead(raw) : null;
+    },
+
+    listLeads,
+
+    async createLeads(leads: LeadCreate[]): Promise<Created[]> {
+      return inChunks(leads, async (chunk) => {
+        const res = await request("POST", "/api/v4/leads", embeddedSchema("leads", createdItemSchema), {
+          body: chunk,
+        });
+        return (res?._embedded.leads ?? []).map(created);
+      });
+    },
+
+    /** Lead + new contact (+ company) in one call; ≤ 50 leads per request (reference §6.4). */
+    async createLeadsComplex(leads: ComplexLeadCreate[]): Promise<ComplexCreated[]> {
+      return inChunks(leads, async (chunk) => {
+        const res = await request("POST", "/api/v4/leads/complex", complexCreatedSchema, { body: chunk });
+        return (res ?? []).map((r) => ({
+          leadId: r.id,
+          contactId: r.contact_id ?? null,
+          companyId: r.company_id ?? null,
+          requestId: r.request_id ?? [],
+          merged: r.merged ?? false,
+        }));
+      });
+    },
+
+    async updateLeads(patches: LeadPatch[]): Promise<Updated[]> {
+      return inChunks(patches, async (chunk) => {
+        const res = await request("PATCH", "/api/v4/leads", embeddedSchema("leads", updatedItemSchema), {
+          body: chunk,
+        });
+        return (res?._embedded.leads ?? []).map((r) => ({ id: r.id, updatedAt: r.updated_at ?? null }));
+      });
+    },
+
+    /**
+     * Contacts that carry this phone. `query` is a full-text search (its phone normalisation is undocumented),
+     * so we search by the last 10 digits and keep only contacts whose PHONE really matches.
+     */
+    async findContactsByPhone(phone: string, o: { withLeads?: boolean } = {}): Promise<AmoContact[]> {
+      const digits = phoneDigits(phone);
+      if (digits.length < 5) return [];
+      const raw = await collect(
+        http.paginate("/api/v4/contacts", "contacts", contactSchema, {
+          query: { query: digits.slice(-10), with: o.withLeads ? "leads" : undefined },
+          maxPages: 4,
+        }),
+      );
+      return raw.map(toContact).filter((c) => contactHasPhone(c, phone));
+    },
+
+    async getContact(id: number, o: { withLeads?: boolean } = {}): Promise<AmoContact | null> {
+      const raw = await request("GET", `/api/v4/contacts/${id}`, contactSchema, {
+        query: { with: o.withLeads ? "leads" : undefined },
+      });
+      return raw ? toContact(raw) : null;
+    },
+
+    async createContacts(contacts: ContactCreate[]): Promise<Created[]> {
+      return inChunks(contacts, async (chunk) => {
+        const res = await request("POST", "/api/v4/contacts", embeddedSchema("contacts", createdItemSchema), {
+          body: chunk,
+        });
+        return (res?._embedded.contacts ?? []).map(created);
+      });
+    },
+
+    async updateContacts(patches: ContactPatch[]): Promise<Updated[]> {
+      return inChunks(patches, async (chunk) => {
+        const res = await request(
+          "PATCH",
+          "/api/v4/contacts",
+          embeddedSchema("contacts", updatedItemSchema),
+          {
+            body: chunk,
+          },
+        );
+        return (res?._embedded.contacts ?? []).map((r) => ({ id: r.id, updatedAt: r.updated_at ?? null }));
+      });
+    },
+
+    async listCustomFields(entity: CustomFieldEntity): Promise<AmoCustomField[]> {
+      const raw = await collect(
+        http.paginate(`/api/v4/${entity}/custom_fields`, "custom_fields", customFieldSchema),
+      );
+      return raw.map(toCustomField);
+    },
+
+    /** Admin only (reference §6.6). */
+    async createCustomFields(
+      entity: CustomFieldEntity,
+      fields: CustomFieldCreate[],
+    ): Promise<AmoCustomField[]> {
+      return inChunks(fields, async (chunk) => {
+        const res = await request("POST", `/api/v4/${entity}/custom_fields`, customFieldsCreatedSchema, {
+          body: chunk,
+        });
+        return (res?._embedded.custom_fields ?? []).map(toCustomField);
+      });
+    },
+
+    /** Notes of any type (see `callNote`, `smsNote`, `textNote` in requests.ts). */
+    async addNotes(
+      entity: NoteEntity,
+      notes: NoteCreate[],
+    ): Promise<(Created & { entityId: number | null })[]> {
+      return inChunks(notes, async (chunk) => {
+        const res = await request(
+          "POST",
+          `/api/v4/${entity}/notes`,
+          embeddedSchema("notes", createdItemSchema),
+          {
+            body: chunk,
+          },
+        );
+        return (res?._embedded.notes ?? []).map((r) => ({ ...created(r), entityId: r.entity_id ?? null }));
+      });
+    },
+
+    async createTasks(tasks: TaskCreate[]): Promise<Created[]> {
+      return inChunks(tasks, async (chunk) => {
+        const res = await request("POST", "/api/v4/tasks", embeddedSchema("tasks", createdItemSchema), {
+          body: chunk,
+        });
+        return (res?._embedded.tasks ?? []).map(created);
+      });
+    },
+
+    /**
+     * Logs calls; amoCRM attaches each to the entity found by the phone's last 10 digits and silently skips
+     * calls with no matching contact (reference §6.8). `errors` is passed through as amoCRM gives it: its
+     * shape on partial failure is undocumented (UNCERTAIN in the reference).
+     */
+    async addCalls(calls: CallCreate[]): Promise<{ logged: CallLogged[]; errors: unknown[] }> {
+      const logged: CallLogged[] = [];
+      const errors: unknown[] = [];
+      await inChunks(calls, async (chunk) => {
+        const res = await request("POST", "/api/v4/calls", callsCreatedSchema, { body: chunk });
+        for (const c of res?._embedded?.calls ?? []) {
+          logged.push({
+            id: c.id,
+            entityId: c.entity_id ?? null,
+            entityType: c.entity_type == null ? null : String(c.entity_type),
+            requestId: c.request_id == null ? null : String(c.request_id),
+          });
+        }
+        errors.push(...(res?.errors ?? []));
+        return [];
+      });
+      return { logged, errors };
+    },
+
+    async listTags(entity: TagEntity, o: { query?: string } = {}): Promise<AmoTag[]> {
+      const raw = await collect(
+        http.paginate(`/api/v4/${entity}/tags`, "tags", tagSchema, { query: { query: o.query } }),
+      );
+      return raw.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null }));
+    },
+
+    async createTags(entity: TagEntity, tags: { name: string; color?: string }[]): Promise<AmoTag[]> {
+      return inChunks(tags, async (chunk) => {
+        const res = await request("POST", `/api/v4/${entity}/tags`, tagsCreatedSchema, { body: chunk });
+        return (res?._embedded.tags ?? []).map((t) => ({ id: t.id, name: t.name, color: t.color ?? null }));
+      });
+    },
+  };
+}
