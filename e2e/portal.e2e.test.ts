@@ -120,6 +120,17 @@ describe("portal", () => {
     await expect(page.getByTestId("journal-row").count()).resolves.toBeGreaterThanOrEqual(4);
     await shot(page, "journal.png");
 
+    // Filters: status "Ошибка" leaves only the failed run; "Сбросить" brings the rest back.
+    await page.getByTestId("filter-status").click();
+    await page.getByRole("menuitemcheckbox", { name: "Ошибка" }).click();
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="journal-row"]')];
+      return rows.length === 1 && rows[0]!.getAttribute("data-status") === "failed";
+    });
+    await page.getByRole("button", { name: "Сбросить" }).click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="journal-row"]').length >= 4);
+
     const id = await failed.getAttribute("data-id");
     await failed.click();
     const detail = page.getByTestId("journal-detail");

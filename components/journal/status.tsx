@@ -59,6 +59,6 @@ export function useKindLabel() {
   return (kind: string) => {
     // next-intl reads dots as nesting; only well-formed keys are looked up.
     if (!/^[a-z0-9_]+(\.[a-z0-9_]+)*$/i.test(kind)) return kind;
-    return t.has(kind) ? t(kind) : kind;
+    return t.has(kind) && typeof t.raw(kind) === "string" ? t(kind) : kind;
   };
 }

@@ -194,82 +194,89 @@ describe("incoming scenarios", () => {
   });
 });
 
-describe("SMS", () => {
-  it("failed delivery: result/sms 1000 then events/sms with the configured 43xx reason", async () => {
-    await control(url, "sms-outcomes", { toNumber: "79990001122", reason: 4301 });
-    await mangoPost(url, "commands/sms", {
-      command_id: "s-1",
-      text: "Hello",
-      from_extension: "101",
-      to_number: "79990001122",
-    });
-    await advance(url, 10_000);
-    expect(rx.of("result/sms")).toEqual([{ command_id: "s-1", result: 1000 }]);
-    expect(rx.of("events/sms")[0]).toMatchObject({ command_id: "s-1", reason: 4301 });
-  });
-
-  it("unknown sender name: result/sms 3100 and no delivery report", async () => {
-    await mangoPost(url, "commands/sms", {
-      command_id: "s-2",
-      text: "Hi",
-      from_extension: "101",
-      to_number: "79990001122",
-      sms_sender: "NOPE",
-    });
-    await advance(url, 10_000);
-    expect(rx.events.map((e) => [e.path, e.json.result])).toEqual([["result/sms", 3100]]);
-  });
-});
-
-describe("delivery faults and retries", () => {
-  it("duplicates every event when asked", async () => {
-    await control(url, "faults", { duplicateEvents: true });
-    await control(url, "scenarios", { type: "outgoing", from: "101", to: "79990001122", talkSeconds: 5 });
-    await advance(url, 60_000);
-    const calls = rx.of("events/call");
-    expect(calls).toHaveLength(6);
-    expect(calls[0]).toEqual(calls[1]);
-  });
-
-  it("delivers events out of order when asked (seq still correct)", async () => {
-    await control(url, "faults", { outOfOrder: true });
+describe("busy operators and groups", () => {
+  it("a busy operator's leg ends 1121 while the other one answers", async () => {
     await control(url, "scenarios", {
-      type: "outgoing",
-      from: "101",
-      to: "79990001122",
-      talkSeconds: 5,
-      instant: true,
-    });
-    await rx.waitFor((ev) => ev.filter((e) => e.path.startsWith("events/")).length >= 4);
-    const seqs = rx.of("events/call").map((c) => Number(c.seq));
-    expect(seqs.slice().sort()).toEqual([1, 2, 3]);
-    expect(seqs).not.toEqual([1, 2, 3]);
-  });
-
-  it("retries a failed delivery after 1 s of emulator time", async () => {
-    rx.respond = (r, attempt) => (r.path === "events/summary" && attempt === 1 ? 500 : 200);
-    await control(url, "scenarios", {
-      type: "outgoing",
-      from: "101",
-      to: "79990001122",
-      talkSeconds: 5,
+      type: "incoming",
+      from: "79991234567",
+      ring: ["101", "102"],
+      busy: ["101"],
+      answeredBy: "102",
       instant: true,
     });
     await control(url, "deliveries?wait=1");
-    expect(rx.of("events/summary")).toHaveLength(0);
-    await advance(url, 1000);
-    expect(rx.of("events/summary")).toHaveLength(1);
-    const log = (await control(url, "deliveries?path=events/summary")).deliveries as Array<{
-      attempts: Array<{ status: number }>;
-    }>;
-    expect(log[0]?.attempts.map((a) => a.status)).toEqual([500, 200]);
+    const ends = rx
+      .of("events/call")
+      .filter((c) => c.call_state === "Disconnected" && c.location === "abonent");
+    expect(ends.map((c) => [party(c, "to").extension, c.disconnect_reason])).toEqual([
+      ["101", 1121],
+      ["102", 1110],
+    ]);
+    expect(rx.of("events/summary")[0]).toMatchObject({ entry_result: 1, to: { extension: "102" } });
   });
 
-  it("answers 5xx when an API failure is injected, then recovers", async () => {
-    await control(url, "faults", { apiFailures: { remaining: 1, status: 503 } });
-    const r = await mangoPost(url, "incominglines", {});
-    expect(r.status).toBe(503);
-    expect(r.body).toEqual({ result: 5008 });
-    expect((await mangoPost(url, "incominglines", {})).status).toBe(200);
+  it("callback_group rings the group's first free operator and marks the group on leg 1", async () => {
+    await control(url, "employees/101", { busy: true });
+    await mangoPost(url, "commands/callback_group", {
+      command_id: "g-1",
+      from: "201",
+      to: "79990001122",
+      line_number: "74950000000",
+    });
+    await advance(url, 120_000);
+    expect(rx.of("result/callback_group")).toEqual([{ command_id: "g-1", result: 1000 }]);
+    const first = rx.of("events/call")[0] as Ev;
+    expect(party(first, "to")).toMatchObject({ extension: "102", acd_group: "201" });
+    expect(rx.of("events/summary")[0]).toMatchObject({
+      call_direction: 2,
+      entry_result: 1,
+      line_number: "74950000000",
+    });
+  });
+});
+
+describe("commands/route", () => {
+  it("moves a call waiting in the IVR to another employee (new leg taken from the IVR leg)", async () => {
+    await control(url, "scenarios", {
+      type: "incoming",
+      from: "79991234567",
+      ring: ["101"],
+      answeredBy: "101",
+      ivrSeconds: 60,
+      talkSeconds: 20,
+    });
+    await advance(url, 2000);
+    const ivr = rx.of("events/call")[0] as Ev;
+    expect(ivr).toMatchObject({ location: "ivr", call_state: "Appeared" });
+    await mangoPost(url, "commands/route", { command_id: "rt-1", call_id: ivr.call_id, to_number: "103" });
+    await advance(url, 120_000);
+    expect(rx.of("result/route")).toEqual([{ command_id: "rt-1", result: 1000 }]);
+    const calls = rx.of("events/call");
+    expect(calls[1]).toMatchObject({ call_id: ivr.call_id, call_state: "Disconnected" });
+    const routed = calls.filter((c) => party(c, "to").extension === "103");
+    expect(routed.map((c) => c.call_state)).toEqual(["Appeared", "Connected", "Disconnected"]);
+    expect(party(routed[0] as Ev, "from").taken_from_call_id).toBe(ivr.call_id);
+    expect(calls.some((c) => party(c, "to").extension === "101")).toBe(false);
+    expect(rx.of("events/summary")[0]).toMatchObject({ entry_result: 1, to: { extension: "103" } });
+  });
+
+  it("refuses to route a connected call (4100)", async () => {
+    await control(url, "scenarios", {
+      type: "incoming",
+      from: "79991234567",
+      ring: ["101"],
+      answeredBy: "101",
+      talkSeconds: 60,
+    });
+    await advance(url, 15_000);
+    const connected = rx.of("events/call").find((c) => c.call_state === "Connected");
+    expect(connected).toBeDefined();
+    await mangoPost(url, "commands/route", {
+      command_id: "rt-2",
+      call_id: connected?.call_id,
+      to_number: "102",
+    });
+    await advance(url, 1000);
+    expect(rx.of("result/route")).toEqual([{ command_id: "rt-2", result: 4100 }]);
   });
 });

@@ -14,6 +14,7 @@ export const faultsSchema = z.object({
   duplicateEvents: z.boolean().optional(),
   outOfOrder: z.boolean().optional(),
   latencyMs: z.number().nonnegative().optional(),
+  webhookLatencyMs: z.number().nonnegative().optional(),
   apiFailures: z
     .object({
       remaining: z.number().int().positive(),

@@ -142,6 +142,8 @@ export class Delivery {
       sign: mangoSign(pbx.apiKey, rec.json, pbx.salt),
       json: rec.json,
     });
+    const latency = this.state.settings.faults.webhookLatencyMs;
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     const attempt: DeliveryAttempt = { at: this.clock.now(), status: null };
     rec.attempts.push(attempt);
     try {

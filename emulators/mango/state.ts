@@ -33,6 +33,8 @@ export interface Faults {
   outOfOrder: boolean;
   /** Extra real-time delay before every API response. */
   latencyMs: number;
+  /** Extra real-time delay before every webhook POST (MANGO being slow to notify). */
+  webhookLatencyMs: number;
   /** The next `remaining` API requests (optionally only on these paths) answer with `status`. */
   apiFailures: { remaining: number; status: number; paths: string[] | null } | null;
 }
@@ -62,7 +64,13 @@ export interface Snapshot {
 export function defaultSettings(): Settings {
   return {
     errorStyle: "legacy420",
-    faults: { duplicateEvents: false, outOfOrder: false, latencyMs: 0, apiFailures: null },
+    faults: {
+      duplicateEvents: false,
+      outOfOrder: false,
+      latencyMs: 0,
+      webhookLatencyMs: 0,
+      apiFailures: null,
+    },
     delivery: { timeoutMs: 5000, retryDelaysMs: [1000, 5000, 30000] },
     callbackRules: [],
     smsRules: [],

@@ -1,18 +1,21 @@
 // amoCRM API v4 client for one account: the methods Amango's features need, returning domain types.
 // Tokens and the base URL are handed in; this layer knows neither the database nor MANGO.
 import { z } from "zod";
-import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks, type Query } from "./http";
-import type {
-  CallCreate,
-  ComplexLeadCreate,
-  ContactCreate,
-  ContactPatch,
-  CustomFieldCreate,
-  LeadCreate,
-  LeadPatch,
-  NoteCreate,
-  NoteEntity,
-  TaskCreate,
+import { AmocrmResponseError } from "./errors";
+import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
+import {
+  type CallCreate,
+  type ComplexLeadCreate,
+  type ContactCreate,
+  type ContactPatch,
+  type CustomFieldCreate,
+  type LeadCreate,
+  type LeadFilter,
+  type LeadPatch,
+  leadFilterQuery,
+  type NoteCreate,
+  type NoteEntity,
+  type TaskCreate,
 } from "./requests";
 import {
   type AmoAccount,
@@ -51,16 +54,6 @@ export type AmocrmClientOptions = AmocrmHttpOptions;
 
 export type Created = { id: number; requestId: string | null };
 export type Updated = { id: number; updatedAt: number | null };
-export type LeadFilter = {
-  pipelineId?: number;
-  /** Leads in any of these (pipeline, status) pairs. */
-  statuses?: { pipelineId: number; statusId: number }[];
-  responsibleUserIds?: number[];
-  ids?: number[];
-  query?: string;
-  withContacts?: boolean;
-  order?: { field: "created_at" | "updated_at" | "id"; direction: "asc" | "desc" };
-};
 export type ComplexCreated = {
   leadId: number;
   contactId: number | null;
@@ -78,7 +71,7 @@ export type CallLogged = {
 export type TagEntity = "leads" | "contacts" | "companies" | "customers";
 export type CustomFieldEntity = "leads" | "contacts" | "companies" | "customers";
 
-const ACCOUNT_WITH = "amojo_id,users_groups,task_types,datetime_settings";
+const ACCOUNT_WITH = "amojo_id,amojo_rights,users_groups,task_types,datetime_settings";
 const created = (r: z.infer<typeof createdItemSchema>): Created => ({
   id: r.id,
   requestId: r.request_id == null ? null : String(r.request_id),
@@ -97,28 +90,18 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
   const { request } = http;
 
   async function listLeads(filter: LeadFilter = {}, page: { maxPages?: number; limit?: number } = {}) {
-    const query: Query = {
-      with: filter.withContacts ? "contacts" : undefined,
-      query: filter.query,
-      "filter[id][]": filter.ids,
-      "filter[pipeline_id][]": filter.pipelineId === undefined ? undefined : [filter.pipelineId],
-      "filter[responsible_user_id][]": filter.responsibleUserIds,
-    };
-    filter.statuses?.forEach((s, i) => {
-      query[`filter[statuses][${i}][pipeline_id]`] = s.pipelineId;
-      query[`filter[statuses][${i}][status_id]`] = s.statusId;
-    });
-    if (filter.order) query[`order[${filter.order.field}]`] = filter.order.direction;
+    const query = leadFilterQuery(filter);
     const raw = await collect(http.paginate("/api/v4/leads", "leads", leadSchema, { query, ...page }));
     return raw.map(toLead);
   }
 
   return {
+    /** The transport, for endpoints not wrapped below: `request` (zod-validated) and `paginate`. */
     http,
 
     async getAccount(): Promise<AmoAccount> {
       const raw = await request("GET", "/api/v4/account", accountSchema, { query: { with: ACCOUNT_WITH } });
-      if (!raw) throw new Error("amoCRM answered 204 to GET /api/v4/account");
+      if (!raw) throw new AmocrmResponseError("GET", "/api/v4/account", "204 No Content");
       return toAccount(raw);
     },
 

@@ -66,7 +66,9 @@ describe("host allow-list", () => {
     expect(accountBaseUrlFromReferer("evil.example.com")).toBeNull();
     expect(accountBaseUrlFromReferer("www.amocrm.ru")).toBeNull();
     const emulatorBase = "http://127.0.0.1:4010";
-    expect(accountBaseUrlFromReferer("127.0.0.1:4010/a/demo", { emulatorBase })).toBe("http://127.0.0.1:4010/a/demo");
+    expect(accountBaseUrlFromReferer("127.0.0.1:4010/a/demo", { emulatorBase })).toBe(
+      "http://127.0.0.1:4010/a/demo",
+    );
     expect(accountBaseUrlFromReferer("127.0.0.1:4010/a/demo")).toBeNull();
   });
 });
@@ -75,7 +77,11 @@ describe("token endpoint", () => {
   it("exchanges a code with the documented body and computes the expiry", async () => {
     const f = fakeFetch(() => jsonResponse(200, sample("oauth-token-response.json")));
     const pair = await exchangeCode({ ...client, code: "xxxxxxx", fetch: f.fetch, now: () => 1_000_000 });
-    expect(pair).toEqual({ accessToken: "xxxxxx", refreshToken: "xxxxx", expiresAt: new Date(1_000_000 + 86_400_000) });
+    expect(pair).toEqual({
+      accessToken: "xxxxxx",
+      refreshToken: "xxxxx",
+      expiresAt: 1_000_000 + 86_400_000,
+    });
     expect(f.calls[0]?.url).toBe("https://example.amocrm.ru/oauth2/access_token");
     // The documented request, field for field (sample oauth-token-request-authorization_code.json).
     expect(f.calls[0]?.body).toEqual({
@@ -98,12 +104,16 @@ describe("token endpoint", () => {
       "oauth-error-invalid-refresh-token.json",
     ]) {
       const f = fakeFetch(() => jsonResponse(400, sample(file)));
-      const err = await refreshTokens({ ...client, refreshToken: "r", fetch: f.fetch }).catch((e: unknown) => e);
+      const err = await refreshTokens({ ...client, refreshToken: "r", fetch: f.fetch }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(AmocrmOAuthError);
       expect(err).toMatchObject({ kind: "invalid_grant", status: 400, retryable: false });
     }
     const bad = fakeFetch(() => jsonResponse(400, { hint: "Client authentication failed", status: 400 }));
-    await expect(exchangeCode({ ...client, code: "c", fetch: bad.fetch })).rejects.toMatchObject({ kind: "invalid_client" });
+    await expect(exchangeCode({ ...client, code: "c", fetch: bad.fetch })).rejects.toMatchObject({
+      kind: "invalid_client",
+    });
     const down = fakeFetch(() => jsonResponse(502, {}));
     await expect(exchangeCode({ ...client, code: "c", fetch: down.fetch })).rejects.toMatchObject({
       kind: "other",
@@ -113,9 +123,9 @@ describe("token endpoint", () => {
 
   it("never sends the client secret to a non-amoCRM host", async () => {
     const f = fakeFetch(() => jsonResponse(200, sample("oauth-token-response.json")));
-    await expect(exchangeCode({ ...client, baseUrl: "https://evil.example.com", code: "c", fetch: f.fetch })).rejects.toThrow(
-      /non-amoCRM host/,
-    );
+    await expect(
+      exchangeCode({ ...client, baseUrl: "https://evil.example.com", code: "c", fetch: f.fetch }),
+    ).rejects.toThrow(/non-amoCRM host/);
     expect(f.calls).toHaveLength(0);
   });
 });
@@ -129,8 +139,17 @@ describe("account lookup", () => {
     expect(apiDomainOf("not-a-jwt")).toBeNull();
 
     const f = fakeFetch(() => jsonResponse(200, sample("oauth-account-subdomain-response.json")));
-    const acc = await getAccountSubdomain({ apiBaseUrl: "https://api-b.amocrm.ru", refreshToken: "rt", fetch: f.fetch });
-    expect(acc).toEqual({ id: 123456, subdomain: "account_subdomain", domain: "account_subdomain.amocrm.ru", topLevelDomain: "ru" });
+    const acc = await getAccountSubdomain({
+      apiBaseUrl: "https://api-b.amocrm.ru",
+      refreshToken: "rt",
+      fetch: f.fetch,
+    });
+    expect(acc).toEqual({
+      id: 123456,
+      subdomain: "account_subdomain",
+      domain: "account_subdomain.amocrm.ru",
+      topLevelDomain: "ru",
+    });
     expect(f.calls[0]).toMatchObject({
       url: "https://api-b.amocrm.ru/oauth2/account/current/subdomain",
       headers: { "x-refresh-token": "rt" },
@@ -167,10 +186,12 @@ describe("disposable widget token", () => {
         () => "accepted",
         (e: unknown) => (e instanceof WidgetTokenError ? e.reason : String(e)),
       );
-    expect(await reason(verifyWidgetToken(token, { ...p, now: new Date((1594206045 + 61) * 1000) }))).toBe("expired");
-    expect(await reason(verifyWidgetToken(token, { ...p, redirectUri: "https://other.example.com/cb" }))).toBe(
-      "invalid_audience",
+    expect(await reason(verifyWidgetToken(token, { ...p, now: new Date((1594206045 + 61) * 1000) }))).toBe(
+      "expired",
     );
+    expect(
+      await reason(verifyWidgetToken(token, { ...p, redirectUri: "https://other.example.com/cb" })),
+    ).toBe("invalid_audience");
     expect(await reason(verifyWidgetToken(token, { ...p, clientSecret: "nope" }))).toBe("invalid_signature");
     expect(await reason(verifyWidgetToken(token, { ...p, clientId: "someone-else" }))).toBe("invalid_claims");
 

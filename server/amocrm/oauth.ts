@@ -8,7 +8,8 @@ import { accountSubdomainSchema, tokenResponseSchema } from "./types";
 export const AMOCRM_AUTHORIZE_URL = "https://www.amocrm.ru/oauth";
 export const KOMMO_AUTHORIZE_URL = "https://www.kommo.com/oauth";
 
-export type TokenPair = { accessToken: string; refreshToken: string; expiresAt: Date };
+/** `expiresAt` in epoch ms, the shape server/connections/amocrm-tokens.ts stores. */
+export type TokenPair = { accessToken: string; refreshToken: string; expiresAt: number };
 export type HostOptions = {
   /** The emulator's base URL (e.g. `http://127.0.0.1:4010`), accepted besides amoCRM's own hosts. */
   emulatorBase?: string;
@@ -132,7 +133,7 @@ async function tokenRequest(p: Client & FetchOptions, grant: Record<string, stri
     accessToken: parsed.data.access_token,
     refreshToken: parsed.data.refresh_token,
     // Our clock, not server_time: expiry is later compared with our clock.
-    expiresAt: new Date(now() + parsed.data.expires_in * 1000),
+    expiresAt: now() + parsed.data.expires_in * 1000,
   };
 }
 

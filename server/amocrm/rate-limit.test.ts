@@ -31,7 +31,12 @@ describe("per-account token bucket", () => {
 
   it("never grants more than N in any one-second window, whatever the arrival pattern", async () => {
     const clock = fakeClock();
-    const limiter = createRateLimiter({ requestsPerSecond: 7, now: clock.now, sleep: clock.sleep, marginMs: 50 });
+    const limiter = createRateLimiter({
+      requestsPerSecond: 7,
+      now: clock.now,
+      sleep: clock.sleep,
+      marginMs: 50,
+    });
     const granted: number[] = [];
     // 60 callers arriving in bursts and trickles, some while others still wait.
     for (let i = 0; i < 60; i++) {
@@ -49,7 +54,12 @@ describe("per-account token bucket", () => {
 
   it("is configurable and rejects nonsense", async () => {
     const clock = fakeClock();
-    const limiter = createRateLimiter({ requestsPerSecond: 2, now: clock.now, sleep: clock.sleep, marginMs: 0 });
+    const limiter = createRateLimiter({
+      requestsPerSecond: 2,
+      now: clock.now,
+      sleep: clock.sleep,
+      marginMs: 0,
+    });
     await limiter.take();
     await limiter.take();
     await limiter.take();
@@ -61,6 +71,8 @@ describe("per-account token bucket", () => {
     const a = sharedRateLimiter("https://demo.amocrm.ru");
     expect(sharedRateLimiter("https://DEMO.amocrm.ru/")).toBe(a);
     expect(sharedRateLimiter("https://other.amocrm.ru")).not.toBe(a);
-    expect(sharedRateLimiter("http://127.0.0.1:4010/a/demo")).not.toBe(sharedRateLimiter("http://127.0.0.1:4010/a/other"));
+    expect(sharedRateLimiter("http://127.0.0.1:4010/a/demo")).not.toBe(
+      sharedRateLimiter("http://127.0.0.1:4010/a/other"),
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Bodies we send to amoCRM, in the API's own snake_case (reference §6): features build them with the helpers
 // below (phones, call and SMS notes), so the wire shape is written once, here.
+import type { Query } from "./http";
 
 export type EnumCodePhone = "WORK" | "WORKDD" | "MOB" | "FAX" | "HOME" | "OTHER";
 export type EnumCodeEmail = "WORK" | "PRIV" | "OTHER";
@@ -266,4 +267,32 @@ export function phoneField(
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type LeadFilter = {
+  pipelineId?: number;
+  /** Leads in any of these (pipeline, status) pairs. */
+  statuses?: { pipelineId: number; statusId: number }[];
+  responsibleUserIds?: number[];
+  ids?: number[];
+  query?: string;
+  withContacts?: boolean;
+  order?: { field: "created_at" | "updated_at" | "id"; direction: "asc" | "desc" };
+};
+
+/** `GET /api/v4/leads` filter params (reference §5 "filter"; the filter API may be a paid add-on, §10.13). */
+export function leadFilterQuery(filter: LeadFilter): Query {
+  const query: Query = {
+    with: filter.withContacts ? "contacts" : undefined,
+    query: filter.query,
+    "filter[id][]": filter.ids,
+    "filter[pipeline_id][]": filter.pipelineId === undefined ? undefined : [filter.pipelineId],
+    "filter[responsible_user_id][]": filter.responsibleUserIds,
+  };
+  filter.statuses?.forEach((s, i) => {
+    query[`filter[statuses][${i}][pipeline_id]`] = s.pipelineId;
+    query[`filter[statuses][${i}][status_id]`] = s.statusId;
+  });
+  if (filter.order) query[`order[${filter.order.field}]`] = filter.order.direction;
+  return query;
 }

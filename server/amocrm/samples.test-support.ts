@@ -3,6 +3,7 @@
 // publication slips are repaired here, nothing else is changed.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { createAmocrmClient } from "./api";
 
 export const SAMPLES_DIR = path.resolve(process.cwd(), "../shared/reference/samples/amocrm");
 
@@ -26,9 +27,10 @@ export function sample(name: string): unknown {
 /** A fetch double: answers from a queue of responses (or a function), records every request. */
 export type Recorded = { url: string; method: string; headers: Record<string, string>; body: unknown };
 
-export function fakeFetch(
-  answer: (req: Recorded, index: number) => Response | Promise<Response> | Error,
-): { fetch: typeof fetch; calls: Recorded[] } {
+export function fakeFetch(answer: (req: Recorded, index: number) => Response | Promise<Response> | Error): {
+  fetch: typeof fetch;
+  calls: Recorded[];
+} {
   const calls: Recorded[] = [];
   const impl = async (input: string | URL | Request, init?: RequestInit) => {
     const headers: Record<string, string> = {};
@@ -59,3 +61,29 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     },
   });
 }
+
+export const BASE = "https://example.amocrm.ru";
+
+/** A client with no real waiting: sleeps are recorded, randomness fixed. */
+export function setup(
+  answer: Parameters<typeof fakeFetch>[0],
+  extra: Partial<Parameters<typeof createAmocrmClient>[0]> = {},
+) {
+  const f = fakeFetch(answer);
+  const sleeps: number[] = [];
+  const client = createAmocrmClient({
+    baseUrl: BASE,
+    getAccessToken: () => "token-1",
+    rateLimiter: null,
+    fetch: f.fetch,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0,
+    now: () => 1_700_000_000_000,
+    ...extra,
+  });
+  return { client, calls: f.calls, sleeps };
+}
+
+export const pipelines = () => jsonResponse(200, sample("pipelines-list-response.json"));

@@ -51,7 +51,13 @@ describe("users", () => {
     const list = usersListSchema.parse(sample("users-list-response.json"));
     const users = list._embedded.users.map(toUser);
     expect(users).toEqual([
-      expect.objectContaining({ id: 123123, isAdmin: false, groupId: null, email: "example2@mail.com", isActive: true }),
+      expect.objectContaining({
+        id: 123123,
+        isAdmin: false,
+        groupId: null,
+        email: "example2@mail.com",
+        isActive: true,
+      }),
       expect.objectContaining({ id: 321321, isAdmin: true, groupId: null, lang: "ru" }),
     ]);
   });
@@ -174,7 +180,9 @@ describe("contacts", () => {
   it("parses create and patch answers", () => {
     const created = embeddedSchema("contacts", createdItemSchema).parse(sample("contacts-add-response.json"));
     expect(created._embedded.contacts.map((c) => c.id)).toEqual([40401635, 40401636]);
-    const patched = embeddedSchema("contacts", updatedItemSchema).parse(sample("contact-patch-response.json"));
+    const patched = embeddedSchema("contacts", updatedItemSchema).parse(
+      sample("contact-patch-response.json"),
+    );
     expect(patched._embedded.contacts[0]).toEqual({ id: 3, updated_at: 1590945248 });
   });
 });

@@ -14,6 +14,8 @@ const devLoginInput = z.object({ userId: z.uuid(), tenantId: z.uuid() });
  */
 export function authOptions(): NextAuthOptions {
   const e = env();
+  // next-auth v4 builds its redirect URLs from NEXTAUTH_URL; ours is APP_URL.
+  process.env.NEXTAUTH_URL ??= e.APP_URL;
   const providers: NextAuthOptions["providers"] = [];
   if (e.DEV_LOGIN && !e.isProduction) {
     providers.push(

@@ -109,7 +109,7 @@ export function createMangoClient(opts: MangoClientOptions) {
     },
 
     /** Click-to-call: MANGO rings the employee first, then `toNumber`, and bridges them. */
-    callback(input: CallbackInput) {
+    async callback(input: CallbackInput) {
       const from: Record<string, string> = { extension: input.fromExtension };
       if (input.fromNumber) from.number = mangoNumber(input.fromNumber);
       return command("commands/callback", {
@@ -122,7 +122,7 @@ export function createMangoClient(opts: MangoClientOptions) {
     },
 
     /** Call on behalf of a group: `from`/`to` are plain strings here, `line_number` is required. */
-    callbackGroup(input: CallbackGroupInput) {
+    async callbackGroup(input: CallbackGroupInput) {
       return command("commands/callback_group", {
         command_id: checkCommandId(input.commandId),
         from: mangoNumber(input.from),
@@ -132,7 +132,7 @@ export function createMangoClient(opts: MangoClientOptions) {
     },
 
     /** Ending a call twice cannot harm (the second gets 4101), so this command may be repeated. */
-    hangup(input: { commandId: string; callId: string }) {
+    async hangup(input: { commandId: string; callId: string }) {
       return command(
         "commands/call/hangup",
         { command_id: checkCommandId(input.commandId), call_id: input.callId },
@@ -141,7 +141,7 @@ export function createMangoClient(opts: MangoClientOptions) {
     },
 
     /** result/sms tells whether MANGO sent it; events/sms later tells whether it was delivered. */
-    sendSms(input: SmsInput) {
+    async sendSms(input: SmsInput) {
       return command("commands/sms", {
         command_id: checkCommandId(input.commandId),
         text: input.text,
@@ -151,7 +151,7 @@ export function createMangoClient(opts: MangoClientOptions) {
       });
     },
 
-    startRecording(input: { commandId: string; callId: string; callPartyNumber: string }) {
+    async startRecording(input: { commandId: string; callId: string; callPartyNumber: string }) {
       return command(
         "commands/recording/start",
         {

@@ -13,7 +13,8 @@ import {
 } from "./events";
 import { SAMPLES_DIR } from "./testing";
 
-const sample = (name: string): unknown => JSON.parse(readFileSync(path.join(SAMPLES_DIR, "mango", name), "utf8"));
+const sample = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(SAMPLES_DIR, "mango", name), "utf8"));
 
 describe("eventKindFromPath", () => {
   it("matches on the suffix, with or without a trailing slash or a versioned base", () => {
@@ -80,9 +81,19 @@ describe("events/call", () => {
 describe("events/summary", () => {
   it("judges answered by talk_time, not by the contradictory entry_result", () => {
     const ivr = toCallSummary(summaryEventSchema.parse(sample("events-summary-ivr-only.json")));
-    expect(ivr).toMatchObject({ answered: false, talkSeconds: 0, direction: "incoming", to: { extension: null } });
+    expect(ivr).toMatchObject({
+      answered: false,
+      talkSeconds: 0,
+      direction: "incoming",
+      to: { extension: null },
+    });
     const answered = toCallSummary(summaryEventSchema.parse(sample("events-summary-incoming-answered.json")));
-    expect(answered).toMatchObject({ answered: true, answeredAt: 1399906980, talkSeconds: 10, disconnectReason: 1100 });
+    expect(answered).toMatchObject({
+      answered: true,
+      answeredAt: 1399906980,
+      talkSeconds: 10,
+      disconnectReason: 1100,
+    });
     const missed = toCallSummary(summaryEventSchema.parse(sample("events-summary-outgoing-missed.json")));
     expect(missed).toMatchObject({ direction: "outgoing", answered: false, from: { extension: "123" } });
   });
@@ -90,18 +101,28 @@ describe("events/summary", () => {
 
 describe("recordings, SMS and command results", () => {
   it("marks a completed recording saved only with completion code 1000", () => {
-    const done = toRecordingEvent(eventSchema("events/recording").parse(sample("events-recording-completed.CONSTRUCTED.json")));
+    const done = toRecordingEvent(
+      eventSchema("events/recording").parse(sample("events-recording-completed.CONSTRUCTED.json")),
+    );
     expect(done.saved).toBe(true);
-    const started = toRecordingEvent(eventSchema("events/recording").parse(sample("events-recording-started.json")));
-    expect(started).toMatchObject({ saved: false, state: "Started", commandId: "cmd.12.vpbx.12345.external.system.com.net" });
+    const started = toRecordingEvent(
+      eventSchema("events/recording").parse(sample("events-recording-started.json")),
+    );
+    expect(started).toMatchObject({
+      saved: false,
+      state: "Started",
+      commandId: "cmd.12.vpbx.12345.external.system.com.net",
+    });
   });
 
   it("reads SMS delivery reasons", () => {
-    expect(toSmsDelivery(eventSchema("events/sms").parse({ command_id: "a", reason: "4300" }))).toMatchObject({
-      delivered: false,
-      reason: 4300,
-      timestamp: null,
-    });
+    expect(toSmsDelivery(eventSchema("events/sms").parse({ command_id: "a", reason: "4300" }))).toMatchObject(
+      {
+        delivered: false,
+        reason: 4300,
+        timestamp: null,
+      },
+    );
   });
 
   it("reads results given as strings or numbers", () => {
@@ -110,7 +131,9 @@ describe("recordings, SMS and command results", () => {
       result: 1000,
       ok: true,
     });
-    expect(toCommandResult(eventSchema("result/call/hangup").parse(sample("result-call-hangup.json"))).ok).toBe(false);
+    expect(
+      toCommandResult(eventSchema("result/call/hangup").parse(sample("result-call-hangup.json"))).ok,
+    ).toBe(false);
   });
 });
 
@@ -120,12 +143,19 @@ describe("eventIdentity", () => {
   it("is the same for a redelivery and differs for the next state of the leg", () => {
     const again = callEventSchema.parse(JSON.parse(JSON.stringify(sample("events-call-appeared-ivr.json"))));
     expect(eventIdentity("events/call", again)).toBe(eventIdentity("events/call", call));
-    const next = callEventSchema.parse({ ...(sample("events-call-appeared-ivr.json") as object), seq: 2, call_state: "Connected" });
+    const next = callEventSchema.parse({
+      ...(sample("events-call-appeared-ivr.json") as object),
+      seq: 2,
+      call_state: "Connected",
+    });
     expect(eventIdentity("events/call", next)).not.toBe(eventIdentity("events/call", call));
   });
 
   it("does not depend on whether MANGO quoted the numbers", () => {
-    const quoted = callEventSchema.parse({ ...(sample("events-call-appeared-ivr.json") as object), seq: "1" });
+    const quoted = callEventSchema.parse({
+      ...(sample("events-call-appeared-ivr.json") as object),
+      seq: "1",
+    });
     expect(eventIdentity("events/call", quoted)).toBe(eventIdentity("events/call", call));
   });
 
@@ -134,9 +164,12 @@ describe("eventIdentity", () => {
     expect(eventIdentity("events/summary", summary)).toBe("summary:232wc3e3w3s222");
     const result = eventSchema("result/sms").parse({ command_id: "sms-1", result: 1000 });
     expect(eventIdentity("result/sms", result)).toBe("result/sms:sms-1");
-    expect(eventIdentity("result/callback", eventSchema("result/callback").parse({ command_id: "sms-1", result: 1000 }))).not.toBe(
-      eventIdentity("result/sms", result),
-    );
+    expect(
+      eventIdentity(
+        "result/callback",
+        eventSchema("result/callback").parse({ command_id: "sms-1", result: 1000 }),
+      ),
+    ).not.toBe(eventIdentity("result/sms", result));
     const added = eventSchema("events/record/added").parse(sample("events-record-added.json"));
     expect(eventIdentity("events/record/added", added)).toBe("record-added:MToxMDAwNjA4NTo1MDA5NDExMDIyOjE=");
   });

@@ -58,7 +58,10 @@ describe("retries of reads", () => {
     const { c, sent, waits } = client([
       { throw: networkError("ECONNRESET") },
       { status: 503 },
-      { status: 429, json: { name: "Service Unavailable", message: "Rate limit exceeded.", code: 0, status: 429 } },
+      {
+        status: 429,
+        json: { name: "Service Unavailable", message: "Rate limit exceeded.", code: 0, status: 429 },
+      },
       { status: 200, json: USERS },
     ]);
     const users = await c.getUsers();
@@ -72,9 +75,24 @@ describe("retries of reads", () => {
   });
 
   it("honours Retry-After", async () => {
-    const { c, waits } = client([{ status: 429, headers: { "retry-after": "7" } }, { status: 200, json: USERS }]);
+    const { c, waits } = client([
+      { status: 429, headers: { "retry-after": "7" } },
+      { status: 200, json: USERS },
+    ]);
     await c.getUsers();
     expect(waits).toEqual([7000]);
+  });
+
+  it("leaves a far Retry-After to the job scheduler instead of waiting in the call", async () => {
+    const { c, sent, waits } = client([
+      { status: 429, headers: { "retry-after": "120" } },
+      { status: 200, json: USERS },
+    ]);
+    const err = await failure(c.getUsers());
+    expect(err).toBeInstanceOf(MangoRateLimitError);
+    expect((err as MangoRateLimitError).retryAfterMs).toBe(120_000);
+    expect(sent).toHaveLength(1);
+    expect(waits).toEqual([]);
   });
 
   it("gives up after maxRetries with the last typed error", async () => {
@@ -126,7 +144,12 @@ describe("retries of commands that act in the world", () => {
   });
 
   it("repeats a command MANGO refused for rate (429) or overload (503, 5008)", async () => {
-    const { c, sent } = client([{ status: 429 }, { status: 503 }, { status: 200, json: { result: 5008 } }, ACK]);
+    const { c, sent } = client([
+      { status: 429 },
+      { status: 503 },
+      { status: 200, json: { result: 5008 } },
+      ACK,
+    ]);
     await c.sendSms({ commandId: "sms-1", fromExtension: "101", toNumber: "89991234567", text: "Привет" });
     expect(sent).toHaveLength(4);
   });
@@ -164,7 +187,9 @@ describe("retries of commands that act in the world", () => {
     const { c, waits } = client([{ status: 429 }, ACK]);
     await c.callback(callback);
     expect(waits[0]).toBeGreaterThanOrEqual(2000);
-    expect(await failure(client([{ status: 429 }], 0).c.callback(callback))).toBeInstanceOf(MangoRateLimitError);
+    expect(await failure(client([{ status: 429 }], 0).c.callback(callback))).toBeInstanceOf(
+      MangoRateLimitError,
+    );
   });
 });
 

@@ -18,7 +18,8 @@ import { sign } from "./sign";
  *   request (429, 503, 5001/5002/5008). MANGO does not deduplicate `command_id` [mango-api.md §2], so a
  *   timeout or a 500 after sending is surfaced as `outcomeUnknown` instead of being repeated blindly.
  * - never repeated here: 3xxx (bad key/sign/params — repeats lead to the 2-minute lock-out) and the
- *   lock-out itself (401: a 2-minute wait belongs to the job scheduler, not to an HTTP call).
+ *   lock-out itself (401: a 2-minute wait belongs to the job scheduler, not to an HTTP call), nor anything
+ *   whose Retry-After exceeds 30 s.
  */
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -47,6 +48,8 @@ export type CallOptions<S extends z.ZodType> = {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const BASE_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 10_000;
+/** A longer wait (a far Retry-After) is the job scheduler's business: the error is thrown instead. */
+const MAX_IN_CALL_WAIT_MS = 30_000;
 /** config/users/request allows 1 request per 2 s [§4]: a rate-limited retry waits at least that. */
 const RATE_LIMIT_MIN_DELAY_MS = 2_000;
 
@@ -154,9 +157,10 @@ export function createTransport(opts: TransportOptions) {
     for (let n = 0; ; n += 1) {
       const outcome = await attempt(url, method, body, idempotent);
       if (!(outcome instanceof MangoError)) return outcome;
-      const waitable = !(outcome instanceof MangoLockedOutError);
+      const delay = delayFor(n, outcome);
+      const waitable = !(outcome instanceof MangoLockedOutError) && delay <= MAX_IN_CALL_WAIT_MS;
       if (!outcome.retrySafe || !waitable || n >= maxRetries) throw outcome;
-      await sleep(delayFor(n, outcome));
+      await sleep(delay);
     }
   }
 

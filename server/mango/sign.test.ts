@@ -34,7 +34,11 @@ describe("sign", () => {
 
   it("hashes Cyrillic as UTF-8 bytes", () => {
     const json = JSON.stringify({ text: "Привет" });
-    expect(sign("k", json, "s")).toBe(createHash("sha256").update(Buffer.from(`k${json}s`, "utf8")).digest("hex"));
+    expect(sign("k", json, "s")).toBe(
+      createHash("sha256")
+        .update(Buffer.from(`k${json}s`, "utf8"))
+        .digest("hex"),
+    );
   });
 });
 

@@ -233,9 +233,6 @@ export const autoCallbackTaskResponseSchema = z.looseObject({
   auto_call_task_id: intLike.nullish(),
 });
 
-/** stats/request → key for stats/result [§2.10]. */
-export const statsRequestResponseSchema = z.looseObject({ key: z.string() });
-
 export type UsersResponse = z.infer<typeof usersResponseSchema>;
 export type MangoUserWire = z.infer<typeof userSchema>;
 export type LineWire = z.infer<typeof lineSchema>;

@@ -88,7 +88,10 @@ describe("classifyNumber", () => {
   });
 
   it("keeps SIP logins apart from phones", () => {
-    expect(classifyNumber("sip:user00000@tech.mangosip.ru")).toEqual({ kind: "sip", uri: "sip:user00000@tech.mangosip.ru" });
+    expect(classifyNumber("sip:user00000@tech.mangosip.ru")).toEqual({
+      kind: "sip",
+      uri: "sip:user00000@tech.mangosip.ru",
+    });
   });
 
   it("reports the extension dialled after a phone and the country", () => {
@@ -102,7 +105,11 @@ describe("classifyNumber", () => {
   });
 
   it("calls a plausible-length number of an unassigned range a phone, but not valid", () => {
-    expect(classifyNumber("+7 000 123-45-67")).toMatchObject({ kind: "phone", e164: "+70001234567", valid: false });
+    expect(classifyNumber("+7 000 123-45-67")).toMatchObject({
+      kind: "phone",
+      e164: "+70001234567",
+      valid: false,
+    });
   });
 
   it("gives local numbers without an area code back as unknown (only MANGO knows the city)", () => {

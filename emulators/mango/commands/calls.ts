@@ -1,6 +1,7 @@
 import { type Ctx, type Handler, int, obj, ok, str } from "../context";
 import { mangoNumber } from "../simulator/incoming";
 import { startCallback } from "../simulator/outbound";
+import { routeCall } from "../simulator/route";
 import type { CallOutcome } from "../state";
 import type { Employee, Pbx } from "../types";
 
@@ -145,6 +146,21 @@ const recordingStart: Handler = (ctx, pbx, body) => {
   return ok(ACK);
 };
 
+const route: Handler = (ctx, pbx, body) => {
+  const commandId = str(body, "command_id");
+  const callId = str(body, "call_id", true);
+  const to = str(body, "to_number", true);
+  obj(body, "sip_headers");
+  // Through the clock so the result precedes the legs it causes (MANGO does not guarantee this order either).
+  ctx.clock.schedule(ctx.clock.now(), () => {
+    const p = ctx.state.byId(pbx.id);
+    if (!p) return;
+    const code = routeCall(ctx.engine, p, callId, to);
+    ctx.engine.result(p, "result/route", commandId, code);
+  });
+  return ok(ACK);
+};
+
 /**
  * Commands the emulator accepts but does not simulate: they are acknowledged and answered with 4101 when the
  * call is not live, else 4001 ("команда не поддерживается") — a documented code, so clients exercise that path.
@@ -166,7 +182,7 @@ export const callHandlers: Record<string, Handler> = {
   "commands/callback_group": callbackGroup,
   "commands/call/hangup": hangup,
   "commands/recording/start": recordingStart,
-  "commands/route": unsupportedOnCall("result/route", ["call_id", "to_number"]),
+  "commands/route": route,
   "commands/transfer": unsupportedOnCall("result/transfer", ["call_id", "to_number", "initiator"]),
   "commands/transfer_cancel": unsupportedOnCall("result/transfer_cancel", ["call_id"]),
   "commands/calls_connect": unsupportedOnCall("result/calls_connect", [

@@ -57,6 +57,16 @@ export interface Entry {
   /** Who the summary's `to` names: the answering party, else the first missed hop. */
   summaryTo: Party;
   onFinish?: (entry: Entry, answered: boolean, disconnectReason: number) => void;
+  /** Incoming calls only: what commands/route needs to continue the call elsewhere. */
+  plan?: IncomingPlan;
+}
+
+export interface IncomingPlan {
+  caller: string;
+  line: string;
+  talkSeconds: number;
+  hangupBy: "client" | "operator";
+  dct: { number?: string; type: number };
 }
 
 export class Engine {
@@ -217,13 +227,18 @@ export class Engine {
     return undefined;
   }
 
+  /** Drop the rest of a call's scripted timeline (a command changed its course). */
+  cancelTimeline(entry: Entry): void {
+    for (const t of entry.tasks) this.clock.cancel(t);
+    entry.tasks = [];
+  }
+
   /** commands/call/hangup: end every live leg of the call with 1181 ("ended by ES command") and summarise. */
   hangup(pbx: Pbx, callId: string): boolean {
     const found = this.findLeg(pbx, callId);
     if (!found) return false;
     const { entry } = found;
-    for (const t of entry.tasks) this.clock.cancel(t);
-    entry.tasks = [];
+    this.cancelTimeline(entry);
     for (const leg of entry.legs.values()) {
       if (leg.state !== null && leg.state !== "Disconnected")
         this.emitLeg(entry, leg.callId, "Disconnected", 1181);

@@ -51,6 +51,13 @@ export function startIncoming(engine: Engine, pbx: Pbx, sc: IncomingScenario): E
     { call_direction: 1, from: { number: caller }, line_number: line },
     sc.recorded ?? false,
   );
+  entry.plan = {
+    caller,
+    line,
+    talkSeconds: sc.talkSeconds ?? 30,
+    hangupBy: sc.hangupBy ?? "client",
+    dct: sc.dct ?? { type: 0 },
+  };
   const t0 = engine.clock.now();
   const ivrMs = (sc.ivrSeconds ?? 5) * 1000;
   const ivr = engine.defineLeg(entry, {
