@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startMangoEmulator } from "./server";
-import { advance, control, DEMO, mangoPost, type Receiver, sha256Sign, startReceiver } from "./test-support";
+import { advance, control, mangoPost, type Receiver, startReceiver } from "./test-support";
 
 /**
  * Webhook delivery: SMS results/reports, and the injectable faults (duplicates, out-of-order, latency, API 5xx)
@@ -28,9 +28,6 @@ beforeEach(async () => {
   rx.events.length = 0;
   rx.respond = () => 200;
 });
-
-type Ev = Record<string, unknown>;
-const party = (e: Ev, k: "from" | "to") => e[k] as Record<string, unknown>;
 
 describe("SMS", () => {
   it("failed delivery: result/sms 1000 then events/sms with the configured 43xx reason", async () => {

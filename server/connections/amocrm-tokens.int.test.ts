@@ -37,33 +37,47 @@ function singleUseRefresher(start: string) {
 
 describe("amoCRM tokens", () => {
   it("twenty concurrent callers with an expired token cause exactly one refresh", async () => {
-    const tenant = await createTenant(t.db, { amocrmAccountId: 11, amocrmSubdomain: "r", amocrmBaseUrl: "http://r", name: "R" });
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: 11,
+      amocrmSubdomain: "r",
+      amocrmBaseUrl: "http://r",
+      name: "R",
+    });
     await saveAmocrmTokens(t.db, {
       tenantId: tenant.id,
       tokens: { accessToken: "access-0", refreshToken: "refresh-0", expiresAt: NOW - 1000 },
     });
     const amo = singleUseRefresher("refresh-0");
     const tokens = await Promise.all(
-      Array.from({ length: 20 }, () => getFreshAccessToken(t.db, { tenantId: tenant.id, refresh: amo.refresh, now: () => NOW })),
+      Array.from({ length: 20 }, () =>
+        getFreshAccessToken(t.db, { tenantId: tenant.id, refresh: amo.refresh, now: () => NOW }),
+      ),
     );
     expect(amo.calls()).toBe(1);
     expect(new Set(tokens)).toEqual(new Set(["access-1"]));
-    expect(await readAmocrmTokens(t.db, { tenantId: tenant.id })).toMatchObject({ refreshToken: "refresh-1" });
+    expect(await readAmocrmTokens(t.db, { tenantId: tenant.id })).toMatchObject({
+      refreshToken: "refresh-1",
+    });
     // Still valid: no further refresh.
     await getFreshAccessToken(t.db, { tenantId: tenant.id, refresh: amo.refresh, now: () => NOW });
     expect(amo.calls()).toBe(1);
   });
 
   it("a refused refresh marks the tenant needs_reconnect with a journal entry", async () => {
-    const tenant = await createTenant(t.db, { amocrmAccountId: 12, amocrmSubdomain: "q", amocrmBaseUrl: "http://q", name: "Q" });
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: 12,
+      amocrmSubdomain: "q",
+      amocrmBaseUrl: "http://q",
+      name: "Q",
+    });
     await saveAmocrmTokens(t.db, {
       tenantId: tenant.id,
       tokens: { accessToken: "a", refreshToken: "revoked", expiresAt: NOW - 1000 },
     });
     const amo = singleUseRefresher("something-else");
-    await expect(getFreshAccessToken(t.db, { tenantId: tenant.id, refresh: amo.refresh, now: () => NOW })).rejects.toThrow(
-      TenantNeedsReconnectError,
-    );
+    await expect(
+      getFreshAccessToken(t.db, { tenantId: tenant.id, refresh: amo.refresh, now: () => NOW }),
+    ).rejects.toThrow(TenantNeedsReconnectError);
     const [row] = await t.db.select().from(tenants).where(eq(tenants.id, tenant.id));
     expect(row!.status).toBe("needs_reconnect");
     const [entry] = await t.db.select().from(activityLog).where(eq(activityLog.tenantId, tenant.id));

@@ -25,11 +25,21 @@ export class RefreshRejectedError extends Error {
 
 const EXPIRY_SKEW_MS = 60_000;
 
-export async function saveAmocrmTokens(db: Db, { tenantId, tokens }: { tenantId: string; tokens: AmocrmTokens }) {
-  await putSecret(db, { tenantId, kind: "amocrm.tokens", value: JSON.stringify(amocrmTokensSchema.parse(tokens)) });
+export async function saveAmocrmTokens(
+  db: Db,
+  { tenantId, tokens }: { tenantId: string; tokens: AmocrmTokens },
+) {
+  await putSecret(db, {
+    tenantId,
+    kind: "amocrm.tokens",
+    value: JSON.stringify(amocrmTokensSchema.parse(tokens)),
+  });
 }
 
-export async function readAmocrmTokens(db: Db, { tenantId }: { tenantId: string }): Promise<AmocrmTokens | null> {
+export async function readAmocrmTokens(
+  db: Db,
+  { tenantId }: { tenantId: string },
+): Promise<AmocrmTokens | null> {
   const raw = await getSecret(db, { tenantId, kind: "amocrm.tokens" });
   return raw ? amocrmTokensSchema.parse(JSON.parse(raw)) : null;
 }
@@ -42,7 +52,12 @@ export async function readAmocrmTokens(db: Db, { tenantId }: { tenantId: string 
  */
 export async function getFreshAccessToken(
   db: Db,
-  opts: { tenantId: string; refresh: (refreshToken: string) => Promise<AmocrmTokens>; now?: () => number; force?: boolean },
+  opts: {
+    tenantId: string;
+    refresh: (refreshToken: string) => Promise<AmocrmTokens>;
+    now?: () => number;
+    force?: boolean;
+  },
 ): Promise<string> {
   const now = opts.now ?? Date.now;
   const current = await readAmocrmTokens(db, opts);

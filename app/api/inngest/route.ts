@@ -11,7 +11,10 @@ export const dynamic = "force-dynamic";
 let handlers: ReturnType<typeof serve> | undefined;
 function inngestHandlers() {
   const inngest = appInngestClient();
-  handlers ??= serve({ client: inngest, functions: jobDefinitions.map((def) => toInngestFunction(inngest, def, getDb)) });
+  handlers ??= serve({
+    client: inngest,
+    functions: jobDefinitions.map((def) => toInngestFunction(inngest, def, getDb)),
+  });
   return handlers;
 }
 
