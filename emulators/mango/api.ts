@@ -69,7 +69,7 @@ function write(res: ServerResponse, r: Reply): void {
   else sendEmpty(res, r.status, r.headers);
 }
 
-async function process(
+async function runPipeline(
   ctx: Ctx,
   base: "vpbx" | "cc",
   method: string,
@@ -137,7 +137,7 @@ export async function handleApi(
   res: ServerResponse,
 ): Promise<void> {
   const method = rawMethod.replace(/^\/+|\/+$/g, "");
-  const { reply, key, json } = await process(ctx, base, method, req);
+  const { reply, key, json } = await runPipeline(ctx, base, method, req);
   const code = replyCode(reply);
   if (
     key !== null &&

@@ -153,14 +153,19 @@ describe("a call from a known and an unknown number", () => {
   });
 
   it("logs a call through /calls on the contact's single active lead", async () => {
-    const { logged } = await amo.addCalls([
+    const { logged, errors } = await amo.addCalls([
+      callCreate({ direction: "inbound", phone: "+7 999 000-00-01", duration: 3, source: "Amango" }),
       callCreate(
         { direction: "outbound", phone: "+7 903 111-22-33", duration: 15, source: "Amango", uniq: "c-2" },
         { userId: 504141 },
       ),
     ]);
     // Contact 11070881 has exactly one active lead (9785993): the call goes to the lead.
-    expect(logged).toEqual([expect.objectContaining({ entityId: 9785993, entityType: "lead" })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ entityId: 9785993, entityType: "lead", requestId: "1" }),
+    ]);
+    // No contact has the first number: amoCRM does not add it and says so per request_id.
+    expect(errors).toEqual([expect.objectContaining({ requestId: "0" })]);
   });
 
   it("creates leads on an existing contact, moves them in batch, adds a task and tags", async () => {

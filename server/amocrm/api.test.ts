@@ -142,4 +142,31 @@ describe("batch writes", () => {
       { id: 37512063, entityId: 11070881, entityType: "contact", requestId: "0" },
     ]);
   });
+
+  it("numbers calls across chunks so refusals point at the input, and reads refusals leniently", async () => {
+    const { client, calls } = setup((req) => {
+      const items = req.body as { request_id: string }[];
+      const [first, ...rest] = items;
+      return jsonResponse(200, {
+        errors: [{ request_id: first?.request_id, errors: [{ detail: "No contact" }] }, "opaque"],
+        _embedded: { calls: rest.map((c, i) => ({ id: i + 1, request_id: c.request_id })) },
+      });
+    });
+    const out = await client.addCalls(
+      Array.from({ length: 60 }, (_, i) => ({
+        direction: "inbound" as const,
+        phone: `+7900000${1000 + i}`,
+        duration: 1,
+        source: "x",
+      })),
+    );
+    expect(calls.map((c) => (c.body as unknown[]).length)).toEqual([50, 10]);
+    expect(out.logged).toHaveLength(58);
+    expect(out.errors.map((e) => [e.requestId, e.detail])).toEqual([
+      ["0", "No contact"],
+      [null, null],
+      ["50", "No contact"],
+      [null, null],
+    ]);
+  });
 });

@@ -1,6 +1,6 @@
 // amoCRM API v4 client for one account: the methods Amango's features need, returning domain types.
 // Tokens and the base URL are handed in; this layer knows neither the database nor MANGO.
-import { z } from "zod";
+import type { z } from "zod";
 import { AmocrmResponseError } from "./errors";
 import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
 import {
@@ -36,11 +36,13 @@ import {
 } from "./transform";
 import {
   accountSchema,
+  callErrorSchema,
   callsCreatedSchema,
   complexCreatedSchema,
   contactSchema,
   createdItemSchema,
   customFieldSchema,
+  customFieldsCreatedSchema,
   embeddedSchema,
   leadSchema,
   pipelinesListSchema,
@@ -68,6 +70,8 @@ export type CallLogged = {
   entityType: string | null;
   requestId: string | null;
 };
+/** A call amoCRM did not log (typically: no contact with this phone). The shape is UNCERTAIN (§6.8). */
+export type CallRefused = { requestId: string | null; detail: string | null; raw: unknown };
 export type TagEntity = "leads" | "contacts" | "companies" | "customers";
 export type CustomFieldEntity = "leads" | "contacts" | "companies" | "customers";
 
@@ -76,12 +80,6 @@ const created = (r: z.infer<typeof createdItemSchema>): Created => ({
   id: r.id,
   requestId: r.request_id == null ? null : String(r.request_id),
 });
-// The RU doc wraps created fields in `_embedded.custom_fields`; Kommo prints the bare object (reference §6.6,
-// UNCERTAIN): both are accepted.
-const customFieldsCreatedSchema = z.union([
-  embeddedSchema("custom_fields", customFieldSchema),
-  customFieldSchema.transform((f) => ({ _embedded: { custom_fields: [f] } })),
-]);
 
 export type AmocrmClient = ReturnType<typeof createAmocrmClient>;
 
@@ -259,10 +257,13 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
      * calls with no matching contact (reference §6.8). `errors` is passed through as amoCRM gives it: its
      * shape on partial failure is undocumented (UNCERTAIN in the reference).
      */
-    async addCalls(calls: CallCreate[]): Promise<{ logged: CallLogged[]; errors: unknown[] }> {
+    async addCalls(calls: CallCreate[]): Promise<{ logged: CallLogged[]; errors: CallRefused[] }> {
       const logged: CallLogged[] = [];
-      const errors: unknown[] = [];
-      await inChunks(calls, async (chunk) => {
+      const errors: CallRefused[] = [];
+      // Our own request_id (the input index) unless the caller set one: amoCRM's default is the index within
+      // the request, which would repeat across chunks of 50.
+      const numbered = calls.map((c, i) => ({ ...c, request_id: c.request_id ?? String(i) }));
+      await inChunks(numbered, async (chunk) => {
         const res = await request("POST", "/api/v4/calls", callsCreatedSchema, { body: chunk });
         for (const c of res?._embedded?.calls ?? []) {
           logged.push({
@@ -272,7 +273,14 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
             requestId: c.request_id == null ? null : String(c.request_id),
           });
         }
-        errors.push(...(res?.errors ?? []));
+        for (const e of res?.errors ?? []) {
+          const known = callErrorSchema.safeParse(e);
+          errors.push({
+            requestId: known.success && known.data.request_id != null ? String(known.data.request_id) : null,
+            detail: known.success ? (known.data.errors?.[0]?.detail ?? known.data.detail ?? null) : null,
+            raw: e,
+          });
+        }
         return [];
       });
       return { logged, errors };

@@ -19,6 +19,7 @@ import {
   contactSchema,
   createdItemSchema,
   customFieldSchema,
+  customFieldsCreatedSchema,
   customFieldsListSchema,
   embeddedSchema,
   leadSchema,
@@ -204,7 +205,15 @@ describe("custom fields", () => {
       sample("custom-fields-create-response.json"),
     );
     expect(created._embedded.custom_fields[0]?.enums?.map((e) => e.id)).toEqual([3778801, 3778803]);
-    expect(customFieldSchema.parse(sample("kommo-custom-field-created-201.json")).id).toBe(1016236);
+    // Both create-answer wrappers (RU doc vs Kommo's bare object) come out the same.
+    for (const file of ["custom-fields-create-response.json", "kommo-custom-field-created-201.json"]) {
+      const parsed = customFieldsCreatedSchema.parse(sample(file));
+      expect(parsed._embedded.custom_fields).toHaveLength(1);
+    }
+    expect(
+      customFieldsCreatedSchema.parse(sample("kommo-custom-field-created-201.json"))._embedded
+        .custom_fields[0]?.id,
+    ).toBe(1016236);
   });
 });
 

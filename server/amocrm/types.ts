@@ -166,6 +166,13 @@ export const customFieldSchema = z.object({
 });
 export const customFieldsListSchema = listSchema("custom_fields", customFieldSchema);
 
+// The RU doc wraps created fields in `_embedded.custom_fields`; Kommo prints the bare object (reference §6.6,
+// UNCERTAIN): both are accepted.
+export const customFieldsCreatedSchema = z.union([
+  embeddedSchema("custom_fields", customFieldSchema),
+  customFieldSchema.transform((f) => ({ _embedded: { custom_fields: [f] } })),
+]);
+
 export const tagsListSchema = listSchema("tags", tagSchema);
 /** Tag create answer: no `_links` (sample tags-add-response.json). */
 export const tagsCreatedSchema = embeddedSchema(
@@ -195,6 +202,13 @@ export const complexCreatedSchema = z.array(
     merged: z.boolean().nullish(),
   }),
 );
+
+/** One `errors[]` entry of `POST /calls`, read leniently: its shape is undocumented (reference §6.8). */
+export const callErrorSchema = z.object({
+  request_id: z.union([z.string(), z.number()]).nullish(),
+  detail: z.string().nullish(),
+  errors: z.array(z.object({ detail: z.string().nullish() })).nullish(),
+});
 
 /** `POST /calls` (sample calls-add-response.json); `entity_type` is a singular string there. */
 export const callsCreatedSchema = z.object({

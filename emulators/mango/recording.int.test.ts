@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startMangoEmulator } from "./server";
+import { advance, control, DEMO, mangoPost, type Receiver, startReceiver } from "./test-support";
+
+/**
+ * Recordings (SPEC §3.5): POST queries/recording/post → 302 to a single-use file link; the GET link signed
+ * with sha256(key + timestamp + recording_id + salt) — a different formula, computed here independently.
+ */
+
+let url: string;
+let close: () => Promise<void>;
+let rx: Receiver;
+let recordingId: string;
+
+beforeAll(async () => {
+  const emu = await startMangoEmulator({ port: 0 });
+  url = emu.url;
+  close = emu.close;
+  rx = await startReceiver();
+});
+afterAll(async () => {
+  await close();
+  await rx.close();
+});
+beforeEach(async () => {
+  await control(url, "reset", {});
+  await control(url, "webhook", { url: rx.url });
+  await control(url, "clock", { freeze: true });
+  rx.events.length = 0;
+  await control(url, "scenarios", {
+    type: "incoming",
+    from: "79991234567",
+    ring: ["101"],
+    answeredBy: "101",
+    recorded: true,
+  });
+  await advance(url, 300_000);
+  recordingId = String(rx.of("events/record/added")[0]?.recording_id);
+});
+
+const linkSign = (ts: string, rid: string) =>
+  createHash("sha256")
+    .update(DEMO.key + ts + rid + DEMO.salt)
+    .digest("hex");
+
+describe("recordings", () => {
+  it("recording/post redirects to a one-shot mp3 link", async () => {
+    const r = await mangoPost(url, "queries/recording/post", {
+      recording_id: recordingId,
+      action: "download",
+    });
+    expect(r.status).toBe(302);
+    const location = String(r.headers.get("location"));
+    const first = await fetch(location);
+    expect(first.status).toBe(200);
+    expect((await first.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    expect((await fetch(location)).status).toBe(404);
+  });
+
+  it("unknown recording → 3320", async () => {
+    const r = await mangoPost(url, "queries/recording/post", { recording_id: "bm9wZQ==", action: "play" });
+    expect(r.body).toEqual({ code: 3320 });
+  });
+
+  it("GET link with the documented signature redirects; a wrong or expired one is refused", async () => {
+    const now = Math.floor(Number((await control(url, "clock")).now) / 1000);
+    const ts = String(now + 3600);
+    const rid = encodeURIComponent(recordingId);
+    const ok = await fetch(
+      `${url}/vpbx/queries/recording/link/${rid}/play/${DEMO.key}/${ts}/${linkSign(ts, recordingId)}`,
+      {
+        redirect: "manual",
+      },
+    );
+    expect(ok.status).toBe(302);
+    expect((await fetch(String(ok.headers.get("location")))).headers.get("content-type")).toBe("audio/mp3");
+    const bad = await fetch(
+      `${url}/vpbx/queries/recording/link/${rid}/play/${DEMO.key}/${ts}/${"0".repeat(64)}`,
+      {
+        redirect: "manual",
+      },
+    );
+    expect(bad.status).toBe(420);
+    expect(await bad.json()).toEqual({ code: 3102 });
+    const old = String(now - 10);
+    const expired = await fetch(
+      `${url}/vpbx/queries/recording/link/${rid}/play/${DEMO.key}/${old}/${linkSign(old, recordingId)}`,
+      {
+        redirect: "manual",
+      },
+    );
+    expect(expired.status).toBe(403);
+  });
+});
