@@ -1,4 +1,6 @@
 export * from "./activity";
+export * from "./connections";
+export * from "./directory";
 export * from "./jobs";
 export * from "./members";
 export * from "./secrets";

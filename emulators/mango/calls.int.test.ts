@@ -73,6 +73,27 @@ describe("callback command", () => {
     expect(rx.events.at(-1)?.path).toBe("events/summary");
   });
 
+  it("Call-Info/answer-after makes the employee's leg connect at once (auto-answer)", async () => {
+    const cmd = { from: { extension: "101" }, to_number: "79990001122" };
+    await mangoPost(url, "commands/callback", {
+      ...cmd,
+      command_id: "aa-0",
+      sip_headers: { "Call-Info/answer-after": "0" },
+    });
+    await control(url, "clock", { advance: 1000 });
+    await mangoPost(url, "commands/callback", { ...cmd, command_id: "aa-none" });
+    await advance(url, 300_000);
+    const gap = (id: string) => {
+      const leg1 = rx
+        .of("events/call")
+        .filter((c) => c.command_id === id)
+        .slice(0, 2);
+      return Number(leg1[1]?.timestamp) - Number(leg1[0]?.timestamp);
+    };
+    expect(gap("aa-0")).toBeLessThanOrEqual(1);
+    expect(gap("aa-none")).toBe(3);
+  });
+
   it("client does not answer: leg 2 ends with 1111 and the summary is missed", async () => {
     await control(url, "callback-outcomes", { outcome: "client_no_answer", remaining: 1 });
     await mangoPost(url, "commands/callback", {

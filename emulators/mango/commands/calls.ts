@@ -57,7 +57,13 @@ const callback: Handler = (ctx, pbx, body) => {
   const fromNumber = str(from, "number");
   const to = str(body, "to_number", true);
   const line = str(body, "line_number");
-  obj(body, "sip_headers");
+  const headers = obj(body, "sip_headers");
+  // Only "Call-Info/answer-after" is allowed for this method; others are silently ignored, like MANGO does.
+  const answerAfter = headers?.["Call-Info/answer-after"];
+  const operatorAnswerMs =
+    typeof answerAfter === "string" && /^\d+$/.test(answerAfter)
+      ? Math.max(200, Number(answerAfter) * 1000)
+      : undefined;
   const emp = pbx.employees.find((e) => e.extension === ext);
   if (!emp || !lineOk(pbx, line)) {
     postResult(ctx, pbx, "result/callback", commandId, 3100);
@@ -74,6 +80,7 @@ const callback: Handler = (ctx, pbx, body) => {
     recorded: o.recorded ?? false,
     commandId,
     resultPath: "result/callback",
+    operatorAnswerMs,
   });
   return ok(ACK);
 };

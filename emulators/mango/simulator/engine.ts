@@ -2,6 +2,7 @@ import type { Clock } from "../clock";
 import type { Delivery } from "../delivery";
 import type { EmulatorState } from "../state";
 import type { Employee, Pbx } from "../types";
+import { completeRecording, startRecording } from "./recordings";
 
 /**
  * Runtime of simulated calls. Timeline builders (incoming.ts, outbound.ts) schedule engine calls on the
@@ -30,7 +31,7 @@ export interface LegDef {
   employee?: Employee;
 }
 
-interface Leg extends LegDef {
+export interface Leg extends LegDef {
   callId: string;
   seq: number;
   state: string | null;
@@ -147,9 +148,9 @@ export class Engine {
     Object.assign(payload, leg.extras ?? {});
     this.delivery.send(pbx, "events/call", payload);
     if (callState === "Connected" && entry.autoRecord && leg.employee && !leg.recording) {
-      this.startRecording(entry, leg);
+      startRecording(this, entry, leg);
     }
-    if (callState === "Disconnected" && leg.recording) this.completeRecording(entry, leg);
+    if (callState === "Disconnected" && leg.recording) completeRecording(this, entry, leg);
   }
 
   markForward(entry: Entry): void {
@@ -252,66 +253,7 @@ export class Engine {
     const found = this.findLeg(pbx, callId);
     if (found?.leg.state !== "Connected") return 4101;
     if (found.leg.recording) return 4102;
-    this.startRecording(found.entry, found.leg, commandId);
+    startRecording(this, found.entry, found.leg, commandId);
     return 1000;
-  }
-
-  private startRecording(entry: Entry, leg: Leg, commandId?: string): void {
-    const pbx = this.pbx(entry);
-    if (!pbx) return;
-    const id = this.state.nextRecordingId(pbx);
-    leg.recording = { id, seq: 1, commandId };
-    const payload: Record<string, unknown> = {
-      recording_id: id,
-      recording_state: "Started",
-      seq: 1,
-      entry_id: entry.entryId,
-      call_id: leg.callId,
-      extension: leg.employee?.extension ?? "",
-      timestamp: this.clock.nowSeconds(),
-    };
-    if (commandId !== undefined) payload.command_id = commandId;
-    pbx.recordings.push({
-      recordingId: id,
-      entryId: entry.entryId,
-      callId: leg.callId,
-      extension: leg.employee?.extension ?? "",
-      userId: leg.employee?.userId ?? -1,
-      completed: false,
-    });
-    this.delivery.send(pbx, "events/recording", payload);
-  }
-
-  private completeRecording(entry: Entry, leg: Leg): void {
-    const pbx = this.pbx(entry);
-    const rec = leg.recording;
-    if (!pbx || !rec) return;
-    const payload: Record<string, unknown> = {
-      recording_id: rec.id,
-      recording_state: "Completed",
-      seq: rec.seq + 1,
-      entry_id: entry.entryId,
-      call_id: leg.callId,
-      extension: leg.employee?.extension ?? "",
-      timestamp: this.clock.nowSeconds(),
-      completion_code: 1000,
-      recipient: "Cloud",
-    };
-    if (rec.commandId !== undefined) payload.command_id = rec.commandId;
-    this.delivery.send(pbx, "events/recording", payload);
-    const info = pbx.recordings.find((r) => r.recordingId === rec.id);
-    // The file reaches cloud storage a little after the recording completes (events/record/added).
-    this.clock.schedule(this.clock.now() + 3000, () => {
-      const p = this.state.byId(entry.pbxId);
-      if (!p) return;
-      if (info) info.completed = true;
-      this.delivery.send(p, "events/record/added", {
-        entry_id: entry.entryId,
-        product_id: p.productId,
-        user_id: leg.employee?.userId ?? -1,
-        timestamp: this.clock.nowSeconds(),
-        recording_id: rec.id,
-      });
-    });
   }
 }

@@ -23,6 +23,8 @@ export interface CallbackSpec {
   /** task_id / callback_initiator for КЦ campaign and auto-callback calls. */
   extras?: Record<string, unknown>;
   acdGroup?: string;
+  /** Time until the employee answers leg 1 (default 3 s; `Call-Info/answer-after` shortens it). */
+  operatorAnswerMs?: number;
   onFinish?: (entry: Entry, answered: boolean, reason: number) => void;
 }
 
@@ -67,8 +69,10 @@ export function startCallback(engine: Engine, pbx: Pbx, spec: CallbackSpec): Ent
     endAt(20500, leg1, 1111);
     return entry;
   }
-  engine.at(entry, t0, 3500, () => engine.emitLeg(entry, leg1, "Connected"));
-  engine.at(entry, t0, 5500, () => engine.emitLeg(entry, leg1, "Disconnected", 1000));
+  // The employee picks up after ~3 s, or at once when the command asked for auto-answer (Call-Info/answer-after).
+  const opAnswer = 500 + (spec.operatorAnswerMs ?? 3000);
+  engine.at(entry, t0, opAnswer, () => engine.emitLeg(entry, leg1, "Connected"));
+  engine.at(entry, t0, opAnswer + 2000, () => engine.emitLeg(entry, leg1, "Disconnected", 1000));
   const leg2 = engine.defineLeg(entry, {
     location: "abonent",
     from: { ...empParty, taken_from_call_id: leg1 },
@@ -77,20 +81,21 @@ export function startCallback(engine: Engine, pbx: Pbx, spec: CallbackSpec): Ent
     takenFromOnlyOnAppeared: true,
     employee: emp,
   });
-  engine.at(entry, t0, 6500, () => engine.emitLeg(entry, leg2, "Appeared"));
+  const leg2At = opAnswer + 3000;
+  engine.at(entry, t0, leg2At, () => engine.emitLeg(entry, leg2, "Appeared"));
   if (spec.outcome === "client_busy") {
-    endAt(8500, leg2, 1121);
+    endAt(leg2At + 2000, leg2, 1121);
     return entry;
   }
   if (spec.outcome === "client_no_answer") {
-    endAt(31500, leg2, 1111);
+    endAt(leg2At + 25_000, leg2, 1111);
     return entry;
   }
-  engine.at(entry, t0, 12500, () => {
+  engine.at(entry, t0, leg2At + 6000, () => {
     engine.emitLeg(entry, leg2, "Connected");
     engine.markTalk(entry, dest);
   });
-  engine.at(entry, t0, 12500 + spec.talkSeconds * 1000, () => {
+  engine.at(entry, t0, leg2At + 6000 + spec.talkSeconds * 1000, () => {
     engine.emitLeg(entry, leg2, "Disconnected", 1120);
     engine.finish(entry, 1120);
   });
