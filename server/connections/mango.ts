@@ -1,0 +1,23 @@
+import type { Db } from "@/db/client";
+import { env } from "@/server/config/env";
+import { createMangoClient } from "@/server/mango/api";
+import { getSecret } from "@/server/secrets/store";
+
+export class MangoNotConnectedError extends Error {
+  override name = "MangoNotConnectedError";
+}
+
+export async function mangoCredentials(db: Db, { tenantId }: { tenantId: string }) {
+  const [apiKey, salt] = await Promise.all([
+    getSecret(db, { tenantId, kind: "mango.api_key" }),
+    getSecret(db, { tenantId, kind: "mango.api_salt" }),
+  ]);
+  return apiKey && salt ? { apiKey, salt } : null;
+}
+
+/** The MANGO OFFICE client of one tenant, with its key and salt opened from tenant_secrets. */
+export async function mangoClientFor(db: Db, { tenantId }: { tenantId: string }) {
+  const creds = await mangoCredentials(db, { tenantId });
+  if (!creds) throw new MangoNotConnectedError("MANGO OFFICE не подключена");
+  return createMangoClient({ baseUrl: env().MANGO_API_URL, ...creds });
+}
