@@ -2,7 +2,14 @@ import { NonRetriableError as InngestNonRetriable } from "inngest";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { JobDefinition } from "@/server/jobs/define";
-import { insertJobRun, markRunning, recordAttempt, runHandler } from "@/server/jobs/runs";
+import {
+  insertJobRun,
+  markRunning,
+  parkRun,
+  recordAttempt,
+  runHandler,
+  tenantIsActive,
+} from "@/server/jobs/runs";
 import { type InngestClient, jobEventName } from "./client";
 
 const jobEventData = z.object({ runId: z.uuid(), tenantId: z.uuid().nullable(), payload: z.unknown() });
@@ -45,6 +52,11 @@ export function toInngestFunction(inngest: InngestClient, def: JobDefinition, ge
           })
         : await parseEvent(db, def, event.data);
 
+      if (run.tenantId && !(await step.run("check-tenant-active", () => tenantIsActive(db, run.tenantId!)))) {
+        // Paused: back to the outbox; the sweeper sends it again once the tenant is active.
+        await step.run("park-run", () => parkRun(db, run.id));
+        return { kind: "paused" as const };
+      }
       return step.run(def.id, async () => {
         const n = attempt + 1;
         await markRunning(db, def, run, n);

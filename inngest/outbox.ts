@@ -62,6 +62,8 @@ export async function sweepOutbox(db: Db, inngest: InngestClient, minAgeMs = 5_0
         isNull(jobRuns.dispatchedAt),
         eq(jobRuns.status, "queued"),
         lt(jobRuns.createdAt, sql`now() - make_interval(secs => ${minAgeMs / 1000})`),
+        // Paused tenants' runs wait here until the tenant is active again.
+        sql`(${jobRuns.tenantId} is null or exists (select 1 from tenants t where t.id = ${jobRuns.tenantId} and t.status = 'active'))`,
       ),
     )
     .limit(100);

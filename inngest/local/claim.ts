@@ -23,7 +23,8 @@ export type ClaimedRun = Pick<
  * take the same row; a running row whose lease expired (its worker died) is due again. Concurrency and
  * rate limits are checked under a transaction-scoped advisory lock per key, so two pollers cannot both
  * take the last free slot. A worker claims only the jobs it has definitions for (during a rolling deploy an
- * older process leaves newer jobs to newer processes).
+ * older process leaves newer jobs to newer processes). Runs of a tenant that is not active (it must reconnect
+ * amoCRM, or uninstalled) wait untouched until it is active again: paused, not failing in a loop.
  */
 export async function claimDueRuns(
   db: Db,
@@ -46,6 +47,7 @@ export async function claimDueRuns(
           sql`, `,
         )})
           and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
+          and (tenant_id is null or exists (select 1 from tenants t where t.id = job_runs.tenant_id and t.status = 'active'))
         order by run_at
         limit ${opts.limit}
         for update skip locked`),

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { activityLog, jobRuns } from "@/db/schema";
+import { activityLog, jobRuns, tenants } from "@/db/schema";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
@@ -231,5 +231,35 @@ describe("local job driver on PostgreSQL", () => {
     expect(await worker.tick()).toBe(0);
     clock.advance(61_000);
     expect(await worker.tick()).toBe(1);
+  });
+
+  it("leaves a paused tenant's runs waiting, and runs them once it is active again", async () => {
+    const paused = await createTenant(t.db, {
+      amocrmAccountId: 2,
+      amocrmSubdomain: "p",
+      amocrmBaseUrl: "http://p",
+      name: "P",
+    });
+    let calls = 0;
+    const job = defineJob({
+      id: "test.paused",
+      title: "p",
+      payload: z.object({}),
+      handler: async () => void calls++,
+    });
+    const clock = fakeClock();
+    const { runId } = await createLocalQueue(t.db, clock.now).enqueue(
+      job,
+      {},
+      { tenantId: paused.id, idempotencyKey: "p1" },
+    );
+    await t.db.update(tenants).set({ status: "needs_reconnect" }).where(eq(tenants.id, paused.id));
+    const worker = createLocalWorker({ db: t.db, definitions: [job], now: clock.now });
+    clock.advance(3600_000);
+    expect(await worker.tick()).toBe(0);
+    expect((await runOf(runId)).status).toBe("queued");
+    await t.db.update(tenants).set({ status: "active" }).where(eq(tenants.id, paused.id));
+    expect(await worker.tick()).toBe(1);
+    expect(calls).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { ZodError } from "zod";
 import type { Db } from "@/db/client";
-import { type JobRunRow, jobRuns } from "@/db/schema";
+import { type JobRunRow, jobRuns, tenants } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
 import { loggerFor } from "@/server/log/logger";
 import {
@@ -190,4 +190,14 @@ export async function resetFailedRun(db: Db, { runId, tenantId }: { runId: strin
     });
     return row;
   });
+}
+
+export async function tenantIsActive(db: Db, tenantId: string): Promise<boolean> {
+  const [row] = await db.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
+  return row?.status === "active";
+}
+
+/** Returns an Inngest run to the outbox while its tenant is paused. */
+export async function parkRun(db: Db, runId: string): Promise<void> {
+  await db.update(jobRuns).set({ status: "queued", dispatchedAt: null }).where(eq(jobRuns.id, runId));
 }

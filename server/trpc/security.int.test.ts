@@ -1,76 +1,26 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { activityLog, memberships } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { defineJob } from "@/server/jobs/define";
-import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
+import { buildSecurityWorld, type SecurityWorld } from "@/test/security-fixture";
 import type { ProcedureMeta, SecurityFixture, SessionIdentity, TrpcContext } from "./init";
 import { appRouter, createCaller } from "./router";
 
 /**
  * The shared security suite: walks every procedure of the app router, so a new procedure is covered
- * without editing this file. Each non-public procedure must declare a `sample` input in its meta.
+ * without editing this file. Each non-public procedure must declare a `sample` input in its meta; the data
+ * it attacks comes from test/security-fixture.ts.
  */
 let t: TestDb;
 let fx: SecurityFixture;
-let sessions: { ownerA: SessionIdentity; memberA: SessionIdentity; ownerB: SessionIdentity };
-const secretsOfA: string[] = [];
-
-const job = defineJob({
-  id: "test.security",
-  title: "t",
-  payload: z.object({}),
-  handler: async () => undefined,
-});
+let sessions: SecurityWorld["sessions"];
+let secretsOfA: string[];
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, {
-    amocrmAccountId: 100,
-    amocrmSubdomain: "alfa",
-    amocrmBaseUrl: "http://a",
-    name: "Альфа-Тенант",
-  });
-  const b = await createTenant(t.db, {
-    amocrmAccountId: 200,
-    amocrmSubdomain: "beta",
-    amocrmBaseUrl: "http://b",
-    name: "Бета",
-  });
-  const ownerA = await upsertUser(t.db, { amocrmUserId: 1001, name: "Владелец Альфы" });
-  const memberA = await upsertUser(t.db, { amocrmUserId: 1002, name: "Сотрудник Альфы" });
-  const ownerB = await upsertUser(t.db, { amocrmUserId: 2001, name: "Владелец Беты" });
-  await addMembership(t.db, { tenantId: a.id, userId: ownerA.id, role: "owner" });
-  await addMembership(t.db, { tenantId: a.id, userId: memberA.id, role: "member" });
-  await addMembership(t.db, { tenantId: b.id, userId: ownerB.id, role: "owner" });
-  const ok = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "ok", driver: "local" });
-  const bad = await insertJobRun(t.db, job, {}, { tenantId: a.id, idempotencyKey: "bad", driver: "local" });
-  await recordAttempt(
-    t.db,
-    job,
-    bad.row,
-    1,
-    { kind: "failed", reason: "boom", retriable: false },
-    { retryAt: null },
-  );
-  const entryOf = async (id: string) =>
-    (await t.db.select().from(activityLog).where(eq(activityLog.sourceId, id)))[0]!.id;
-  fx = {
-    tenantId: a.id,
-    activityId: await entryOf(ok.runId),
-    failedActivityId: await entryOf(bad.runId),
-    memberUserId: memberA.id,
-  };
-  sessions = {
-    ownerA: { userId: ownerA.id, tenantId: a.id },
-    memberA: { userId: memberA.id, tenantId: a.id },
-    ownerB: { userId: ownerB.id, tenantId: b.id },
-  };
-  secretsOfA.push(a.id, ownerA.id, memberA.id, fx.activityId, fx.failedActivityId, "Альфа");
+  ({ fx, sessions, secretsOfA } = await buildSecurityWorld(t.db));
 });
 afterAll(() => t.drop());
 
