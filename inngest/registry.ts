@@ -1,5 +1,6 @@
 import { pruneActivity } from "@/server/activity/jobs";
+import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
 
 /** Every job definition of the app; both drivers serve exactly this list. */
-export const jobDefinitions: JobDefinition[] = [pruneActivity];
+export const jobDefinitions: JobDefinition[] = [pruneActivity, processMangoEvent];

@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import type { Tenant } from "@/db/schema";
+import { mangoCredentials } from "@/server/connections/mango";
+import type { JobQueue } from "@/server/jobs/queue";
+import { maskPhone } from "@/server/log/mask";
+import { eventKindFromPath, type MangoEventKind } from "@/server/mango/event-types";
+import { decodeSignedForm, verifyEventSignature } from "@/server/mango/sign";
+import { mangoWebhookParts } from "@/server/mango/webhook";
+import { getTenantByWebhookKey } from "@/server/tenancy/queries";
+import { receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
+import { processMangoEvent } from "./mango-jobs";
+
+type EventPayload = z.infer<typeof processMangoEvent.payload>;
+
+/** Who called whom, masked, for the journal's subject column. */
+function subjectOf(kind: string, e: Record<string, unknown>): string | undefined {
+  const from = (e.from as { number?: unknown } | undefined)?.number;
+  return from ? `${kind} · ${maskPhone(String(from))}` : kind;
+}
+
+/** An event kind we have no schema for is still verified, stored and acknowledged: nothing is lost. */
+function unknownKindSpec(path: string, creds: { apiKey: string; salt: string }) {
+  return {
+    verify: (raw: string) => {
+      const form = decodeSignedForm(raw);
+      return form !== null && verifyEventSignature(creds.apiKey, creds.salt, form);
+    },
+    decode: (raw: string) => JSON.parse(decodeSignedForm(raw)?.json ?? "null"),
+    schema: z.looseObject({}) as unknown as z.ZodType<Record<string, unknown>>,
+    eventKey: (e: Record<string, unknown>) =>
+      `unknown:${path}:${createHash("sha256").update(JSON.stringify(e)).digest("hex").slice(0, 32)}`,
+    kind: `unknown:${path}`,
+  };
+}
+
+/**
+ * `POST /api/mango/<webhook key>/<events|result>/<kind>`: the tenant comes from the key in the URL, the
+ * signature is checked with that tenant's key and salt, then the shared intake stores and enqueues.
+ */
+export async function receiveMangoEvent(
+  req: Request,
+  { webhookKey, path }: { webhookKey: string; path: string },
+  deps: { db: Db; queue: JobQueue },
+): Promise<Response> {
+  const tenant: Tenant | null = await getTenantByWebhookKey(deps.db, { webhookKey });
+  const creds = tenant ? await mangoCredentials(deps.db, { tenantId: tenant.id }) : null;
+  const kind: MangoEventKind | null = eventKindFromPath(path);
+  const parts = creds
+    ? kind
+      ? { ...mangoWebhookParts(kind, creds), kind: kind as string }
+      : unknownKindSpec(path, creds)
+    : { ...unknownKindSpec(path, { apiKey: "", salt: "" }), verify: () => false };
+  const spec: WebhookSpec<Record<string, unknown>, EventPayload> = {
+    provider: "mango",
+    kind: parts.kind,
+    verify: parts.verify,
+    decode: parts.decode,
+    schema: parts.schema as z.ZodType<Record<string, unknown>>,
+    eventKey: parts.eventKey as (e: Record<string, unknown>) => string,
+    subject: (e) => subjectOf(parts.kind, e),
+    job: processMangoEvent,
+    toJobPayload: (event, inboxId) => ({
+      inboxId,
+      kind: parts.kind,
+      event,
+      receivedAt: new Date().toISOString(),
+    }),
+  };
+  return receiveWebhook(req, tenant, spec, deps);
+}
