@@ -12,7 +12,9 @@ export function loadMessages(locale: Locale, root = path.join(process.cwd(), "me
   const base = JSON.parse(readFileSync(path.join(root, `${locale}.json`), "utf8")) as Messages;
   const dir = path.join(root, locale);
   if (!existsSync(dir)) return base;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const extra = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Messages;
     for (const [key, value] of Object.entries(extra)) {
       if (key in base) throw new Error(`messages/${locale}/${file}: namespace "${key}" is defined twice`);
