@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const alias = { "@": root };
+// No test may reach the real MANGO OFFICE: a closed local port answers at once (test workers inherit this).
+process.env.MANGO_API_URL ??= "http://127.0.0.1:9/vpbx";
 
 // Three projects share one runner so `npm test` can print one total:
 // unit (pure, fast), integration (real PostgreSQL, real HTTP to emulators), e2e (Chromium).

@@ -4,9 +4,13 @@ import { activityKinds } from "./procedures/activity-kinds";
 import { activityList } from "./procedures/activity-list";
 import { activityRetry } from "./procedures/activity-retry";
 import { authDevUsers } from "./procedures/auth-dev-users";
+import { mangoConnectProcedure } from "./procedures/mango-connect";
+import { mangoStatus } from "./procedures/mango-status";
 import { meGet } from "./procedures/me-get";
 import { membersList } from "./procedures/members-list";
 import { membersSetRole } from "./procedures/members-set-role";
+import { onboardingChecklistProcedure } from "./procedures/onboarding-checklist";
+import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fields";
 import { tenantGet } from "./procedures/tenant-get";
 
 export const appRouter = router({
@@ -15,6 +19,8 @@ export const appRouter = router({
   tenant: router({ get: tenantGet }),
   members: router({ list: membersList, setRole: membersSetRole }),
   activity: router({ list: activityList, get: activityGet, retry: activityRetry, kinds: activityKinds }),
+  mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
+  onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),
 });
 
 export type AppRouter = typeof appRouter;
