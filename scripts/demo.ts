@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { migrateDb, openDb } from "@/db/client";
-import { DEMO_ACCOUNT_ID, USERS } from "@/emulators/amocrm/seed";
+import { DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, USERS } from "@/emulators/amocrm/seed-ids";
 import { startAmocrmEmulator } from "@/emulators/amocrm/server";
+import { DEMO_VPBX_API_KEY, DEMO_VPBX_API_SALT } from "@/emulators/mango/seed";
 import { startMangoEmulator } from "@/emulators/mango/server";
 import { parseEnv } from "@/server/config/env";
+import { onboardDemoTenant } from "./demo-onboard";
 import { seedDemoTenant } from "./demo-seed";
 
 /**
@@ -19,11 +21,16 @@ const mangoPort = Number(process.env.MANGO_EMULATOR_PORT ?? 4020);
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   AMANGO_DEMO: "1",
+  AMOCRM_CLIENT_ID: process.env.AMOCRM_CLIENT_ID ?? DEMO_CLIENT_ID,
+  AMOCRM_CLIENT_SECRET: process.env.AMOCRM_CLIENT_SECRET ?? DEMO_CLIENT_SECRET,
   DEV_LOGIN: "1",
+  NEXT_TELEMETRY_DISABLED: "1",
   APP_URL: appUrl,
   AMOCRM_EMULATOR_URL: process.env.AMOCRM_EMULATOR_URL ?? `http://127.0.0.1:${amoPort}`,
   MANGO_API_URL: process.env.MANGO_API_URL ?? `http://127.0.0.1:${mangoPort}/vpbx`,
 };
+// The seeding below and the portal read the same environment.
+Object.assign(process.env, env);
 const config = parseEnv(env);
 
 const amo = await startAmocrmEmulator({ port: amoPort });
@@ -41,6 +48,13 @@ const tenant = await seedDemoTenant(db.db, {
   ownerAmoId: USERS.admin,
   memberAmoId: USERS.manager,
 });
+const onboarded = await onboardDemoTenant(db.db, {
+  tenant,
+  amoUrl: amo.url,
+  mangoApiUrl: `${mango.url}/vpbx`,
+  mangoKey: DEMO_VPBX_API_KEY,
+  mangoSalt: DEMO_VPBX_API_SALT,
+});
 await db.close();
 
 const next = spawn("npx", ["next", "dev", "-p", String(port)], { stdio: "inherit", env });
@@ -48,7 +62,7 @@ console.warn(`
   Amango demo
   ───────────
   Portal:            ${appUrl}   (sign in: "Войти" → choose a demo user)
-  Demo tenant:       ${tenant.name} (${db.kind})
+  Demo tenant:       ${tenant.name} (${db.kind}; amoCRM and MANGO connected, ${onboarded.employees} employees)
   amoCRM emulator:   ${amo.url}/a/demo
   MANGO emulator:    ${mango.url}/vpbx   (key demo-vpbx-key, salt demo-vpbx-salt)
   MANGO events URL:  ${appUrl}/api/mango/demo/events/<kind>

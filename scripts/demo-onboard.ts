@@ -1,0 +1,49 @@
+import type { Db } from "@/db/client";
+import type { Tenant } from "@/db/schema";
+import { exchangeCode } from "@/server/amocrm";
+import { amocrmClientFor, amocrmIntegration, saveAmocrmTokens } from "@/server/connections/amocrm";
+import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
+import { ensureCcContactFields } from "@/server/onboarding/cc-fields";
+import { connectMango } from "@/server/onboarding/mango-connect";
+
+/**
+ * Onboards the demo tenant on the freshly started emulators, as an owner would: amoCRM consent (the
+ * emulator's control API presses «Разрешить»), directory sync, MANGO key and salt, the ЦОВ fields.
+ * The emulators keep state in memory, so this runs at every demo start.
+ */
+export async function onboardDemoTenant(
+  db: Db,
+  o: { tenant: Tenant; amoUrl: string; mangoApiUrl: string; mangoKey: string; mangoSalt: string },
+) {
+  const integration = amocrmIntegration();
+  const control = (path: string, body: unknown) =>
+    fetch(`${o.amoUrl}/__control/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  // The portal may run on another port than the emulator's seeded redirect URI assumes.
+  await control("integrations", {
+    client_id: integration.clientId,
+    redirect_uri: integration.redirectUri,
+    disconnect_url: integration.redirectUri.replace("/api/auth/callback/amocrm", "/api/amocrm/uninstall"),
+  });
+  const res = await control("oauth/code", {
+    subdomain: o.tenant.amocrmSubdomain,
+    client_id: integration.clientId,
+    redirect_uri: integration.redirectUri,
+  });
+  if (!res.ok) throw new Error(`amoCRM emulator refused to mint a code: ${res.status}`);
+  const { code } = (await res.json()) as { code: string };
+  const tokens = await exchangeCode({ ...integration, baseUrl: o.tenant.amocrmBaseUrl, code });
+  await saveAmocrmTokens(db, { tenantId: o.tenant.id, tokens });
+  await syncAmocrmDirectory(db, { tenantId: o.tenant.id, client: amocrmClientFor(db, o.tenant) });
+  const mango = await connectMango(
+    db,
+    { tenantId: o.tenant.id, actorUserId: null, apiKey: o.mangoKey, salt: o.mangoSalt },
+    { baseUrl: o.mangoApiUrl },
+  );
+  if (!mango.ok) throw new Error(`MANGO emulator refused the demo key: ${mango.message}`);
+  await ensureCcContactFields(db, { tenantId: o.tenant.id, clientFor: (d) => amocrmClientFor(d, o.tenant) });
+  return { employees: mango.employees };
+}
