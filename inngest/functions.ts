@@ -11,6 +11,7 @@ import {
   tenantIsActive,
 } from "@/server/jobs/runs";
 import { type InngestClient, jobEventName } from "./client";
+import { createInngestQueue } from "./outbox";
 
 const jobEventData = z.object({ runId: z.uuid(), tenantId: z.uuid().nullable(), payload: z.unknown() });
 
@@ -60,7 +61,7 @@ export function toInngestFunction(inngest: InngestClient, def: JobDefinition, ge
       return step.run(def.id, async () => {
         const n = attempt + 1;
         await markRunning(db, def, run, n);
-        const result = await runHandler(db, def, run, n);
+        const result = await runHandler(db, def, run, n, createInngestQueue(db, inngest));
         const willRetry = result.kind === "failed" && result.retriable && attempt < retries;
         // Inngest decides the actual retry time; the journal says "retrying" without a fixed time.
         await recordAttempt(db, def, run, n, result, { retryAt: willRetry ? new Date() : null });

@@ -1,6 +1,12 @@
 import { pruneActivity } from "@/server/activity/jobs";
+import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
 
 /** Every job definition of the app; both drivers serve exactly this list. */
-export const jobDefinitions: JobDefinition[] = [pruneActivity, processMangoEvent];
+export const jobDefinitions: JobDefinition[] = [
+  pruneActivity,
+  processMangoEvent,
+  syncDirectory,
+  refreshStaleDirectories,
+];

@@ -5,6 +5,7 @@ import { markRunning, recordAttempt, runHandler } from "@/server/jobs/runs";
 import { logger } from "@/server/log/logger";
 import { type ClaimedRun, claimDueRuns } from "./claim";
 import { scheduleCronSlots } from "./cron";
+import { createLocalQueue } from "./queue";
 
 export type LocalWorkerOptions = {
   db: Db;
@@ -22,6 +23,7 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   const workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const queue = createLocalQueue(opts.db, now);
 
   async function execute(run: ClaimedRun): Promise<void> {
     const def = definitions.get(run.jobId);
@@ -50,7 +52,7 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
       return;
     }
     await markRunning(opts.db, def, run, run.attempts);
-    const result = await runHandler(opts.db, def, run, run.attempts);
+    const result = await runHandler(opts.db, def, run, run.attempts, queue);
     const canRetry = result.kind === "failed" && result.retriable && run.attempts < run.maxAttempts;
     const retryAt = canRetry ? new Date(now().getTime() + backoffMs(run.attempts, opts.random)) : null;
     await recordAttempt(opts.db, def, run, run.attempts, result, { retryAt, now: now() });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Logger } from "@/server/log/logger";
+import type { JobQueue } from "./queue";
 
 /** What a handler may report besides success. Throwing means failure (retried unless non-retriable). */
 export type JobOutcome = { status: "done"; result?: unknown } | { status: "skipped"; reason: string };
@@ -12,6 +13,8 @@ export type JobContext = {
   /** 1-based attempt number. */
   attempt: number;
   log: Logger;
+  /** To fan out follow-up work (with its own idempotency keys), on the same driver. */
+  queue: JobQueue;
 };
 
 export type JobOptions = {

@@ -11,7 +11,7 @@ import {
   NonRetriableError,
   SkipJobError,
 } from "./define";
-import type { EnqueueOptions, EnqueueResult } from "./queue";
+import type { EnqueueOptions, EnqueueResult, JobQueue } from "./queue";
 
 /** Inserts the durable row of one job intent; a repeated idempotency key returns the first row. */
 export async function insertJobRun<P>(
@@ -77,6 +77,7 @@ export async function runHandler(
   def: JobDefinition,
   run: Pick<JobRunRow, "id" | "tenantId" | "payload">,
   attempt: number,
+  queue: JobQueue,
 ): Promise<AttemptResult> {
   const log = loggerFor({ tenantId: run.tenantId, job: def.id }).child({ runId: run.id, attempt });
   try {
@@ -87,6 +88,7 @@ export async function runHandler(
       runId: run.id,
       attempt,
       log,
+      queue,
     })) ?? {
       status: "done",
     };
