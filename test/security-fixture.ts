@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { activityLog } from "@/db/schema";
+import { activityLog, amocrmUsers, mangoEmployees } from "@/db/schema";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
+import { saveSettings } from "@/server/settings/queries";
+import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SecurityFixture, SessionIdentity } from "@/server/trpc/init";
 
@@ -18,6 +20,8 @@ export type SecurityWorld = {
   /** Strings that must never appear in anything tenant B is answered. */
   secretsOfA: string[];
 };
+
+const LINE_OF_A = "74951110001";
 
 const job = defineJob({
   id: "test.security",
@@ -59,11 +63,48 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   const entryOf = async (id: string) =>
     (await db.select().from(activityLog).where(eq(activityLog.sourceId, id)))[0]!.id;
 
+  // Settings of A with a recognisable line; B saved once too, so the `settings.save` sample (version 1,
+  // server/trpc/procedures/settings-save.ts) is current for both tenants.
+  const settingsOf = (line: string) => settingsDocumentSchema.parse({ limits: { lines: [line] } });
+  await saveSettings(db, {
+    tenantId: a.id,
+    actorUserId: ownerA.id,
+    expectedVersion: 0,
+    settings: settingsOf(LINE_OF_A),
+  });
+  await saveSettings(db, {
+    tenantId: b.id,
+    actorUserId: ownerB.id,
+    expectedVersion: 0,
+    settings: settingsOf("74990000002"),
+  });
+
+  // An employee and a user of A that the automatic matching does not pair (names and e-mails differ).
+  const [employeeA] = await db
+    .insert(mangoEmployees)
+    .values({
+      tenantId: a.id,
+      mangoKey: "user:9100501",
+      extension: "501",
+      name: "Гурьев Альфред",
+      email: "gurev@alfa-secret.example",
+      mobile: "+79160000501",
+    })
+    .returning();
+  await db.insert(amocrmUsers).values({
+    tenantId: a.id,
+    amoUserId: 9_100_777,
+    name: "Белова Алиса",
+    email: "belova@alfa-secret.example",
+  });
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
     failedActivityId: await entryOf(bad.runId),
     memberUserId: memberA.id,
+    mangoEmployeeId: employeeA!.id,
+    amoUserId: "9100777",
   };
   return {
     fx,
@@ -72,6 +113,18 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       memberA: { userId: memberA.id, tenantId: a.id },
       ownerB: { userId: ownerB.id, tenantId: b.id },
     },
-    secretsOfA: [a.id, ownerA.id, memberA.id, fx.activityId, fx.failedActivityId, "Альфа"],
+    secretsOfA: [
+      a.id,
+      ownerA.id,
+      memberA.id,
+      fx.activityId,
+      fx.failedActivityId,
+      "Альфа",
+      LINE_OF_A,
+      "alfa-secret",
+      "Гурьев",
+      "Белова",
+      "9100777",
+    ],
   };
 }

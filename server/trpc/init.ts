@@ -22,6 +22,10 @@ export type SecurityFixture = {
   activityId: string;
   failedActivityId: string;
   memberUserId: string;
+  /** A MANGO employee and an amoCRM user of the fixture tenant, not paired (employees.link pairs them). */
+  mangoEmployeeId: string;
+  /** The amoCRM user id in decimal: the suite looks for fixture values inside inputs as strings. */
+  amoUserId: string;
 };
 
 export type ProcedureMeta = {

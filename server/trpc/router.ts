@@ -4,6 +4,12 @@ import { activityKinds } from "./procedures/activity-kinds";
 import { activityList } from "./procedures/activity-list";
 import { activityRetry } from "./procedures/activity-retry";
 import { authDevUsers } from "./procedures/auth-dev-users";
+import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
+import { employeesLink } from "./procedures/employees-link";
+import { employeesList } from "./procedures/employees-list";
+import { employeesProposals } from "./procedures/employees-proposals";
+import { employeesResync } from "./procedures/employees-resync";
+import { employeesUnlink } from "./procedures/employees-unlink";
 import { mangoConnectProcedure } from "./procedures/mango-connect";
 import { mangoStatus } from "./procedures/mango-status";
 import { meGet } from "./procedures/me-get";
@@ -11,6 +17,8 @@ import { membersList } from "./procedures/members-list";
 import { membersSetRole } from "./procedures/members-set-role";
 import { onboardingChecklistProcedure } from "./procedures/onboarding-checklist";
 import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fields";
+import { settingsGet } from "./procedures/settings-get";
+import { settingsSave } from "./procedures/settings-save";
 import { tenantGet } from "./procedures/tenant-get";
 
 export const appRouter = router({
@@ -19,6 +27,15 @@ export const appRouter = router({
   tenant: router({ get: tenantGet }),
   members: router({ list: membersList, setRole: membersSetRole }),
   activity: router({ list: activityList, get: activityGet, retry: activityRetry, kinds: activityKinds }),
+  employees: router({
+    list: employeesList,
+    proposals: employeesProposals,
+    applyProposals: employeesApplyProposals,
+    link: employeesLink,
+    unlink: employeesUnlink,
+    resync: employeesResync,
+  }),
+  settings: router({ get: settingsGet, save: settingsSave }),
   mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
   onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),
 });

@@ -1,12 +1,11 @@
 import { getTranslations } from "next-intl/server";
-import { EmptyState } from "@/components/shell/empty-state";
+import { EmployeesView } from "@/components/employees/employees-view";
 
 export async function generateMetadata() {
-  const t = await getTranslations("empty.employees");
+  const t = await getTranslations("employees");
   return { title: t("title") };
 }
 
-export default async function EmployeesPage() {
-  const t = await getTranslations("empty.employees");
-  return <EmptyState title={t("title")} text={t("text")} />;
+export default function EmployeesPage() {
+  return <EmployeesView />;
 }

@@ -1,0 +1,144 @@
+// Issue 5, acceptance 3 and 9 in the browser: on Сотрудники the automatic proposals show why they matched
+// and a conflict stays unpaired; applying them and pairing one employee by hand survive a reload.
+// The directory is seeded straight into the harness database (the sync itself is covered against the
+// emulators in server/employees/employees.int.test.ts).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { amocrmUsers, mangoEmployees } from "@/db/schema";
+import { type AppServer, startAppServer } from "./app-server";
+import { ARTIFACTS_DIR, launchChromium } from "./browser";
+
+let app: AppServer;
+let browser: Browser;
+const browserErrors: string[] = [];
+
+async function seedDirectory(tenantId: string) {
+  const employee = (
+    ext: string,
+    name: string,
+    email: string | null,
+    mobile: string | null,
+    groups: number[],
+  ) => ({
+    tenantId,
+    mangoKey: `user:${ext}`,
+    extension: ext,
+    name,
+    email,
+    mobile,
+    groups,
+  });
+  await app.db.db
+    .insert(mangoEmployees)
+    .values([
+      employee("101", "Иванов Иван Петрович", "ivanov@romashka.example", "+79161110101", [201]),
+      employee("102", "Сёмин Олег Викторович", "oleg@pbx.romashka.example", "+79161110102", [201]),
+      employee("103", "Смирнов Дмитрий Алексеевич", null, "+79161110103", [202]),
+      employee("104", "Кузнецова Мария Игоревна", "kuznetsova@romashka.example", null, [202]),
+    ]);
+  const user = (amoUserId: number, name: string, email: string) => ({ tenantId, amoUserId, name, email });
+  await app.db.db
+    .insert(amocrmUsers)
+    .values([
+      user(9_100_001, "Анна Смирнова", "anna@romashka.example"),
+      user(9_100_101, "Иван Иванов", "IVANOV@Romashka.example"),
+      user(9_100_102, "Олег Семин", "semin@romashka.example"),
+      user(9_100_103, "Дмитрий Смирнов", "d.smirnov@romashka.example"),
+      user(9_100_104, "Смирнов Дмитрий", "smirnov.d@romashka.example"),
+    ]);
+}
+
+async function signedInPage(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    baseURL: app.url,
+    locale: "ru-RU",
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") browserErrors.push(`console ${page.url()}: ${msg.text()}`);
+  });
+  await page.goto("/login");
+  await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
+  await page.waitForURL("**/overview");
+  return page;
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  app = await startAppServer();
+  await seedDirectory(app.seed.tenantId);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const row = (page: Page, extension: string) =>
+  page.locator(`[data-testid="employee-row"][data-extension="${extension}"]`);
+
+describe("Сотрудники", () => {
+  it("shows proposals with their reason and the conflict, applies them, pairs one by hand; all survive a reload", async () => {
+    const page = await signedInPage();
+    await page.getByRole("link", { name: "Сотрудники", exact: true }).click();
+    await page.waitForURL("**/employees");
+    await page.getByRole("heading", { level: 1, name: "Сотрудники" }).waitFor();
+
+    const proposals = page.getByTestId("proposal");
+    await proposals.first().waitFor();
+    await expect(proposals.count()).resolves.toBe(2);
+    await expect(
+      proposals.filter({ hasText: "Иван Иванов" }).getByTestId("match-reason").textContent(),
+    ).resolves.toBe("e-mail");
+    await expect(
+      proposals.filter({ hasText: "Олег Семин" }).getByTestId("match-reason").textContent(),
+    ).resolves.toBe("имя");
+    const conflict = page.getByTestId("conflict");
+    await expect(conflict.textContent()).resolves.toContain("Смирнов Дмитрий Алексеевич");
+    await expect(conflict.textContent()).resolves.toContain("Дмитрий Смирнов, Смирнов Дмитрий");
+    await row(page, "104").getByTestId("flag-no-mobile").filter({ hasText: "не получит SMS" }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "employees-proposals.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "Применить предложения (2)" }).click();
+    await row(page, "101").getByTestId("pair").filter({ hasText: "Иван Иванов" }).waitFor();
+    await row(page, "102").getByTestId("pair").filter({ hasText: "Олег Семин" }).waitFor();
+    await page.getByText("Новых предложений нет.").waitFor();
+    // The conflict is still shown and its employee still unpaired.
+    await page.getByTestId("conflict").waitFor();
+    await expect(row(page, "103").getByTestId("pair").count()).resolves.toBe(0);
+
+    await page.getByRole("combobox", { name: "Пользователь amoCRM для Кузнецова Мария Игоревна" }).click();
+    await page.getByRole("option", { name: "Анна Смирнова" }).click();
+    await row(page, "104").getByRole("button", { name: "Связать" }).click();
+    await row(page, "104").getByTestId("pair").filter({ hasText: "Анна Смирнова" }).waitFor();
+
+    await page.reload();
+    const manual = row(page, "104").getByTestId("pair");
+    await manual.filter({ hasText: "Анна Смирнова" }).waitFor();
+    await expect(manual.getByTestId("match-reason").getAttribute("data-reason")).resolves.toBe("manual");
+    await expect(row(page, "101").getByTestId("match-reason").getAttribute("data-reason")).resolves.toBe(
+      "email",
+    );
+    await expect(row(page, "102").getByTestId("match-reason").getAttribute("data-reason")).resolves.toBe(
+      "name",
+    );
+    await page.getByTestId("employees-summary").filter({ hasText: "Связано 3 из 4 сотрудников" }).waitFor();
+    await page.getByTestId("conflict").waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "employees.png"), fullPage: true });
+
+    // "Обновить" without MANGO connected reports each side instead of failing, and keeps the pairs.
+    await page.getByRole("button", { name: "Обновить" }).click();
+    const report = page.getByTestId("resync-report");
+    await report.waitFor();
+    await expect(report.textContent()).resolves.toContain("MANGO OFFICE не подключена");
+    await expect(report.textContent()).resolves.toContain("Сохранено пар: 3");
+
+    expect(browserErrors, "errors in the browser console").toEqual([]);
+  });
+});

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { linkEmployee } from "@/server/employees/links";
+import { adminProcedure } from "../init";
+import { asTrpcError } from "./employees-errors";
+
+/** Pairs a MANGO employee with an amoCRM user by hand; a second partner for either is refused (CONFLICT). */
+export const employeesLink = adminProcedure
+  .meta({
+    access: "admin",
+    sample: (f) => ({ mangoEmployeeId: f.mangoEmployeeId, amoUserId: Number(f.amoUserId) }),
+  })
+  .input(z.object({ mangoEmployeeId: z.uuid(), amoUserId: z.number().int().positive() }))
+  .output(z.object({ created: z.boolean() }))
+  .mutation(({ ctx, input }) =>
+    linkEmployee(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }).catch((err) => {
+      throw asTrpcError(err);
+    }),
+  );
