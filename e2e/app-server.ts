@@ -6,6 +6,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ARTIFACTS_DIR } from "@/e2e/browser";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_REDIRECT_URI,
+  type RunningAmocrmEmulator,
+  startAmocrmEmulator,
+} from "@/emulators/amocrm/server";
+import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { createTestDb, type TestDb } from "@/test/db";
 import { type PortalSeed, seedPortal } from "./portal-seed";
 
@@ -22,7 +30,30 @@ const ROOT_FILES = [
   "tsconfig.json",
 ];
 
-export type AppServer = { url: string; db: TestDb; seed: PortalSeed; stop(): Promise<void> };
+export type AppServer = {
+  url: string;
+  db: TestDb;
+  seed: PortalSeed;
+  /** The MANGO emulator the portal talks to (`startAppServer({ mango: true })`). */
+  mango?: MangoEmulator;
+  /** The amoCRM emulator the portal signs in with (`startAppServer({ amocrm: true })`). */
+  amocrm?: RunningAmocrmEmulator;
+  stop(): Promise<void>;
+};
+
+export type AppServerOptions = {
+  /** Also run the MANGO emulator and point the portal's MANGO_API_URL at it. */
+  mango?: boolean;
+  /**
+   * Also run the amoCRM emulator as our integration's amoCRM (its DEMO_* client), with this portal's
+   * callback and uninstall URLs registered (the seeded ones assume port 3000).
+   */
+  amocrm?: boolean;
+  /** Extra environment for the portal (e.g. the amoCRM integration's client id and secret). */
+  env?: Record<string, string>;
+  /** Rows to add after the standard seed (e.g. a tenant on an emulator account). */
+  seed?: (db: TestDb["db"]) => Promise<void>;
+};
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
@@ -84,16 +115,22 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
  * A fresh database seeded with a tenant, its owner and journal entries, and the app serving it:
  * `next start` on a free port (production build), or `next dev` with E2E_DEV=1.
  */
-export async function startAppServer(): Promise<AppServer> {
+export async function startAppServer(opts: AppServerOptions = {}): Promise<AppServer> {
   const dev = process.env.E2E_DEV === "1";
   if (!dev) ensureBuild();
   const db = await createTestDb();
   const dataDir = await mkdtemp(path.join(tmpdir(), "amango-e2e-"));
   let child: ChildProcess | undefined;
+  let mango: MangoEmulator | undefined;
+  let amocrm: RunningAmocrmEmulator | undefined;
   try {
+    if (opts.mango) mango = await startMangoEmulator({ port: 0 });
+    if (opts.amocrm) amocrm = await startAmocrmEmulator({ port: 0 });
     const seed = await seedPortal(db.db);
+    await opts.seed?.(db.db);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    if (amocrm) await registerWithAmocrm(amocrm.url, url);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     const log = createWriteStream(path.join(ARTIFACTS_DIR, "app-server.log"));
     child = spawn(
@@ -118,6 +155,15 @@ export async function startAppServer(): Promise<AppServer> {
           DATA_DIR: dataDir,
           LOG_LEVEL: "warn",
           NEXT_TELEMETRY_DISABLED: "1",
+          ...(mango ? { MANGO_API_URL: `${mango.url}/vpbx` } : {}),
+          ...(amocrm
+            ? {
+                AMOCRM_EMULATOR_URL: amocrm.url,
+                AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
+                AMOCRM_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+              }
+            : {}),
+          ...opts.env,
         },
       },
     );
@@ -129,18 +175,38 @@ export async function startAppServer(): Promise<AppServer> {
       url,
       db,
       seed,
+      mango,
+      amocrm,
       async stop() {
         await stopProcess(running);
+        await mango?.close();
+        await amocrm?.close();
         await db.drop();
         await rm(dataDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     if (child) await stopProcess(child);
+    await mango?.close();
+    await amocrm?.close();
     await db.drop();
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Our callback first: the consent page redirects to the integration's first URI when none is asked for. */
+async function registerWithAmocrm(emulatorUrl: string, appUrl: string): Promise<void> {
+  const res = await fetch(`${emulatorUrl}/__control/integrations`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_id: DEMO_CLIENT_ID,
+      redirect_uris: [`${appUrl}/api/auth/callback/amocrm`, DEMO_REDIRECT_URI],
+      disconnect_url: `${appUrl}/api/amocrm/uninstall`,
+    }),
+  });
+  if (!res.ok) throw new Error(`amoCRM emulator refused the integration: HTTP ${res.status}`);
 }
 
 /** SIGTERM to the server's process group (next spawns workers), SIGKILL if it lingers. */

@@ -11,6 +11,7 @@ export type PortalSeed = {
   tenantId: string;
   tenantName: string;
   owner: { id: string; name: string };
+  member: { id: string; name: string };
   failed: { runId: string; reason: string };
 };
 
@@ -89,6 +90,7 @@ export async function seedPortal(db: Db): Promise<PortalSeed> {
     tenantId: tenant.id,
     tenantName: tenant.name,
     owner: { id: owner.id, name: owner.name },
+    member: { id: member.id, name: member.name },
     failed: { runId: row.id, reason: FAILED_REASON },
   };
 }

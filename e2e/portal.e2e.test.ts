@@ -95,7 +95,7 @@ describe("portal", () => {
       await page.getByRole("link", { name: item, exact: true }).waitFor();
     }
     await page.getByTestId("user-menu").filter({ hasText: "Владелец" }).waitFor();
-    await page.getByTestId("empty-state").waitFor();
+    await page.getByTestId("onboarding-checklist").waitFor();
     await shot(page, "signed-in-shell.png");
 
     // Narrow screens: the sidebar folds into a menu sheet.

@@ -3,6 +3,8 @@ import type { Tenant } from "@/db/schema";
 import { exchangeCode } from "@/server/amocrm";
 import { amocrmClientFor, amocrmIntegration, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
+import { applyProposals, linkEmployee } from "@/server/employees/links";
+import { listDirectory } from "@/server/employees/queries";
 import { ensureCcContactFields } from "@/server/onboarding/cc-fields";
 import { connectMango } from "@/server/onboarding/mango-connect";
 
@@ -45,5 +47,25 @@ export async function onboardDemoTenant(
   );
   if (!mango.ok) throw new Error(`MANGO emulator refused the demo key: ${mango.message}`);
   await ensureCcContactFields(db, { tenantId: o.tenant.id, clientFor: (d) => amocrmClientFor(d, o.tenant) });
-  return { employees: mango.employees };
+  return { employees: mango.employees, mapped: await mapDemoEmployees(db, o.tenant.id) };
+}
+
+/**
+ * The two emulators' seeds share no e-mails or names, so automatic matching proposes nothing for them:
+ * the demo pairs each still unpaired employee (by extension) with the next unpaired active user, as an
+ * owner would by hand.
+ */
+async function mapDemoEmployees(db: Db, tenantId: string): Promise<number> {
+  const actor = { tenantId, actorUserId: null };
+  await applyProposals(db, actor);
+  const { employees, users } = await listDirectory(db, { tenantId });
+  const freeUsers = users.filter((u) => u.isActive && !u.linkedEmployeeId);
+  let mapped = employees.filter((e) => e.link).length;
+  for (const e of employees.filter((x) => !x.link && x.isPresent && x.extension)) {
+    const user = freeUsers.shift();
+    if (!user) break;
+    await linkEmployee(db, { ...actor, mangoEmployeeId: e.id, amoUserId: user.amoUserId });
+    mapped++;
+  }
+  return mapped;
 }

@@ -7,7 +7,13 @@ import { DevSignIn } from "@/components/auth/dev-sign-in";
 import { Logo } from "@/components/brand/logo";
 import { LocaleSwitch } from "@/components/locale-switch";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { amocrmSignInConfigured } from "@/server/auth/amocrm-provider";
 import { getSessionIdentity } from "@/server/auth/session";
+
+/** next-auth error codes we explain; anything else gets the generic message. */
+const KNOWN_ERRORS = ["OAuthCallback", "OAuthSignin", "AccessDenied", "SessionRequired"] as const;
+type KnownError = (typeof KNOWN_ERRORS)[number];
+const isKnownError = (e: string): e is KnownError => (KNOWN_ERRORS as readonly string[]).includes(e);
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   if (identity?.tenantId) redirect("/overview");
   const { error } = await searchParams;
   const t = await getTranslations("login");
+  const tErrors = await getTranslations("auth.errors");
   return (
     <div className="flex min-h-screen flex-col bg-gradient-to-b from-amber-50/60 to-background">
       <header className="mx-auto flex w-full max-w-6xl items-center justify-between px-4 py-4 sm:px-6">
@@ -42,11 +49,16 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </CardHeader>
           <CardContent className="flex flex-col gap-6">
             {error ? (
-              <p role="alert" className="rounded-md bg-destructive/10 px-3 py-2 text-sm text-destructive">
-                {t("failed")}
+              <p
+                role="alert"
+                data-testid="login-error"
+                data-error={error}
+                className="rounded-md bg-destructive/10 px-3 py-2 text-sm text-destructive"
+              >
+                {isKnownError(error) ? tErrors(error) : t("failed")}
               </p>
             ) : null}
-            <AmocrmSignIn />
+            <AmocrmSignIn enabled={amocrmSignInConfigured()} />
             <DevSignIn />
           </CardContent>
         </Card>

@@ -24,7 +24,7 @@ export type AmocrmHttpOptions = {
    * Called once when amoCRM answers 401, so the caller can refresh the token pair (refresh tokens are
    * single-use: the caller must serialise refreshes across processes). The request is then retried once.
    */
-  onUnauthorized?: () => unknown | Promise<unknown>;
+  onUnauthorized?: (staleToken: string) => unknown | Promise<unknown>;
   /** Defaults to the process-wide limiter of this account; `null` disables limiting (tests only). */
   rateLimiter?: RateLimiter | null;
   fetch?: typeof fetch;
@@ -109,7 +109,7 @@ export function createAmocrmHttp(opts: AmocrmHttpOptions): AmocrmHttp {
     if (!refreshing) {
       // Someone refreshed between our request and now: retry with the new token, no second refresh.
       if ((await opts.getAccessToken()) !== staleToken) return;
-      refreshing ??= Promise.resolve(opts.onUnauthorized()).finally(() => {
+      refreshing ??= Promise.resolve(opts.onUnauthorized(staleToken)).finally(() => {
         refreshing = null;
       });
     }

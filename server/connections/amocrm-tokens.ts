@@ -57,12 +57,19 @@ export async function getFreshAccessToken(
     refresh: (refreshToken: string) => Promise<AmocrmTokens>;
     now?: () => number;
     force?: boolean;
+    /**
+     * With `force`: the access token amoCRM just answered 401 to. Another client (process, request) may
+     * have refreshed since; then its newer token is used instead of spending a second refresh.
+     */
+    staleToken?: string;
   },
 ): Promise<string> {
   const now = opts.now ?? Date.now;
   const current = await readAmocrmTokens(db, opts);
   if (!current) throw new TenantNeedsReconnectError("amoCRM не подключена: нет токенов");
   if (!opts.force && current.expiresAt - EXPIRY_SKEW_MS > now()) return current.accessToken;
+  const replaced = (t: AmocrmTokens) => opts.staleToken !== undefined && t.accessToken !== opts.staleToken;
+  if (replaced(current)) return current.accessToken;
 
   const outcome = await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
@@ -70,7 +77,8 @@ export async function getFreshAccessToken(
     const latest = await readAmocrmTokens(t, opts);
     if (!latest) return { ok: false, error: "amoCRM не подключена: нет токенов" } as const;
     // Someone refreshed while we waited for the lock: use theirs.
-    if (latest.refreshToken !== current.refreshToken) return { ok: true, token: latest.accessToken } as const;
+    if (latest.refreshToken !== current.refreshToken || replaced(latest))
+      return { ok: true, token: latest.accessToken } as const;
     try {
       const next = await opts.refresh(latest.refreshToken);
       await saveAmocrmTokens(t, { tenantId: opts.tenantId, tokens: next });

@@ -35,8 +35,8 @@ export function amocrmClientFor(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseU
     baseUrl: tenant.amocrmBaseUrl,
     rateLimiter: sharedRateLimiter(tenant.amocrmBaseUrl),
     getAccessToken: () => getFreshAccessToken(db, { tenantId: tenant.id, refresh }),
-    onUnauthorized: async () => {
-      await getFreshAccessToken(db, { tenantId: tenant.id, refresh, force: true });
+    onUnauthorized: async (staleToken) => {
+      await getFreshAccessToken(db, { tenantId: tenant.id, refresh, force: true, staleToken });
     },
   });
 }

@@ -1,17 +1,20 @@
 import { getTranslations } from "next-intl/server";
+import { IntegrationSettingsView } from "@/components/settings/integration-settings";
 import { MembersCard } from "@/components/settings/members-card";
-import { EmptyState } from "@/components/shell/empty-state";
 
 export async function generateMetadata() {
   const t = await getTranslations("empty.settings");
   return { title: t("title") };
 }
 
+/** Настройки: the main integration settings (three tabs, as in MANGO's widget), then the members. */
 export default async function SettingsPage() {
   const t = await getTranslations("empty.settings");
   return (
-    <EmptyState title={t("title")} text={t("text")}>
+    <div className="mx-auto flex w-full max-w-5xl flex-col gap-6">
+      <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+      <IntegrationSettingsView />
       <MembersCard />
-    </EmptyState>
+    </div>
   );
 }

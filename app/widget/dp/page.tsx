@@ -1,0 +1,36 @@
+import { redirect } from "next/navigation";
+import { WidgetDpPlaceholder } from "@/components/widget/dp-placeholder";
+import { WidgetNoSession } from "@/components/widget/no-session";
+import { getDb } from "@/db";
+import { env } from "@/server/config/env";
+import { currentWidgetSession } from "@/server/widget/current";
+import { getStageNames, getWidgetStatus } from "@/server/widget/queries";
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const idOf = (v: string | string[] | undefined) => (typeof v === "string" && /^\d{1,12}$/.test(v) ? v : null);
+
+/** The widget's Digital Pipeline settings in amoCRM: the stage it was opened for; rules arrive later. */
+export default async function WidgetDpPage({ searchParams }: Props) {
+  const sp = await searchParams;
+  const pipelineId = idOf(sp.pipeline_id);
+  const statusId = idOf(sp.status_id);
+  if (typeof sp.token === "string") {
+    const q = new URLSearchParams({ token: sp.token, area: "dp" });
+    if (pipelineId) q.set("pipeline_id", pipelineId);
+    if (statusId) q.set("status_id", statusId);
+    redirect(`/api/widget/session?${q}`);
+  }
+  const session = await currentWidgetSession();
+  const db = await getDb();
+  const status = session ? await getWidgetStatus(db, { tenantId: session.tenantId }) : null;
+  if (!session || !status) return <WidgetNoSession />;
+  const stage = pipelineId
+    ? await getStageNames(db, {
+        tenantId: session.tenantId,
+        pipelineId: Number(pipelineId),
+        statusId: statusId ? Number(statusId) : null,
+      })
+    : null;
+  return <WidgetDpPlaceholder tenantName={status.tenantName} stage={stage} portalUrl={env().APP_URL} />;
+}

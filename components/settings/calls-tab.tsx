@@ -1,0 +1,150 @@
+"use client";
+
+import { Construction } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useWatch } from "react-hook-form";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { createsDeals } from "@/server/settings/effective";
+import {
+  type IntegrationSettings,
+  NEW_CLIENT_ACTIONS,
+  REPEAT_CLIENT_ACTIONS,
+} from "@/server/settings/schema";
+import {
+  ChoiceSelect,
+  Dependent,
+  type FormControl,
+  Section,
+  type SettingsOptions,
+  SwitchField,
+} from "./fields";
+import { StageSelect, UserSelect } from "./pickers";
+
+type Props = { control: FormControl; disabled: boolean; options: SettingsOptions };
+
+/** "Обработка звонков" (reference §2.3, §2.7). */
+export function CallsTab({ control, disabled, options }: Props) {
+  const t = useTranslations("integrationSettings.calls");
+  const ctx = { control, disabled };
+  const calls = useWatch({ control, name: "calls" }) as IntegrationSettings["calls"];
+  const dealsCreated = createsDeals({ calls } as IntegrationSettings);
+  return (
+    <div className="flex flex-col gap-6">
+      <Section title={t("incoming")}>
+        <ChoiceSelect
+          {...ctx}
+          name="calls.newClientAction"
+          label={t("newClient.title")}
+          hint={t("newClient.hint")}
+          choices={NEW_CLIENT_ACTIONS.map((v) => ({ value: v, label: t(`newClient.${v}`) }))}
+        />
+        <ChoiceSelect
+          {...ctx}
+          name="calls.repeatClientAction"
+          label={t("repeatClient.title")}
+          hint={t("repeatClient.hint")}
+          choices={REPEAT_CLIENT_ACTIONS.map((v) => ({ value: v, label: t(`repeatClient.${v}`) }))}
+        />
+      </Section>
+
+      <Section title={t("stages.title")} hint={dealsCreated ? t("stages.hint") : t("stages.noDeals")}>
+        {/* Kept but not applied when no deal is created (effectiveSettings drops them): shown disabled. */}
+        <StageSelect
+          {...ctx}
+          disabled={disabled || !dealsCreated}
+          name="calls.answeredStage"
+          label={t("stages.answered")}
+          options={options}
+          allowDefault
+        />
+        <StageSelect
+          {...ctx}
+          disabled={disabled || !dealsCreated}
+          name="calls.missedStage"
+          label={t("stages.missed")}
+          options={options}
+          allowDefault
+        />
+      </Section>
+
+      <Section title={t("outgoing.title")}>
+        <SwitchField
+          {...ctx}
+          name="calls.outgoing.createContact"
+          label={t("outgoing.createContact")}
+          hint={t("outgoing.createContactHint")}
+        />
+        <Dependent control={control} on="calls.outgoing.createContact">
+          <SwitchField
+            {...ctx}
+            name="calls.outgoing.createDeal"
+            label={t("outgoing.createDeal")}
+            hint={t("outgoing.createDealHint")}
+          />
+        </Dependent>
+      </Section>
+
+      <Section title={t("missed.title")}>
+        <SwitchField
+          {...ctx}
+          name="calls.missedTasks.enabled"
+          label={t("missed.tasks")}
+          hint={t("missed.tasksHint")}
+        />
+        <Dependent control={control} on="calls.missedTasks.enabled">
+          <UserSelect
+            {...ctx}
+            name="calls.missedTasks.responsibleUserId"
+            label={t("missed.responsible")}
+            options={options}
+            noneLabel={t("missed.clientResponsible")}
+          />
+        </Dependent>
+      </Section>
+
+      <Section title={t("saveAll.title")}>
+        <SwitchField
+          {...ctx}
+          name="calls.saveAllCalls.enabled"
+          label={t("saveAll.label")}
+          hint={t("saveAll.hint")}
+        />
+        <Dependent control={control} on="calls.saveAllCalls.enabled">
+          <UserSelect {...ctx} name="calls.saveAllCalls.userId" label={t("saveAll.user")} options={options} />
+        </Dependent>
+      </Section>
+
+      <AutoCallbackBlock />
+    </div>
+  );
+}
+
+/**
+ * Reserved for the auto-callback release (§2.7): the fields exist in the schema, the form shows them
+ * disabled and empty, and nothing acts on them yet — no pretend behaviour.
+ */
+function AutoCallbackBlock() {
+  const t = useTranslations("integrationSettings.calls.autoCallback");
+  return (
+    <Section title={t("title")}>
+      <p
+        data-testid="auto-callback-note"
+        className="flex items-start gap-2 rounded-md border border-dashed bg-muted/40 p-3 text-sm text-muted-foreground"
+      >
+        <Construction className="mt-0.5 size-4 shrink-0" />
+        {t("note")}
+      </p>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="auto-callback-rate">{t("rate")}</Label>
+          <Input id="auto-callback-rate" type="number" disabled placeholder="—" className="max-w-40" />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="auto-callback-queue">{t("queue")}</Label>
+          <Input id="auto-callback-queue" disabled placeholder="—" className="max-w-40" />
+        </div>
+      </div>
+    </Section>
+  );
+}

@@ -1,0 +1,47 @@
+import { useTranslations } from "next-intl";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+
+type Props = {
+  tenantName: string;
+  /** Names from the tenant's cached pipelines (ids when not cached); null when amoCRM passed no stage. */
+  stage: { pipeline: string; status: string | null } | null;
+  portalUrl: string;
+};
+
+/**
+ * The widget's Digital Pipeline settings: the stage it was opened for and an honest placeholder. There is
+ * no form to submit: rule editing comes with the rules feature, and nothing pretends to save before then.
+ */
+export function WidgetDpPlaceholder({ tenantName, stage, portalUrl }: Props) {
+  const t = useTranslations("widget.dp");
+  return (
+    <Card className="gap-3 py-4" data-testid="widget-dp">
+      <CardHeader className="px-4">
+        <CardTitle>{t("title")}</CardTitle>
+        <CardDescription data-testid="widget-dp-stage">
+          {stage
+            ? stage.status
+              ? t("stage", { pipeline: stage.pipeline, status: stage.status })
+              : t("pipelineOnly", { pipeline: stage.pipeline })
+            : t("stageUnknown")}
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="flex flex-col gap-2 px-4">
+        <p className="text-xs text-muted-foreground" data-testid="widget-tenant-name">
+          {tenantName}
+        </p>
+        <p className="rounded-md border border-dashed bg-muted/30 p-3 text-muted-foreground">
+          {t("placeholder")}
+        </p>
+        <a
+          className="font-medium text-primary underline-offset-4 hover:underline"
+          href={`${portalUrl.replace(/\/+$/, "")}/rules`}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          {t("openRules")}
+        </a>
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,119 @@
+import type { MangoCallDirection, MangoCallEvent, MangoCallSummary, MangoRecordingEvent } from "@/server/mango/events";
+
+/** The parts of a call record that events decide; the reducer below is pure and order-independent. */
+export type AssembledCall = {
+  direction: MangoCallDirection;
+  stage: "in_progress" | "finished";
+  clientPhone: string | null;
+  lineNumber: string | null;
+  rangExtensions: string[];
+  answeredExtension: string | null;
+  startedAt: Date | null;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  talkSeconds: number;
+  disconnectReason: number | null;
+  recordingIds: string[];
+  ccTaskId: number | null;
+  callbackInitiator: string | null;
+  commandId: string | null;
+  appliedEvents: string[];
+};
+
+export const emptyCall = (): AssembledCall => ({
+  direction: "unknown",
+  stage: "in_progress",
+  clientPhone: null,
+  lineNumber: null,
+  rangExtensions: [],
+  answeredExtension: null,
+  startedAt: null,
+  answeredAt: null,
+  endedAt: null,
+  talkSeconds: 0,
+  disconnectReason: null,
+  recordingIds: [],
+  ccTaskId: null,
+  callbackInitiator: null,
+  commandId: null,
+  appliedEvents: [],
+});
+
+const at = (seconds: number) => new Date(seconds * 1000);
+const earliest = (a: Date | null, b: Date) => (a && a <= b ? a : b);
+const latest = (a: Date | null, b: Date) => (a && a >= b ? a : b);
+const addOnce = (list: string[], value: string | null) => (value && !list.includes(value) ? [...list, value] : list);
+
+/** Direction as the events show it: an extension calling a number is outgoing, a number calling us incoming. */
+function directionOf(e: MangoCallEvent): MangoCallDirection {
+  if (e.from.extension && e.to.extension) return "internal";
+  if (e.from.extension && e.to.number) return "outgoing";
+  if (e.from.number) return "incoming";
+  return "unknown";
+}
+
+/** Applies one `events/call`. Until the summary arrives, everything here is provisional. */
+export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity: string): AssembledCall {
+  if (call.appliedEvents.includes(identity)) return call;
+  const direction = call.direction === "unknown" ? directionOf(e) : call.direction;
+  const ts = at(e.timestamp);
+  const next: AssembledCall = {
+    ...call,
+    direction,
+    appliedEvents: [...call.appliedEvents, identity],
+    startedAt: earliest(call.startedAt, ts),
+    ccTaskId: call.ccTaskId ?? e.taskId,
+    callbackInitiator: call.callbackInitiator ?? e.callbackInitiator,
+    commandId: call.commandId ?? e.commandId,
+    lineNumber: call.lineNumber ?? e.lineNumber,
+  };
+  if (call.stage === "finished") return next; // the summary already decided the rest
+  const employee = direction === "outgoing" ? e.from.extension : e.to.extension;
+  const client = direction === "outgoing" ? e.to.phone : direction === "incoming" ? e.from.phone : null;
+  next.clientPhone = call.clientPhone ?? client;
+  if (e.state === "Appeared" && direction !== "outgoing") next.rangExtensions = addOnce(next.rangExtensions, employee);
+  if (e.state === "Connected" && employee) {
+    next.rangExtensions = direction === "outgoing" ? next.rangExtensions : addOnce(next.rangExtensions, employee);
+    if (!call.answeredAt || ts < call.answeredAt) {
+      next.answeredAt = ts;
+      next.answeredExtension = employee;
+    }
+  }
+  if (e.state === "Disconnected") {
+    const end = latest(call.endedAt, ts);
+    next.endedAt = end;
+    if (end === ts) next.disconnectReason = e.disconnectReason ?? call.disconnectReason;
+  }
+  return next;
+}
+
+/** `events/summary` is authoritative and finishes the call. */
+export function applySummary(call: AssembledCall, s: MangoCallSummary, identity: string): AssembledCall {
+  if (call.appliedEvents.includes(identity)) return call;
+  const employee = s.direction === "outgoing" ? s.from.extension : s.to.extension;
+  const client = s.direction === "outgoing" ? s.to.phone : s.direction === "incoming" ? s.from.phone : null;
+  return {
+    ...call,
+    appliedEvents: [...call.appliedEvents, identity],
+    stage: "finished",
+    direction: s.direction === "unknown" ? call.direction : s.direction,
+    clientPhone: client ?? call.clientPhone,
+    lineNumber: s.lineNumber ?? call.lineNumber,
+    startedAt: at(s.createdAt),
+    answeredAt: s.answeredAt ? at(s.answeredAt) : null,
+    endedAt: at(s.endedAt),
+    talkSeconds: s.talkSeconds,
+    answeredExtension: s.answered ? (employee ?? call.answeredExtension) : null,
+    rangExtensions: s.direction === "outgoing" ? call.rangExtensions : addOnce(call.rangExtensions, s.answered ? employee : null),
+    disconnectReason: s.disconnectReason ?? call.disconnectReason,
+  };
+}
+
+export function applyRecording(call: AssembledCall, r: MangoRecordingEvent, identity: string): AssembledCall {
+  if (call.appliedEvents.includes(identity)) return call;
+  return {
+    ...call,
+    appliedEvents: [...call.appliedEvents, identity],
+    recordingIds: r.saved || r.state === "Completed" ? addOnce(call.recordingIds, r.recordingId) : call.recordingIds,
+  };
+}

@@ -1,0 +1,70 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { type CallRow, calls } from "@/db/schema";
+import { callEventSchema, eventSchema } from "@/server/mango/event-types";
+import { eventIdentity, toCallEvent, toCallSummary, toRecordingEvent } from "@/server/mango/events";
+import { type AssembledCall, applyCallEvent, applyRecording, applySummary, emptyCall } from "./assemble";
+
+/** The MANGO event kinds that build call records. */
+export const CALL_EVENT_KINDS = ["events/call", "events/summary", "events/recording"] as const;
+export type CallEventKind = (typeof CALL_EVENT_KINDS)[number];
+export const isCallEventKind = (kind: string): kind is CallEventKind => (CALL_EVENT_KINDS as readonly string[]).includes(kind);
+
+const toAssembled = (row: CallRow): AssembledCall => ({
+  ...emptyCall(),
+  ...row,
+  direction: row.direction,
+  rangExtensions: row.rangExtensions as string[],
+  recordingIds: row.recordingIds as string[],
+  appliedEvents: row.appliedEvents as string[],
+});
+
+function reduce(call: AssembledCall, kind: CallEventKind, event: unknown): AssembledCall {
+  switch (kind) {
+    case "events/call": {
+      const wire = callEventSchema.parse(event);
+      return applyCallEvent(call, toCallEvent(wire), eventIdentity(kind, wire));
+    }
+    case "events/summary": {
+      const wire = eventSchema("events/summary").parse(event);
+      return applySummary(call, toCallSummary(wire), eventIdentity(kind, wire));
+    }
+    case "events/recording": {
+      const wire = eventSchema("events/recording").parse(event);
+      return applyRecording(call, toRecordingEvent(wire), eventIdentity(kind, wire));
+    }
+  }
+}
+
+/**
+ * Folds one verified MANGO event into its call (by entry_id), under a row lock so concurrent events of
+ * the same call apply one after another. Returns the call and whether this event finished it.
+ */
+export async function assembleCallEvent(
+  db: Db,
+  { tenantId, kind, event }: { tenantId: string; kind: CallEventKind; event: Record<string, unknown> },
+): Promise<{ call: CallRow; finishedNow: boolean } | null> {
+  const entryId = typeof event.entry_id === "string" ? event.entry_id : null;
+  if (!entryId) return null; // a recording without entry_id cannot be placed (it may come with record/added)
+  return db.transaction(async (tx) => {
+    await tx.insert(calls).values({ tenantId, entryId }).onConflictDoNothing();
+    const [row] = await tx
+      .select()
+      .from(calls)
+      .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)))
+      .for("update");
+    const before = toAssembled(row!);
+    const after = reduce(before, kind, event);
+    if (after === before) return { call: row!, finishedNow: false };
+    const [saved] = await tx
+      .update(calls)
+      .set({ ...after, updatedAt: sql`now()` })
+      .where(and(eq(calls.tenantId, tenantId), eq(calls.id, row!.id)))
+      .returning();
+    return { call: saved!, finishedNow: before.stage !== "finished" && after.stage === "finished" };
+  });
+}
+
+export async function listRecentCalls(db: Db, { tenantId, limit = 50 }: { tenantId: string; limit?: number }) {
+  return db.select().from(calls).where(eq(calls.tenantId, tenantId)).orderBy(desc(calls.startedAt)).limit(limit);
+}

@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/**
+ * "Основные настройки интеграции": one document per tenant (table integration_settings), mirroring the tabs
+ * of MANGO's own amoCRM widget (reference mango-cc-and-widget.md §2.3–2.8). Every field has a default, so
+ * `{}` is a complete document and a field added later needs no data migration — only a bump of
+ * SETTINGS_SCHEMA_VERSION and a step in `upgradeStoredSettings` when a field changes meaning.
+ *
+ * Dependent flags keep their value when their parent is turned off (the user gets them back on turning
+ * the parent on again); what the integration actually applies is `effectiveSettings()` (./effective.ts).
+ */
+export const SETTINGS_SCHEMA_VERSION = 1;
+
+/** A stage of an amoCRM pipeline; null = not chosen (amoCRM's default: first stage of the main pipeline). */
+export const stageRefSchema = z
+  .object({ pipelineId: z.number().int().positive(), statusId: z.number().int().positive() })
+  .nullable()
+  .default(null);
+export type StageRef = z.infer<typeof stageRefSchema>;
+
+const amoUserId = z.number().int().positive().nullable().default(null);
+
+/** Incoming call from an unknown number (§2.3 "Действие для нового Клиента"). */
+export const NEW_CLIENT_ACTIONS = ["contact", "contact_and_deal", "manual"] as const;
+/** Incoming call from a known client (§2.3 "Действие для повторного"). */
+export const REPEAT_CLIENT_ACTIONS = ["manual", "always_deal", "deal_if_no_open"] as const;
+
+const callsSchema = z.object({
+  newClientAction: z.enum(NEW_CLIENT_ACTIONS).default("contact_and_deal"),
+  repeatClientAction: z.enum(REPEAT_CLIENT_ACTIONS).default("deal_if_no_open"),
+  /** Where deals created by call handling are put: "Воронка/этап для принятых / пропущенных". */
+  answeredStage: stageRefSchema,
+  missedStage: stageRefSchema,
+  /** "Создавать контакт при звонке на новый номер" → dependent "Создавать сделку". */
+  outgoing: z
+    .object({ createContact: z.boolean().default(false), createDeal: z.boolean().default(false) })
+    .prefault({}),
+  /** Task for a missed call; responsible null = the client's responsible user. */
+  missedTasks: z.object({ enabled: z.boolean().default(true), responsibleUserId: amoUserId }).prefault({}),
+  /** "Сохранять все звонки": calls of employees without a mapped amoCRM user go to this user. */
+  saveAllCalls: z.object({ enabled: z.boolean().default(false), userId: amoUserId }).prefault({}),
+  /**
+   * "Автоперезвоны в Digital воронке" (§2.7): reserved for the auto-callback release. Stored so the
+   * document's shape is stable; nothing reads it yet and the form shows it disabled.
+   * ratePerMinute: calls per minute, 0 = paused, null = not configured.
+   */
+  autoCallback: z
+    .object({ ratePerMinute: z.number().int().min(0).max(1000).nullable().default(null) })
+    .prefault({}),
+});
+
+const extraSchema = z.object({
+  /** "Интеграция с Контакт-центром" (§2.4) and its dependent options (§2.5, §2.8). */
+  contactCenter: z
+    .object({
+      enabled: z.boolean().default(false),
+      dpTasks: z
+        .object({ enabled: z.boolean().default(false), openDealInNewTab: z.boolean().default(false) })
+        .prefault({}),
+      saveTopics: z
+        .object({
+          enabled: z.boolean().default(false),
+          /** "Если есть сделка" / "Если нет сделки". */
+          stageIfDeal: stageRefSchema,
+          stageIfNoDeal: stageRefSchema,
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+const limitsSchema = z.object({
+  /** MANGO line numbers whose calls are processed; empty = every line. */
+  lines: z.array(z.string().min(1).max(64)).max(500).default([]),
+});
+
+/** The stored document, without cross-field rules: what `getSettings` reads. */
+export const settingsDocumentSchema = z.object({
+  schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION).default(SETTINGS_SCHEMA_VERSION),
+  calls: callsSchema.prefault({}),
+  extra: extraSchema.prefault({}),
+  limits: limitsSchema.prefault({}),
+});
+
+export type IntegrationSettings = z.infer<typeof settingsDocumentSchema>;
+export type IntegrationSettingsInput = z.input<typeof settingsDocumentSchema>;
+
+/**
+ * Required children, checked only when their parent is on (an off parent keeps its children as they
+ * are). Messages are keys of `integrationSettings.errors` so the form can translate them; the server
+ * turns them into Russian text (`requiredChildMessage`).
+ */
+export const settingsSchema = settingsDocumentSchema.superRefine((s, ctx) => {
+  if (s.calls.saveAllCalls.enabled && s.calls.saveAllCalls.userId === null)
+    ctx.addIssue({ code: "custom", path: ["calls", "saveAllCalls", "userId"], message: "userRequired" });
+  const cc = s.extra.contactCenter;
+  if (cc.enabled && cc.saveTopics.enabled) {
+    for (const key of ["stageIfDeal", "stageIfNoDeal"] as const)
+      if (cc.saveTopics[key] === null)
+        ctx.addIssue({
+          code: "custom",
+          path: ["extra", "contactCenter", "saveTopics", key],
+          message: "stageRequired",
+        });
+  }
+});
+
+export function defaultSettings(): IntegrationSettings {
+  return settingsDocumentSchema.parse({});
+}
+
+/**
+ * Reads a stored document of any schema version. Version 1 is the first; later versions add their step
+ * here. An unreadable document (hand-edited, or from a newer release) falls back to the defaults
+ * rather than breaking call handling.
+ */
+export function upgradeStoredSettings(raw: unknown): IntegrationSettings {
+  const parsed = settingsDocumentSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : defaultSettings();
+}

@@ -1,0 +1,198 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { amocrmAccountState } from "@/db/schema";
+import { createTenant } from "@/server/tenancy/queries";
+import { createTestDb, type TestDb } from "@/test/db";
+import { handleWidgetEntry, handleWidgetLaunch, type WidgetHttpConfig } from "./http";
+import { readWidgetSession, WIDGET_COOKIE } from "./session";
+
+const APP = "https://app.amango.test";
+const ACCOUNT_ID = 28_805_383;
+const cfg: WidgetHttpConfig = {
+  integration: {
+    clientId: "5f3c1e2a-7b4d-4c8e-9a1f-2d3b4c5d6e7f",
+    clientSecret: "integration-secret-for-tests",
+    redirectUri: `${APP}/api/auth/callback/amocrm`,
+  },
+  authSecret: randomBytes(32).toString("hex"),
+  appUrl: APP,
+};
+
+let t: TestDb;
+let tenantId: string;
+
+beforeAll(async () => {
+  t = await createTestDb();
+  const tenant = await createTenant(t.db, {
+    amocrmAccountId: ACCOUNT_ID,
+    amocrmSubdomain: "demo",
+    amocrmBaseUrl: "https://demo.amocrm.ru",
+    name: "Демо-компания",
+  });
+  tenantId = tenant.id;
+});
+afterAll(() => t?.drop());
+
+/** A disposable token as amoCRM mints it (reference §3, sample widget-disposable-token-claims.json). */
+function disposableToken(
+  over: { secret?: string; accountId?: number; iatOffsetSec?: number; ttlSec?: number; aud?: string } = {},
+) {
+  const iat = Math.floor(Date.now() / 1000) + (over.iatOffsetSec ?? 0);
+  return new SignJWT({
+    account_id: over.accountId ?? ACCOUNT_ID,
+    user_id: 504141,
+    subdomain: "demo",
+    client_uuid: cfg.integration.clientId,
+  })
+    .setProtectedHeader({ typ: "JWT", alg: "HS256" })
+    .setIssuer("https://demo.amocrm.ru")
+    .setAudience(over.aud ?? APP)
+    .setJti(randomUUID())
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + (over.ttlSec ?? 1800))
+    .sign(new TextEncoder().encode(over.secret ?? cfg.integration.clientSecret));
+}
+
+const enterPost = (fields: Record<string, string>) =>
+  handleWidgetEntry(
+    t.db,
+    new Request(`${APP}/api/widget/session`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    }),
+    cfg,
+  );
+
+const installedAt = async () =>
+  (await t.db.select().from(amocrmAccountState).where(eq(amocrmAccountState.tenantId, tenantId)))[0]
+    ?.widgetInstalledAt ?? null;
+
+const cookieOf = (res: Response) => {
+  const header = res.headers.get("set-cookie") ?? "";
+  return { header, value: new RegExp(`${WIDGET_COOKIE}=([^;]+)`).exec(header)?.[1] };
+};
+
+describe("the widget iframe's entry (/api/widget/session)", () => {
+  it.each([
+    ["a missing token", async () => ({ area: "settings" }), "invalid"],
+    [
+      "a forged token",
+      async () => ({ area: "settings", token: await disposableToken({ secret: "x" }) }),
+      "invalid",
+    ],
+    [
+      "an expired token",
+      async () => ({ area: "settings", token: await disposableToken({ iatOffsetSec: -4000 }) }),
+      "expired",
+    ],
+    [
+      "another integration's token",
+      async () => ({ area: "settings", token: await disposableToken({ aud: "https://other.example" }) }),
+      "invalid",
+    ],
+    ["not a JWT at all", async () => ({ area: "settings", token: "abc.def.ghi" }), "invalid"],
+  ])("answers 401 to %s, sets no session and marks nothing", async (_name, fields, kind) => {
+    const res = await enterPost(await fields());
+    expect(res.status).toBe(401);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const body = await res.text();
+    expect(body).toContain("Нет доступа");
+    expect(body).toContain(
+      kind === "expired" ? "Срок действия ссылки истёк" : "Ссылка для входа недействительна",
+    );
+    expect(body).not.toContain("Демо-компания");
+    expect(await installedAt()).toBeNull();
+  });
+
+  it("answers 401 to a valid token of an account that is no tenant, with a way to connect", async () => {
+    const res = await enterPost({
+      area: "settings",
+      token: await disposableToken({ accountId: 30_441_694 }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain(`${APP}/login`);
+  });
+
+  it("accepts a valid token: session cookie for /widget, redirect to the page, widget marked installed", async () => {
+    const res = await enterPost({ area: "settings", token: await disposableToken() });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/widget/settings");
+    const { header, value } = cookieOf(res);
+    expect(header).toMatch(/Path=\/widget/);
+    expect(header).toMatch(/HttpOnly/);
+    // An https portal inside amoCRM's page is a third-party frame: the cookie must be SameSite=None; Secure.
+    expect(header).toMatch(/Secure; SameSite=None; Partitioned/);
+    expect(await readWidgetSession(value, cfg)).toEqual({
+      tenantId,
+      accountId: ACCOUNT_ID,
+      amocrmUserId: 504141,
+    });
+    const first = await installedAt();
+    expect(first).toBeInstanceOf(Date);
+
+    // Opening the settings again keeps the first installation date.
+    const again = await enterPost({ area: "settings", token: await disposableToken() });
+    expect(again.status).toBe(303);
+    expect(await installedAt()).toEqual(first);
+  });
+
+  it("accepts the token in the query too, and carries the DP stage (digits only) to the DP page", async () => {
+    const token = await disposableToken();
+    const q = new URLSearchParams({ token, area: "dp", pipeline_id: "3383152", status_id: "33929755<x>" });
+    const res = await handleWidgetEntry(t.db, new Request(`${APP}/api/widget/session?${q}`), cfg);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/widget/dp?pipeline_id=3383152");
+  });
+
+  it("refuses an unknown area before looking at the token", async () => {
+    const res = await enterPost({ area: "admin", token: await disposableToken() });
+    expect(res.status).toBe(400);
+  });
+
+  it("does not accept a forged or expired session cookie", async () => {
+    const res = await enterPost({ area: "settings", token: await disposableToken() });
+    const { value } = cookieOf(res);
+    expect(await readWidgetSession(value, { authSecret: "another-secret-of-32-characters!!" })).toBeNull();
+    expect(await readWidgetSession(value, { ...cfg, now: new Date(Date.now() + 31 * 60_000) })).toBeNull();
+    expect(await readWidgetSession(undefined, cfg)).toBeNull();
+  });
+});
+
+describe("the widget's launch call (/api/widget/launch)", () => {
+  const launch = (init: RequestInit) =>
+    handleWidgetLaunch(t.db, new Request(`${APP}/api/widget/launch`, init), cfg);
+
+  it("lets amoCRM account pages call it (CORS preflight), and no other origin", async () => {
+    const ok = await launch({ method: "OPTIONS", headers: { origin: "https://demo.amocrm.ru" } });
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("access-control-allow-origin")).toBe("https://demo.amocrm.ru");
+    expect(ok.headers.get("access-control-allow-headers")).toContain("X-Auth-Token");
+    const evil = await launch({
+      method: "OPTIONS",
+      headers: { origin: "https://demo.amocrm.ru.evil.example" },
+    });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers 401 without a valid X-Auth-Token", async () => {
+    expect((await launch({ method: "POST" })).status).toBe(401);
+    const forged = await disposableToken({ secret: "nope" });
+    expect((await launch({ method: "POST", headers: { "x-auth-token": forged } })).status).toBe(401);
+  });
+
+  it("hands a valid token back with where the iframe posts it", async () => {
+    const token = await disposableToken();
+    const res = await launch({
+      method: "POST",
+      headers: { "x-auth-token": token, origin: "https://demo.amocrm.ru" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-credentials")).toBe("true");
+    expect(await res.json()).toEqual({ action: `${APP}/api/widget/session`, token });
+  });
+});
