@@ -30,3 +30,31 @@ export async function createTestDb(): Promise<TestDb> {
     },
   };
 }
+
+/**
+ * Runs every due job of `definitions` to the end with a local worker on a fake clock that jumps over
+ * concurrency, rate-limit and retry waits, so tests never sleep.
+ */
+export async function drainJobs(
+  db: DbHandle["db"],
+  definitions: Parameters<typeof import("@/inngest/local/worker").createLocalWorker>[0]["definitions"],
+  maxRounds = 200,
+): Promise<void> {
+  const { createLocalWorker } = await import("@/inngest/local/worker");
+  const { jobRuns } = await import("@/db/schema");
+  const { and, eq, inArray } = await import("drizzle-orm");
+  let clock = Date.now();
+  const worker = createLocalWorker({ db, definitions, now: () => new Date(clock) });
+  const ids = definitions.map((d) => d.id);
+  for (let round = 0; round < maxRounds; round++) {
+    if ((await worker.tick()) > 0) continue;
+    const waiting = await db
+      .select({ id: jobRuns.id })
+      .from(jobRuns)
+      .where(and(inArray(jobRuns.jobId, ids), eq(jobRuns.status, "queued")))
+      .limit(1);
+    if (waiting.length === 0) return;
+    clock += 60_000;
+  }
+  throw new Error("jobs did not drain");
+}

@@ -1,4 +1,9 @@
-import type { MangoCallDirection, MangoCallEvent, MangoCallSummary, MangoRecordingEvent } from "@/server/mango/events";
+import type {
+  MangoCallDirection,
+  MangoCallEvent,
+  MangoCallSummary,
+  MangoRecordingEvent,
+} from "@/server/mango/events";
 
 /** The parts of a call record that events decide; the reducer below is pure and order-independent. */
 export type AssembledCall = {
@@ -42,7 +47,8 @@ export const emptyCall = (): AssembledCall => ({
 const at = (seconds: number) => new Date(seconds * 1000);
 const earliest = (a: Date | null, b: Date) => (a && a <= b ? a : b);
 const latest = (a: Date | null, b: Date) => (a && a >= b ? a : b);
-const addOnce = (list: string[], value: string | null) => (value && !list.includes(value) ? [...list, value] : list);
+const addOnce = (list: string[], value: string | null) =>
+  value && !list.includes(value) ? [...list, value] : list;
 
 /** Direction as the events show it: an extension calling a number is outgoing, a number calling us incoming. */
 function directionOf(e: MangoCallEvent): MangoCallDirection {
@@ -67,13 +73,15 @@ export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity:
     commandId: call.commandId ?? e.commandId,
     lineNumber: call.lineNumber ?? e.lineNumber,
   };
-  if (call.stage === "finished") return next; // the summary already decided the rest
   const employee = direction === "outgoing" ? e.from.extension : e.to.extension;
+  // Who rang is only known from the call events, so it is collected even after the summary.
+  if ((e.state === "Appeared" || e.state === "Connected") && direction !== "outgoing") {
+    next.rangExtensions = addOnce(next.rangExtensions, employee);
+  }
+  if (call.stage === "finished") return next; // the summary decided everything else
   const client = direction === "outgoing" ? e.to.phone : direction === "incoming" ? e.from.phone : null;
   next.clientPhone = call.clientPhone ?? client;
-  if (e.state === "Appeared" && direction !== "outgoing") next.rangExtensions = addOnce(next.rangExtensions, employee);
   if (e.state === "Connected" && employee) {
-    next.rangExtensions = direction === "outgoing" ? next.rangExtensions : addOnce(next.rangExtensions, employee);
     if (!call.answeredAt || ts < call.answeredAt) {
       next.answeredAt = ts;
       next.answeredExtension = employee;
@@ -104,7 +112,10 @@ export function applySummary(call: AssembledCall, s: MangoCallSummary, identity:
     endedAt: at(s.endedAt),
     talkSeconds: s.talkSeconds,
     answeredExtension: s.answered ? (employee ?? call.answeredExtension) : null,
-    rangExtensions: s.direction === "outgoing" ? call.rangExtensions : addOnce(call.rangExtensions, s.answered ? employee : null),
+    rangExtensions:
+      s.direction === "outgoing"
+        ? call.rangExtensions
+        : addOnce(call.rangExtensions, s.answered ? employee : null),
     disconnectReason: s.disconnectReason ?? call.disconnectReason,
   };
 }
@@ -114,6 +125,7 @@ export function applyRecording(call: AssembledCall, r: MangoRecordingEvent, iden
   return {
     ...call,
     appliedEvents: [...call.appliedEvents, identity],
-    recordingIds: r.saved || r.state === "Completed" ? addOnce(call.recordingIds, r.recordingId) : call.recordingIds,
+    recordingIds:
+      r.saved || r.state === "Completed" ? addOnce(call.recordingIds, r.recordingId) : call.recordingIds,
   };
 }

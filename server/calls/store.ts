@@ -8,7 +8,8 @@ import { type AssembledCall, applyCallEvent, applyRecording, applySummary, empty
 /** The MANGO event kinds that build call records. */
 export const CALL_EVENT_KINDS = ["events/call", "events/summary", "events/recording"] as const;
 export type CallEventKind = (typeof CALL_EVENT_KINDS)[number];
-export const isCallEventKind = (kind: string): kind is CallEventKind => (CALL_EVENT_KINDS as readonly string[]).includes(kind);
+export const isCallEventKind = (kind: string): kind is CallEventKind =>
+  (CALL_EVENT_KINDS as readonly string[]).includes(kind);
 
 const toAssembled = (row: CallRow): AssembledCall => ({
   ...emptyCall(),
@@ -65,6 +66,14 @@ export async function assembleCallEvent(
   });
 }
 
-export async function listRecentCalls(db: Db, { tenantId, limit = 50 }: { tenantId: string; limit?: number }) {
-  return db.select().from(calls).where(eq(calls.tenantId, tenantId)).orderBy(desc(calls.startedAt)).limit(limit);
+export async function listRecentCalls(
+  db: Db,
+  { tenantId, limit = 50 }: { tenantId: string; limit?: number },
+) {
+  return db
+    .select()
+    .from(calls)
+    .where(eq(calls.tenantId, tenantId))
+    .orderBy(desc(calls.startedAt))
+    .limit(limit);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 
@@ -11,8 +12,8 @@ export const mangoEventPayload = z.object({
 });
 
 /**
- * One verified MANGO event. Today it proves the PBX reaches us (the "events arriving" check); the calls
- * feature (issue 6) extends this handler to assemble calls from events/call, events/summary and results.
+ * One verified MANGO event: it proves the PBX reaches us (the "events arriving" check), and call events
+ * are folded into their call record (server/calls). Logging calls to amoCRM builds on that record.
  */
 export const processMangoEvent = defineJob({
   id: "mango.event",
@@ -23,6 +24,17 @@ export const processMangoEvent = defineJob({
   handler: async (p, { db, tenantId }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
     await markMangoEventReceived(db, { tenantId, at: new Date(p.receivedAt) });
-    return { status: "done", result: { kind: p.kind } };
+    if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
+    const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event: p.event });
+    if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };
+    return {
+      status: "done",
+      result: {
+        kind: p.kind,
+        callId: assembled.call.id,
+        stage: assembled.call.stage,
+        finishedNow: assembled.finishedNow,
+      },
+    };
   },
 });

@@ -1,0 +1,104 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calls } from "@/db/schema";
+import { startMangoEmulator } from "@/emulators/mango/server";
+import { createLocalQueue } from "@/inngest/local/queue";
+import { receiveMangoEvent } from "@/server/events/mango-intake";
+import { processMangoEvent } from "@/server/events/mango-jobs";
+import { connectMango } from "@/server/onboarding/mango-connect";
+import { createTenant } from "@/server/tenancy/queries";
+import { createTestDb, drainJobs, type TestDb } from "@/test/db";
+import { serveHandler } from "@/test/http-bridge";
+
+let t: TestDb;
+let mango: Awaited<ReturnType<typeof startMangoEmulator>>;
+let bridge: Awaited<ReturnType<typeof serveHandler>>;
+const control = (path: string, body: unknown) =>
+  fetch(`${mango.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) }).then((r) =>
+    r.json(),
+  );
+
+beforeAll(async () => {
+  t = await createTestDb();
+  mango = await startMangoEmulator({ port: 0 });
+  const queue = createLocalQueue(t.db);
+  bridge = await serveHandler(async (req) => {
+    const m = /^\/api\/mango\/([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
+    return m
+      ? receiveMangoEvent(req, { webhookKey: m[1]!, path: m[2]! }, { db: t.db, queue })
+      : new Response(null, { status: 404 });
+  });
+});
+afterAll(async () => {
+  await bridge.close();
+  await mango.close();
+  await t.drop();
+});
+
+async function connectedTenant(n: number) {
+  const tenant = await createTenant(t.db, {
+    amocrmAccountId: n,
+    amocrmSubdomain: `c${n}`,
+    amocrmBaseUrl: "http://a",
+    name: `C${n}`,
+  });
+  const res = await connectMango(
+    t.db,
+    { tenantId: tenant.id, actorUserId: null, apiKey: "demo-vpbx-key", salt: "demo-vpbx-salt" },
+    { baseUrl: `${mango.url}/vpbx` },
+  );
+  expect(res.ok).toBe(true);
+  await control("webhook", { url: `${bridge.url}/api/mango/${tenant.webhookKey}` });
+  return tenant;
+}
+
+async function drain() {
+  await fetch(`${mango.url}/__control/deliveries?wait=1`);
+  await drainJobs(t.db, [processMangoEvent]);
+}
+
+describe("call assembly from MANGO events", () => {
+  it("an answered incoming call, every event delivered twice and out of order, makes one finished call", async () => {
+    const tenant = await connectedTenant(1);
+    await control("faults", { duplicateEvents: true, outOfOrder: true });
+    const { entry_id } = (await control("scenarios", {
+      type: "incoming",
+      from: "+79991234567",
+      ring: ["101", "102"],
+      answeredBy: "101",
+      talkSeconds: 35,
+      recorded: true,
+      instant: true,
+    })) as { entry_id: string };
+    await drain();
+    const rows = await t.db.select().from(calls).where(eq(calls.tenantId, tenant.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      entryId: entry_id,
+      direction: "incoming",
+      stage: "finished",
+      clientPhone: "+79991234567",
+      answeredExtension: "101",
+      talkSeconds: 35,
+    });
+    expect(rows[0]!.rangExtensions).toEqual(expect.arrayContaining(["101", "102"]));
+    expect((rows[0]!.recordingIds as string[]).length).toBeGreaterThan(0);
+  });
+
+  it("a missed call finishes unanswered with its disconnect reason", async () => {
+    await control("reset", {});
+    const tenant = await connectedTenant(2);
+    await control("scenarios", { type: "incoming", from: "+79990001122", ring: ["101"], instant: true });
+    await drain();
+    const [row] = await t.db.select().from(calls).where(eq(calls.tenantId, tenant.id));
+    expect(row).toMatchObject({
+      direction: "incoming",
+      stage: "finished",
+      answeredExtension: null,
+      talkSeconds: 0,
+      answeredAt: null,
+    });
+    expect(row!.disconnectReason).not.toBeNull();
+    expect(row!.rangExtensions).toEqual(["101"]);
+  });
+});
