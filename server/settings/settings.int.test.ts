@@ -13,6 +13,7 @@ import { putSecret } from "@/server/secrets/store";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
+import { getEffectiveSettings } from "./queries";
 import type { IntegrationSettingsInput } from "./schema";
 import { StaleReferencesError } from "./validate-stages";
 
@@ -195,6 +196,13 @@ describe("integration settings on PostgreSQL with the amoCRM emulator", () => {
     expect(saved.version).toBe(2);
     // Kept while the parent is off, and given back when it is turned on again.
     expect(saved.settings.extra.contactCenter.saveTopics.stageIfDeal).toEqual(NEGOTIATION);
+    const applied = await getEffectiveSettings(t.db, { tenantId });
+    expect(applied.extra.contactCenter.saveTopics).toEqual({
+      enabled: false,
+      stageIfDeal: null,
+      stageIfNoDeal: null,
+    });
+    expect(applied.extra.contactCenter.dpTasks.openDealInNewTab).toBe(false);
     expect(await auditRows()).toHaveLength(2);
 
     const err = await failure(
