@@ -34,6 +34,17 @@ export type ProcedureMeta = {
   sample?: (f: SecurityFixture) => unknown;
 };
 
+/** Input validation issues for the client; tRPC may wrap a zod 4 error, so look for its issues, not its class. */
+function zodIssuesOf(cause: unknown): { path: string; message: string }[] | null {
+  const issues =
+    cause instanceof ZodError ? cause.issues : (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return null;
+  return issues.map((i: { path?: PropertyKey[]; message?: string }) => ({
+    path: (i.path ?? []).map(String).join("."),
+    message: i.message ?? "",
+  }));
+}
+
 const t = initTRPC
   .context<TrpcContext>()
   .meta<ProcedureMeta>()
@@ -42,7 +53,7 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       return {
         ...shape,
-        data: { ...shape.data, zodError: error.cause instanceof ZodError ? error.cause.flatten() : null },
+        data: { ...shape.data, zodError: zodIssuesOf(error.cause) },
       };
     },
   });
