@@ -9,7 +9,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { memberships, tenantSecrets, tenants, users } from "@/db/schema";
+import { amocrmUsers, memberships, tenantSecrets, tenants, users } from "@/db/schema";
 import { USERS } from "@/emulators/amocrm/seed-ids";
 import { type AppServer, startAppServer } from "./app-server";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
@@ -162,6 +162,9 @@ describe("sign-in with amoCRM", () => {
     expect(tenant).toMatchObject({ status: "active", amocrmBaseUrl: `${amo().url}/a/demo` });
     expect(await roleOf(USERS.admin)).toBe("owner");
     expect(await hasAmocrmTokens(tenant!.id)).toBe(true);
+    // The account's users were read at sign-in (the employees page pairs them with MANGO).
+    const cached = await app.db.db.select().from(amocrmUsers).where(eq(amocrmUsers.tenantId, tenant!.id));
+    expect(cached).toHaveLength(5);
   });
 
   it("a second user of the same account lands as a member", async () => {

@@ -20,7 +20,7 @@ const settingField = z.object({
 const settingsBlock = z.record(z.string().regex(/^[a-z0-9_]+$/i, "a field code"), settingField);
 
 /** Areas (reference §4.2). Card and list areas may carry `-0`/`-1`: whether the right column is used. */
-export const WIDGET_AREAS = [
+export const WIDGET_LOCATIONS = [
   "llist",
   "clist",
   "tlist",
@@ -47,7 +47,7 @@ export const WIDGET_AREAS = [
 ] as const;
 const area = z.string().refine((l) => {
   const m = /^([a-z_]+?)(?:-([01]))?$/.exec(l);
-  return Boolean(m && (WIDGET_AREAS as readonly string[]).includes(m[1] ?? ""));
+  return Boolean(m && (WIDGET_LOCATIONS as readonly string[]).includes(m[1] ?? ""));
 }, "unknown widget location");
 export const areaOf = (location: string) => location.replace(/-[01]$/, "");
 

@@ -12,8 +12,8 @@ export const WIDGET_COOKIE = "amango_widget";
 export const WIDGET_COOKIE_PATH = "/widget";
 /** As long as amoCRM's own token lives (exp − iat = 1800 s in the reference). */
 export const WIDGET_SESSION_TTL_SEC = 30 * 60;
-export const WIDGET_AREAS = ["settings", "dp"] as const;
-export type WidgetArea = (typeof WIDGET_AREAS)[number];
+export const WIDGET_PAGES = ["settings", "dp"] as const;
+export type WidgetPage = (typeof WIDGET_PAGES)[number];
 
 export type WidgetIntegration = {
   clientId: string;
@@ -122,7 +122,7 @@ export async function enterWidget(
   entry: WidgetEntry,
   cfg: { integration: WidgetIntegration; authSecret: string; now?: Date },
 ): Promise<WidgetEntryResult> {
-  const area = WIDGET_AREAS.find((a) => a === entry.area);
+  const area = WIDGET_PAGES.find((a) => a === entry.area);
   if (!area) return { ok: false, status: 400, reason: "bad_area" };
   const auth = await authenticateWidgetToken(db, entry.token, cfg);
   if (!auth.ok) return { ok: false, status: 401, reason: auth.reason };
