@@ -8,6 +8,17 @@ const config: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pino", "pino-pretty", "inngest"],
   typedRoutes: false,
   devIndicators: false,
+  // The widget pages live inside amoCRM's iframes only (loopback for the emulator's stand-in page).
+  async headers() {
+    const ancestors =
+      "https://*.amocrm.ru https://*.amocrm.com https://*.kommo.com http://127.0.0.1:* http://localhost:*";
+    return [
+      {
+        source: "/widget/:path*",
+        headers: [{ key: "Content-Security-Policy", value: `frame-ancestors ${ancestors}` }],
+      },
+    ];
+  },
 };
 
 export default withNextIntl(config);
