@@ -1,4 +1,5 @@
 import { pruneActivity } from "@/server/activity/jobs";
+import { logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
@@ -7,6 +8,7 @@ import type { JobDefinition } from "@/server/jobs/define";
 export const jobDefinitions: JobDefinition[] = [
   pruneActivity,
   processMangoEvent,
+  logCall,
   syncDirectory,
   refreshStaleDirectories,
 ];

@@ -3,7 +3,7 @@
 export const DEMO_CLIENT_ID = "5f3c1e2a-7b4d-4c8e-9a1f-2d3b4c5d6e7f";
 export const DEMO_CLIENT_SECRET = "demo-secret-2Xq9LmT4vR8sK1pW6yZ3nB7cH0jF5gD2";
 export const DEMO_REDIRECT_URI = "http://localhost:3000/api/auth/callback/amocrm";
-export const DEMO_DISCONNECT_URL = "http://localhost:3000/api/amocrm/disconnect";
+export const DEMO_DISCONNECT_URL = "http://localhost:3000/api/amocrm/uninstall";
 export const DEMO_SUBDOMAIN = "demo";
 export const OTHER_SUBDOMAIN = "other";
 export const DEMO_ACCOUNT_ID = 28805383;

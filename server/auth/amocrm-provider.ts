@@ -6,7 +6,6 @@ import { timingSafeEqual } from "node:crypto";
 import type { TokenSet, User } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getDb } from "@/db";
-import type { Db } from "@/db/client";
 import {
   accountBaseUrlFromReferer,
   buildAuthorizeUrl,
@@ -16,10 +15,8 @@ import {
   toUser,
 } from "@/server/amocrm";
 import { userSchema } from "@/server/amocrm/types";
-import { amocrmClientFor, amocrmIntegration } from "@/server/connections/amocrm";
-import { DIRECTORY_STALE_MS, directorySyncedAt, syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
-import { logger } from "@/server/log/logger";
-import { type AmocrmIdentity, signInWithAmocrm } from "@/server/onboarding/signin";
+import { amocrmIntegration } from "@/server/connections/amocrm";
+import { type AmocrmIdentity, signInWithAmocrm, syncDirectoryAfterSignIn } from "@/server/onboarding/signin";
 
 export const AMOCRM_PROVIDER_ID = "amocrm";
 
@@ -75,7 +72,7 @@ export async function readAmocrmIdentity(
   });
   const account = await client.getAccount();
   // /api/v4/users/{id} is admin-only (reference §6.2); amoCRM only lets admins grant consent, but if the
-  // read is refused anyway the person still signs in, under a neutral name until the directory sync.
+  // read is refused anyway the person still signs in (under the name we know, or a neutral one).
   const raw = await client.http
     .request("GET", `/api/v4/users/${account.currentUserId}`, userSchema)
     .catch(() => null);
@@ -85,25 +82,11 @@ export async function readAmocrmIdentity(
     baseUrl,
     user: {
       id: account.currentUserId,
-      name: user?.name ?? `Пользователь amoCRM ${account.currentUserId}`,
+      name: user?.name ?? null,
       email: user?.email ?? null,
     },
     tokens,
   };
-}
-
-/** Refreshes the tenant's cache of users and pipelines when new, just reconnected or stale. */
-async function syncDirectoryIfNeeded(db: Db, outcome: Awaited<ReturnType<typeof signInWithAmocrm>>) {
-  const { tenant } = outcome;
-  const synced = await directorySyncedAt(db, { tenantId: tenant.id });
-  const stale = !synced || Date.now() - synced.getTime() > DIRECTORY_STALE_MS;
-  if (!outcome.createdTenant && !outcome.reactivated && !stale) return;
-  try {
-    await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
-  } catch (err) {
-    // The sign-in itself succeeded; the directory has its refresh button and is retried when stale.
-    logger.warn({ tenantId: tenant.id, err: String(err) }, "amoCRM directory sync after sign-in failed");
-  }
 }
 
 /** Tokens carried from the token request to userinfo inside next-auth's TokenSet (never into the JWT). */
@@ -165,7 +148,7 @@ export function amocrmProvider(
         });
         const db = await getDb();
         const outcome = await signInWithAmocrm(db, identity);
-        await syncDirectoryIfNeeded(db, outcome);
+        await syncDirectoryAfterSignIn(db, outcome);
         return {
           id: outcome.user.id,
           name: outcome.user.name,

@@ -1,7 +1,11 @@
 import { z } from "zod";
+import { logCall } from "@/server/calls/jobs";
 import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
+
+/** MANGO sends events/recording around the summary, in no guaranteed order. */
+const LOG_CALL_DELAY_S = 15;
 
 export const mangoEventPayload = z.object({
   inboxId: z.uuid(),
@@ -21,12 +25,20 @@ export const processMangoEvent = defineJob({
   payload: mangoEventPayload,
   subject: (p) => p.kind,
   options: { retries: 5, concurrency: { limit: 4 } },
-  handler: async (p, { db, tenantId }) => {
+  handler: async (p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
     await markMangoEventReceived(db, { tenantId, at: new Date(p.receivedAt) });
     if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
     const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event: p.event });
     if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };
+    // The summary finished the call: log it to amoCRM once (the key holds across redelivered summaries),
+    // a little later so a recording event racing the summary is in the row when the log job reads it.
+    if (assembled.finishedNow)
+      await queue.enqueue(
+        logCall,
+        { callId: assembled.call.id },
+        { tenantId, idempotencyKey: `call:${assembled.call.id}`, delaySeconds: LOG_CALL_DELAY_S },
+      );
     return {
       status: "done",
       result: {

@@ -13,12 +13,11 @@ import {
   startEmulator,
 } from "@/server/amocrm/emulator.test-support";
 import { exchangeCallback, readAmocrmIdentity } from "@/server/auth/amocrm-provider";
-import { amocrmClientFor } from "@/server/connections/amocrm";
 import { markNeedsReconnect, readAmocrmTokens } from "@/server/connections/amocrm-tokens";
-import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
+import { directorySyncedAt, listPipelines } from "@/server/directory/amocrm-sync";
 import { setMemberRole } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
-import { signInWithAmocrm } from "./signin";
+import { signInWithAmocrm, syncDirectoryAfterSignIn } from "./signin";
 
 let t: TestDb;
 let emu: RunningAmocrmEmulator;
@@ -76,14 +75,11 @@ describe("sign-in with amoCRM", () => {
     const journal = await t.db.select().from(activityLog).where(eq(activityLog.tenantId, out.tenant.id));
     expect(journal.map((e) => e.kind)).toContain("amocrm.connected");
 
-    // The stored tokens work for the tenant's own client: the directory sync reads users and pipelines.
-    const counts = await syncAmocrmDirectory(t.db, {
-      tenantId: out.tenant.id,
-      client: amocrmClientFor(t.db, out.tenant),
-    });
-    expect(counts).toEqual({ users: 5, pipelines: 2 });
+    // The stored tokens work for the tenant's own client: the account's users and pipelines are cached.
+    await syncDirectoryAfterSignIn(t.db, out);
     const cached = await t.db.select().from(amocrmUsers).where(eq(amocrmUsers.tenantId, out.tenant.id));
     expect(cached).toHaveLength(5);
+    expect(await listPipelines(t.db, { tenantId: out.tenant.id })).toHaveLength(2);
   });
 
   it("a second user of the same account joins as a member and does not replace the tokens", async () => {
@@ -94,6 +90,10 @@ describe("sign-in with amoCRM", () => {
     expect(out.tenant.id).toBe(tenant.id);
     expect(out.user.name).toBe("Алексей Смирнов");
     expect(await readAmocrmTokens(t.db, { tenantId: tenant.id })).toEqual(before);
+    // A fresh directory is not read again for every sign-in.
+    const synced = await directorySyncedAt(t.db, { tenantId: tenant.id });
+    await syncDirectoryAfterSignIn(t.db, out);
+    expect(await directorySyncedAt(t.db, { tenantId: tenant.id })).toEqual(synced);
     // Signing in again keeps the role.
     expect((await signIn(await codeFor("demo", USERS.manager))).role).toBe("member");
   });
@@ -143,6 +143,23 @@ describe("sign-in with amoCRM", () => {
     expect(a.tenant.id).toBe(b.tenant.id);
     expect([a.role, b.role].sort()).toEqual(["member", "owner"]);
     expect([a, b].filter((x) => x.createdTenant)).toHaveLength(1);
+  });
+
+  it("when amoCRM will not name the user, the name and e-mail we know stay", async () => {
+    const out = await signInWithAmocrm(t.db, {
+      account: { id: 777_001, subdomain: "tretya", name: "Третья" },
+      baseUrl: "https://tretya.amocrm.ru",
+      user: { id: USERS.admin, name: null, email: null },
+      tokens: { accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 60_000 },
+    });
+    expect(out.user).toMatchObject({ name: "Анна Администратова", email: "admin@demo.example" });
+    const stranger = await signInWithAmocrm(t.db, {
+      account: { id: 777_001, subdomain: "tretya", name: "Третья" },
+      baseUrl: "https://tretya.amocrm.ru",
+      user: { id: 777_555, name: null, email: null },
+      tokens: { accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 60_000 },
+    });
+    expect(stranger).toMatchObject({ role: "member", user: { name: "Пользователь amoCRM 777555" } });
   });
 
   it("refuses a forged state, a referer outside amoCRM, and never sends the code there", async () => {

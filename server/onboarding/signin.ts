@@ -3,16 +3,20 @@
 // (server/auth/amocrm-provider.ts) only talks OAuth and hands the identity in here.
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type MemberRole, memberships, type Tenant, tenants, type User } from "@/db/schema";
+import { type MemberRole, memberships, type Tenant, tenants, type User, users } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
+import { amocrmClientFor } from "@/server/connections/amocrm";
 import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { DIRECTORY_STALE_MS, directorySyncedAt, syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
+import { logger } from "@/server/log/logger";
 import { addMembership, newWebhookKey, upsertUser } from "@/server/tenancy/queries";
 
 export type AmocrmIdentity = {
   account: { id: number; subdomain: string; name: string };
   /** Already checked against the amoCRM/Kommo (or emulator) allow-list: the tokens were issued there. */
   baseUrl: string;
-  user: { id: number; name: string; email: string | null };
+  /** `name` is null when amoCRM would not say (then the name we already know, if any, stays). */
+  user: { id: number; name: string | null; email: string | null };
   tokens: AmocrmTokens;
 };
 
@@ -64,10 +68,11 @@ export async function signInWithAmocrm(db: Db, identity: AmocrmIdentity): Promis
       )[0]!;
     const createdTenant = !existing;
 
+    const [known] = await t.select().from(users).where(eq(users.amocrmUserId, identity.user.id));
     const user = await upsertUser(t, {
       amocrmUserId: identity.user.id,
-      name: identity.user.name,
-      email: identity.user.email,
+      name: identity.user.name ?? known?.name ?? `Пользователь amoCRM ${identity.user.id}`,
+      email: identity.user.name === null ? (known?.email ?? null) : identity.user.email,
     });
     const [anyone] = await t
       .select({ id: memberships.id })
@@ -76,12 +81,11 @@ export async function signInWithAmocrm(db: Db, identity: AmocrmIdentity): Promis
       .limit(1);
     await addMembership(t, { tenantId: tenant.id, userId: user.id, role: anyone ? "member" : "owner" });
     // Re-read: an existing membership keeps its role (an admin stays admin).
-    const [{ role }] = (await t
+    const [current] = await t
       .select({ role: memberships.role })
       .from(memberships)
-      .where(and(eq(memberships.tenantId, tenant.id), eq(memberships.userId, user.id)))) as [
-      { role: MemberRole },
-    ];
+      .where(and(eq(memberships.tenantId, tenant.id), eq(memberships.userId, user.id)));
+    const role = current!.role;
 
     if (!CAN_CONNECT.includes(role)) {
       return { tenant, user, role, createdTenant, storedTokens: false, reactivated: false };
@@ -115,4 +119,20 @@ export async function signInWithAmocrm(db: Db, identity: AmocrmIdentity): Promis
     }
     return { tenant: updated!, user, role, createdTenant, storedTokens: true, reactivated };
   });
+}
+
+/** Refreshes the tenant's cache of users and pipelines when new, just reconnected or stale. */
+export async function syncDirectoryAfterSignIn(db: Db, outcome: SignInOutcome): Promise<void> {
+  const { tenant } = outcome;
+  // Without working tokens (a member signing in to a tenant that lost amoCRM) a sync could only fail again.
+  if (tenant.status !== "active") return;
+  const synced = await directorySyncedAt(db, { tenantId: tenant.id });
+  const stale = !synced || Date.now() - synced.getTime() > DIRECTORY_STALE_MS;
+  if (!outcome.createdTenant && !outcome.reactivated && !stale) return;
+  try {
+    await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
+  } catch (err) {
+    // The sign-in itself succeeded; the directory has its refresh button and is retried when stale.
+    logger.warn({ tenantId: tenant.id, err: String(err) }, "amoCRM directory sync after sign-in failed");
+  }
 }

@@ -1,0 +1,139 @@
+// The client of a call in amoCRM: found by phone (the first-created duplicate wins) or created per the
+// settings, under a per-tenant, per-number lock so concurrent calls from one new number create one contact
+// and one deal.
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import type { AmocrmClient } from "@/server/amocrm";
+import { type ContactCreate, type LeadCreate, phoneField } from "@/server/amocrm/requests";
+import type { StageRef } from "@/server/settings/schema";
+import { type ClientPlan, earliestContact, isOpenStatus } from "./log-decide";
+
+export type CallClient = {
+  contactId: number | null;
+  /** The contact's responsible user: who a missed-call task goes to when the settings name nobody. */
+  contactResponsibleId: number | null;
+  /** The deal the call belongs to: the one created for it, or the contact's only open deal. */
+  leadId: number | null;
+  /** Contacts that carry this number; more than one means amoCRM's own linking may pick another one. */
+  matches: number;
+  createdContact: boolean;
+  createdLead: boolean;
+  plan: ClientPlan;
+};
+
+export type ResolveClientInput = {
+  tenantId: string;
+  /** E.164. */
+  phone: string;
+  responsibleUserId: number;
+  contactName: string;
+  /** The settings' decision once we know whether the number is known (log-decide.ts `planClient`). */
+  decide(known: { hasOpenDeal: boolean } | null): ClientPlan;
+  /** The tenant's amoCRM client on the given connection (see below why). */
+  clientFor(db: Db): AmocrmClient;
+};
+
+const stageOf = (stage: StageRef): Pick<LeadCreate, "pipeline_id" | "status_id"> =>
+  stage ? { pipeline_id: stage.pipelineId, status_id: stage.statusId } : {};
+
+/** MANGO's integration names the deal "Сделка <номер>" (mango-cc-and-widget.md §2.3). */
+export const dealName = (phone: string) => `Сделка ${phone}`;
+
+/**
+ * Finds or creates the call's client. The search and the creation run under a transaction-scoped advisory
+ * lock on hashtext(tenant:phone): a second call from the same new number waits, then finds the contact the
+ * first one created. With embedded PGlite there is one connection, so the amoCRM client (which reads and
+ * refreshes its token in the database) is built on the transaction.
+ */
+export async function resolveCallClient(db: Db, input: ResolveClientInput): Promise<CallClient> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`call-client:${input.tenantId}:${input.phone}`}))`);
+    const amo = input.clientFor(t);
+    const contacts = await amo.findContactsByPhone(input.phone, { withLeads: true });
+    const contact = earliestContact(contacts);
+    return contact
+      ? knownClient(amo, input, contact, contacts.length)
+      : newClient(amo, input);
+  });
+}
+
+async function knownClient(
+  amo: AmocrmClient,
+  input: ResolveClientInput,
+  contact: { id: number; responsibleUserId: number | null; leadIds: number[] },
+  matches: number,
+): Promise<CallClient> {
+  const leads = contact.leadIds.length > 0 ? await amo.listLeads({ ids: contact.leadIds }) : [];
+  const open = leads.filter((l) => !l.isDeleted && isOpenStatus(l.statusId));
+  const plan = input.decide({ hasOpenDeal: open.length > 0 });
+  const base = {
+    contactId: contact.id,
+    contactResponsibleId: contact.responsibleUserId,
+    matches,
+    createdContact: false,
+    plan,
+  };
+  if (plan.kind === "existing" && plan.deal) {
+    const [lead] = await amo.createLeads([
+      {
+        name: dealName(input.phone),
+        responsible_user_id: input.responsibleUserId,
+        ...stageOf(plan.deal.stage),
+        _embedded: { contacts: [{ id: contact.id, is_main: true }] },
+      },
+    ]);
+    return { ...base, leadId: lead?.id ?? null, createdLead: Boolean(lead) };
+  }
+  // amoCRM attaches a call to a contact's deal only when it is the only open one (amocrm-api.md §6.8).
+  return { ...base, leadId: open.length === 1 ? open[0]!.id : null, createdLead: false };
+}
+
+async function newClient(amo: AmocrmClient, input: ResolveClientInput): Promise<CallClient> {
+  const plan = input.decide(null);
+  const none = {
+    contactId: null,
+    contactResponsibleId: null,
+    leadId: null,
+    matches: 0,
+    createdContact: false,
+    createdLead: false,
+    plan,
+  };
+  const contact: ContactCreate = {
+    name: input.contactName,
+    responsible_user_id: input.responsibleUserId,
+    custom_fields_values: [phoneField(input.phone)],
+  };
+  if (plan.kind === "contact") {
+    const [created] = await amo.createContacts([contact]);
+    if (!created) return none;
+    return {
+      ...none,
+      contactId: created.id,
+      contactResponsibleId: input.responsibleUserId,
+      createdContact: true,
+    };
+  }
+  if (plan.kind === "contact_and_deal") {
+    // One request creates both, so a failure never leaves a contact without its deal.
+    const [created] = await amo.createLeadsComplex([
+      {
+        name: dealName(input.phone),
+        responsible_user_id: input.responsibleUserId,
+        ...stageOf(plan.stage),
+        _embedded: { contacts: [contact] },
+      },
+    ]);
+    if (!created) return none;
+    return {
+      ...none,
+      contactId: created.contactId,
+      contactResponsibleId: input.responsibleUserId,
+      leadId: created.leadId,
+      createdContact: created.contactId !== null && !created.merged,
+      createdLead: true,
+    };
+  }
+  return none;
+}
