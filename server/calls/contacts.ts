@@ -48,13 +48,13 @@ export const dealName = (phone: string) => `Сделка ${phone}`;
 export async function resolveCallClient(db: Db, input: ResolveClientInput): Promise<CallClient> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`call-client:${input.tenantId}:${input.phone}`}))`);
+    await t.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`call-client:${input.tenantId}:${input.phone}`}))`,
+    );
     const amo = input.clientFor(t);
     const contacts = await amo.findContactsByPhone(input.phone, { withLeads: true });
     const contact = earliestContact(contacts);
-    return contact
-      ? knownClient(amo, input, contact, contacts.length)
-      : newClient(amo, input);
+    return contact ? knownClient(amo, input, contact, contacts.length) : newClient(amo, input);
   });
 }
 

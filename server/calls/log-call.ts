@@ -3,11 +3,11 @@
 // job payload only names it.
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type CallRow, calls, employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
-import type { AmocrmClient } from "@/server/amocrm";
-import { type CallDetails, callCreate, callNote } from "@/server/amocrm/requests";
+import { type CallRow, calls, employeeLinks, mangoEmployees } from "@/db/schema";
+import { AmocrmApiError, type AmocrmClient } from "@/server/amocrm";
+import { type CallCreate, type CallDetails, callCreate, callNote } from "@/server/amocrm/requests";
 import { amocrmClientFor } from "@/server/connections/amocrm";
-import { mangoClientFor } from "@/server/connections/mango";
+import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import type { JobOutcome } from "@/server/jobs/define";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { getTenant } from "@/server/tenancy/queries";
@@ -32,13 +32,6 @@ const MISSED_TASK_DUE_S = 3600;
 const TASK_TYPE_CALL = 1;
 
 const skipped = (reason: string): JobOutcome => ({ status: "skipped", reason });
-
-export type LogCallDeps = {
-  /** The tenant's amoCRM client on a connection (the locked section passes its transaction). */
-  amocrmFor?: (db: Db, tenant: Tenant) => AmocrmClient;
-  recordingLinkFor?: (db: Db, tenantId: string, recordingId: string) => Promise<string | null>;
-  now?: () => Date;
-};
 
 /** amoCRM users mapped to these extensions (employees still in the PBX). */
 async function usersOfExtensions(db: Db, tenantId: string, extensions: string[]) {
@@ -65,18 +58,17 @@ async function mangoRecordingLink(db: Db, tenantId: string, recordingId: string,
   try {
     const mango = await mangoClientFor(db, { tenantId });
     return mango.recordingLink(recordingId, Math.floor(now.getTime() / 1000) + RECORDING_LINK_TTL_S, "play");
-  } catch {
-    return null; // the call is still worth logging without its recording
+  } catch (err) {
+    if (err instanceof MangoNotConnectedError) return null; // still worth logging without the recording
+    throw err;
   }
 }
 
 export async function logCallToAmocrm(
   db: Db,
   { tenantId, callId }: { tenantId: string; callId: string },
-  deps: LogCallDeps = {},
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<JobOutcome> {
-  const now = deps.now?.() ?? new Date();
-  const amocrmFor = deps.amocrmFor ?? amocrmClientFor;
   const tenant = await getTenant(db, { tenantId });
   if (!tenant) return skipped("аккаунт не найден");
   const [call] = await db
@@ -104,13 +96,12 @@ export async function logCallToAmocrm(
     responsibleUserId: responsible.userId,
     contactName: newClientName(call.startedAt ?? now),
     decide: (known) => planClient(call, settings, known),
-    clientFor: (d) => amocrmFor(d, tenant),
+    // The locked section hands in its transaction: the client reads its token through it.
+    clientFor: (d) => amocrmClientFor(d, tenant),
   });
-  const amo = amocrmFor(db, tenant);
+  const amo = amocrmClientFor(db, tenant);
   const recordingId = (call.recordingIds as string[])[0];
-  const link = recordingId
-    ? await (deps.recordingLinkFor ?? ((d, t, r) => mangoRecordingLink(d, t, r, now)))(db, tenantId, recordingId)
-    : null;
+  const link = recordingId ? await mangoRecordingLink(db, tenantId, recordingId, now) : null;
   const logged = client.contactId
     ? await writeCall(amo, call, client, { userId: responsible.userId, link })
     : null;
@@ -133,6 +124,9 @@ export async function logCallToAmocrm(
     createdLead: client.createdLead,
     duplicates: client.matches,
     logged,
+    ...(logged
+      ? {}
+      : { notLogged: client.plan.kind === "nothing" ? client.plan.reason : "контакт не найден" }),
     taskId: task,
   };
   if (!logged && task === null)
@@ -165,14 +159,29 @@ async function writeCall(
   };
   const createdAt = call.startedAt ? Math.floor(call.startedAt.getTime() / 1000) : undefined;
   if (client.matches <= 1) {
-    const res = await amo.addCalls([callCreate(details, { userId: o.userId, createdAt })]);
-    const [first] = res.logged;
-    if (first) return { via: "calls_api" as const, id: first.id, entityType: first.entityType, entityId: first.entityId };
+    const first = await addCallOrNothing(amo, callCreate(details, { userId: o.userId, createdAt }));
+    if (first)
+      return {
+        via: "calls_api" as const,
+        id: first.id,
+        entityType: first.entityType,
+        entityId: first.entityId,
+      };
   }
   const entity = client.leadId ? ("leads" as const) : ("contacts" as const);
   const entityId = client.leadId ?? client.contactId!;
   const [note] = await amo.addNotes(entity, [callNote(entityId, details, { userId: o.userId, createdAt })]);
   return { via: "note" as const, id: note?.id ?? null, entityType: entity, entityId };
+}
+
+/** The call logged by amoCRM, or null when it found no entity for the number (200 with errors, or 400). */
+async function addCallOrNothing(amo: AmocrmClient, call: CallCreate) {
+  try {
+    return (await amo.addCalls([call])).logged[0] ?? null;
+  } catch (err) {
+    if (err instanceof AmocrmApiError && err.status === 400) return null;
+    throw err;
+  }
 }
 
 async function createMissedTask(

@@ -14,7 +14,8 @@ import {
   wantsMissedTask,
 } from "./log-decide";
 
-const settings = (input: IntegrationSettingsInput = {}) => effectiveSettings(settingsDocumentSchema.parse(input));
+const settings = (input: IntegrationSettingsInput = {}) =>
+  effectiveSettings(settingsDocumentSchema.parse(input));
 
 const call = (over: Partial<LoggableCall> = {}): LoggableCall => ({
   direction: "incoming",
@@ -50,8 +51,18 @@ describe("earliest contact among duplicates", () => {
     expect(earliestContact(list)?.id).toBe(20);
   });
   it("breaks ties and unknown times by the smaller id; none → null", () => {
-    expect(earliestContact([{ id: 9, createdAt: 1 }, { id: 3, createdAt: 1 }])?.id).toBe(3);
-    expect(earliestContact([{ id: 9, createdAt: null }, { id: 12, createdAt: 5 }])?.id).toBe(12);
+    expect(
+      earliestContact([
+        { id: 9, createdAt: 1 },
+        { id: 3, createdAt: 1 },
+      ])?.id,
+    ).toBe(3);
+    expect(
+      earliestContact([
+        { id: 9, createdAt: null },
+        { id: 12, createdAt: 5 },
+      ])?.id,
+    ).toBe(12);
     expect(earliestContact([])).toBeNull();
   });
 });
@@ -117,7 +128,10 @@ describe("client plan from the settings", () => {
   it("a known number follows «Действие для повторного»", () => {
     const open = { hasOpenDeal: true };
     const none = { hasOpenDeal: false };
-    expect(planClient(call(), s({ repeatClientAction: "manual" }), none)).toEqual({ kind: "existing", deal: null });
+    expect(planClient(call(), s({ repeatClientAction: "manual" }), none)).toEqual({
+      kind: "existing",
+      deal: null,
+    });
     expect(planClient(call(), s({ repeatClientAction: "always_deal" }), open)).toEqual({
       kind: "existing",
       deal: { stage: answered },

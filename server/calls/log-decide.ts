@@ -127,11 +127,14 @@ export function planClient(
     }
     if (c.newClientAction === "manual")
       return { kind: "nothing", reason: "новый номер: «Действие для нового клиента» — только вручную" };
-    return c.newClientAction === "contact_and_deal" ? { kind: "contact_and_deal", stage } : { kind: "contact" };
+    return c.newClientAction === "contact_and_deal"
+      ? { kind: "contact_and_deal", stage }
+      : { kind: "contact" };
   }
   if (call.direction !== "incoming") return { kind: "existing", deal: null };
   const wantsDeal =
-    c.repeatClientAction === "always_deal" || (c.repeatClientAction === "deal_if_no_open" && !known.hasOpenDeal);
+    c.repeatClientAction === "always_deal" ||
+    (c.repeatClientAction === "deal_if_no_open" && !known.hasOpenDeal);
   return { kind: "existing", deal: wantsDeal ? { stage } : null };
 }
 

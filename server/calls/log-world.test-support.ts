@@ -1,7 +1,7 @@
 // Integration-test support for call logging: a tenant connected to both emulators (amoCRM by its OAuth,
 // MANGO by the demo key), MANGO's events delivered over HTTP to our intake, extensions paired with amoCRM
 // users, settings written as the portal would store them.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { calls, employeeLinks, integrationSettings, jobRuns, mangoEmployees, type Tenant } from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
@@ -100,6 +100,24 @@ export async function startLogWorld() {
       await drainJobs(t.db, [processMangoEvent, logCall]);
       return entry_id;
     },
+    /** Several calls whose log jobs are all made due at the same moment, so one tick runs them together. */
+    async callsTogether(scenarios: Json[]): Promise<string[]> {
+      const ids: string[] = [];
+      for (const sc of scenarios) {
+        const { entry_id } = (await mangoControl("scenarios", { instant: true, ...sc })) as {
+          entry_id: string;
+        };
+        ids.push(entry_id);
+      }
+      await fetch(`${mango.url}/__control/deliveries?wait=1`);
+      await drainJobs(t.db, [processMangoEvent]);
+      await t.db
+        .update(jobRuns)
+        .set({ runAt: new Date(Date.now() - 1000) })
+        .where(and(eq(jobRuns.jobId, logCall.id), eq(jobRuns.status, "queued")));
+      await drainJobs(t.db, [logCall]);
+      return ids;
+    },
     async amoState(): Promise<AmoState> {
       const res = await fetch(`${amo.url}/__control/state`);
       return ((await res.json()) as { accounts: Record<string, AmoState> }).accounts.demo!;
@@ -123,7 +141,11 @@ export function contactsWithPhone(state: AmoState, phone: string) {
   const key = phone.replace(/\D/g, "").slice(-10);
   const phones = (c: AmoState["contacts"][number]) =>
     ((c.custom_fields_values ?? []) as { values: { value?: unknown }[] }[]).flatMap((f) =>
-      f.values.map((v) => String(v.value ?? "").replace(/\D/g, "").slice(-10)),
+      f.values.map((v) =>
+        String(v.value ?? "")
+          .replace(/\D/g, "")
+          .slice(-10),
+      ),
     );
   return state.contacts.filter((c) => !c.is_deleted && phones(c).includes(key));
 }

@@ -31,9 +31,12 @@ export const processMangoEvent = defineJob({
     if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
     const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event: p.event });
     if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };
-    // The summary finished the call: log it to amoCRM once (the key holds across redelivered summaries),
-    // a little later so a recording event racing the summary is in the row when the log job reads it.
-    if (assembled.finishedNow)
+    // The summary finished the call: log it to amoCRM once, a little later so a recording event racing the
+    // summary is in the row when the log job reads it. A retried summary enqueues again (its first attempt
+    // may have stopped between assembling and enqueuing); the idempotency key makes that a no-op otherwise.
+    const finished =
+      assembled.finishedNow || (p.kind === "events/summary" && assembled.call.stage === "finished");
+    if (finished)
       await queue.enqueue(
         logCall,
         { callId: assembled.call.id },
