@@ -20,7 +20,12 @@ describe("Contact Center contact fields", () => {
   it("are created once in the account, also when two connects race", async () => {
     const { baseUrl, pair } = await connect(emu, "demo");
     const client = () => createAmocrmClient({ baseUrl, getAccessToken: async () => pair.accessToken });
-    const tenant = await createTenant(t.db, { amocrmAccountId: 5, amocrmSubdomain: "demo", amocrmBaseUrl: baseUrl, name: "D" });
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: 5,
+      amocrmSubdomain: "demo",
+      amocrmBaseUrl: baseUrl,
+      name: "D",
+    });
 
     const [a, b] = await Promise.all([
       ensureCcContactFields(t.db, { tenantId: tenant.id, clientFor: client }),
@@ -31,7 +36,10 @@ describe("Contact Center contact fields", () => {
 
     const fields = await client().listCustomFields("contacts");
     for (const name of Object.values(CC_CONTACT_FIELDS)) {
-      expect(fields.filter((f) => f.name === name), name).toHaveLength(1);
+      expect(
+        fields.filter((f) => f.name === name),
+        name,
+      ).toHaveLength(1);
     }
     // Running it again (the "Проверить настройки" button) creates nothing.
     const again = await ensureCcContactFields(t.db, { tenantId: tenant.id, clientFor: client });
