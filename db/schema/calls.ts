@@ -1,4 +1,15 @@
-import { bigint, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { primaryId, timestamps, ts } from "./_columns";
 import { tenantRef } from "./_tenant-ref";
 
@@ -23,6 +34,12 @@ export const calls = pgTable(
     /** Extensions that rang, in first-seen order. */
     rangExtensions: jsonb("rang_extensions").notNull().default([]),
     answeredExtension: text("answered_extension"),
+    /**
+     * Outgoing calls: the employee who placed the call, answered or not (the summary's `from.extension`).
+     * Kept apart from `answered_extension`, which stays "who talked", so an unanswered outgoing call
+     * still has an owner in amoCRM.
+     */
+    callerExtension: text("caller_extension"),
     startedAt: ts("started_at"),
     answeredAt: ts("answered_at"),
     endedAt: ts("ended_at"),
@@ -44,3 +61,47 @@ export const calls = pgTable(
 );
 
 export type CallRow = typeof calls.$inferSelect;
+
+export const callLogState = pgEnum("call_log_state", ["in_progress", "done", "skipped"]);
+
+/**
+ * What `calls.log` has already done in amoCRM for one call, written step by step right after amoCRM
+ * accepted each step (client, call, task). A retried run reads it and does only what is missing, so a
+ * contact, deal, call or task is never created twice for one call. The `*_at` stamps mark a step as done
+ * even when it legitimately produced nothing (no contact for the number, no task wanted).
+ */
+export const callLogs = pgTable(
+  "call_logs",
+  {
+    id: primaryId(),
+    tenantId: tenantRef(),
+    callId: uuid("call_id")
+      .notNull()
+      .references(() => calls.id, { onDelete: "cascade" }),
+    state: callLogState("state").notNull().default("in_progress"),
+    /** Why the call was skipped (journal text), or why it was only partly written. */
+    reason: text("reason"),
+    /** Step 1, the client: found or created under the per-number lock. */
+    clientResolvedAt: ts("client_resolved_at"),
+    contactId: bigint("contact_id", { mode: "number" }),
+    leadId: bigint("lead_id", { mode: "number" }),
+    createdContact: boolean("created_contact").notNull().default(false),
+    createdLead: boolean("created_lead").notNull().default(false),
+    /** The rest of the resolved client (responsible, duplicates, the settings' plan) for a retried run. */
+    client: jsonb("client"),
+    /** Step 2, the call: through POST /api/v4/calls (`calls_api`) or as a call note (`note`). */
+    loggedAt: ts("logged_at"),
+    loggedVia: text("logged_via"),
+    amoCallId: bigint("amo_call_id", { mode: "number" }),
+    amoNoteId: bigint("amo_note_id", { mode: "number" }),
+    loggedEntityType: text("logged_entity_type"),
+    loggedEntityId: bigint("logged_entity_id", { mode: "number" }),
+    /** Step 3, the missed-call task. */
+    taskDoneAt: ts("task_done_at"),
+    taskId: bigint("task_id", { mode: "number" }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("call_logs_tenant_call").on(t.tenantId, t.callId)],
+);
+
+export type CallLogRow = typeof callLogs.$inferSelect;

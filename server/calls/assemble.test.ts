@@ -96,4 +96,29 @@ describe("call assembly", () => {
       answeredAt: new Date(1010_000),
     });
   });
+
+  it("keeps the caller of an unanswered outgoing call, from the events and from the summary", () => {
+    const out = (seq: number, state: string, ts: number): MangoCallEvent => ({
+      ...ev(seq, state, ts, null),
+      callId: "leg-out",
+      from: { ...party("102", "74950000001"), takenFromCallId: null },
+      to: { ...party(null, "79991234567"), acdGroup: null },
+    });
+    const unanswered: MangoCallSummary = {
+      ...summary,
+      direction: "outgoing",
+      from: party("102", "74950000001"),
+      to: party(null, "79991234567"),
+      answeredAt: null,
+      answered: false,
+      talkSeconds: 0,
+      disconnectReason: 1111,
+    };
+    const events = applyCallEvent(emptyCall(), out(1, "Appeared", 1000), "o1");
+    expect(events).toMatchObject({ direction: "outgoing", callerExtension: "102" });
+    const done = applySummary(events, unanswered, "s");
+    expect(done).toMatchObject({ callerExtension: "102", answeredExtension: null });
+    expect(applySummary(emptyCall(), unanswered, "s").callerExtension).toBe("102");
+    expect(applySummary(emptyCall(), summary, "s").callerExtension).toBeNull();
+  });
 });

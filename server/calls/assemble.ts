@@ -13,6 +13,8 @@ export type AssembledCall = {
   lineNumber: string | null;
   rangExtensions: string[];
   answeredExtension: string | null;
+  /** Outgoing: the employee who placed the call, answered or not (see db/schema/calls.ts). */
+  callerExtension: string | null;
   startedAt: Date | null;
   answeredAt: Date | null;
   endedAt: Date | null;
@@ -32,6 +34,7 @@ export const emptyCall = (): AssembledCall => ({
   lineNumber: null,
   rangExtensions: [],
   answeredExtension: null,
+  callerExtension: null,
   startedAt: null,
   answeredAt: null,
   endedAt: null,
@@ -81,6 +84,8 @@ export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity:
   if (call.stage === "finished") return next; // the summary decided everything else
   const client = direction === "outgoing" ? e.to.phone : direction === "incoming" ? e.from.phone : null;
   next.clientPhone = call.clientPhone ?? client;
+  // A leg from an extension to a number is the employee dialling out; the summary confirms it.
+  if (directionOf(e) === "outgoing") next.callerExtension = call.callerExtension ?? e.from.extension;
   if (e.state === "Connected" && employee) {
     if (!call.answeredAt || ts < call.answeredAt) {
       next.answeredAt = ts;
@@ -112,6 +117,12 @@ export function applySummary(call: AssembledCall, s: MangoCallSummary, identity:
     endedAt: at(s.endedAt),
     talkSeconds: s.talkSeconds,
     answeredExtension: s.answered ? (employee ?? call.answeredExtension) : null,
+    callerExtension:
+      s.direction === "outgoing"
+        ? (s.from.extension ?? call.callerExtension)
+        : s.direction === "unknown"
+          ? call.callerExtension
+          : null,
     rangExtensions:
       s.direction === "outgoing"
         ? call.rangExtensions

@@ -4,7 +4,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { AmocrmClient } from "@/server/amocrm";
-import { type ContactCreate, type LeadCreate, phoneField } from "@/server/amocrm/requests";
+import {
+  type ContactCreate,
+  type CustomFieldValueInput,
+  type LeadCreate,
+  phoneField,
+} from "@/server/amocrm/requests";
 import type { StageRef } from "@/server/settings/schema";
 import { type ClientPlan, earliestContact, isOpenStatus } from "./log-decide";
 
@@ -27,10 +32,17 @@ export type ResolveClientInput = {
   phone: string;
   responsibleUserId: number;
   contactName: string;
+  /** More fields of a contact created here (the «ЦОВ» fields of a campaign call). */
+  contactFields?: CustomFieldValueInput[];
   /** The settings' decision once we know whether the number is known (log-decide.ts `planClient`). */
   decide(known: { hasOpenDeal: boolean } | null): ClientPlan;
   /** The tenant's amoCRM client on the given connection (see below why). */
   clientFor(db: Db): AmocrmClient;
+  /**
+   * Records the resolved client on the lock's transaction (call_logs): it commits when the lock is
+   * released, so neither a retry of this call nor the next call from the number can miss what was created.
+   */
+  onResolved?(db: Db, client: CallClient): Promise<void>;
 };
 
 const stageOf = (stage: StageRef): Pick<LeadCreate, "pipeline_id" | "status_id"> =>
@@ -54,7 +66,11 @@ export async function resolveCallClient(db: Db, input: ResolveClientInput): Prom
     const amo = input.clientFor(t);
     const contacts = await amo.findContactsByPhone(input.phone, { withLeads: true });
     const contact = earliestContact(contacts);
-    return contact ? knownClient(amo, input, contact, contacts.length) : newClient(amo, input);
+    const client = contact
+      ? await knownClient(amo, input, contact, contacts.length)
+      : await newClient(amo, input);
+    await input.onResolved?.(t, client);
+    return client;
   });
 }
 
@@ -103,7 +119,7 @@ async function newClient(amo: AmocrmClient, input: ResolveClientInput): Promise<
   const contact: ContactCreate = {
     name: input.contactName,
     responsible_user_id: input.responsibleUserId,
-    custom_fields_values: [phoneField(input.phone)],
+    custom_fields_values: [phoneField(input.phone), ...(input.contactFields ?? [])],
   };
   if (plan.kind === "contact") {
     const [created] = await amo.createContacts([contact]);

@@ -1,20 +1,21 @@
 // Writes one finished call to amoCRM (issue 6 "Logging"): the client found or created per the settings,
 // the call through POST /api/v4/calls, a task for a missed incoming call. The call row is the truth; the
-// job payload only names it.
+// job payload only names it. Every step is recorded in call_logs once amoCRM accepted it (log-steps.ts),
+// so a retried run picks up after the last accepted step and never repeats one.
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type CallRow, calls, employeeLinks, mangoEmployees } from "@/db/schema";
-import { AmocrmApiError, type AmocrmClient } from "@/server/amocrm";
-import { type CallCreate, type CallDetails, callCreate, callNote } from "@/server/amocrm/requests";
+import { type CallRow, calls, employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import type { JobOutcome } from "@/server/jobs/define";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { getTenant } from "@/server/tenancy/queries";
+import { campaignClientOf, ccContactFields } from "./campaign";
 import { type CallClient, resolveCallClient } from "./contacts";
 import {
-  callResultOf,
-  callStatusOf,
+  CC_OFF_REASON,
+  type ClientPlan,
+  campaignTaskOf,
   chooseResponsible,
   employeeExtensions,
   newClientName,
@@ -22,14 +23,21 @@ import {
   skipReason,
   wantsMissedTask,
 } from "./log-decide";
+import {
+  finishCallLog,
+  openCallLog,
+  saveClientStep,
+  saveLoggedStep,
+  saveTaskStep,
+  storedClient,
+  storedLogged,
+} from "./log-steps";
+import { createMissedTask, writeCall } from "./log-write";
 
-/** The source amoCRM shows on the call. */
-export const CALL_SOURCE = "Amango";
+export { CALL_SOURCE } from "./log-write";
+
 /** A recording link in amoCRM must outlive the call by far; MANGO signs it with its expiry (mango-api.md §2.12). */
 const RECORDING_LINK_TTL_S = 365 * 24 * 3600;
-/** A missed-call task is due within the hour. */
-const MISSED_TASK_DUE_S = 3600;
-const TASK_TYPE_CALL = 1;
 
 const skipped = (reason: string): JobOutcome => ({ status: "skipped", reason });
 
@@ -76,131 +84,118 @@ export async function logCallToAmocrm(
     .from(calls)
     .where(and(eq(calls.tenantId, tenantId), eq(calls.id, callId)));
   if (!call) return skipped("звонок не найден");
+  const log = await openCallLog(db, { tenantId, callId });
+  // A finished record means every step is in amoCRM. A skipped one wrote nothing there, so a later run
+  // (re-enqueued after the settings changed) decides afresh.
+  if (log.state === "done") return { status: "done", result: { callId, alreadyLogged: true } };
+  const skip = async (reason: string) => {
+    await finishCallLog(db, { tenantId, callId, state: "skipped", reason });
+    return skipped(reason);
+  };
+
   const settings = await getEffectiveSettings(db, { tenantId });
   const reason = skipReason(call, settings);
-  if (reason) return skipped(reason);
-  if (call.ccTaskId !== null && !settings.extra.contactCenter.enabled)
-    return skipped("звонок кампании Контакт-центра, а «Интеграция с Контакт-центром» выключена");
+  if (reason) return skip(reason);
+  // §2.4: campaign calls are logged only with «Интеграция с Контакт-центром» on; off, amoCRM is not touched.
+  const campaignTask = campaignTaskOf(call);
+  if (campaignTask !== null && !settings.extra.contactCenter.enabled) return skip(CC_OFF_REASON);
   const extensions = employeeExtensions(call);
   const responsible = chooseResponsible(
     extensions,
     await usersOfExtensions(db, tenantId, extensions),
     settings,
   );
-  if ("skip" in responsible) return skipped(responsible.skip);
+  if ("skip" in responsible) return skip(responsible.skip);
   const phone = call.clientPhone!;
+  const ids = { tenantId, callId };
 
-  const client = await resolveCallClient(db, {
-    tenantId,
-    phone,
-    responsibleUserId: responsible.userId,
-    contactName: newClientName(call.startedAt ?? now),
-    decide: (known) => planClient(call, settings, known),
-    // The locked section hands in its transaction: the client reads its token through it.
-    clientFor: (d) => amocrmClientFor(d, tenant),
-  });
+  const client =
+    storedClient(log) ??
+    (await resolveClient(db, tenant, call, { campaignTask, userId: responsible.userId, now, settings }));
   const amo = amocrmClientFor(db, tenant);
-  const recordingId = (call.recordingIds as string[])[0];
-  const link = recordingId ? await mangoRecordingLink(db, tenantId, recordingId, now) : null;
-  const logged = client.contactId
-    ? await writeCall(amo, call, client, { userId: responsible.userId, link })
-    : null;
-  const task = wantsMissedTask(call, settings)
-    ? await createMissedTask(amo, {
-        phone,
-        client,
-        userId:
-          settings.calls.missedTasks.responsibleUserId ?? client.contactResponsibleId ?? responsible.userId,
-        now,
-      })
-    : null;
-  const result = {
-    callId,
-    responsibleUserId: responsible.userId,
-    responsibleVia: responsible.via,
-    contactId: client.contactId,
-    leadId: client.leadId,
-    createdContact: client.createdContact,
-    createdLead: client.createdLead,
-    duplicates: client.matches,
-    logged,
-    ...(logged
-      ? {}
-      : { notLogged: client.plan.kind === "nothing" ? client.plan.reason : "контакт не найден" }),
-    taskId: task,
+  const logged = await once(storedLogged(log), log.loggedAt, async () => {
+    const recordingId = (call.recordingIds as string[])[0];
+    const link = recordingId ? await mangoRecordingLink(db, tenantId, recordingId, now) : null;
+    const result = client.contactId
+      ? await writeCall(amo, call, client, { userId: responsible.userId, link })
+      : null;
+    await saveLoggedStep(db, { ...ids, logged: result });
+    return result;
+  });
+  const task = await once(log.taskId, log.taskDoneAt, async () => {
+    const taskId = wantsMissedTask(call, settings)
+      ? await createMissedTask(amo, {
+          phone,
+          client,
+          userId:
+            settings.calls.missedTasks.responsibleUserId ?? client.contactResponsibleId ?? responsible.userId,
+          now,
+        })
+      : null;
+    await saveTaskStep(db, { ...ids, taskId });
+    return taskId;
+  });
+
+  const notLogged = logged ? null : notLoggedReason(client.plan);
+  if (!logged && task === null) return skip(notLogged!);
+  await finishCallLog(db, { tenantId, callId, state: "done", reason: notLogged });
+  return {
+    status: "done",
+    result: {
+      callId,
+      responsibleUserId: responsible.userId,
+      responsibleVia: responsible.via,
+      contactId: client.contactId,
+      leadId: client.leadId,
+      createdContact: client.createdContact,
+      createdLead: client.createdLead,
+      duplicates: client.matches,
+      campaignTaskId: campaignTask,
+      logged,
+      ...(notLogged ? { notLogged } : {}),
+      taskId: task,
+    },
   };
-  if (!logged && task === null)
-    return skipped(client.plan.kind === "nothing" ? client.plan.reason : "контакт для звонка не найден");
-  return { status: "done", result };
+}
+
+const notLoggedReason = (plan: ClientPlan) =>
+  plan.kind === "nothing" ? plan.reason : "контакт для звонка не найден";
+
+/** A step's stored outcome when an earlier run completed it (`doneAt` set), else the step run now. */
+async function once<T>(stored: T, doneAt: Date | null, run: () => Promise<T>): Promise<T> {
+  return doneAt ? stored : run();
 }
 
 /**
- * POST /api/v4/calls links the call itself (by the number's last 10 digits, to the contact or its only
- * open deal). When the number has duplicates amoCRM may pick another one than the first-created, and when
- * it finds none (its search can lag behind a contact created a moment ago) it refuses the call: then the
- * same call is written as a call note on the entity we chose.
+ * The client step: found or created under the per-number lock, and recorded in call_logs on the lock's
+ * transaction. A campaign call's new contact is named after the campaign task's client and gets the three
+ * «ЦОВ» fields; both are read from MANGO before the lock (ensuring the fields opens its own transaction).
  */
-async function writeCall(
-  amo: AmocrmClient,
+async function resolveClient(
+  db: Db,
+  tenant: Tenant,
   call: CallRow,
-  client: CallClient,
-  o: { userId: number; link: string | null },
-) {
-  const details: CallDetails = {
-    direction: call.direction === "incoming" ? "inbound" : "outbound",
+  o: {
+    campaignTask: number | null;
+    userId: number;
+    now: Date;
+    settings: Awaited<ReturnType<typeof getEffectiveSettings>>;
+  },
+): Promise<CallClient> {
+  const campaign =
+    o.campaignTask === null
+      ? null
+      : await campaignClientOf(db, { tenantId: tenant.id, taskId: o.campaignTask });
+  const contactFields = campaign ? await ccContactFields(db, tenant, campaign) : [];
+  return resolveCallClient(db, {
+    tenantId: tenant.id,
     phone: call.clientPhone!,
-    duration: call.talkSeconds,
-    source: CALL_SOURCE,
-    uniq: call.entryId,
-    link: o.link ?? undefined,
-    callResponsible: o.userId,
-    callStatus: callStatusOf(call),
-    callResult: callResultOf(call),
-  };
-  const createdAt = call.startedAt ? Math.floor(call.startedAt.getTime() / 1000) : undefined;
-  if (client.matches <= 1) {
-    const first = await addCallOrNothing(amo, callCreate(details, { userId: o.userId, createdAt }));
-    if (first)
-      return {
-        via: "calls_api" as const,
-        id: first.id,
-        entityType: first.entityType,
-        entityId: first.entityId,
-      };
-  }
-  const entity = client.leadId ? ("leads" as const) : ("contacts" as const);
-  const entityId = client.leadId ?? client.contactId!;
-  const [note] = await amo.addNotes(entity, [callNote(entityId, details, { userId: o.userId, createdAt })]);
-  return { via: "note" as const, id: note?.id ?? null, entityType: entity, entityId };
-}
-
-/** The call logged by amoCRM, or null when it found no entity for the number (200 with errors, or 400). */
-async function addCallOrNothing(amo: AmocrmClient, call: CallCreate) {
-  try {
-    return (await amo.addCalls([call])).logged[0] ?? null;
-  } catch (err) {
-    if (err instanceof AmocrmApiError && err.status === 400) return null;
-    throw err;
-  }
-}
-
-async function createMissedTask(
-  amo: AmocrmClient,
-  o: { phone: string; client: CallClient; userId: number; now: Date },
-): Promise<number | null> {
-  const entity = o.client.leadId
-    ? { entity_type: "leads" as const, entity_id: o.client.leadId }
-    : o.client.contactId
-      ? { entity_type: "contacts" as const, entity_id: o.client.contactId }
-      : {}; // «Только вручную» for a new number: the task still reminds someone to call back
-  const [task] = await amo.createTasks([
-    {
-      text: `Перезвонить: пропущенный звонок с ${o.phone}`,
-      complete_till: Math.floor(o.now.getTime() / 1000) + MISSED_TASK_DUE_S,
-      task_type_id: TASK_TYPE_CALL,
-      responsible_user_id: o.userId,
-      ...entity,
-    },
-  ]);
-  return task?.id ?? null;
+    responsibleUserId: o.userId,
+    contactName: campaign?.clientName ?? newClientName(call.startedAt ?? o.now),
+    contactFields,
+    decide: (known) => planClient(call, o.settings, known),
+    // The locked section hands in its transaction: the client reads its token through it.
+    clientFor: (d) => amocrmClientFor(d, tenant),
+    onResolved: (t, client) => saveClientStep(t, { tenantId: tenant.id, callId: call.id, client }),
+  });
 }

@@ -114,7 +114,7 @@ describe("the client of a call in amoCRM", () => {
     expect((await w.amoState()).calls.some((c) => c.request.uniq === second)).toBe(true);
   });
 
-  it("a missed call from a new number: contact and deal at the missed stage, and the task names the set user", async () => {
+  it("a missed call from a new number creates no contact or deal (§2.3); the task still names the set user", async () => {
     await w.settings({
       calls: {
         newClientAction: "contact_and_deal",
@@ -123,15 +123,35 @@ describe("the client of a call in amoCRM", () => {
       },
     });
     const phone = "+79991230201";
-    await w.call({ type: "incoming", from: phone, ring: ["103", "102"] });
+    const before = await w.amoState();
+    const entryId = await w.call({ type: "incoming", from: phone, ring: ["103", "102"] });
     const s = await w.amoState();
-    const [contact] = contactsWithPhone(s, phone);
-    // Nobody answered: the call belongs to a paired extension that rang (103 is not paired).
-    expect(contact).toMatchObject({ responsible_user_id: PAIRS["102"] });
-    const lead = s.leads.find((l) => l.contacts.some((c) => c.id === contact!.id));
-    expect(lead).toMatchObject({ pipeline_id: MISSED_STAGE.pipelineId, status_id: MISSED_STAGE.statusId });
-    expect(s.tasks.filter((t) => t.entity_id === lead!.id)).toEqual([
-      expect.objectContaining({ entity_type: "leads", responsible_user_id: 2004184 }),
+    expect(contactsWithPhone(s, phone)).toHaveLength(0);
+    expect(s.leads).toHaveLength(before.leads.length);
+    expect(s.calls.filter((c) => c.request.uniq === entryId)).toHaveLength(0);
+    // Nobody answered: the call belongs to a paired extension that rang (103 is not paired); the task,
+    // attached to nothing, carries the number so someone calls back.
+    const tasks = s.tasks.slice(before.tasks.length);
+    expect(tasks).toEqual([
+      expect.objectContaining({ responsible_user_id: 2004184, text: expect.stringContaining(phone) }),
     ]);
+    const [run] = await w.logRun(entryId);
+    expect(run).toMatchObject({ status: "done" });
+    expect(run!.result).toMatchObject({
+      responsibleUserId: PAIRS["102"],
+      contactId: null,
+      createdContact: false,
+      logged: null,
+      notLogged: expect.stringMatching(/пропущенному звонку контакт не создаётся/),
+    });
+
+    // Without the task there is nothing to write: the run is skipped with the reason.
+    await w.settings({ calls: { newClientAction: "contact_and_deal", missedTasks: { enabled: false } } });
+    const second = await w.call({ type: "incoming", from: phone, ring: ["102"] });
+    expect(contactsWithPhone(await w.amoState(), phone)).toHaveLength(0);
+    const [skippedRun] = await w.logRun(second);
+    expect(skippedRun).toMatchObject({ status: "skipped" });
+    expect(skippedRun!.lastError).toMatch(/пропущенному звонку контакт не создаётся/);
+    expect(await w.callLog(second)).toMatchObject({ state: "skipped", contactId: null });
   });
 });

@@ -3,7 +3,9 @@ import { CALL_STATUS } from "@/server/amocrm/requests";
 import { effectiveSettings } from "@/server/settings/effective";
 import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/server/settings/schema";
 import {
+  CC_OFF_REASON,
   callStatusOf,
+  campaignTaskOf,
   chooseResponsible,
   earliestContact,
   employeeExtensions,
@@ -23,6 +25,7 @@ const call = (over: Partial<LoggableCall> = {}): LoggableCall => ({
   clientPhone: "+79991234567",
   lineNumber: "74951112233",
   answeredExtension: "101",
+  callerExtension: null,
   rangExtensions: ["102", "101"],
   talkSeconds: 35,
   disconnectReason: 1110,
@@ -88,6 +91,12 @@ describe("responsible", () => {
   it("is who answered; for a missed call the first mapped extension that rang", () => {
     expect(employeeExtensions(call())).toEqual(["101"]);
     expect(employeeExtensions(missed({ rangExtensions: ["102", "101"] }))).toEqual(["102", "101"]);
+  });
+  it("an unanswered outgoing call belongs to the employee who dialled", () => {
+    const out = missed({ direction: "outgoing", rangExtensions: [], callerExtension: "102" });
+    expect(employeeExtensions(out)).toEqual(["102"]);
+    expect(employeeExtensions({ ...out, callerExtension: null })).toEqual([]);
+    expect(employeeExtensions(call({ direction: "outgoing", callerExtension: "102" }))).toEqual(["101"]);
     expect(chooseResponsible(["102", "101"], mapping, settings())).toEqual({
       userId: 8238874,
       via: "mapping",
@@ -119,11 +128,14 @@ describe("client plan from the settings", () => {
       kind: "contact_and_deal",
       stage: answered,
     });
-    expect(planClient(missed(), s({ newClientAction: "contact_and_deal" }), null)).toEqual({
-      kind: "contact_and_deal",
-      stage: missedStage,
-    });
     expect(planClient(call(), s({ newClientAction: "manual" }), null)).toMatchObject({ kind: "nothing" });
+  });
+  it("a missed call from a new number creates nothing, whatever «Действие для нового клиента» says (§2.3)", () => {
+    for (const newClientAction of ["contact", "contact_and_deal", "manual"] as const)
+      expect(planClient(missed(), s({ newClientAction }), null)).toEqual({
+        kind: "nothing",
+        reason: expect.stringMatching(/пропущенному звонку контакт не создаётся/),
+      });
   });
   it("a known number follows «Действие для повторного»", () => {
     const open = { hasOpenDeal: true };
@@ -174,5 +186,15 @@ describe("call status and missed-call task", () => {
     expect(wantsMissedTask(missed(), settings({ calls: { missedTasks: { enabled: false } } }))).toBe(false);
     expect(wantsMissedTask(call(), settings())).toBe(false);
     expect(wantsMissedTask(missed({ direction: "outgoing" }), settings())).toBe(false);
+  });
+});
+
+describe("Contact Center campaign calls", () => {
+  it("a task id with ObDial (or no initiator) is a campaign call; a КЦ auto-callback is not", () => {
+    expect(campaignTaskOf({ ccTaskId: 9000001, callbackInitiator: "ObDial" })).toBe(9000001);
+    expect(campaignTaskOf({ ccTaskId: 9000001, callbackInitiator: null })).toBe(9000001);
+    expect(campaignTaskOf({ ccTaskId: 2052290, callbackInitiator: "CC" })).toBeNull();
+    expect(campaignTaskOf({ ccTaskId: null, callbackInitiator: null })).toBeNull();
+    expect(CC_OFF_REASON).toMatch(/Интеграция с Контакт-центром/);
   });
 });

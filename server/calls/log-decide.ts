@@ -13,6 +13,7 @@ export type LoggableCall = Pick<
   | "clientPhone"
   | "lineNumber"
   | "answeredExtension"
+  | "callerExtension"
   | "rangExtensions"
   | "talkSeconds"
   | "disconnectReason"
@@ -37,14 +38,30 @@ export function skipReason(call: LoggableCall, settings: EffectiveSettings): str
 
 /**
  * The extensions whose amoCRM user owns the call, best first: who answered (incoming) or called (outgoing);
- * for a missed incoming call, the extensions that rang, in the order they rang.
+ * for a missed incoming call, the extensions that rang, in the order they rang; for an unanswered
+ * outgoing call, the employee who dialled (`caller_extension`).
  */
 export function employeeExtensions(call: LoggableCall): string[] {
   if (call.answeredExtension) return [call.answeredExtension];
   if (call.direction === "incoming") return (call.rangExtensions as string[]) ?? [];
-  // An unanswered outgoing call keeps no caller extension in the call record (see the report/issue).
+  if (call.direction === "outgoing" && call.callerExtension) return [call.callerExtension];
   return [];
 }
+
+/**
+ * A call made within a Contact Center outbound campaign ("ИО"): its events carry the campaign task
+ * (`task_id` = the client) and `callback_initiator: "ObDial"`. A КЦ auto-callback task ("CC") also carries
+ * a `task_id`, but it is no campaign task (no campaign to look up), so it is logged as an ordinary call.
+ * Where MANGO omits the initiator, a task id alone counts as a campaign call: the safer reading, since
+ * «Интеграция с Контакт-центром» off must then write nothing.
+ */
+export function campaignTaskOf(call: Pick<CallRow, "ccTaskId" | "callbackInitiator">): number | null {
+  if (call.ccTaskId === null) return null;
+  return call.callbackInitiator === "CC" ? null : call.ccTaskId;
+}
+
+export const CC_OFF_REASON =
+  "звонок кампании исходящего обзвона Контакт-центра, а «Интеграция с Контакт-центром» выключена";
 
 export type Responsible = { userId: number; via: "mapping" | "save_all_calls"; extension: string | null };
 
@@ -108,8 +125,13 @@ export type ClientPlan =
 
 /**
  * What the call does to the client in amoCRM. A new number follows «Действие для нового клиента»
- * (outgoing: «Создавать контакт/сделку при звонке на новый номер», answered calls only); a known one follows
- * «Действие для повторного» (incoming only). Deals go to the answered or the missed stage.
+ * (outgoing, campaign calls included: «Создавать контакт/сделку при звонке на новый номер»); a known one
+ * follows «Действие для повторного» (incoming only). Deals go to the answered or the missed stage.
+ *
+ * A new number is only ever turned into a contact after an answered call, incoming or outgoing: MANGO's
+ * integration says "Not answered → no contact" (mango-cc-and-widget.md §2.3) and our settings have no
+ * option that says otherwise. The missed call still leaves its journal entry and, with «Задачи по
+ * пропущенным», a call-back task naming the number; the missed stage serves repeat clients' deals.
  */
 export function planClient(
   call: LoggableCall,
@@ -120,8 +142,16 @@ export function planClient(
   const c = settings.calls;
   const stage = answered ? c.answeredStage : c.missedStage;
   if (!known) {
+    if (!answered)
+      return {
+        kind: "nothing",
+        reason:
+          call.direction === "outgoing"
+            ? "новый номер: клиент не ответил, контакт не создаётся"
+            : "новый номер: по пропущенному звонку контакт не создаётся",
+      };
     if (call.direction === "outgoing") {
-      if (!answered || !c.outgoing.createContact)
+      if (!c.outgoing.createContact)
         return { kind: "nothing", reason: "новый номер: контакт при исходящем звонке не создаётся" };
       return c.outgoing.createDeal ? { kind: "contact_and_deal", stage } : { kind: "contact" };
     }

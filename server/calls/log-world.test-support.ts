@@ -2,7 +2,15 @@
 // MANGO by the demo key), MANGO's events delivered over HTTP to our intake, extensions paired with amoCRM
 // users, settings written as the portal would store them.
 import { and, eq } from "drizzle-orm";
-import { calls, employeeLinks, integrationSettings, jobRuns, mangoEmployees, type Tenant } from "@/db/schema";
+import {
+  callLogs,
+  calls,
+  employeeLinks,
+  integrationSettings,
+  jobRuns,
+  mangoEmployees,
+  type Tenant,
+} from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { createLocalQueue } from "@/inngest/local/queue";
@@ -38,6 +46,9 @@ export async function startLogWorld() {
     startMangoEmulator({ port: 0 }),
     startEmulator(),
   ]);
+  // The MANGO client reads its base URL from the environment once per test file: campaign lookups and
+  // recording links go to this emulator.
+  process.env.MANGO_API_URL = `${mango.url}/vpbx`;
   const t: TestDb = await createTestDb();
   const queue = createLocalQueue(t.db);
   const bridge = await serveHandler(async (req) => {
@@ -91,6 +102,10 @@ export async function startLogWorld() {
         .onConflictDoUpdate({ target: integrationSettings.tenantId, set: { settings } });
     },
     faults: (f: { duplicateEvents?: boolean; outOfOrder?: boolean }) => mangoControl("faults", f),
+    /** amoCRM emulator fault injection (emulators/README.md), e.g. 503s on one path. */
+    async amoFaults(f: Json) {
+      await fetch(`${amo.url}/__control/faults`, { method: "POST", body: JSON.stringify(f) });
+    },
     /** Runs a MANGO call scenario to its end and everything it causes; returns the call's entry_id. */
     async call(scenario: Json): Promise<string> {
       const { entry_id } = (await mangoControl("scenarios", { instant: true, ...scenario })) as {
@@ -127,6 +142,12 @@ export async function startLogWorld() {
       const [call] = await t.db.select().from(calls).where(eq(calls.entryId, entryId));
       const runs = await t.db.select().from(jobRuns).where(eq(jobRuns.jobId, logCall.id));
       return runs.filter((r) => (r.payload as { callId?: string }).callId === call?.id);
+    },
+    /** The call's idempotency record (call_logs). */
+    async callLog(entryId: string) {
+      const [call] = await t.db.select().from(calls).where(eq(calls.entryId, entryId));
+      const [row] = await t.db.select().from(callLogs).where(eq(callLogs.callId, call!.id));
+      return row ?? null;
     },
     async close() {
       await bridge.close();

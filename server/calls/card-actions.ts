@@ -1,0 +1,140 @@
+// «Создать контакт» / «Создать сделку» on the card of a new number. Idempotent per call and per number: the
+// search and the creation run under the same advisory lock as the call log's (contacts.ts), so a second
+// click, a second tab, or the log job finishing at that moment finds the contact the first one made.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { calls, type Tenant } from "@/db/schema";
+import type { AmocrmClient } from "@/server/amocrm";
+import { phoneField } from "@/server/amocrm/requests";
+import { amocrmClientFor } from "@/server/connections/amocrm";
+import { mappedEmployeeOf } from "@/server/employees/queries";
+import { type CardClient, forgetCardClient, lookupCardClient } from "./card";
+import { liveCallFor, replaceCardClient } from "./card-events";
+import { dealName } from "./contacts";
+import { earliestContact, isOpenStatus, newClientName } from "./log-decide";
+
+export type CardAction = "contact" | "deal";
+
+export type CardActionResult =
+  | { ok: true; contactId: number; leadId: number | null; created: boolean; client: CardClient }
+  | { ok: false; reason: "call_not_found" };
+
+/**
+ * What this process created per call. amoCRM's search can lag behind a contact created a moment ago; within
+ * one instance this keeps a quick second click from creating a second contact even then.
+ */
+const MEMO_LIMIT = 5_000;
+const createdFor = new Map<string, { contactId: number; leadId: number | null }>();
+
+/** The call's client number, if this user's extension rang in it (live, or from the call row). */
+async function phoneForUser(
+  db: Db,
+  { tenantId, entryId, amoUserId }: { tenantId: string; entryId: string; amoUserId: number },
+): Promise<string | null> {
+  const liveCall = liveCallFor(tenantId, entryId, amoUserId);
+  if (liveCall) return liveCall.phone;
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)));
+  const mapped = await mappedEmployeeOf(db, { tenantId, amoUserId });
+  if (!row?.clientPhone || !mapped?.extension) return null;
+  return (row.rangExtensions as string[]).includes(mapped.extension) ? row.clientPhone : null;
+}
+
+export async function createFromCard(
+  db: Db,
+  input: {
+    tenant: Pick<Tenant, "id" | "amocrmBaseUrl">;
+    amoUserId: number;
+    entryId: string;
+    action: CardAction;
+    now?: Date;
+  },
+  deps: { clientFor?: (db: Db) => AmocrmClient } = {},
+): Promise<CardActionResult> {
+  const { tenant, amoUserId, entryId, action } = input;
+  const clientFor = deps.clientFor ?? ((d: Db) => amocrmClientFor(d, tenant));
+  const phone = await phoneForUser(db, { tenantId: tenant.id, entryId, amoUserId });
+  if (!phone) return { ok: false, reason: "call_not_found" };
+  const memoKey = `${tenant.id}:${entryId}`;
+
+  const made = await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`call-client:${tenant.id}:${phone}`}))`);
+    // With embedded PGlite there is one connection: the client reads its token through the transaction.
+    const amo = clientFor(t);
+    const memo = createdFor.get(memoKey);
+    const found = earliestContact(await amo.findContactsByPhone(phone, { withLeads: true }));
+    const contact =
+      found ?? (memo ? { id: memo.contactId, leadIds: memo.leadId ? [memo.leadId] : [] } : null);
+    const newContact = {
+      name: newClientName(input.now ?? new Date()),
+      responsible_user_id: amoUserId,
+      custom_fields_values: [phoneField(phone)],
+    };
+    if (action === "contact") {
+      if (contact) return { contactId: contact.id, leadId: null, created: false };
+      const [c] = await amo.createContacts([newContact]);
+      if (!c) throw new Error("amoCRM created no contact");
+      return { contactId: c.id, leadId: null, created: true };
+    }
+    if (contact) {
+      const leads = contact.leadIds.length > 0 ? await amo.listLeads({ ids: contact.leadIds }) : [];
+      const open = leads.find((l) => !l.isDeleted && isOpenStatus(l.statusId));
+      if (open) return { contactId: contact.id, leadId: open.id, created: false };
+      const [lead] = await amo.createLeads([
+        {
+          name: dealName(phone),
+          responsible_user_id: amoUserId,
+          _embedded: { contacts: [{ id: contact.id, is_main: true }] },
+        },
+      ]);
+      return { contactId: contact.id, leadId: lead?.id ?? null, created: Boolean(lead) };
+    }
+    // One request makes both, so a failure never leaves a contact without its deal.
+    const [both] = await amo.createLeadsComplex([
+      { name: dealName(phone), responsible_user_id: amoUserId, _embedded: { contacts: [newContact] } },
+    ]);
+    if (!both?.contactId) throw new Error("amoCRM created no contact with the deal");
+    return { contactId: both.contactId, leadId: both.leadId, created: true };
+  });
+  createdFor.set(memoKey, { contactId: made.contactId, leadId: made.leadId });
+  // Oldest first (insertion order): the memo only has to cover the minutes around a call.
+  while (createdFor.size > MEMO_LIMIT) createdFor.delete(createdFor.keys().next().value!);
+
+  forgetCardClient(tenant.id, phone);
+  const client = await lookupCardClient(db, clientFor(db), {
+    tenantId: tenant.id,
+    baseUrl: tenant.amocrmBaseUrl,
+    phone,
+  }).catch(() => null);
+  const shown: CardClient =
+    client && client.status === "known"
+      ? client
+      : {
+          status: "known",
+          contact: {
+            id: made.contactId,
+            name: newContact(made.contactId),
+            url: `${tenant.amocrmBaseUrl}/contacts/detail/${made.contactId}`,
+          },
+          company: null,
+          responsible: null,
+          leads: made.leadId
+            ? [
+                {
+                  id: made.leadId,
+                  name: dealName(phone),
+                  price: 0,
+                  url: `${tenant.amocrmBaseUrl}/leads/detail/${made.leadId}`,
+                },
+              ]
+            : [],
+        };
+  replaceCardClient(tenant.id, entryId, shown);
+  return { ok: true, ...made, client: shown };
+}
+
+/** The name shown while amoCRM's search has not caught up with a contact we just created. */
+const newContact = (id: number) => `#${id}`;

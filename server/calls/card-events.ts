@@ -1,0 +1,174 @@
+// MANGO call events → call cards in the right amoCRM user's tabs. Each employee leg of an incoming call
+// (its own call_id, its extension in `to`) moves that extension's user through ringing → answered → ended;
+// the card's content is looked up once per call (card.ts) and sent again with every state.
+//
+// Where this runs: straight from the webhook intake (server/events/mango-intake.ts), after the event was
+// verified and stored, without delaying MANGO's answer — not from the `mango.event` job, which the local
+// driver polls every JOBS_POLL_MS (1 s by default): too late for a card that must be there before the
+// employee picks up. The job still folds the same event into the call row as before.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
+import type { AmocrmClient } from "@/server/amocrm";
+import { loggerFor } from "@/server/log/logger";
+import { callEventSchema } from "@/server/mango/event-types";
+import { toCallEvent } from "@/server/mango/events";
+import { processHub } from "@/server/realtime/hub";
+import { type CallCard, type CardClient, type CardState, cardClientOf, lastCallWith } from "./card";
+
+export const cardHub = () => processHub<CallCard>("call-cards");
+
+const STATE_OF: Record<string, CardState> = {
+  Appeared: "ringing",
+  Connected: "answered",
+  Disconnected: "ended",
+};
+const RANK: Record<CardState, number> = { ringing: 0, answered: 1, ended: 2 };
+/** A call's record outlives any ring; after this it is forgotten (a late action then looks it up again). */
+const CALL_TTL_MS = 15 * 60_000;
+
+type Leg = { amoUserId: number; extension: string; state: CardState };
+type LiveCall = {
+  tenant: Pick<Tenant, "id" | "amocrmBaseUrl">;
+  entryId: string;
+  phone: string;
+  line: string | null;
+  legs: Map<string, Leg>;
+  client: CardClient | null;
+  lastCall: CallCard["lastCall"];
+  lookup: Promise<void> | null;
+  expires: number;
+};
+
+const live = new Map<string, LiveCall>();
+const liveKey = (tenantId: string, entryId: string) => `${tenantId}:${entryId}`;
+
+export type CardEventDeps = { now?: number; clientFor?: (db: Db) => AmocrmClient };
+
+/** The amoCRM user paired with an extension (employee still in the PBX), or null. */
+export async function userOfExtension(db: Db, tenantId: string, extension: string): Promise<number | null> {
+  const [row] = await db
+    .select({ amoUserId: employeeLinks.amoUserId })
+    .from(employeeLinks)
+    .innerJoin(
+      mangoEmployees,
+      and(eq(mangoEmployees.tenantId, tenantId), eq(mangoEmployees.id, employeeLinks.mangoEmployeeId)),
+    )
+    .where(
+      and(
+        eq(employeeLinks.tenantId, tenantId),
+        eq(mangoEmployees.isPresent, true),
+        eq(mangoEmployees.extension, extension),
+      ),
+    );
+  return row?.amoUserId ?? null;
+}
+
+function cardOf(call: LiveCall, leg: Leg): CallCard {
+  return {
+    entryId: call.entryId,
+    state: leg.state,
+    phone: call.phone,
+    line: call.line,
+    extension: leg.extension,
+    lookup: call.client ? "done" : "pending",
+    client: call.client,
+    lastCall: call.lastCall,
+  };
+}
+
+function publishLeg(call: LiveCall, leg: Leg): number {
+  return cardHub().publish({ tenantId: call.tenant.id, amoUserId: leg.amoUserId }, cardOf(call, leg));
+}
+
+/**
+ * Handles one verified `events/call`. Returns what it did (for tests and logs). Events out of order or
+ * repeated never move a leg backwards: a late Appeared after Disconnected changes nothing.
+ */
+export async function onCallEventForCards(
+  db: Db,
+  tenant: Pick<Tenant, "id" | "amocrmBaseUrl">,
+  wire: unknown,
+  deps: CardEventDeps = {},
+): Promise<{ published: number; reason?: string }> {
+  const parsed = callEventSchema.safeParse(wire);
+  if (!parsed.success) return { published: 0, reason: "not a call event" };
+  const e = toCallEvent(parsed.data);
+  const state = STATE_OF[e.state];
+  const extension = e.to.extension;
+  // Incoming legs only: an employee's extension is rung by an outside number (outgoing and internal calls
+  // are placed by the employee, who knows whom they call).
+  if (!state || !extension || e.from.extension || !e.from.phone) return { published: 0, reason: "no card" };
+  const now = deps.now ?? Date.now();
+  for (const [k, v] of live) if (v.expires <= now) live.delete(k);
+
+  const key = liveKey(tenant.id, e.entryId);
+  let call = live.get(key);
+  const known = call?.legs.get(e.callId);
+  if (known && RANK[known.state] >= RANK[state]) return { published: 0, reason: "already shown" };
+  const amoUserId = known?.amoUserId ?? (await userOfExtension(db, tenant.id, extension));
+  if (amoUserId === null) return { published: 0, reason: "extension not mapped" };
+  // Nobody of that user has a tab open in this process: no card, and no amoCRM lookup for nobody.
+  if (!known && cardHub().subscribers({ tenantId: tenant.id, amoUserId }) === 0)
+    return { published: 0, reason: "no open tab" };
+
+  call ??= {
+    tenant,
+    entryId: e.entryId,
+    phone: e.from.phone,
+    line: e.lineNumber,
+    legs: new Map(),
+    client: null,
+    lastCall: null,
+    lookup: null,
+    expires: now + CALL_TTL_MS,
+  };
+  live.set(key, call);
+  const leg: Leg = { amoUserId, extension, state };
+  call.legs.set(e.callId, leg);
+  const published = publishLeg(call, leg);
+  call.lookup ??= lookUp(db, call, deps);
+  return { published };
+}
+
+/** Fills the card in, then re-sends every leg in its current state (which may have moved meanwhile). */
+async function lookUp(db: Db, call: LiveCall, deps: CardEventDeps): Promise<void> {
+  const [client, lastCall] = await Promise.all([
+    cardClientOf(db, call.tenant, call.phone, deps).catch((err) => {
+      loggerFor({ tenantId: call.tenant.id }).warn({ err: String(err) }, "call card: amoCRM lookup failed");
+      return {
+        status: "unavailable",
+        contact: null,
+        company: null,
+        responsible: null,
+        leads: [],
+      } as CardClient;
+    }),
+    lastCallWith(db, { tenantId: call.tenant.id, phone: call.phone, entryId: call.entryId }).catch(
+      () => null,
+    ),
+  ]);
+  call.client = client;
+  call.lastCall = lastCall;
+  for (const leg of call.legs.values()) publishLeg(call, leg);
+}
+
+/** Waits for the call's lookup (tests, and an action that needs the card filled in). */
+export async function settledCard(tenantId: string, entryId: string): Promise<void> {
+  await live.get(liveKey(tenantId, entryId))?.lookup;
+}
+
+/** The live call as one user sees it, if that user's extension rang in it. */
+export function liveCallFor(tenantId: string, entryId: string, amoUserId: number) {
+  const call = live.get(liveKey(tenantId, entryId));
+  const leg = call && [...call.legs.values()].find((l) => l.amoUserId === amoUserId);
+  return call && leg ? { phone: call.phone, card: cardOf(call, leg) } : null;
+}
+
+/** After a contact or deal was created from the card: the new client goes to every tab of the call. */
+export function replaceCardClient(tenantId: string, entryId: string, client: CardClient): void {
+  const call = live.get(liveKey(tenantId, entryId));
+  if (!call) return;
+  call.client = client;
+  for (const leg of call.legs.values()) publishLeg(call, leg);
+}

@@ -1,0 +1,159 @@
+// The call card's content (issue 6 "Call card"): who is calling, as amoCRM knows them — contact, company,
+// responsible, open deals — and our own last call with that number. Looked up once per number and kept
+// briefly, so the several legs of one call (parallel ringing, answer, hangup) and a second ring a moment
+// later cost one round of amoCRM requests, and the account's 7 requests/second stay for the call log.
+import { and, desc, eq, isNotNull, ne } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { amocrmUsers, calls, type Tenant } from "@/db/schema";
+import type { AmocrmClient } from "@/server/amocrm";
+import { contactHasPhone, phoneDigits, toContact } from "@/server/amocrm/transform";
+import { contactSchema } from "@/server/amocrm/types";
+import { amocrmClientFor } from "@/server/connections/amocrm";
+import { earliestContact, isOpenStatus } from "./log-decide";
+
+export type CardState = "ringing" | "answered" | "ended";
+
+export type CardLink = { id: number; name: string; url: string };
+
+/** What amoCRM knows about the number. `new`: no contact carries it ("Новый клиент" on the card). */
+export type CardClient = {
+  status: "known" | "new" | "unavailable";
+  contact: CardLink | null;
+  company: CardLink | null;
+  responsible: { id: number; name: string } | null;
+  leads: (CardLink & { price: number })[];
+};
+
+export type CardLastCall = {
+  at: string;
+  direction: "incoming" | "outgoing" | "internal" | "unknown";
+  answered: boolean;
+  talkSeconds: number;
+};
+
+/** One message of the stream: the whole card each time, so a tab that missed one is still right. */
+export type CallCard = {
+  entryId: string;
+  state: CardState;
+  phone: string;
+  line: string | null;
+  extension: string;
+  /** `pending` while amoCRM is being asked: the card shows the number at once and fills in. */
+  lookup: "pending" | "done";
+  client: CardClient | null;
+  lastCall: CardLastCall | null;
+};
+
+/** A ring a moment after the last one reuses the answer; a new contact made from the card replaces it. */
+export const CARD_CACHE_TTL_MS = 30_000;
+
+const companySchema = z.object({ id: z.number(), name: z.string().nullish() });
+const cache = new Map<string, { expires: number; value: Promise<CardClient> }>();
+
+const cacheKey = (tenantId: string, phone: string) => `${tenantId}:${phone}`;
+
+export function forgetCardClient(tenantId: string, phone: string): void {
+  cache.delete(cacheKey(tenantId, phone));
+}
+
+/**
+ * The client of a number, from the cache when fresh. Concurrent callers share one lookup in flight. A
+ * failed lookup is not cached: the card says amoCRM could not answer, and the next ring asks again.
+ */
+export function cardClientOf(
+  db: Db,
+  tenant: Pick<Tenant, "id" | "amocrmBaseUrl">,
+  phone: string,
+  o: { now?: number; clientFor?: (db: Db) => AmocrmClient } = {},
+): Promise<CardClient> {
+  const now = o.now ?? Date.now();
+  for (const [k, v] of cache) if (v.expires <= now) cache.delete(k);
+  const key = cacheKey(tenant.id, phone);
+  const hit = cache.get(key);
+  if (hit) return hit.value;
+  const amo = (o.clientFor ?? ((d: Db) => amocrmClientFor(d, tenant)))(db);
+  const value = lookupCardClient(db, amo, { tenantId: tenant.id, baseUrl: tenant.amocrmBaseUrl, phone });
+  cache.set(key, { expires: now + CARD_CACHE_TTL_MS, value });
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  });
+  return value;
+}
+
+/**
+ * One search by the number's last 10 digits (keeping only contacts whose PHONE really matches, the earliest
+ * winning as in the call log), then the contact's deals and company in parallel. The responsible's name
+ * comes from the cached user directory, not from amoCRM.
+ */
+export async function lookupCardClient(
+  db: Db,
+  amo: AmocrmClient,
+  { tenantId, baseUrl, phone }: { tenantId: string; baseUrl: string; phone: string },
+): Promise<CardClient> {
+  const digits = phoneDigits(phone);
+  if (digits.length < 5) return { status: "new", contact: null, company: null, responsible: null, leads: [] };
+  const page = await amo.http.request(
+    "GET",
+    "/api/v4/contacts",
+    z.object({ _embedded: z.object({ contacts: z.array(contactSchema) }) }),
+    { query: { query: digits.slice(-10), with: "leads", limit: 50 } },
+  );
+  const raw = (page?._embedded.contacts ?? []).filter((c) => contactHasPhone(toContact(c), phone));
+  const best = earliestContact(raw.map((r) => ({ ...toContact(r), raw: r })));
+  if (!best) return { status: "new", contact: null, company: null, responsible: null, leads: [] };
+  const companyId = best.raw._embedded?.companies?.[0]?.id ?? null;
+  const [leads, company, responsible] = await Promise.all([
+    best.leadIds.length > 0 ? amo.listLeads({ ids: best.leadIds.slice(0, 50) }) : Promise.resolve([]),
+    companyId ? amo.http.request("GET", `/api/v4/companies/${companyId}`, companySchema) : null,
+    best.responsibleUserId ? userName(db, tenantId, best.responsibleUserId) : null,
+  ]);
+  return {
+    status: "known",
+    contact: { id: best.id, name: best.name, url: `${baseUrl}/contacts/detail/${best.id}` },
+    company: company
+      ? { id: company.id, name: company.name ?? "", url: `${baseUrl}/companies/detail/${company.id}` }
+      : null,
+    responsible: best.responsibleUserId
+      ? { id: best.responsibleUserId, name: responsible ?? `#${best.responsibleUserId}` }
+      : null,
+    leads: leads
+      .filter((l) => !l.isDeleted && isOpenStatus(l.statusId))
+      .map((l) => ({ id: l.id, name: l.name, price: l.price, url: `${baseUrl}/leads/detail/${l.id}` })),
+  };
+}
+
+async function userName(db: Db, tenantId: string, amoUserId: number): Promise<string | null> {
+  const [row] = await db
+    .select({ name: amocrmUsers.name })
+    .from(amocrmUsers)
+    .where(and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, amoUserId)));
+  return row?.name ?? null;
+}
+
+/** Our previous call with this number (not this one): amoCRM's own call history is not searchable by phone. */
+export async function lastCallWith(
+  db: Db,
+  { tenantId, phone, entryId }: { tenantId: string; phone: string; entryId: string },
+): Promise<CardLastCall | null> {
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(
+      and(
+        eq(calls.tenantId, tenantId),
+        eq(calls.clientPhone, phone),
+        ne(calls.entryId, entryId),
+        isNotNull(calls.startedAt),
+      ),
+    )
+    .orderBy(desc(calls.startedAt))
+    .limit(1);
+  if (!row?.startedAt) return null;
+  return {
+    at: row.startedAt.toISOString(),
+    direction: row.direction,
+    answered: row.answeredAt !== null || row.talkSeconds > 0,
+    talkSeconds: row.talkSeconds,
+  };
+}

@@ -1,0 +1,128 @@
+// The idempotency record of `calls.log` (table call_logs): each side effect in amoCRM is written here as
+// soon as amoCRM accepted it, so a retried run (a 5xx on the next step, a crashed worker) resumes after
+// the last accepted step instead of creating the contact, the deal, the call or the task again.
+//
+// What it cannot close: a crash after amoCRM accepted a request and before its answer is stored. For the
+// client step that window is covered by the per-number lock and the phone search (the retry finds the
+// contact it created); for the call and the task it remains, and is as narrow as one database write.
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { type CallLogRow, callLogs } from "@/db/schema";
+import type { CallClient } from "./contacts";
+import type { ClientPlan } from "./log-decide";
+
+export type LoggedCall = {
+  via: "calls_api" | "note";
+  id: number | null;
+  /** Where amoCRM put it (the calls API answers null when it does not say). */
+  entityType: string | null;
+  entityId: number | null;
+};
+
+const key = (tenantId: string, callId: string) =>
+  and(eq(callLogs.tenantId, tenantId), eq(callLogs.callId, callId));
+
+/** The call's record, created on the first run. */
+export async function openCallLog(
+  db: Db,
+  { tenantId, callId }: { tenantId: string; callId: string },
+): Promise<CallLogRow> {
+  await db.insert(callLogs).values({ tenantId, callId }).onConflictDoNothing();
+  const [row] = await db.select().from(callLogs).where(key(tenantId, callId));
+  return row!;
+}
+
+/** The part of CallClient that has no column of its own. */
+const storedClientSchema = z.object({
+  contactResponsibleId: z.number().nullable(),
+  matches: z.number(),
+  plan: z.custom<ClientPlan>((v) => typeof v === "object" && v !== null && "kind" in v),
+});
+
+/** The client an earlier run resolved (and possibly created), or null when that step is still to do. */
+export function storedClient(row: CallLogRow): CallClient | null {
+  if (!row.clientResolvedAt) return null;
+  const rest = storedClientSchema.safeParse(row.client);
+  if (!rest.success) return null;
+  return {
+    ...rest.data,
+    contactId: row.contactId,
+    leadId: row.leadId,
+    createdContact: row.createdContact,
+    createdLead: row.createdLead,
+  };
+}
+
+/**
+ * Runs inside the per-number lock's transaction (contacts.ts), so the record commits with the lock's
+ * release: the next call from the same number and a retry of this one both see it.
+ */
+export async function saveClientStep(
+  db: Db,
+  { tenantId, callId, client }: { tenantId: string; callId: string; client: CallClient },
+) {
+  await db
+    .update(callLogs)
+    .set({
+      clientResolvedAt: sql`now()`,
+      contactId: client.contactId,
+      leadId: client.leadId,
+      createdContact: client.createdContact,
+      createdLead: client.createdLead,
+      client: {
+        contactResponsibleId: client.contactResponsibleId,
+        matches: client.matches,
+        plan: client.plan,
+      },
+    })
+    .where(key(tenantId, callId));
+}
+
+export function storedLogged(row: CallLogRow): LoggedCall | null {
+  if (!row.loggedAt || !row.loggedVia) return null;
+  return {
+    via: row.loggedVia === "note" ? "note" : "calls_api",
+    id: row.loggedVia === "note" ? row.amoNoteId : row.amoCallId,
+    entityType: row.loggedEntityType,
+    entityId: row.loggedEntityId,
+  };
+}
+
+/** The call step is done: logged (through the calls API or as a note) or, without a contact, nothing. */
+export async function saveLoggedStep(
+  db: Db,
+  { tenantId, callId, logged }: { tenantId: string; callId: string; logged: LoggedCall | null },
+) {
+  await db
+    .update(callLogs)
+    .set({
+      loggedAt: sql`now()`,
+      loggedVia: logged?.via ?? null,
+      amoCallId: logged?.via === "calls_api" ? logged.id : null,
+      amoNoteId: logged?.via === "note" ? logged.id : null,
+      loggedEntityType: logged?.entityType ?? null,
+      loggedEntityId: logged?.entityId ?? null,
+    })
+    .where(key(tenantId, callId));
+}
+
+export async function saveTaskStep(
+  db: Db,
+  { tenantId, callId, taskId }: { tenantId: string; callId: string; taskId: number | null },
+) {
+  await db.update(callLogs).set({ taskDoneAt: sql`now()`, taskId }).where(key(tenantId, callId));
+}
+
+/** The run's final state and, when skipped or partly written, why (the same text as the journal's). */
+export async function finishCallLog(
+  db: Db,
+  {
+    tenantId,
+    callId,
+    state,
+    reason,
+  }: { tenantId: string; callId: string; state: "done" | "skipped"; reason: string | null },
+) {
+  await db.update(callLogs).set({ state, reason }).where(key(tenantId, callId));
+}

@@ -1,0 +1,79 @@
+// The two amoCRM writes of a logged call besides the client: the call itself and the missed-call task.
+import type { CallRow } from "@/db/schema";
+import { AmocrmApiError, type AmocrmClient } from "@/server/amocrm";
+import { type CallCreate, type CallDetails, callCreate, callNote } from "@/server/amocrm/requests";
+import type { CallClient } from "./contacts";
+import { callResultOf, callStatusOf } from "./log-decide";
+import type { LoggedCall } from "./log-steps";
+
+/** The source amoCRM shows on the call. */
+export const CALL_SOURCE = "Amango";
+/** A missed-call task is due within the hour. */
+const MISSED_TASK_DUE_S = 3600;
+const TASK_TYPE_CALL = 1;
+
+/**
+ * POST /api/v4/calls links the call itself (by the number's last 10 digits, to the contact or its only
+ * open deal). When the number has duplicates amoCRM may pick another one than the first-created, and when
+ * it finds none (its search can lag behind a contact created a moment ago) it refuses the call: then the
+ * same call is written as a call note on the entity we chose.
+ */
+export async function writeCall(
+  amo: AmocrmClient,
+  call: CallRow,
+  client: CallClient,
+  o: { userId: number; link: string | null },
+): Promise<LoggedCall> {
+  const details: CallDetails = {
+    direction: call.direction === "incoming" ? "inbound" : "outbound",
+    phone: call.clientPhone!,
+    duration: call.talkSeconds,
+    source: CALL_SOURCE,
+    uniq: call.entryId,
+    link: o.link ?? undefined,
+    callResponsible: o.userId,
+    callStatus: callStatusOf(call),
+    callResult: callResultOf(call),
+  };
+  const createdAt = call.startedAt ? Math.floor(call.startedAt.getTime() / 1000) : undefined;
+  if (client.matches <= 1) {
+    const first = await addCallOrNothing(amo, callCreate(details, { userId: o.userId, createdAt }));
+    if (first)
+      return { via: "calls_api", id: first.id, entityType: first.entityType, entityId: first.entityId };
+  }
+  const entity = client.leadId ? ("leads" as const) : ("contacts" as const);
+  const entityId = client.leadId ?? client.contactId!;
+  const [note] = await amo.addNotes(entity, [callNote(entityId, details, { userId: o.userId, createdAt })]);
+  return { via: "note", id: note?.id ?? null, entityType: entity, entityId };
+}
+
+/** The call logged by amoCRM, or null when it found no entity for the number (200 with errors, or 400). */
+async function addCallOrNothing(amo: AmocrmClient, call: CallCreate) {
+  try {
+    return (await amo.addCalls([call])).logged[0] ?? null;
+  } catch (err) {
+    if (err instanceof AmocrmApiError && err.status === 400) return null;
+    throw err;
+  }
+}
+
+export async function createMissedTask(
+  amo: AmocrmClient,
+  o: { phone: string; client: CallClient | null; userId: number; now: Date },
+): Promise<number | null> {
+  const entity = o.client?.leadId
+    ? { entity_type: "leads" as const, entity_id: o.client.leadId }
+    : o.client?.contactId
+      ? { entity_type: "contacts" as const, entity_id: o.client.contactId }
+      : {}; // a new number gets no contact for a missed call: the task still reminds someone to call back
+  const [task] = await amo.createTasks([
+    {
+      text: `Перезвонить: пропущенный звонок с ${o.phone}`,
+      complete_till: Math.floor(o.now.getTime() / 1000) + MISSED_TASK_DUE_S,
+      task_type_id: TASK_TYPE_CALL,
+      responsible_user_id: o.userId,
+      ...entity,
+    },
+  ]);
+  return task?.id ?? null;
+}

@@ -1,0 +1,48 @@
+// Filters shared by the Calls page's list and daily chart (issue 6 "Calls page"). Calls are placed in time by
+// when they started (the row's creation when no event carried a start), to the millisecond, so the cursor
+// compares what the client holds (a JS Date) exactly.
+import { and, eq, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
+import { calls } from "@/db/schema";
+
+export const PAGE_DIRECTIONS = ["incoming", "outgoing"] as const;
+export type PageDirection = (typeof PAGE_DIRECTIONS)[number];
+export const CALL_RESULTS = ["answered", "missed"] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+export type CallsFilter = {
+  tenantId: string;
+  direction?: PageDirection;
+  /** The employee's calls: those they answered or placed, and unanswered ones that rang on their extension. */
+  extension?: string;
+  result?: CallResult;
+  from?: Date;
+  to?: Date;
+};
+
+/** When the call happened, truncated to milliseconds (a JS Date's precision). */
+export const callTime = sql<Date>`date_trunc('milliseconds', coalesce(${calls.startedAt}, ${calls.createdAt}))`;
+
+/** The same rule as logging (`isAnswered` in log-decide.ts): someone answered, or there was talk time. */
+export const answeredSql = or(isNotNull(calls.answeredExtension), sql`${calls.talkSeconds} > 0`)!;
+
+/** The tenant is always in the where; internal calls (no client) are not shown. */
+export function callsWhere(f: CallsFilter): SQL {
+  return and(
+    eq(calls.tenantId, f.tenantId),
+    ne(calls.direction, "internal"),
+    f.direction ? eq(calls.direction, f.direction) : undefined,
+    f.extension
+      ? or(
+          eq(calls.answeredExtension, f.extension),
+          eq(calls.callerExtension, f.extension),
+          and(
+            isNull(calls.answeredExtension),
+            sql`${calls.rangExtensions} @> ${JSON.stringify([f.extension])}::jsonb`,
+          ),
+        )
+      : undefined,
+    f.result === "answered" ? answeredSql : f.result === "missed" ? sql`not (${answeredSql})` : undefined,
+    f.from ? sql`${callTime} >= ${f.from.toISOString()}::timestamptz` : undefined,
+    f.to ? sql`${callTime} <= ${f.to.toISOString()}::timestamptz` : undefined,
+  )!;
+}
