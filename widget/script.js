@@ -97,10 +97,192 @@ define(["jquery"], ($) => {
         .fail(() => status.text(text("frame", "error")));
     };
 
+    // The live call card (issue 6). The stream is opened once per page (init_once): a ticket bought with the
+    // disposable token (EventSource cannot send X-Auth-Token), then Server-Sent Events of this user's cards.
+    // The card is our own small DOM block rather than APP.notifications.add_call: it must change in place on
+    // answer and hangup and carry buttons, which amoCRM's notifications cannot.
+    const CARD_CLOSE_AFTER_MS = 15_000;
+    let stream = null;
+    let retryMs = 2_000;
+    const calls = (key) => text("calls", key);
+    const setStreamState = (state) => {
+      document.documentElement.setAttribute("data-amango-calls", state);
+    };
+    const el = (tag, cls, content) => {
+      const node = document.createElement(tag);
+      if (cls) node.className = cls;
+      if (content !== undefined) node.textContent = String(content);
+      return node;
+    };
+    const link = (cls, item) => {
+      const a = el("a", cls, item.name || `#${item.id}`);
+      if (/^https?:\/\//i.test(item.url)) a.href = item.url;
+      a.target = "_top";
+      return a;
+    };
+    const cardBox = () => {
+      let box = document.getElementById("amango-call-cards");
+      if (!box) {
+        box = el("div");
+        box.id = "amango-call-cards";
+        box.style.cssText =
+          "position:fixed;right:16px;bottom:16px;z-index:10000;display:flex;flex-direction:column;gap:8px;width:320px;font:13px/1.4 sans-serif";
+        document.body.appendChild(box);
+      }
+      return box;
+    };
+
+    const createFromCard = (card, action, button, errorLine) => {
+      button.disabled = true;
+      button.textContent = calls("creating");
+      self
+        .$authorizedAjax({
+          url: `${appUrl()}/api/widget/calls/action`,
+          type: "POST",
+          data: { entry_id: card.entryId, action },
+          dataType: "json",
+        })
+        .done((res) => {
+          const data = typeof res === "string" ? JSON.parse(res) : res;
+          showCard({ ...card, lookup: "done", client: data.client });
+        })
+        .fail(() => {
+          button.disabled = false;
+          button.textContent = calls(action === "deal" ? "create_deal" : "create_contact");
+          errorLine.textContent = calls("create_failed");
+        });
+    };
+
+    const clientBlock = (card) => {
+      const part = el("div", "amango-card-client");
+      const c = card.client;
+      const only = (cls, key) => {
+        part.appendChild(el("div", cls, calls(key)));
+        return part;
+      };
+      if (card.lookup === "pending" || !c) return only("amango-card-pending", "looking_up");
+      if (c.status === "unavailable") return only("amango-card-unavailable", "unavailable");
+      if (c.status === "new") {
+        part.appendChild(el("div", "amango-card-new", calls("new_client")));
+        const errorLine = el("div", "amango-card-error");
+        for (const action of ["contact", "deal"]) {
+          const b = el(
+            "button",
+            `amango-card-create-${action}`,
+            calls(action === "deal" ? "create_deal" : "create_contact"),
+          );
+          b.type = "button";
+          b.style.marginRight = "6px";
+          b.addEventListener("click", () => createFromCard(card, action, b, errorLine));
+          part.appendChild(b);
+        }
+        part.appendChild(errorLine);
+        return part;
+      }
+      part.appendChild(link("amango-card-contact", c.contact)).style.fontWeight = "bold";
+      if (c.company) {
+        const row = el("div", "amango-card-company", `${calls("company")}: `);
+        row.appendChild(link("", c.company));
+        part.appendChild(row);
+      }
+      if (c.responsible)
+        part.appendChild(
+          el("div", "amango-card-responsible", `${calls("responsible")}: ${c.responsible.name}`),
+        );
+      const deals = el("div", "amango-card-deals", c.leads.length ? `${calls("deals")}:` : calls("no_deals"));
+      for (const lead of c.leads) {
+        const row = el("div");
+        row.appendChild(link("amango-card-deal", lead));
+        deals.appendChild(row);
+      }
+      part.appendChild(deals);
+      return part;
+    };
+
+    const showCard = (card) => {
+      const box = cardBox();
+      let node = box.querySelector(`[data-entry-id="${CSS.escape(card.entryId)}"]`);
+      if (!node) {
+        node = el("div", "amango-call-card");
+        node.setAttribute("data-entry-id", card.entryId);
+        node.setAttribute("role", "status");
+        node.style.cssText =
+          "background:#fff;border-left:4px solid #2ebd59;box-shadow:0 2px 8px rgba(0,0,0,.25);padding:10px 12px";
+        box.appendChild(node);
+      }
+      node.setAttribute("data-state", card.state);
+      node.replaceChildren();
+      const head = el("div", "amango-card-header", calls(card.state));
+      head.style.fontWeight = "bold";
+      const close = el("button", "amango-card-close", "×");
+      close.type = "button";
+      close.title = calls("close");
+      close.style.cssText = "float:right;border:0;background:none;cursor:pointer;font-size:16px";
+      close.addEventListener("click", () => node.remove());
+      head.prepend(close);
+      node.append(head, el("div", "amango-card-phone", card.phone));
+      if (card.line) node.appendChild(el("div", "amango-card-line", `${calls("line")}: ${card.line}`));
+      node.appendChild(clientBlock(card));
+      if (card.lastCall) {
+        const lc = card.lastCall;
+        const how = lc.answered
+          ? `${calls("last_call_answered")} ${lc.talkSeconds} ${calls("seconds")}`
+          : calls("last_call_missed");
+        node.appendChild(
+          el(
+            "div",
+            "amango-card-last-call",
+            `${calls("last_call")}: ${new Date(lc.at).toLocaleString()} · ${how}`,
+          ),
+        );
+      }
+      clearTimeout(node.amangoTimer);
+      // A finished call's card goes away by itself, except a new client's: its buttons stay usable after the call.
+      if (card.state === "ended" && card.client?.status !== "new")
+        node.amangoTimer = setTimeout(() => node.remove(), CARD_CLOSE_AFTER_MS);
+    };
+
+    const openCallStream = () => {
+      if (typeof window.EventSource !== "function") return setStreamState("unsupported");
+      self
+        .$authorizedAjax({
+          url: `${appUrl()}/api/widget/calls/ticket`,
+          type: "POST",
+          data: {},
+          dataType: "json",
+        })
+        .done((res) => {
+          const data = typeof res === "string" ? JSON.parse(res) : res;
+          stream?.close();
+          stream = new EventSource(data.stream);
+          stream.addEventListener("ready", () => {
+            retryMs = 2_000;
+            setStreamState("open");
+          });
+          stream.addEventListener("card", (e) => showCard(JSON.parse(e.data)));
+          // A network blip is retried by EventSource itself; a closed stream (lifetime over, ticket expired,
+          // mapping removed) needs a fresh ticket, with a growing pause so a refusing server is not hammered.
+          stream.onerror = () => {
+            if (stream.readyState !== EventSource.CLOSED) return setStreamState("reconnecting");
+            setStreamState("closed");
+            setTimeout(openCallStream, retryMs);
+            retryMs = Math.min(retryMs * 2, 60_000);
+          };
+        })
+        .fail((xhr) => {
+          // 403: this user has no MANGO extension paired in Amango — no cards, no retries until the next page.
+          if (xhr?.status === 403) return setStreamState("not-mapped");
+          setStreamState("closed");
+          setTimeout(openCallStream, Math.max(retryMs, 30_000));
+        });
+    };
+
     this.callbacks = {
-      // Nothing is drawn on ordinary pages yet: the call card arrives with the calls feature.
       render: () => true,
-      init: () => true,
+      init: () => {
+        if (!stream) openCallStream();
+        return true;
+      },
       bind_actions: () => true,
       settings($modal) {
         const $body = $modal?.length ? $modal : $(".widget_settings_block");
@@ -123,6 +305,9 @@ define(["jquery"], ($) => {
       },
       destroy() {
         $(".amango-frame-box").remove();
+        stream?.close();
+        stream = null;
+        document.getElementById("amango-call-cards")?.remove();
       },
     };
     return this;

@@ -106,7 +106,7 @@ export async function lookupCardClient(
   const [leads, company, responsible] = await Promise.all([
     best.leadIds.length > 0 ? amo.listLeads({ ids: best.leadIds.slice(0, 50) }) : Promise.resolve([]),
     companyId ? amo.http.request("GET", `/api/v4/companies/${companyId}`, companySchema) : null,
-    best.responsibleUserId ? userName(db, tenantId, best.responsibleUserId) : null,
+    best.responsibleUserId ? userName(db, amo, tenantId, best.responsibleUserId) : null,
   ]);
   return {
     status: "known",
@@ -123,12 +123,17 @@ export async function lookupCardClient(
   };
 }
 
-async function userName(db: Db, tenantId: string, amoUserId: number): Promise<string | null> {
+/** From the cached directory; amoCRM is asked only for a user the directory has not seen yet. */
+async function userName(db: Db, amo: AmocrmClient, tenantId: string, amoUserId: number) {
   const [row] = await db
     .select({ name: amocrmUsers.name })
     .from(amocrmUsers)
     .where(and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, amoUserId)));
-  return row?.name ?? null;
+  if (row) return row.name;
+  const user = await amo.http
+    .request("GET", `/api/v4/users/${amoUserId}`, z.object({ name: z.string() }))
+    .catch(() => null);
+  return user?.name ?? null;
 }
 
 /** Our previous call with this number (not this one): amoCRM's own call history is not searchable by phone. */

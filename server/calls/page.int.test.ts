@@ -209,6 +209,14 @@ describe("calls list", () => {
     expect(out.items.map((c) => c.id)).not.toContain(ids.foreign);
     expect(JSON.stringify(out)).not.toContain("79995550000");
     expect(JSON.stringify(out)).not.toContain("79991234567");
+    const outgoing = await caller.calls.list({ callDirection: "outgoing" });
+    expect(outgoing.items.map((c) => c.id).sort()).toEqual([ids.outgoing, ids.placed].sort());
+    const days = await caller.calls.daily({
+      callDirection: "incoming",
+      from: at("2026-11-19T21:00:00Z"),
+      to: at("2026-11-20T20:59:59.999Z"),
+    });
+    expect(days).toEqual([{ day: "2026-11-20", answered: 1, missed: 1 }]);
   });
 });
 

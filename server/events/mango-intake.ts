@@ -2,8 +2,10 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
+import { onCallEventForCards } from "@/server/calls/card-events";
 import { mangoCredentials } from "@/server/connections/mango";
 import type { JobQueue } from "@/server/jobs/queue";
+import { loggerFor } from "@/server/log/logger";
 import { maskPhone } from "@/server/log/mask";
 import { eventKindFromPath, type MangoEventKind } from "@/server/mango/event-types";
 import { decodeSignedForm, verifyEventSignature } from "@/server/mango/sign";
@@ -61,12 +63,20 @@ export async function receiveMangoEvent(
     eventKey: parts.eventKey as (e: Record<string, unknown>) => string,
     subject: (e) => subjectOf(parts.kind, e),
     job: processMangoEvent,
-    toJobPayload: (event, inboxId) => ({
-      inboxId,
-      kind: parts.kind,
-      event,
-      receivedAt: new Date().toISOString(),
-    }),
+    toJobPayload: (event, inboxId) => {
+      accepted.event = event;
+      return { inboxId, kind: parts.kind, event, receivedAt: new Date().toISOString() };
+    },
   };
-  return receiveWebhook(req, tenant, spec, deps);
+  // Set once the event is verified, valid and stored (a redelivery already enqueued leaves it unset).
+  const accepted: { event: Record<string, unknown> | null } = { event: null };
+  const res = await receiveWebhook(req, tenant, spec, deps);
+  if (tenant && accepted.event && parts.kind === "events/call") {
+    // The call card goes out from here, not from the job (polled, up to JOBS_POLL_MS late), and after
+    // MANGO's answer is decided: a failure or a slow amoCRM never delays or fails the webhook.
+    onCallEventForCards(deps.db, tenant, accepted.event).catch((err) =>
+      loggerFor({ tenantId: tenant.id }).warn({ err: String(err) }, "call card not sent"),
+    );
+  }
+  return res;
 }
