@@ -93,6 +93,8 @@ export async function startLogWorld() {
     mango,
     amo,
     tenant,
+    /** Our MANGO intake over HTTP (what the emulator posts to). */
+    bridgeUrl: bridge.url,
     amocrm: () => amocrmClientFor(t.db, tenant),
     async settings(input: IntegrationSettingsInput) {
       const settings = settingsDocumentSchema.parse(input);
