@@ -43,6 +43,32 @@ describe("retries", () => {
     expect(sleeps).toEqual([250, 500, 1000]);
   });
 
+  it("never repeats a POST that may have been processed; repeats one that was refused or never sent", async () => {
+    const ambiguous = setup(() => jsonResponse(500, sample("kommo-error-500.json")));
+    await expect(
+      ambiguous.client.http.request("POST", "/api/v4/tasks", z.unknown(), { body: [{}] }),
+    ).rejects.toMatchObject({
+      status: 500,
+    });
+    expect(ambiguous.calls).toHaveLength(1);
+
+    const timedOut = setup(() => new TypeError("fetch failed", { cause: { code: "UND_ERR_SOCKET" } }));
+    await expect(
+      timedOut.client.http.request("POST", "/api/v4/tasks", z.unknown(), { body: [{}] }),
+    ).rejects.toBeInstanceOf(AmocrmNetworkError);
+    expect(timedOut.calls).toHaveLength(1);
+
+    const refused = setup((_, i) =>
+      i === 0
+        ? jsonResponse(503, {})
+        : i === 1
+          ? new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } })
+          : jsonResponse(200, { ok: true }),
+    );
+    await refused.client.http.request("POST", "/api/v4/tasks", z.unknown(), { body: [{}] });
+    expect(refused.calls).toHaveLength(3);
+  });
+
   it("spreads retries with jitter within [step/2, step]", async () => {
     const { client, sleeps } = setup((_, i) => (i < 2 ? jsonResponse(502, {}) : pipelines()), {
       random: () => 0.999,

@@ -142,7 +142,10 @@ export function createAmocrmHttp(opts: AmocrmHttpOptions): AmocrmHttp {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (cause) {
-        if (retries >= maxRetries) throw new AmocrmNetworkError(method, path, cause);
+        // A POST creates something: repeat it only when it certainly never reached amoCRM.
+        const unsent = neverSent(cause);
+        if (retries >= maxRetries || (method === "POST" && !unsent))
+          throw new AmocrmNetworkError(method, path, cause);
         await sleep(backoff(retries++));
         continue;
       }
@@ -174,7 +177,9 @@ export function createAmocrmHttp(opts: AmocrmHttpOptions): AmocrmHttp {
         parseRetryAfter(res.headers.get("retry-after"), now()) ??
         (problem.retryAfterSec === null ? null : problem.retryAfterSec * 1000);
       const error = new AmocrmApiError(res.status, method, path, { ...problem, retryAfterMs });
-      const transient = res.status === 429 || res.status >= 500;
+      // 429 and 503 say the request was refused, not processed; any other 5xx may hide a write that happened,
+      // so a POST is not repeated on those (the job's own idempotency record decides what to redo).
+      const transient = res.status === 429 || res.status === 503 || (res.status >= 500 && method !== "POST");
       if (!transient || retries >= maxRetries) throw error;
       if (retryAfterMs !== null && retryAfterMs > maxRetryAfter) throw error;
       // Honour Retry-After, plus a little jitter so a crowd of waiters does not return in the same instant.
@@ -226,4 +231,15 @@ export async function collect<T>(gen: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of gen) out.push(x);
   return out;
+}
+
+/** Connection refused or the host unknown: the request cannot have reached amoCRM. */
+function neverSent(cause: unknown): boolean {
+  const codes = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"];
+  let c: unknown = cause;
+  for (let i = 0; i < 4 && c && typeof c === "object"; i++) {
+    if (codes.includes(String((c as { code?: unknown }).code))) return true;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return false;
 }
