@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { activityLog, amocrmUsers, mangoEmployees } from "@/db/schema";
+import { activityLog, amocrmUsers, calls, mangoEmployees } from "@/db/schema";
+import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { saveSettings } from "@/server/settings/queries";
@@ -22,6 +23,8 @@ export type SecurityWorld = {
 };
 
 const LINE_OF_A = "74951110001";
+const CLIENT_OF_A = "+79165550142";
+const CONTACT_OF_A = 7_700_123;
 
 const job = defineJob({
   id: "test.security",
@@ -98,6 +101,36 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     email: "belova@alfa-secret.example",
   });
 
+  // A finished call of A, logged on a contact (the Calls page shows it with its journal entry and contact).
+  const [callA] = await db
+    .insert(calls)
+    .values({
+      tenantId: a.id,
+      entryId: "alfa-entry-1",
+      direction: "incoming",
+      stage: "finished",
+      clientPhone: CLIENT_OF_A,
+      answeredExtension: "501",
+      rangExtensions: ["501"],
+      startedAt: new Date(Date.now() - 3600_000),
+      talkSeconds: 42,
+    })
+    .returning();
+  const logged = await insertJobRun(
+    db,
+    logCall,
+    { callId: callA!.id },
+    { tenantId: a.id, idempotencyKey: `call:${callA!.id}`, driver: "local" },
+  );
+  await recordAttempt(
+    db,
+    logCall,
+    logged.row,
+    1,
+    { kind: "done", result: { contactId: CONTACT_OF_A } },
+    { retryAt: null },
+  );
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
@@ -105,6 +138,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     memberUserId: memberA.id,
     mangoEmployeeId: employeeA!.id,
     amoUserId: "9100777",
+    callId: callA!.id,
   };
   return {
     fx,
@@ -125,6 +159,11 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       "Гурьев",
       "Белова",
       "9100777",
+      fx.callId,
+      await entryOf(logged.runId),
+      CLIENT_OF_A.slice(1),
+      "+7916***0142",
+      String(CONTACT_OF_A),
     ],
   };
 }

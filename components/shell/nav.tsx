@@ -1,6 +1,6 @@
 "use client";
 
-import { LayoutDashboard, ScrollText, Settings, Users, Workflow } from "lucide-react";
+import { LayoutDashboard, PhoneCall, ScrollText, Settings, Users, Workflow } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -9,6 +9,7 @@ import { cn } from "@/lib/utils";
 const items = [
   { href: "/overview", key: "overview", icon: LayoutDashboard },
   { href: "/journal", key: "journal", icon: ScrollText },
+  { href: "/calls", key: "calls", icon: PhoneCall },
   { href: "/rules", key: "rules", icon: Workflow },
   { href: "/employees", key: "employees", icon: Users },
   { href: "/settings", key: "settings", icon: Settings },

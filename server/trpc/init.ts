@@ -26,6 +26,8 @@ export type SecurityFixture = {
   mangoEmployeeId: string;
   /** The amoCRM user id in decimal: the suite looks for fixture values inside inputs as strings. */
   amoUserId: string;
+  /** A finished call of the fixture tenant, logged to amoCRM (Звонки). */
+  callId: string;
 };
 
 export type ProcedureMeta = {

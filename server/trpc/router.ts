@@ -4,6 +4,8 @@ import { activityKinds } from "./procedures/activity-kinds";
 import { activityList } from "./procedures/activity-list";
 import { activityRetry } from "./procedures/activity-retry";
 import { authDevUsers } from "./procedures/auth-dev-users";
+import { callsDaily } from "./procedures/calls-daily";
+import { callsList } from "./procedures/calls-list";
 import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
 import { employeesLink } from "./procedures/employees-link";
 import { employeesList } from "./procedures/employees-list";
@@ -27,6 +29,7 @@ export const appRouter = router({
   tenant: router({ get: tenantGet }),
   members: router({ list: membersList, setRole: membersSetRole }),
   activity: router({ list: activityList, get: activityGet, retry: activityRetry, kinds: activityKinds }),
+  calls: router({ list: callsList, daily: callsDaily }),
   employees: router({
     list: employeesList,
     proposals: employeesProposals,
