@@ -57,8 +57,10 @@ export function StatusBadge({ status, className }: { status: ActivityStatus; cla
 export function useKindLabel() {
   const t = useTranslations("journal.kinds");
   return (kind: string) => {
-    // next-intl reads dots as nesting; only well-formed keys are looked up.
-    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)*$/i.test(kind)) return kind;
-    return t.has(kind) && typeof t.raw(kind) === "string" ? t(kind) : kind;
+    // next-intl reads dots as nesting: "mango.events/call" is looked up as mango.events_call,
+    // "amocrm.sync-directory" as amocrm.sync_directory.
+    const key = kind.replace(/[/-]/g, "_");
+    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)*$/i.test(key)) return kind;
+    return t.has(key) && typeof t.raw(key) === "string" ? t(key) : kind;
   };
 }
