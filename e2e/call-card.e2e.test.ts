@@ -1,7 +1,8 @@
 // Acceptance 6 (issue 6, call card): on the amoCRM emulator's stand-in page, signed in as the user paired
 // with extension 101, the Amango widget shows the card when the MANGO emulator rings 101, with the seeded
 // contact's name; the tab of a user paired with another extension shows nothing. Screenshot:
-// test-results/artifacts/call-card.png.
+// test-results/artifacts/call-card.png. A Contact Center campaign autocall shows the campaign task's client and
+// opens the contact's deal in a new tab: test-results/artifacts/call-card-campaign.png.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -11,7 +12,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
+import { employeeLinks, integrationSettings, mangoEmployees, type Tenant } from "@/db/schema";
 import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
 import {
   DEMO_CLIENT_ID,
@@ -22,7 +23,9 @@ import {
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { exchangeCode } from "@/server/amocrm/oauth";
 import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { createMangoClient } from "@/server/mango/api";
 import { connectMango } from "@/server/onboarding/mango-connect";
+import { settingsDocumentSchema } from "@/server/settings/schema";
 import { createTenant } from "@/server/tenancy/queries";
 import { unpackWidgetZip } from "@/server/widget/package";
 import { type AppServer, startAppServer } from "./app-server";
@@ -228,5 +231,58 @@ describe("call card in the amoCRM tab of the paired user", () => {
       ),
     );
     expect(withNumber).toHaveLength(1);
+  });
+
+  it("shows a Contact Center campaign call with the task's client and opens the contact's deal in a new tab, once", async () => {
+    const settings = settingsDocumentSchema.parse({
+      extra: { contactCenter: { enabled: true, dpTasks: { enabled: true, openDealInNewTab: true } } },
+    });
+    await app.db.db
+      .insert(integrationSettings)
+      .values({ tenantId: tenant.id, settings })
+      .onConflictDoUpdate({ target: integrationSettings.tenantId, set: { settings } });
+    // Campaign 56919 «Заявки с сайта» (active, endless) gets Иван Иванов's number as a task.
+    const mangoApi = createMangoClient({
+      baseUrl: `${mango.url}/vpbx`,
+      apiKey: "demo-vpbx-key",
+      salt: "demo-vpbx-salt",
+    });
+    const { taskId } = await mangoApi.addCampaignTask({
+      campaignId: 56919,
+      number: "+79161234567",
+      name: "Иванов Иван (из кампании)",
+      comment: "Продлить поставку",
+    });
+    const tab = await amocrmTabOf(RINGING_USER);
+    const popups: Page[] = [];
+    tab.on("popup", (p) => popups.push(p));
+    const { entry_id } = (await post(mango.url, "scenarios", {
+      type: "campaign",
+      campaignId: 56919,
+      taskId,
+      operator: "101",
+    })) as { entry_id: string };
+    // MANGO's dialler rings the operator first (dial mode «сначала оператору»).
+    await post(mango.url, "clock", { advance: 1_000 });
+    await fetch(`${mango.url}/__control/deliveries?wait=1`);
+
+    const card = tab.locator(`.amango-call-card[data-entry-id="${entry_id}"]`);
+    await card.locator(".amango-card-contact", { hasText: "Иван Иванов" }).waitFor({ timeout: 10_000 });
+    expect(await card.locator(".amango-card-header").textContent()).toContain("Автозвонок кампании");
+    expect(await card.locator(".amango-card-campaign-name").textContent()).toContain("Заявки с сайта");
+    expect(await card.locator(".amango-card-campaign-client").textContent()).toContain(
+      "Иванов Иван (из кампании)",
+    );
+    expect(await card.locator(".amango-card-campaign-comment").textContent()).toContain("Продлить поставку");
+    await expect.poll(() => popups.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => popups[0]!.url(), { timeout: 10_000 }).toMatch(/\/leads\/detail\/167353$/);
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await tab.screenshot({ path: path.join(ARTIFACTS_DIR, "call-card-campaign.png"), fullPage: true });
+
+    // The operator answers: the card follows, and the deal is not opened a second time.
+    await post(mango.url, "clock", { advance: 3_000 });
+    await fetch(`${mango.url}/__control/deliveries?wait=1`);
+    await tab.locator(`.amango-call-card[data-entry-id="${entry_id}"][data-state=answered]`).waitFor();
+    expect(popups).toHaveLength(1);
   });
 });

@@ -132,6 +132,48 @@ define(["jquery"], ($) => {
       return box;
     };
 
+    // A Contact Center campaign call (ObDial): what the campaign task says about the client.
+    const campaignBlock = (c) => {
+      const part = el("div", "amango-card-campaign");
+      part.style.cssText = "margin:4px 0;padding:4px 6px;background:#f3f7ff";
+      const title = c.campaignName ? `${calls("campaign")} «${c.campaignName}»` : calls("campaign_call");
+      part.appendChild(el("div", "amango-card-campaign-name", title));
+      if (c.clientName)
+        part.appendChild(
+          el("div", "amango-card-campaign-client", `${calls("campaign_client")}: ${c.clientName}`),
+        );
+      if (c.alternativeNumbers?.length)
+        part.appendChild(
+          el(
+            "div",
+            "amango-card-campaign-numbers",
+            `${calls("campaign_numbers")}: ${c.alternativeNumbers.join(", ")}`,
+          ),
+        );
+      if (c.comment)
+        part.appendChild(
+          el("div", "amango-card-campaign-comment", `${calls("campaign_comment")}: ${c.comment}`),
+        );
+      return part;
+    };
+
+    // «Открывать в отдельной вкладке карточку сделки при автозвонке»: the server names the deal only then.
+    // Opened once per call, and once across this user's tabs of amoCRM (they all get the same card).
+    const openedDeals = new Set();
+    const openDealOnce = (card) => {
+      const url = card.openDealUrl;
+      if (!url || !/^https?:\/\//i.test(url) || openedDeals.has(card.entryId)) return;
+      openedDeals.add(card.entryId);
+      const key = `amango-deal-opened:${card.entryId}`;
+      try {
+        if (window.localStorage.getItem(key)) return;
+        window.localStorage.setItem(key, String(Date.now()));
+      } catch {
+        // No storage (private mode): this tab alone decides.
+      }
+      window.open(url, "_blank");
+    };
+
     const createFromCard = (card, action, button, errorLine) => {
       button.disabled = true;
       button.textContent = calls("creating");
@@ -212,7 +254,9 @@ define(["jquery"], ($) => {
       }
       node.setAttribute("data-state", card.state);
       node.replaceChildren();
-      const head = el("div", "amango-card-header", calls(card.state));
+      // A campaign autocall rings the operator before the client: not an incoming call.
+      const title = card.campaign && card.state === "ringing" ? "campaign_ringing" : card.state;
+      const head = el("div", "amango-card-header", calls(title));
       head.style.fontWeight = "bold";
       const close = el("button", "amango-card-close", "×");
       close.type = "button";
@@ -222,6 +266,7 @@ define(["jquery"], ($) => {
       head.prepend(close);
       node.append(head, el("div", "amango-card-phone", card.phone));
       if (card.line) node.appendChild(el("div", "amango-card-line", `${calls("line")}: ${card.line}`));
+      if (card.campaign) node.appendChild(campaignBlock(card.campaign));
       node.appendChild(clientBlock(card));
       if (card.lastCall) {
         const lc = card.lastCall;
@@ -236,6 +281,7 @@ define(["jquery"], ($) => {
           ),
         );
       }
+      openDealOnce(card);
       clearTimeout(node.amangoTimer);
       // A finished call's card goes away by itself, except a new client's: its buttons stay usable after the call.
       if (card.state === "ended" && card.client?.status !== "new")

@@ -1,17 +1,21 @@
 // «Создать контакт» / «Создать сделку» on the card of a new number. Idempotent per call and per number: the
 // search and the creation run under the same advisory lock as the call log's (contacts.ts), so a second
 // click, a second tab, or the log job finishing at that moment finds the contact the first one made.
+// A Contact Center campaign call's new contact is named after the task's client and gets the three ЦОВ
+// fields, as the call log would give it (campaign.ts).
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { calls, type Tenant } from "@/db/schema";
 import type { AmocrmClient } from "@/server/amocrm";
-import { phoneField } from "@/server/amocrm/requests";
+import { type CustomFieldValueInput, phoneField } from "@/server/amocrm/requests";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { mappedEmployeeOf } from "@/server/employees/queries";
+import { type CampaignClient, campaignClientOf, ccContactFields } from "./campaign";
 import { type CardClient, forgetCardClient, lookupCardClient } from "./card";
+import { campaignCardSettings, campaignClientOfCard } from "./card-campaign";
 import { liveCallFor, replaceCardClient } from "./card-events";
 import { dealName } from "./contacts";
-import { earliestContact, isOpenStatus, newClientName } from "./log-decide";
+import { campaignTaskOf, earliestContact, isOpenStatus, newClientName } from "./log-decide";
 
 export type CardAction = "contact" | "deal";
 
@@ -26,26 +30,51 @@ export type CardActionResult =
 const MEMO_LIMIT = 5_000;
 const createdFor = new Map<string, { contactId: number; leadId: number | null }>();
 
+type CallOfUser = { phone: string; taskId: number | null; campaign: CampaignClient | null };
+
 /** The call's client number, if this user's extension rang in it (live, or from the call row). */
-async function phoneForUser(
+async function callForUser(
   db: Db,
   { tenantId, entryId, amoUserId }: { tenantId: string; entryId: string; amoUserId: number },
-): Promise<string | null> {
+): Promise<CallOfUser | null> {
   const liveCall = liveCallFor(tenantId, entryId, amoUserId);
-  if (liveCall) return liveCall.phone;
+  if (liveCall) {
+    const c = liveCall.card.campaign;
+    // Known from the card once MANGO answered; else asked again below.
+    const campaign = c && c.campaignId !== null ? campaignClientOfCard(c) : null;
+    return { phone: liveCall.phone, taskId: c?.taskId ?? null, campaign };
+  }
   const [row] = await db
     .select()
     .from(calls)
     .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)));
   const mapped = await mappedEmployeeOf(db, { tenantId, amoUserId });
   if (!row?.clientPhone || !mapped?.extension) return null;
-  return (row.rangExtensions as string[]).includes(mapped.extension) ? row.clientPhone : null;
+  if (!(row.rangExtensions as string[]).includes(mapped.extension)) return null;
+  return { phone: row.clientPhone, taskId: campaignTaskOf(row), campaign: null };
+}
+
+/** A campaign call's contact: its name and ЦОВ fields; null when the call may not act (КЦ integration off). */
+async function campaignContact(
+  db: Db,
+  tenant: Tenant,
+  call: CallOfUser,
+): Promise<{ name: string | null; fields: CustomFieldValueInput[] } | null> {
+  if (call.taskId === null) return { name: null, fields: [] };
+  if (!(await campaignCardSettings(db, tenant.id)).enabled) return null;
+  const taskId = call.taskId;
+  const campaign =
+    call.campaign ??
+    (await campaignClientOf(db, { tenantId: tenant.id, taskId }).catch(
+      (): CampaignClient => ({ campaignId: null, campaignName: null, clientId: taskId, clientName: null }),
+    ));
+  return { name: campaign.clientName, fields: await ccContactFields(db, tenant, campaign) };
 }
 
 export async function createFromCard(
   db: Db,
   input: {
-    tenant: Pick<Tenant, "id" | "amocrmBaseUrl">;
+    tenant: Tenant;
     amoUserId: number;
     entryId: string;
     action: CardAction;
@@ -55,8 +84,11 @@ export async function createFromCard(
 ): Promise<CardActionResult> {
   const { tenant, amoUserId, entryId, action } = input;
   const clientFor = deps.clientFor ?? ((d: Db) => amocrmClientFor(d, tenant));
-  const phone = await phoneForUser(db, { tenantId: tenant.id, entryId, amoUserId });
-  if (!phone) return { ok: false, reason: "call_not_found" };
+  const call = await callForUser(db, { tenantId: tenant.id, entryId, amoUserId });
+  // Outside the transaction: ensuring the ЦОВ fields opens its own.
+  const campaign = call && (await campaignContact(db, tenant, call));
+  if (!call || !campaign) return { ok: false, reason: "call_not_found" };
+  const { phone } = call;
   const memoKey = `${tenant.id}:${entryId}`;
 
   const made = await db.transaction(async (tx) => {
@@ -69,9 +101,9 @@ export async function createFromCard(
     const contact =
       found ?? (memo ? { id: memo.contactId, leadIds: memo.leadId ? [memo.leadId] : [] } : null);
     const newContact = {
-      name: newClientName(input.now ?? new Date()),
+      name: campaign.name ?? newClientName(input.now ?? new Date()),
       responsible_user_id: amoUserId,
-      custom_fields_values: [phoneField(phone)],
+      custom_fields_values: [phoneField(phone), ...campaign.fields],
     };
     if (action === "contact") {
       if (contact) return { contactId: contact.id, leadId: null, created: false };

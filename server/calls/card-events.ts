@@ -15,6 +15,14 @@ import { callEventSchema } from "@/server/mango/event-types";
 import { toCallEvent } from "@/server/mango/events";
 import { processHub } from "@/server/realtime/hub";
 import { type CallCard, type CardClient, type CardState, cardClientOf, lastCallWith } from "./card";
+import {
+  type CardCampaign,
+  campaignCardSettings,
+  cardCampaignOf,
+  emptyCampaign,
+  openDealUrlOf,
+} from "./card-campaign";
+import { campaignTaskOf } from "./log-decide";
 
 export const cardHub = () => processHub<CallCard>("call-cards");
 
@@ -36,6 +44,13 @@ type LiveCall = {
   legs: Map<string, Leg>;
   client: CardClient | null;
   lastCall: CallCard["lastCall"];
+  /** A campaign call's task and what MANGO says about it; `openDeal`: the new-tab setting was on. */
+  campaign: CardCampaign | null;
+  openDeal: boolean;
+  /** Fixed once the lookup is done: a deal created from the card later opens nothing by itself. */
+  openDealUrl: string | null;
+  /** A campaign call's client leg (call_id) → the operator's leg it was taken from (MANGO's callback flow). */
+  bridged: Map<string, string>;
   lookup: Promise<void> | null;
   expires: number;
 };
@@ -74,6 +89,8 @@ function cardOf(call: LiveCall, leg: Leg): CallCard {
     lookup: call.client ? "done" : "pending",
     client: call.client,
     lastCall: call.lastCall,
+    campaign: call.campaign,
+    ...(call.openDealUrl ? { openDealUrl: call.openDealUrl } : {}),
   };
 }
 
@@ -95,9 +112,11 @@ export async function onCallEventForCards(
   if (!parsed.success) return { published: 0, reason: "not a call event" };
   const e = toCallEvent(parsed.data);
   const state = STATE_OF[e.state];
+  if (state && e.from.extension) return followClientLeg(tenant.id, e, state);
   const extension = e.to.extension;
   // Incoming legs only: an employee's extension is rung by an outside number (outgoing and internal calls
-  // are placed by the employee, who knows whom they call).
+  // are placed by the employee, who knows whom they call). A campaign autocall rings the operator first,
+  // with the client's number as the caller: that leg is one of these too.
   if (!state || !extension || e.from.extension || !e.from.phone) return { published: 0, reason: "no card" };
   const now = deps.now ?? Date.now();
   for (const [k, v] of live) if (v.expires <= now) live.delete(k);
@@ -112,7 +131,17 @@ export async function onCallEventForCards(
   if (!known && cardHub().subscribers({ tenantId: tenant.id, amoUserId }) === 0)
     return { published: 0, reason: "no open tab" };
 
-  call ??= {
+  // §2.4: a Contact Center campaign call gets a card only with «Интеграция с Контакт-центром» on.
+  const taskId = campaignTaskOf({ ccTaskId: e.taskId, callbackInitiator: e.callbackInitiator });
+  let openDeal = false;
+  if (!call && taskId !== null) {
+    const cc = await campaignCardSettings(db, tenant.id);
+    if (!cc.enabled) return { published: 0, reason: "contact center off" };
+    openDeal = cc.openDealInNewTab;
+  }
+
+  // Another leg of the call may have been stored while this one was being resolved.
+  call = live.get(key) ?? {
     tenant,
     entryId: e.entryId,
     phone: e.from.phone,
@@ -120,10 +149,24 @@ export async function onCallEventForCards(
     legs: new Map(),
     client: null,
     lastCall: null,
+    campaign: taskId === null ? null : emptyCampaign(taskId),
+    openDeal,
+    openDealUrl: null,
+    bridged: new Map(),
     lookup: null,
     expires: now + CALL_TTL_MS,
   };
   live.set(key, call);
+  // A campaign autocall rings the operator first; once answered, that leg ends (1000) and the talk goes on
+  // on the client's leg, taken from it: the card stays «answered» until that leg ends.
+  if (
+    known &&
+    state === "ended" &&
+    call.campaign &&
+    e.disconnectReason === 1000 &&
+    known.state === "answered"
+  )
+    return { published: 0, reason: "bridged to the client" };
   const leg: Leg = { amoUserId, extension, state };
   call.legs.set(e.callId, leg);
   const published = publishLeg(call, leg);
@@ -131,9 +174,27 @@ export async function onCallEventForCards(
   return { published };
 }
 
+/** The client's leg of a campaign call (`from` = the operator, taken from the operator's leg) moves that card. */
+function followClientLeg(
+  tenantId: string,
+  e: ReturnType<typeof toCallEvent>,
+  state: CardState,
+): { published: number; reason?: string } {
+  const call = live.get(liveKey(tenantId, e.entryId));
+  if (!call?.campaign) return { published: 0, reason: "no card" };
+  const from = e.from.takenFromCallId;
+  if (from && call.legs.has(from)) call.bridged.set(e.callId, from);
+  const leg = call.legs.get(call.bridged.get(e.callId) ?? "");
+  if (!leg) return { published: 0, reason: "no card" };
+  if (RANK[leg.state] >= RANK[state]) return { published: 0, reason: "already shown" };
+  leg.state = state;
+  return { published: publishLeg(call, leg) };
+}
+
 /** Fills the card in, then re-sends every leg in its current state (which may have moved meanwhile). */
 async function lookUp(db: Db, call: LiveCall, deps: CardEventDeps): Promise<void> {
-  const [client, lastCall] = await Promise.all([
+  const taskId = call.campaign?.taskId;
+  const [client, lastCall, campaign] = await Promise.all([
     cardClientOf(db, call.tenant, call.phone, deps).catch((err) => {
       loggerFor({ tenantId: call.tenant.id }).warn({ err: String(err) }, "call card: amoCRM lookup failed");
       return {
@@ -147,9 +208,12 @@ async function lookUp(db: Db, call: LiveCall, deps: CardEventDeps): Promise<void
     lastCallWith(db, { tenantId: call.tenant.id, phone: call.phone, entryId: call.entryId }).catch(
       () => null,
     ),
+    taskId === undefined ? null : cardCampaignOf(db, call.tenant.id, taskId),
   ]);
   call.client = client;
   call.lastCall = lastCall;
+  if (campaign) call.campaign = campaign;
+  if (call.openDeal) call.openDealUrl = openDealUrlOf(client);
   for (const leg of call.legs.values()) publishLeg(call, leg);
 }
 

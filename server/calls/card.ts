@@ -10,6 +10,7 @@ import type { AmocrmClient } from "@/server/amocrm";
 import { contactHasPhone, phoneDigits, toContact } from "@/server/amocrm/transform";
 import { contactSchema } from "@/server/amocrm/types";
 import { amocrmClientFor } from "@/server/connections/amocrm";
+import type { CardCampaign } from "./card-campaign";
 import { earliestContact, isOpenStatus } from "./log-decide";
 
 export type CardState = "ringing" | "answered" | "ended";
@@ -43,6 +44,13 @@ export type CallCard = {
   lookup: "pending" | "done";
   client: CardClient | null;
   lastCall: CardLastCall | null;
+  /** A Contact Center campaign call (ObDial): what the campaign task says about the client; else null. */
+  campaign: CardCampaign | null;
+  /**
+   * Only on a campaign call with «Открывать в отдельной вкладке карточку сделки при автозвонке» on, once
+   * the contact's open deal is known: the widget opens it in a new tab, once per call.
+   */
+  openDealUrl?: string;
 };
 
 /** A ring a moment after the last one reuses the answer; a new contact made from the card replaces it. */
