@@ -129,8 +129,24 @@ describe("connecting MANGO OFFICE", () => {
       seq: 1,
       call_state: "Appeared",
     });
+    const { jobRuns, calls } = await import("@/db/schema");
+    const before = {
+      inbox: (await t.db.select().from(webhookInbox)).length,
+      jobs: (await t.db.select().from(jobRuns)).length,
+      calls: (await t.db.select().from(calls)).length,
+    };
     const forged = await post("events/call", { vpbx_api_key: "demo-vpbx-key", sign: "0".repeat(64), json });
     expect(forged.status).toBe(401);
+    // No trace but the rejection record: no accepted event, no job, no call.
+    const inbox = await t.db.select().from(webhookInbox);
+    expect(inbox).toHaveLength(before.inbox + 1);
+    expect(inbox.filter((r) => r.reason === "invalid signature")).toHaveLength(1);
+    expect(inbox.find((r) => r.reason === "invalid signature")).toMatchObject({
+      status: "rejected",
+      eventKey: null,
+    });
+    expect(await t.db.select().from(jobRuns)).toHaveLength(before.jobs);
+    expect(await t.db.select().from(calls)).toHaveLength(before.calls);
     const { createHash } = await import("node:crypto");
     const unknownJson = JSON.stringify({ hello: "new kind" });
     const sign = createHash("sha256").update(`demo-vpbx-key${unknownJson}demo-vpbx-salt`).digest("hex");
