@@ -1,0 +1,207 @@
+import { z } from "zod";
+
+/**
+ * Digital-pipeline rules: what a tenant wants to happen when a deal event occurs on a pipeline stage
+ * (reference mango-cc-and-widget.md §2.5–2.7 — MANGO's own DP dialog: conditions, the deal event, one or
+ * more actions, "Применить триггер к текущим сделкам в статусе"). Several rules per stage; each is evaluated
+ * on its own, so two matching rules both act.
+ *
+ * Stored as a JSON document with `version`: a field added later gets a default; a field that changes meaning
+ * bumps RULE_SCHEMA_VERSION and adds a step in `upgradeStoredRule`, so old rows never need a data migration.
+ */
+export const RULE_SCHEMA_VERSION = 1;
+
+const amoId = z.number().int().positive();
+
+/** A pipeline stage, e.g. where a callback moves the deal afterwards. */
+export const stageSchema = z.object({ pipelineId: amoId, statusId: amoId });
+export type Stage = z.infer<typeof stageSchema>;
+
+/**
+ * The deal event a rule waits for. The first group is what amoCRM's DP webhook documents (amocrm-api.md
+ * §4.3: types 1, 14/15, 16–19; customer events 20–22 are left out — rules belong to deal stages). The second
+ * is MANGO's "при каком действии со сделкой" list (§2.6: смена ответственного, отмена сделки, оплата счёта),
+ * for which amoCRM documents no DP event type: they arrive from another source (account webhooks
+ * `responsible_lead` / `status_lead` → 143) that the wiring session subscribes to — see `DealEvent.occurrence`.
+ */
+export const RULE_TRIGGERS = [
+  "entered_stage", // DP 14 lead_status_changed, 15 lead_appeared_in_status
+  "created_in_stage", // DP 1 lead_added
+  "incoming_call", // DP 17 call_in
+  "incoming_mail", // DP 16 mail_in
+  "incoming_chat", // DP 19 chat
+  "site_visit", // DP 18 site_visit
+  "responsible_changed", // MANGO §2.6 "смена ответственного"
+  "deal_lost", // MANGO §2.6 "отмена сделки" (closed as 143 «Закрыто и не реализовано»)
+  "invoice_paid", // MANGO §2.6 "оплата счёта" — source event UNCERTAIN, nothing emits it yet
+] as const;
+export type RuleTrigger = (typeof RULE_TRIGGERS)[number];
+
+// ── conditions ────────────────────────────────────────────────────────────────────────────────────────
+
+const tagCondition = z.object({
+  kind: z.literal("tag"),
+  /** Tag names are compared case-insensitively: amoCRM users type "VIP" and "vip" interchangeably. */
+  op: z.enum(["equals", "contains"]),
+  value: z.string().trim().min(1).max(100),
+});
+
+const budgetCondition = z.object({
+  kind: z.literal("budget"),
+  op: z.enum(["gt", "lt", "eq"]),
+  value: z.number().min(0),
+});
+
+const responsibleCondition = z.object({
+  kind: z.literal("responsible"),
+  userId: amoId,
+  /** Name at save time, only for the journal's reason text (the user may be renamed later). */
+  userName: z.string().max(255).optional(),
+});
+
+export const CUSTOM_FIELD_OPS = ["equals", "contains", "gt", "lt", "empty", "not_empty"] as const;
+
+const customFieldCondition = z
+  .object({
+    kind: z.literal("custom_field"),
+    fieldId: amoId,
+    /** Field name at save time, for the reason text when the deal has no value in it. */
+    fieldName: z.string().max(255).optional(),
+    op: z.enum(CUSTOM_FIELD_OPS),
+    /** Text for equals / contains; a number for gt / lt; absent for empty / not_empty. */
+    value: z.union([z.string().max(500), z.number()]).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const needsNumber = c.op === "gt" || c.op === "lt";
+    const needsValue = needsNumber || c.op === "equals" || c.op === "contains";
+    if (needsNumber && typeof c.value !== "number") {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "a number is required for gt / lt" });
+    } else if (needsValue && (c.value === undefined || c.value === "")) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "a value is required" });
+    } else if (!needsValue && c.value !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: "empty / not_empty take no value" });
+    }
+  });
+
+export const conditionSchema = z.discriminatedUnion("kind", [
+  tagCondition,
+  budgetCondition,
+  responsibleCondition,
+  customFieldCondition,
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** No items = no filter: the rule acts on every deal of its stage and trigger (MANGO's dialog allows that). */
+export const conditionsSchema = z.object({
+  mode: z.enum(["all", "any"]).default("all"),
+  items: z.array(conditionSchema).max(20).default([]),
+});
+export type Conditions = z.infer<typeof conditionsSchema>;
+
+// ── actions ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** client = the main contact; responsible = the deal's responsible; author = the rule's author ("лично вы"). */
+export const SMS_RECIPIENTS = ["client", "responsible", "author"] as const;
+export type SmsRecipient = (typeof SMS_RECIPIENTS)[number];
+
+export const smsActionSchema = z.object({
+  kind: z.literal("sms"),
+  recipients: z
+    .array(z.enum(SMS_RECIPIENTS))
+    .min(1)
+    .refine((r) => new Set(r).size === r.length, "a recipient is listed twice"),
+  /** One of the sender names MANGO offers the account; MANGO takes up to 128 characters (mango-api.md §2.4). */
+  senderName: z.string().trim().min(1).max(128),
+  /**
+   * The template with `{{…}}` macros. The bound here only caps storage: MANGO's 612 Latin / 268 Cyrillic
+   * limit applies to the rendered text and is checked by server/sms (editor and before sending).
+   */
+  template: z.string().trim().min(1).max(2000),
+  /** Put in place of a macro without a value; null = skip the SMS with the reason instead. */
+  fallback: z.string().max(200).nullable().default(null),
+});
+export type SmsAction = z.infer<typeof smsActionSchema>;
+
+/**
+ * PROVISIONAL (auto-callback issue, §2.7): every field below may be renamed or refined by that issue.
+ * Who is called first: the deal's responsible, a MANGO employee (by amoCRM user) or a MANGO group.
+ */
+export const callbackActionSchema = z.object({
+  kind: z.literal("callback"),
+  target: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("responsible") }),
+    z.object({ type: z.literal("employee"), amoUserId: amoId }),
+    z.object({ type: z.literal("group"), mangoGroupId: amoId }),
+  ]),
+  /** The PBX number the client sees; null = the employee's default line. */
+  fromNumber: z.string().max(32).nullable().default(null),
+  /** "Ставить задачи по неудавшимся звонкам". */
+  taskOnFailure: z.boolean().default(false),
+  /** "Воронка/этап для удавшихся / неудавшихся звонков"; null = leave the deal where it is. */
+  stageOnSuccess: stageSchema.nullable().default(null),
+  stageOnFailure: stageSchema.nullable().default(null),
+});
+export type CallbackAction = z.infer<typeof callbackActionSchema>;
+
+/**
+ * PROVISIONAL (campaign issue, §2.5): add the client's number to a Contact Center outbound campaign.
+ * `onNotReached` stands for MANGO's "действие, если оператор не смог дозвониться", whose options the guide
+ * does not list; a stage move is the one assumed here.
+ */
+export const campaignActionSchema = z.object({
+  kind: z.literal("campaign"),
+  campaignId: amoId,
+  /** Campaign name at save time, for the journal. */
+  campaignName: z.string().max(255).optional(),
+  onNotReached: stageSchema.nullable().default(null),
+});
+export type CampaignAction = z.infer<typeof campaignActionSchema>;
+
+export const actionSchema = z.discriminatedUnion("kind", [
+  smsActionSchema,
+  callbackActionSchema,
+  campaignActionSchema,
+]);
+export type RuleAction = z.infer<typeof actionSchema>;
+export type ActionKind = RuleAction["kind"];
+
+// ── the rule ──────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What the editor (portal page and the widget's DP iframe) sends. MANGO's dialog enables each action by a
+ * flag, so a rule holds at most one action of each kind; the kind then names the action in idempotency keys.
+ */
+export const ruleDraftSchema = z.object({
+  pipelineId: amoId,
+  statusId: amoId,
+  name: z.string().trim().max(120).default(""),
+  enabled: z.boolean().default(true),
+  trigger: z.enum(RULE_TRIGGERS),
+  conditions: conditionsSchema.prefault({}),
+  actions: z
+    .array(actionSchema)
+    .min(1)
+    .refine((a) => new Set(a.map((x) => x.kind)).size === a.length, "one action of each kind at most"),
+  /**
+   * "Применить триггер к текущим сделкам в статусе". On the rule, not on an action: it is one checkbox at the
+   * bottom of MANGO's dialog for all its actions (§3), and the bulk job runs the whole rule over the deals.
+   */
+  applyToCurrentDeals: z.boolean().default(false),
+});
+export type RuleDraft = z.infer<typeof ruleDraftSchema>;
+
+/** A stored rule: the draft plus what the server sets (id, author = the amoCRM user who saved it). */
+export const ruleSchema = ruleDraftSchema.extend({
+  version: z.literal(RULE_SCHEMA_VERSION),
+  id: z.string().min(1),
+  authorAmoUserId: amoId,
+});
+export type Rule = z.infer<typeof ruleSchema>;
+
+/**
+ * A stored document of any version → the current rule. Version 1 is current; a later version adds its
+ * upgrade step here (e.g. `if (doc.version === 1) doc = fromV1(doc)`) before validating.
+ */
+export function upgradeStoredRule(doc: unknown): Rule {
+  return ruleSchema.parse(doc);
+}
