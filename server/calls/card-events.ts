@@ -1,15 +1,7 @@
-// MANGO call events → call cards in the right amoCRM user's tabs. Each employee leg of an incoming call
-// (its own call_id, its extension in `to`) moves that extension's user through ringing → answered → ended;
-// the card's content is looked up once per call (card.ts) and sent again with every state.
-//
-// Where this runs: straight from the webhook intake (server/events/mango-intake.ts), after the event was
-// verified and stored, without delaying MANGO's answer — not from the `mango.event` job, which the local
-// driver polls every JOBS_POLL_MS (1 s by default): too late for a card that must be there before the
-// employee picks up. The job still folds the same event into the call row as before.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
+import type { Tenant } from "@/db/schema";
 import type { AmocrmClient } from "@/server/amocrm";
+import { usersOfExtensions } from "@/server/employees/queries";
 import { loggerFor } from "@/server/log/logger";
 import { callEventSchema } from "@/server/mango/event-types";
 import { toCallEvent } from "@/server/mango/events";
@@ -62,21 +54,7 @@ export type CardEventDeps = { now?: number; clientFor?: (db: Db) => AmocrmClient
 
 /** The amoCRM user paired with an extension (employee still in the PBX), or null. */
 export async function userOfExtension(db: Db, tenantId: string, extension: string): Promise<number | null> {
-  const [row] = await db
-    .select({ amoUserId: employeeLinks.amoUserId })
-    .from(employeeLinks)
-    .innerJoin(
-      mangoEmployees,
-      and(eq(mangoEmployees.tenantId, tenantId), eq(mangoEmployees.id, employeeLinks.mangoEmployeeId)),
-    )
-    .where(
-      and(
-        eq(employeeLinks.tenantId, tenantId),
-        eq(mangoEmployees.isPresent, true),
-        eq(mangoEmployees.extension, extension),
-      ),
-    );
-  return row?.amoUserId ?? null;
+  return (await usersOfExtensions(db, { tenantId, extensions: [extension] })).get(extension) ?? null;
 }
 
 function cardOf(call: LiveCall, leg: Leg): CallCard {

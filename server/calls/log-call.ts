@@ -2,11 +2,12 @@
 // the call through POST /api/v4/calls, a task for a missed incoming call. The call row is the truth; the
 // job payload only names it. Every step is recorded in call_logs once amoCRM accepted it (log-steps.ts),
 // so a retried run picks up after the last accepted step and never repeats one.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { type CallRow, calls, employeeLinks, mangoEmployees, type Tenant } from "@/db/schema";
+import { type CallRow, calls, type Tenant } from "@/db/schema";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
+import { usersOfExtensions } from "@/server/employees/queries";
 import type { JobOutcome } from "@/server/jobs/define";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { getTenant } from "@/server/tenancy/queries";
@@ -40,26 +41,6 @@ export { CALL_SOURCE } from "./log-write";
 const RECORDING_LINK_TTL_S = 365 * 24 * 3600;
 
 const skipped = (reason: string): JobOutcome => ({ status: "skipped", reason });
-
-/** amoCRM users mapped to these extensions (employees still in the PBX). */
-async function usersOfExtensions(db: Db, tenantId: string, extensions: string[]) {
-  if (extensions.length === 0) return new Map<string, number>();
-  const rows = await db
-    .select({ extension: mangoEmployees.extension, amoUserId: employeeLinks.amoUserId })
-    .from(employeeLinks)
-    .innerJoin(
-      mangoEmployees,
-      and(eq(mangoEmployees.tenantId, tenantId), eq(mangoEmployees.id, employeeLinks.mangoEmployeeId)),
-    )
-    .where(
-      and(
-        eq(employeeLinks.tenantId, tenantId),
-        eq(mangoEmployees.isPresent, true),
-        inArray(mangoEmployees.extension, extensions),
-      ),
-    );
-  return new Map(rows.map((r) => [r.extension ?? "", r.amoUserId]));
-}
 
 /** A signed MANGO link that plays the recording; none when MANGO is not connected. */
 async function mangoRecordingLink(db: Db, tenantId: string, recordingId: string, now: Date) {
@@ -102,7 +83,7 @@ export async function logCallToAmocrm(
   const extensions = employeeExtensions(call);
   const responsible = chooseResponsible(
     extensions,
-    await usersOfExtensions(db, tenantId, extensions),
+    await usersOfExtensions(db, { tenantId, extensions }),
     settings,
   );
   if ("skip" in responsible) return skip(responsible.skip);

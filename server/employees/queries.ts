@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, employeeLinks, mangoEmployees } from "@/db/schema";
 import { type MatchReason, proposeMatches } from "./matching";
@@ -150,6 +150,29 @@ export async function mappedEmployeeOf(
       ),
     );
   return row ?? null;
+}
+
+/** amoCRM users paired with these extensions (employees still in the PBX), by extension. */
+export async function usersOfExtensions(
+  db: Db,
+  { tenantId, extensions }: { tenantId: string; extensions: string[] },
+): Promise<Map<string, number>> {
+  if (extensions.length === 0) return new Map();
+  const rows = await db
+    .select({ extension: mangoEmployees.extension, amoUserId: employeeLinks.amoUserId })
+    .from(employeeLinks)
+    .innerJoin(
+      mangoEmployees,
+      and(eq(mangoEmployees.tenantId, tenantId), eq(mangoEmployees.id, employeeLinks.mangoEmployeeId)),
+    )
+    .where(
+      and(
+        eq(employeeLinks.tenantId, tenantId),
+        eq(mangoEmployees.isPresent, true),
+        inArray(mangoEmployees.extension, extensions),
+      ),
+    );
+  return new Map(rows.map((r) => [r.extension ?? "", r.amoUserId]));
 }
 
 /** A user with a mapped extension has MANGO's "extended integration" (calls from the card, SMS, rules). */
