@@ -3,6 +3,8 @@ import { logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
+import { evaluateRulesJob } from "@/server/rules/jobs";
+import { sendSmsJob } from "@/server/sms/jobs";
 
 /** Every job definition of the app; both drivers serve exactly this list. */
 export const jobDefinitions: JobDefinition[] = [
@@ -11,4 +13,6 @@ export const jobDefinitions: JobDefinition[] = [
   logCall,
   syncDirectory,
   refreshStaleDirectories,
+  evaluateRulesJob,
+  sendSmsJob,
 ];

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { activityLog, amocrmUsers, calls, mangoEmployees } from "@/db/schema";
+import { activityLog, amocrmUsers, calls, employeeLinks, mangoEmployees } from "@/db/schema";
 import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
+import { saveRule } from "@/server/rules/store";
 import { saveSettings } from "@/server/settings/queries";
 import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
@@ -131,6 +132,39 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     { retryAt: null },
   );
 
+  // The owner of A has a mapped extension (extended integration), so rules.save with a PBX action passes;
+  // a rule of A on a recognisable stage with a recognisable template.
+  const [ownerExt] = await db
+    .insert(mangoEmployees)
+    .values({ tenantId: a.id, mangoKey: "user:9100502", extension: "502", name: "Гурьев Аркадий" })
+    .returning();
+  await db
+    .insert(employeeLinks)
+    .values({ tenantId: a.id, mangoEmployeeId: ownerExt!.id, amoUserId: 1001, source: "manual" });
+  const ruleA = await saveRule(db, {
+    tenantId: a.id,
+    actorUserId: ownerA.id,
+    authorAmoUserId: 1001,
+    draft: {
+      pipelineId: 3_300_000,
+      statusId: 4_400_100,
+      name: "Альфа-правило",
+      enabled: true,
+      trigger: "entered_stage",
+      conditions: { mode: "all", items: [{ kind: "tag", op: "equals", value: "alfa-secret-tag" }] },
+      actions: [
+        {
+          kind: "sms",
+          recipients: ["client"],
+          senderName: "AMANGO",
+          template: "Альфа {{lead.price}}",
+          fallback: null,
+        },
+      ],
+      applyToCurrentDeals: false,
+    },
+  });
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
@@ -139,6 +173,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     mangoEmployeeId: employeeA!.id,
     amoUserId: "9100777",
     callId: callA!.id,
+    ruleId: ruleA!.id,
   };
   return {
     fx,
@@ -164,6 +199,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       CLIENT_OF_A.slice(1),
       "+7916***0142",
       String(CONTACT_OF_A),
+      fx.ruleId,
     ],
   };
 }

@@ -4,6 +4,8 @@ export * from "./connections";
 export * from "./directory";
 export * from "./jobs";
 export * from "./members";
+export * from "./rules";
 export * from "./secrets";
+export * from "./sms";
 export * from "./tenants";
 export * from "./webhooks";

@@ -3,6 +3,7 @@ import { logCall } from "@/server/calls/jobs";
 import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
+import { applySmsReport } from "@/server/sms/send";
 
 /** MANGO sends events/recording around the summary, in no guaranteed order. */
 const LOG_CALL_DELAY_S = 15;
@@ -28,6 +29,15 @@ export const processMangoEvent = defineJob({
   handler: async (p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
     await markMangoEventReceived(db, { tenantId, at: new Date(p.receivedAt) });
+    if (p.kind === "result/sms" || p.kind === "events/sms") {
+      const commandId = p.event.command_id;
+      const code = Number(p.kind === "result/sms" ? p.event.result : p.event.reason);
+      const matched =
+        commandId !== undefined && Number.isFinite(code)
+          ? await applySmsReport(db, { tenantId, kind: p.kind, commandId: String(commandId), code })
+          : false;
+      return { status: "done", result: { kind: p.kind, matched } };
+    }
     if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
     const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event: p.event });
     if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };

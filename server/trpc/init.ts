@@ -28,6 +28,8 @@ export type SecurityFixture = {
   amoUserId: string;
   /** A finished call of the fixture tenant, logged to amoCRM (Звонки). */
   callId: string;
+  /** A DP rule of the fixture tenant (Правила). */
+  ruleId: string;
 };
 
 export type ProcedureMeta = {

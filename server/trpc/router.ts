@@ -19,6 +19,9 @@ import { membersList } from "./procedures/members-list";
 import { membersSetRole } from "./procedures/members-set-role";
 import { onboardingChecklistProcedure } from "./procedures/onboarding-checklist";
 import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fields";
+import { rulesDelete } from "./procedures/rules-delete";
+import { rulesList } from "./procedures/rules-list";
+import { rulesSave } from "./procedures/rules-save";
 import { settingsGet } from "./procedures/settings-get";
 import { settingsSave } from "./procedures/settings-save";
 import { tenantGet } from "./procedures/tenant-get";
@@ -38,6 +41,7 @@ export const appRouter = router({
     unlink: employeesUnlink,
     resync: employeesResync,
   }),
+  rules: router({ list: rulesList, save: rulesSave, delete: rulesDelete }),
   settings: router({ get: settingsGet, save: settingsSave }),
   mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
   onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),

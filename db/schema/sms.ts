@@ -1,0 +1,57 @@
+import { bigint, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { primaryId, timestamps, ts } from "./_columns";
+import { tenantRef } from "./_tenant-ref";
+import { rules } from "./rules";
+
+export const smsStatus = pgEnum("sms_status", ["queued", "sent", "delivered", "failed", "skipped"]);
+
+/**
+ * One SMS a rule sends (or decided not to send): the record that makes sending idempotent. The row is
+ * created with the rule run's idempotency key before MANGO is asked, `command_id` ties MANGO's
+ * `result/sms` / `events/sms` back to it, and the amoCRM note ids mark the notes as written once.
+ */
+export const smsMessages = pgTable(
+  "sms_messages",
+  {
+    id: primaryId(),
+    tenantId: tenantRef(),
+    ruleId: uuid("rule_id").references(() => rules.id, { onDelete: "set null" }),
+    leadId: bigint("lead_id", { mode: "number" }),
+    contactId: bigint("contact_id", { mode: "number" }),
+    /** client / responsible / author; several joined by "," when one number stands for several roles. */
+    recipientRole: text("recipient_role").notNull(),
+    /** E.164. */
+    phone: text("phone").notNull(),
+    text: text("text").notNull(),
+    segments: integer("segments").notNull().default(1),
+    /** Sent from this extension (the rule author's) under this sender name, fixed when the row is made. */
+    fromExtension: text("from_extension").notNull(),
+    senderName: text("sender_name"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    commandId: text("command_id").notNull(),
+    status: smsStatus("status").notNull().default("queued"),
+    /** Why it failed or was skipped (Russian, for the journal and the SMS log). */
+    reason: text("reason"),
+    /** MANGO's result / delivery report code. */
+    resultCode: integer("result_code"),
+    /**
+     * Set just before `commands/sms` is sent. Set without `sent_at` after a crash or an unknown outcome:
+     * MANGO does not deduplicate command_id, so the SMS is never asked for again — `result/sms` decides.
+     */
+    commandAt: ts("command_at"),
+    /** MANGO acknowledged the command (then `result/sms` 1000 confirms it went out). */
+    sentAt: ts("sent_at"),
+    deliveredAt: ts("delivered_at"),
+    contactNoteId: bigint("contact_note_id", { mode: "number" }),
+    leadNoteId: bigint("lead_note_id", { mode: "number" }),
+    notedAt: ts("noted_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("sms_messages_tenant_key").on(t.tenantId, t.idempotencyKey),
+    uniqueIndex("sms_messages_tenant_command").on(t.tenantId, t.commandId),
+    index("sms_messages_tenant_created").on(t.tenantId, t.createdAt),
+  ],
+);
+
+export type SmsMessageRow = typeof smsMessages.$inferSelect;

@@ -1,0 +1,149 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { type SmsMessageRow, smsMessages } from "@/db/schema";
+import { smsNote } from "@/server/amocrm/requests";
+import { amocrmClientFor } from "@/server/connections/amocrm";
+import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
+import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
+import { describeResultCode } from "@/server/mango/codes";
+import { MangoError } from "@/server/mango/errors";
+import { getTenant } from "@/server/tenancy/queries";
+import { checkMangoLength } from "./segments";
+
+const where = (tenantId: string, id: string) =>
+  and(eq(smsMessages.tenantId, tenantId), eq(smsMessages.id, id));
+
+async function update(db: Db, row: SmsMessageRow, set: Partial<SmsMessageRow>) {
+  await db.update(smsMessages).set(set).where(where(row.tenantId, row.id));
+}
+
+/**
+ * Step 1: `commands/sms`, asked at most once per row. `command_at` is stamped before MANGO is called; a
+ * run that finds it stamped without an acknowledgement (a crash, an unknown outcome) never asks again —
+ * MANGO does not deduplicate command_id, and `result/sms` with this command_id settles the row instead.
+ * Retried only when MANGO certainly did nothing (`retrySafe` and not `outcomeUnknown`).
+ */
+async function command(db: Db, row: SmsMessageRow): Promise<"sent" | JobOutcome> {
+  if (row.sentAt) return "sent";
+  if (row.commandAt)
+    return { status: "skipped", reason: "Исход отправки неизвестен — ждём result/sms от MANGO" };
+  const length = checkMangoLength(row.text);
+  if (!length.ok) {
+    await update(db, row, { status: "skipped", reason: length.reason });
+    return { status: "skipped", reason: length.reason };
+  }
+  let mango: Awaited<ReturnType<typeof mangoClientFor>>;
+  try {
+    mango = await mangoClientFor(db, { tenantId: row.tenantId });
+  } catch (err) {
+    if (err instanceof MangoNotConnectedError) {
+      await update(db, row, { status: "skipped", reason: err.message });
+      return { status: "skipped", reason: err.message };
+    }
+    throw err;
+  }
+  await update(db, row, { commandAt: new Date() });
+  try {
+    await mango.sendSms({
+      commandId: row.commandId,
+      fromExtension: row.fromExtension,
+      toNumber: row.phone,
+      text: row.text,
+      sender: row.senderName ?? undefined,
+    });
+  } catch (err) {
+    if (!(err instanceof MangoError)) throw err;
+    if (err.retrySafe && !err.outcomeUnknown) {
+      await update(db, row, { commandAt: null });
+      throw err;
+    }
+    if (err.outcomeUnknown) {
+      await update(db, row, { reason: "Исход отправки неизвестен — ждём result/sms от MANGO" });
+      throw new NonRetriableError(`MANGO: исход отправки SMS неизвестен (${err.humanMessage}), не повторяем`);
+    }
+    await update(db, row, { status: "failed", reason: err.humanMessage, resultCode: err.code });
+    throw new NonRetriableError(err.humanMessage);
+  }
+  // result/sms may already have been handled (or even events/sms): only a queued row becomes "sent".
+  await update(db, row, { sentAt: new Date() });
+  await db
+    .update(smsMessages)
+    .set({ status: "sent" })
+    .where(and(where(row.tenantId, row.id), eq(smsMessages.status, "queued")));
+  return "sent";
+}
+
+/** Step 2: the SMS as a note on the client's contact and on the deal, each written once (ids recorded). */
+async function note(db: Db, row: SmsMessageRow): Promise<void> {
+  if (row.notedAt) return;
+  const tenant = await getTenant(db, { tenantId: row.tenantId });
+  if (!tenant) return;
+  const amo = amocrmClientFor(db, tenant);
+  const sms = { direction: "outbound" as const, phone: row.phone, text: row.text };
+  let { contactNoteId, leadNoteId } = row;
+  if (row.contactId && !contactNoteId) {
+    const [n] = await amo.addNotes("contacts", [smsNote(row.contactId, sms)]);
+    contactNoteId = n?.id ?? null;
+    await update(db, row, { contactNoteId });
+  }
+  if (row.leadId && !leadNoteId) {
+    const [n] = await amo.addNotes("leads", [smsNote(row.leadId, sms)]);
+    leadNoteId = n?.id ?? null;
+    await update(db, row, { leadNoteId });
+  }
+  await update(db, row, { notedAt: new Date() });
+}
+
+export async function sendRuleSms(
+  db: Db,
+  { tenantId, smsId }: { tenantId: string; smsId: string },
+): Promise<JobOutcome> {
+  const [row] = await db.select().from(smsMessages).where(where(tenantId, smsId));
+  if (!row) return { status: "skipped", reason: "SMS не найдено" };
+  if (row.status === "skipped" || row.status === "failed")
+    return { status: "skipped", reason: row.reason ?? "SMS не отправляется" };
+  const sent = await command(db, row);
+  if (sent !== "sent") return sent;
+  const [fresh] = await db.select().from(smsMessages).where(where(tenantId, smsId));
+  // MANGO may already have said it did not send it (result/sms ≠ 1000): nothing to note then.
+  if (fresh!.status === "failed") return { status: "skipped", reason: fresh!.reason ?? "SMS не отправлено" };
+  await note(db, fresh!);
+  return { status: "done", result: { smsId, commandId: row.commandId } };
+}
+
+/**
+ * MANGO's answers, matched by command_id: `result/sms` tells whether MANGO sent it (1000) or refused,
+ * `events/sms` whether it was delivered. They may be handled concurrently with each other and with the
+ * send job, in any order, so each update says in SQL which statuses it may replace: a delivery report is
+ * final, and a late `result/sms` or acknowledgement never moves a row back from it.
+ */
+export async function applySmsReport(
+  db: Db,
+  input: { tenantId: string; kind: "result/sms" | "events/sms"; commandId: string; code: number },
+): Promise<boolean> {
+  const ok = input.code === 1000;
+  const failure = {
+    status: "failed" as const,
+    resultCode: input.code,
+    reason: describeResultCode(input.code),
+  };
+  const own = and(eq(smsMessages.tenantId, input.tenantId), eq(smsMessages.commandId, input.commandId));
+  const set =
+    input.kind === "events/sms"
+      ? ok
+        ? { status: "delivered" as const, deliveredAt: new Date(), resultCode: input.code, reason: null }
+        : failure
+      : ok
+        ? { status: "sent" as const, sentAt: new Date(), resultCode: input.code }
+        : failure;
+  const replaceable =
+    input.kind === "events/sms" ? undefined : inArray(smsMessages.status, ["queued", "sent"]);
+  const updated = await db
+    .update(smsMessages)
+    .set(set)
+    .where(and(own, replaceable))
+    .returning({ id: smsMessages.id });
+  if (updated.length > 0) return true;
+  const [known] = await db.select({ id: smsMessages.id }).from(smsMessages).where(own);
+  return Boolean(known);
+}
