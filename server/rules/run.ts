@@ -1,18 +1,13 @@
 import type { Db } from "@/db/client";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { planSmsAction } from "@/server/sms/plan";
 import { getTenant } from "@/server/tenancy/queries";
+import { actOnDeal, type RuleOutcome, ruleLabel } from "./act";
 import { readDealTruth, smsEmployeeOf } from "./deal";
 import { type DpTriggerEvent, dpDealEvent } from "./dp-webhook";
-import { evaluateRule, rulesToRun } from "./evaluate";
+import { rulesToRun } from "./evaluate";
 import { dealSnapshotFrom } from "./snapshot";
 import { listRules } from "./store";
-
-/** What happened to one rule, for the journal: every rule of the stage is named with its outcome. */
-export type RuleOutcome =
-  | { ruleId: string; name: string; status: "skipped"; reason: string }
-  | { ruleId: string; name: string; status: "acted"; queued: number; skipped: string[] };
 
 /**
  * One DP event: the rules of its stage and trigger, each evaluated against the deal as amoCRM has it now.
@@ -46,42 +41,18 @@ export async function runRulesForDpEvent(
 
   const outcomes: RuleOutcome[] = [];
   for (const rule of stageRules) {
-    const label = rule.name || `Правило ${rule.id}`;
     // The deal may have left the stage since the webhook: rules of the old stage no longer apply.
     if (truth.lead.statusId !== rule.statusId || truth.lead.pipelineId !== rule.pipelineId) {
       outcomes.push({
         ruleId: rule.id,
-        name: label,
+        name: ruleLabel(rule),
         status: "skipped",
         reason: "Сделка уже на другом этапе",
       });
       continue;
     }
-    const evaluation = evaluateRule(rule, snapshot);
-    if (!evaluation.matches) {
-      outcomes.push({ ruleId: rule.id, name: label, status: "skipped", reason: evaluation.failed.reason });
-      continue;
-    }
-    let queued = 0;
-    const skipped: string[] = [];
     const author = await smsEmployeeOf(db, { tenantId, amoUserId: rule.authorAmoUserId });
-    for (const action of rule.actions) {
-      if (action.kind !== "sms") {
-        skipped.push(`Действие «${action.kind}» пока не выполняется`);
-        continue;
-      }
-      const planned = await planSmsAction(db, queue, {
-        tenantId,
-        rule,
-        action,
-        truth,
-        author,
-        event: dealEvent,
-      });
-      queued += planned.queued;
-      skipped.push(...planned.skipped);
-    }
-    outcomes.push({ ruleId: rule.id, name: label, status: "acted", queued, skipped });
+    outcomes.push(await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event: dealEvent, author }));
   }
   if (outcomes.every((o) => o.status === "skipped"))
     return {
