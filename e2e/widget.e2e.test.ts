@@ -151,7 +151,7 @@ describe("amoCRM widget on the emulator's stand-in page", () => {
     expect(state?.widgetInstalledAt).toBeInstanceOf(Date);
   });
 
-  it("shows the DP placeholder in the Digital Pipeline settings, without a save button", async () => {
+  it("without a stage from amoCRM, the Digital Pipeline settings say rules belong to a stage and offer no editor", async () => {
     await page.locator("#open-dp-settings").click();
     const frame = page.frameLocator("iframe.amango-dp-frame");
     await frame.locator("[data-testid=widget-dp]").waitFor({ timeout: 15_000 });

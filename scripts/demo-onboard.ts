@@ -5,6 +5,7 @@ import { amocrmClientFor, amocrmIntegration, saveAmocrmTokens } from "@/server/c
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { applyProposals, linkEmployee } from "@/server/employees/links";
 import { listDirectory } from "@/server/employees/queries";
+import { subscribeAccountWebhooks } from "@/server/onboarding/account-webhooks";
 import { ensureCcContactFields } from "@/server/onboarding/cc-fields";
 import { connectMango } from "@/server/onboarding/mango-connect";
 
@@ -40,6 +41,7 @@ export async function onboardDemoTenant(
   const tokens = await exchangeCode({ ...integration, baseUrl: o.tenant.amocrmBaseUrl, code });
   await saveAmocrmTokens(db, { tenantId: o.tenant.id, tokens });
   await syncAmocrmDirectory(db, { tenantId: o.tenant.id, client: amocrmClientFor(db, o.tenant) });
+  await subscribeAccountWebhooks(db, { tenant: o.tenant });
   const mango = await connectMango(
     db,
     { tenantId: o.tenant.id, actorUserId: null, apiKey: o.mangoKey, salt: o.mangoSalt },

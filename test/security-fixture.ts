@@ -1,7 +1,16 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { activityLog, amocrmUsers, calls, employeeLinks, mangoEmployees } from "@/db/schema";
+import {
+  activityLog,
+  amocrmPipelines,
+  amocrmUsers,
+  calls,
+  employeeLinks,
+  mangoEmployees,
+  ruleApplications,
+  smsMessages,
+} from "@/db/schema";
 import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
@@ -26,6 +35,8 @@ export type SecurityWorld = {
 const LINE_OF_A = "74951110001";
 const CLIENT_OF_A = "+79165550142";
 const CONTACT_OF_A = 7_700_123;
+const SMS_TO_A = "+79165550377";
+const SMS_TEXT_OF_A = "Секретное SMS клиенту Альфы";
 
 const job = defineJob({
   id: "test.security",
@@ -141,6 +152,13 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   await db
     .insert(employeeLinks)
     .values({ tenantId: a.id, mangoEmployeeId: ownerExt!.id, amoUserId: 1001, source: "manual" });
+  // A's cached pipeline: the rules editor lists stages from it (rules.editorContext).
+  await db.insert(amocrmPipelines).values({
+    tenantId: a.id,
+    pipelineId: 3_300_000,
+    name: "Альфа-воронка",
+    statuses: [{ id: 4_400_100, name: "Альфа-переговоры", sort: 10, type: "open", color: null }],
+  });
   const ruleA = await saveRule(db, {
     tenantId: a.id,
     actorUserId: ownerA.id,
@@ -165,6 +183,45 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     },
   });
 
+  // An SMS the rule of A sent (the SMS log): its number, text and deal must stay with A.
+  const [smsA] = await db
+    .insert(smsMessages)
+    .values({
+      tenantId: a.id,
+      ruleId: ruleA!.id,
+      leadId: 7_700_456,
+      contactId: CONTACT_OF_A,
+      recipientRole: "client",
+      phone: SMS_TO_A,
+      text: SMS_TEXT_OF_A,
+      fromExtension: "502",
+      idempotencyKey: "alfa-sms-key",
+      commandId: "alfa-sms-command",
+      status: "delivered",
+      sentAt: new Date(Date.now() - 60_000),
+      deliveredAt: new Date(),
+    })
+    .returning();
+
+  // A finished application of that rule to its stage's deals, with a recognisable skip reason.
+  const [applicationA] = await db
+    .insert(ruleApplications)
+    .values({
+      tenantId: a.id,
+      ruleId: ruleA!.id,
+      pipelineId: 3_300_000,
+      statusId: 4_400_100,
+      status: "done",
+      startedByUserId: ownerA.id,
+      total: 3,
+      processed: 3,
+      queued: 2,
+      skipped: 1,
+      skipReasons: { "Нет тега alfa-secret-tag": 1 },
+      finishedAt: new Date(),
+    })
+    .returning();
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
@@ -174,6 +231,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     amoUserId: "9100777",
     callId: callA!.id,
     ruleId: ruleA!.id,
+    ruleApplicationId: applicationA!.id,
   };
   return {
     fx,
@@ -200,6 +258,12 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       "+7916***0142",
       String(CONTACT_OF_A),
       fx.ruleId,
+      fx.ruleApplicationId,
+      smsA!.id,
+      SMS_TO_A.slice(1),
+      "+7 916 ***-**-77",
+      SMS_TEXT_OF_A,
+      "7700456",
     ],
   };
 }

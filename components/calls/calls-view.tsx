@@ -1,14 +1,12 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { LoaderCircle, PhoneOff } from "lucide-react";
+import { PhoneOff } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
+import { ChartCard } from "@/components/data-view/chart-card";
+import { PagedList } from "@/components/data-view/paged-list";
 import { useTRPC } from "@/lib/trpc/client";
-import { useErrorText } from "@/lib/trpc/errors";
 import { CallsFilters } from "./calls-filters";
 import { CallsTable } from "./calls-table";
 import { DailyChart } from "./daily-chart";
@@ -20,7 +18,6 @@ const REFRESH_MS = 10_000;
 /** Звонки: the tenant's calls with filters, cursor pages and a daily chart of answered / missed calls. */
 export function CallsView() {
   const t = useTranslations("calls");
-  const errorText = useErrorText();
   const trpc = useTRPC();
   const [filters, setFilters] = useState<Filters>(() => defaultFilters());
   const input = queryInputOf(filters);
@@ -50,56 +47,25 @@ export function CallsView() {
         <p className="text-sm text-muted-foreground">{t("description")}</p>
       </div>
       <CallsFilters value={filters} onChange={setFilters} />
-      <Card className="px-6 py-4">
-        {daily.data ? (
-          <>
-            <DailyChart days={daily.data} />
-            {daily.data.every((d) => d.answered + d.missed === 0) ? (
-              <p className="text-center text-sm text-muted-foreground">{t("chart.empty")}</p>
-            ) : null}
-          </>
-        ) : daily.isError ? (
-          <p role="alert" className="text-sm text-destructive">
-            {errorText(daily.error)}
-          </p>
-        ) : (
-          <Skeleton className="h-48 w-full" />
-        )}
-      </Card>
-      <Card className="gap-0 overflow-hidden py-0">
-        {list.isPending ? (
-          <div className="flex flex-col gap-2 p-4">
-            {[0, 1, 2, 3, 4].map((i) => (
-              <Skeleton key={i} className="h-9 w-full" />
-            ))}
-          </div>
-        ) : list.isError && rows.length === 0 ? (
-          <p role="alert" className="p-6 text-sm text-destructive">
-            {errorText(list.error)}
-          </p>
-        ) : rows.length === 0 ? (
-          <div className="flex flex-col items-center gap-3 px-6 py-16 text-center" data-testid="calls-empty">
-            <PhoneOff className="size-8 text-muted-foreground" />
-            <p className="max-w-md text-sm text-muted-foreground">
-              {isDirty(filters) ? t("emptyFiltered") : t("empty")}
-            </p>
-          </div>
-        ) : (
-          <CallsTable rows={rows} />
-        )}
-      </Card>
-      {list.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button
-            variant="outline"
-            disabled={list.isFetchingNextPage}
-            onClick={() => void list.fetchNextPage()}
-          >
-            {list.isFetchingNextPage ? <LoaderCircle className="animate-spin" /> : null}
-            {t("loadMore")}
-          </Button>
-        </div>
-      ) : null}
+      <ChartCard
+        query={daily}
+        isEmpty={(days) => days.every((d) => d.answered + d.missed === 0)}
+        emptyText={t("chart.empty")}
+      >
+        {(days) => <DailyChart days={days} />}
+      </ChartCard>
+      <PagedList
+        query={list}
+        rowCount={rows.length}
+        empty={{
+          icon: PhoneOff,
+          text: isDirty(filters) ? t("emptyFiltered") : t("empty"),
+          testId: "calls-empty",
+        }}
+        loadMoreLabel={t("loadMore")}
+      >
+        <CallsTable rows={rows} />
+      </PagedList>
     </div>
   );
 }

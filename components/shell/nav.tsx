@@ -1,6 +1,14 @@
 "use client";
 
-import { LayoutDashboard, PhoneCall, ScrollText, Settings, Users, Workflow } from "lucide-react";
+import {
+  LayoutDashboard,
+  MessageSquareText,
+  PhoneCall,
+  ScrollText,
+  Settings,
+  Users,
+  Workflow,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -11,6 +19,7 @@ const items = [
   { href: "/journal", key: "journal", icon: ScrollText },
   { href: "/calls", key: "calls", icon: PhoneCall },
   { href: "/rules", key: "rules", icon: Workflow },
+  { href: "/sms", key: "sms", icon: MessageSquareText },
   { href: "/employees", key: "employees", icon: Users },
   { href: "/settings", key: "settings", icon: Settings },
 ] as const;

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { primaryId, timestamps, ts } from "./_columns";
 import { tenantRef } from "./_tenant-ref";
@@ -45,12 +46,21 @@ export const smsMessages = pgTable(
     contactNoteId: bigint("contact_note_id", { mode: "number" }),
     leadNoteId: bigint("lead_note_id", { mode: "number" }),
     notedAt: ts("noted_at"),
+    /**
+     * Sent and waiting for its notes: the per-tenant notes job writes up to 250 such rows in one contacts
+     * request and one leads request (notes-batch.ts). `notes_locked_until` is that job's claim on the row.
+     */
+    notesDueAt: ts("notes_due_at"),
+    notesLockedUntil: ts("notes_locked_until"),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("sms_messages_tenant_key").on(t.tenantId, t.idempotencyKey),
     uniqueIndex("sms_messages_tenant_command").on(t.tenantId, t.commandId),
     index("sms_messages_tenant_created").on(t.tenantId, t.createdAt),
+    index("sms_messages_notes_due")
+      .on(t.tenantId, t.notesDueAt)
+      .where(sql`${t.notesDueAt} is not null and ${t.notedAt} is null`),
   ],
 );
 

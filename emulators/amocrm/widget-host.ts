@@ -114,6 +114,13 @@ export async function widgetHost(emu: Emu, acc: Account, req: Req): Promise<Res>
   if (sub !== "" && sub !== "/") return problem(404, "Not found");
   const userId = Number(req.url.searchParams.get("user_id") ?? acc.current_user_id);
   const data = pageData(emu, acc, userId, req.url.searchParams);
+  // The stage a DP action is being configured on: amoCRM's pipeline editor has it on the page around the
+  // action's settings; here the test names it (digits only, since it lands in the markup).
+  const dpAttrs = (["pipeline", "status"] as const)
+    .map((k) => [k, req.url.searchParams.get(`dp_${k}_id`) ?? ""] as const)
+    .filter(([, v]) => /^\d{1,12}$/.test(v))
+    .map(([k, v]) => ` data-${k}-id="${v}"`)
+    .join("");
   const res = html(`<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>amoCRM (эмулятор) — ${acc.name}</title>
 <style>
@@ -134,7 +141,7 @@ iframe{border:1px solid #ccc;width:100%;min-height:160px}
 <button id="open-dp-settings" type="button">Настройки в Digital Pipeline</button></p></section>
 <section id="settings-area" hidden><h3>Настройки</h3><div class="widget_settings_block"></div>
 <button id="save-settings" type="button">Сохранить</button></section>
-<section id="dp-settings-area" hidden><h3>Digital Pipeline</h3><div class="digital-pipeline__settings"></div></section>
+<section id="dp-settings-area" hidden><h3>Digital Pipeline</h3><div class="digital-pipeline__settings"${dpAttrs}></div></section>
 </main>
 <div id="notifications" aria-live="polite"></div>
 <script>window.__EMU__=${escJson(data)};</script>

@@ -1,6 +1,7 @@
 // amoCRM API v4 client for one account: the methods Amango's features need, returning domain types.
 // Tokens and the base URL are handed in; this layer knows neither the database nor MANGO.
 import type { z } from "zod";
+import { bulkMethods } from "./bulk";
 import { AmocrmResponseError } from "./errors";
 import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
 import {
@@ -25,6 +26,7 @@ import {
   type AmoPipeline,
   type AmoTag,
   type AmoUser,
+  type AmoWebhookSubscription,
   contactHasPhone,
   phoneDigits,
   toAccount,
@@ -33,6 +35,7 @@ import {
   toLead,
   toPipeline,
   toUser,
+  toWebhookSubscription,
 } from "./transform";
 import {
   accountSchema,
@@ -50,6 +53,7 @@ import {
   tagsCreatedSchema,
   updatedItemSchema,
   userSchema,
+  webhookSubscriptionSchema,
 } from "./types";
 
 export type AmocrmClientOptions = AmocrmHttpOptions;
@@ -72,6 +76,8 @@ export type CallLogged = {
 };
 /** A call amoCRM did not log (typically: no contact with this phone). The shape is UNCERTAIN (§6.8). */
 export type CallRefused = { requestId: string | null; detail: string | null; raw: unknown };
+/** The account webhook events Amango subscribes to (§6.13 lists them all). */
+export type WebhookEventName = "responsible_lead" | "status_lead";
 export type TagEntity = "leads" | "contacts" | "companies" | "customers";
 export type CustomFieldEntity = "leads" | "contacts" | "companies" | "customers";
 
@@ -126,6 +132,8 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
     },
 
     listLeads,
+    /** Page-at-a-time leads, contacts by ids, notes in batches of 250 (bulk.ts). */
+    ...bulkMethods(http),
 
     async createLeads(leads: LeadCreate[]): Promise<Created[]> {
       return inChunks(leads, async (chunk) => {
@@ -284,6 +292,21 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
         return [];
       });
       return { logged, errors };
+    },
+
+    /**
+     * Subscribes `destination` to account webhooks (§6.13). amoCRM updates the subscription when the
+     * destination is already there, so calling it again (every reconnect) is harmless. Admin token only.
+     */
+    async subscribeWebhook(input: {
+      destination: string;
+      events: readonly WebhookEventName[];
+    }): Promise<AmoWebhookSubscription> {
+      const res = await request("POST", "/api/v4/webhooks", webhookSubscriptionSchema, {
+        body: { destination: input.destination, settings: input.events },
+      });
+      if (!res) throw new AmocrmResponseError("POST", "/api/v4/webhooks", "empty body");
+      return toWebhookSubscription(res);
     },
 
     async listTags(entity: TagEntity, o: { query?: string } = {}): Promise<AmoTag[]> {

@@ -51,7 +51,13 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): RateLimiter {
   };
 }
 
-const registry = new Map<string, RateLimiter>();
+// On globalThis, not in this module: Next.js may load this module more than once in one process (the job
+// poller started by instrumentation.ts and the route handlers are separate bundles), and each copy would
+// otherwise hold its own bucket — together exceeding the account's 7 per second.
+const REGISTRY = Symbol.for("amango.amocrm.rateLimiters");
+const shared = globalThis as { [REGISTRY]?: Map<string, RateLimiter> };
+if (!shared[REGISTRY]) shared[REGISTRY] = new Map<string, RateLimiter>();
+const registry: Map<string, RateLimiter> = shared[REGISTRY];
 
 function registryKey(baseUrl: string): string {
   const u = new URL(baseUrl);

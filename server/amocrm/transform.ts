@@ -8,6 +8,7 @@ import type {
   RawLead,
   RawPipeline,
   RawUser,
+  RawWebhookSubscription,
 } from "./types";
 
 /** amoCRM's closed statuses have the same ids in every pipeline (reference §6.3). */
@@ -239,6 +240,23 @@ export function toCustomField(raw: RawCustomField): AmoCustomField {
     sort: raw.sort ?? null,
     isApiOnly: raw.is_api_only ?? false,
     enums: (raw.enums ?? []).map((e) => ({ id: e.id, value: e.value, sort: e.sort ?? null })),
+  };
+}
+
+/** An account webhook subscription (§6.13): where amoCRM posts which events. */
+export type AmoWebhookSubscription = {
+  id: number;
+  destination: string;
+  disabled: boolean;
+  events: string[];
+};
+
+export function toWebhookSubscription(raw: RawWebhookSubscription): AmoWebhookSubscription {
+  return {
+    id: raw.id,
+    destination: raw.destination,
+    disabled: raw.disabled ?? false,
+    events: raw.settings ?? [],
   };
 }
 

@@ -255,10 +255,19 @@ export const widgetTokenClaimsSchema = z.object({
   is_admin: z.boolean().optional(),
 });
 
+/** A webhook subscription (§6.13, sample `webhooks-api-subscribe-response.json`). */
+export const webhookSubscriptionSchema = z.object({
+  id,
+  destination: z.string(),
+  disabled: z.boolean().nullish(),
+  settings: z.array(z.string()).nullish(),
+});
+
 export type RawLead = z.infer<typeof leadSchema>;
 export type RawContact = z.infer<typeof contactSchema>;
 export type RawUser = z.infer<typeof userSchema>;
 export type RawPipeline = z.infer<typeof pipelineSchema>;
 export type RawAccount = z.infer<typeof accountSchema>;
 export type RawCustomField = z.infer<typeof customFieldSchema>;
+export type RawWebhookSubscription = z.infer<typeof webhookSubscriptionSchema>;
 export type RawCustomFieldsValues = z.infer<typeof customFieldsValuesSchema>;

@@ -16,6 +16,7 @@ import {
 } from "@/server/amocrm";
 import { userSchema } from "@/server/amocrm/types";
 import { amocrmIntegration } from "@/server/connections/amocrm";
+import { subscribeAccountWebhooksAfterSignIn } from "@/server/onboarding/account-webhooks";
 import { type AmocrmIdentity, signInWithAmocrm, syncDirectoryAfterSignIn } from "@/server/onboarding/signin";
 
 export const AMOCRM_PROVIDER_ID = "amocrm";
@@ -149,6 +150,7 @@ export function amocrmProvider(
         const db = await getDb();
         const outcome = await signInWithAmocrm(db, identity);
         await syncDirectoryAfterSignIn(db, outcome);
+        await subscribeAccountWebhooksAfterSignIn(db, outcome);
         return {
           id: outcome.user.id,
           name: outcome.user.name,

@@ -8,6 +8,7 @@ import { PAIRS, startLogWorld } from "@/server/calls/log-world.test-support";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { evaluateRulesJob } from "@/server/rules/jobs";
 import { sendSmsJob } from "@/server/sms/jobs";
+import { writeSmsNotesJob } from "@/server/sms/notes-jobs";
 import { upsertUser } from "@/server/tenancy/queries";
 import { drainJobs } from "@/test/db";
 import { serveHandler } from "@/test/http-bridge";
@@ -70,7 +71,7 @@ export async function startDpWorld() {
 
   /** Everything the webhook causes: the rules, the SMS, MANGO's result and delivery report. */
   const settle = async () => {
-    await drainJobs(t.db, [evaluateRulesJob, sendSmsJob]);
+    await drainJobs(t.db, [evaluateRulesJob, sendSmsJob, writeSmsNotesJob]);
     await fetch(`${mango.url}/__control/deliveries?wait=1`);
     await mangoControl("clock", { advance: 5000 });
     await fetch(`${mango.url}/__control/deliveries?wait=1`);

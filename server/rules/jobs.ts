@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { defineJob, SkipJobError } from "@/server/jobs/define";
+import type { AccountWebhookEvent } from "./account-webhook";
+import { runRulesForAccountEvent } from "./account-webhook-run";
 import type { DpTriggerEvent } from "./dp-webhook";
 import { runRulesForDpEvent } from "./run";
 import { RULE_TRIGGERS } from "./schema";
@@ -45,6 +47,52 @@ export const evaluateRulesJob = defineJob({
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
     try {
       return await runRulesForDpEvent(db, queue, { tenantId, event: p.event });
+    } catch (err) {
+      if (err instanceof TenantNeedsReconnectError) throw new SkipJobError(err.message);
+      throw err;
+    }
+  },
+});
+
+/** The account webhook as parsed by the intake (account-webhook.ts): ids only. */
+const accountWebhookEventSchema: z.ZodType<AccountWebhookEvent> = z.object({
+  accountId: id.nullable(),
+  subdomain: z.string().nullable(),
+  changes: z.array(
+    z.object({
+      kind: z.enum(["responsible", "status"]),
+      leadId: id,
+      pipelineId: id,
+      statusId: id,
+      oldStatusId: id.nullable(),
+      responsibleUserId: id.nullable(),
+      lastModified: z.number().int(),
+      trigger: z.enum(RULE_TRIGGERS).nullable(),
+    }),
+  ),
+});
+
+export const accountEventPayload = z.object({
+  inboxId: z.uuid(),
+  event: accountWebhookEventSchema,
+});
+export type AccountEventPayload = z.infer<typeof accountEventPayload>;
+
+/**
+ * The rules for one account webhook ("responsible changed", "deal lost"). Like `rules.evaluate`, re-running
+ * is harmless: the occurrence in every idempotency key comes from the webhook (`last_modified` and what
+ * changed), so a retry or a redelivery plans nothing new.
+ */
+export const accountEventRulesJob = defineJob({
+  id: "rules.account-event",
+  title: "Правила: событие сделки amoCRM",
+  payload: accountEventPayload,
+  subject: (p) => p.event.changes.map((c) => `сделка ${c.leadId}`).join(", "),
+  options: { retries: 5, concurrency: { limit: 2 } },
+  handler: async (p, { db, tenantId, queue }) => {
+    if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
+    try {
+      return await runRulesForAccountEvent(db, queue, { tenantId, event: p.event });
     } catch (err) {
       if (err instanceof TenantNeedsReconnectError) throw new SkipJobError(err.message);
       throw err;

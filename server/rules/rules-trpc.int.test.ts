@@ -15,6 +15,8 @@ let t: TestDb;
 let tenantId: string;
 let mapped: SessionIdentity;
 let unmapped: SessionIdentity;
+let memberMapped: SessionIdentity;
+let memberUnmapped: SessionIdentity;
 
 const caller = (session: SessionIdentity) =>
   createCaller({ db: t.db, queue: createLocalQueue(t.db), session, requestId: "test" });
@@ -43,15 +45,26 @@ beforeAll(async () => {
   const other = await upsertUser(t.db, { amocrmUserId: 502, name: "Без номера" });
   await addMembership(t.db, { tenantId, userId: admin.id, role: "owner" });
   await addMembership(t.db, { tenantId, userId: other.id, role: "admin" });
-  const [e] = await t.db
-    .insert(mangoEmployees)
-    .values({ tenantId, mangoKey: "user:100", extension: "100", name: "Лопаткин Василий" })
-    .returning();
-  await t.db
-    .insert(employeeLinks)
-    .values({ tenantId, mangoEmployeeId: e!.id, amoUserId: 501, source: "manual" });
+  const withExt = await upsertUser(t.db, { amocrmUserId: 503, name: "Сотрудник с номером" });
+  const withoutExt = await upsertUser(t.db, { amocrmUserId: 504, name: "Сотрудник без номера" });
+  await addMembership(t.db, { tenantId, userId: withExt.id, role: "member" });
+  await addMembership(t.db, { tenantId, userId: withoutExt.id, role: "member" });
+  for (const [extension, amoUserId] of [
+    ["100", 501],
+    ["103", 503],
+  ] as const) {
+    const [e] = await t.db
+      .insert(mangoEmployees)
+      .values({ tenantId, mangoKey: `user:${extension}`, extension, name: `Сотрудник ${extension}` })
+      .returning();
+    await t.db
+      .insert(employeeLinks)
+      .values({ tenantId, mangoEmployeeId: e!.id, amoUserId, source: "manual" });
+  }
   mapped = { userId: admin.id, tenantId };
   unmapped = { userId: other.id, tenantId };
+  memberMapped = { userId: withExt.id, tenantId };
+  memberUnmapped = { userId: withoutExt.id, tenantId };
 });
 afterAll(() => t.drop());
 
@@ -96,5 +109,51 @@ describe("rules.save", () => {
       .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.target, `rule:${rule.id}`)))
       .orderBy(auditLog.createdAt);
     expect(audit.map((a) => a.action).sort()).toEqual(["rule.create", "rule.delete", "rule.update"]);
+  });
+});
+
+describe("who may change rules (admins, and members with a mapped extension)", () => {
+  it("lets a member with a mapped extension save, update and delete an SMS rule", async () => {
+    const { rule } = await caller(memberMapped).rules.save({ rule: draft });
+    expect(rule.authorAmoUserId).toBe(503);
+    const updated = await caller(memberMapped).rules.save({ id: rule.id, rule: { ...draft, name: "VIP 2" } });
+    expect(updated.rule.name).toBe("VIP 2");
+    expect(await caller(memberMapped).rules.delete({ id: rule.id })).toEqual({ deleted: true });
+    expect((await caller(mapped).rules.list({})).rules.map((r) => r.id)).not.toContain(rule.id);
+  });
+
+  it("refuses a member without a mapped extension to save or delete (FORBIDDEN, the same reason)", async () => {
+    const save = await errorOf(caller(memberUnmapped).rules.save({ rule: draft }));
+    expect(save.code).toBe("FORBIDDEN");
+    expect(save.message).toBe(EXTENDED_REQUIRED_MESSAGE);
+
+    const { rule } = await caller(mapped).rules.save({ rule: draft });
+    const update = await errorOf(caller(memberUnmapped).rules.save({ id: rule.id, rule: draft }));
+    expect(update.code).toBe("FORBIDDEN");
+    const del = await errorOf(caller(memberUnmapped).rules.delete({ id: rule.id }));
+    expect(del.code).toBe("FORBIDDEN");
+    expect(del.message).toBe(EXTENDED_REQUIRED_MESSAGE);
+    expect((await caller(mapped).rules.list({})).rules.map((r) => r.id)).toContain(rule.id);
+
+    // Reading stays open to every member: the editor shows the rules and says why saving is closed.
+    expect((await caller(memberUnmapped).rules.list({})).rules.map((r) => r.id)).toContain(rule.id);
+    const context = await caller(memberUnmapped).rules.editorContext();
+    expect(context.me).toMatchObject({ role: "member", hasExtension: false, canEdit: false });
+    expect(context.me.sms.code).toBe("no_extension");
+
+    // An admin without an extension may still delete (it stops SMS, it sends none).
+    expect(await caller(unmapped).rules.delete({ id: rule.id })).toEqual({ deleted: true });
+  });
+
+  it("refuses a template over MANGO's limit or with an unknown macro (BAD_REQUEST, Russian reason)", async () => {
+    const long = { ...draft, actions: [{ ...draft.actions[0]!, template: "Я".repeat(269) }] };
+    const tooLong = await errorOf(caller(mapped).rules.save({ rule: long }));
+    expect(tooLong.code).toBe("BAD_REQUEST");
+    expect(tooLong.message).toContain("269 из 268");
+
+    const typo = { ...draft, actions: [{ ...draft.actions[0]!, template: "Привет, {{lead.prise}}" }] };
+    const unknown = await errorOf(caller(mapped).rules.save({ rule: typo }));
+    expect(unknown.code).toBe("BAD_REQUEST");
+    expect(unknown.message).toContain("{{lead.prise}}");
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { AmoLead } from "@/server/amocrm/transform";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { getTenant } from "@/server/tenancy/queries";
@@ -6,15 +7,68 @@ import { actOnDeal, type RuleOutcome, ruleLabel } from "./act";
 import { readDealTruth, smsEmployeeOf } from "./deal";
 import { type DpTriggerEvent, dpDealEvent } from "./dp-webhook";
 import { rulesToRun } from "./evaluate";
-import { dealSnapshotFrom } from "./snapshot";
+import type { Rule } from "./schema";
+import { type DealEvent, dealSnapshotFrom } from "./snapshot";
 import { listRules } from "./store";
 
 /**
- * One DP event: the rules of its stage and trigger, each evaluated against the deal as amoCRM has it now.
- * A deal failing a rule's conditions is journaled with the failing condition; a matching rule's actions
- * are planned (SMS now; callback and campaign actions belong to their issues and are reported as such).
- * When no rule acted, the run is "skipped" with all the reasons, so the journal shows why at a glance.
+ * Why the rule no longer applies to the deal as amoCRM has it now (the webhook is only a hint), or null.
+ * The default: the deal has left the rule's stage since the event.
  */
+export type StaleCheck = (lead: AmoLead, rule: Rule) => string | null;
+
+const leftTheStage: StaleCheck = (lead, rule) =>
+  lead.statusId !== rule.statusId || lead.pipelineId !== rule.pipelineId
+    ? "Сделка уже на другом этапе"
+    : null;
+
+/**
+ * One deal event, whatever brought it (DP webhook, account webhook): the rules of its stage and trigger,
+ * each evaluated against the deal as amoCRM has it now. A deal failing a rule's conditions is journaled
+ * with the failing condition; a matching rule's actions are planned by `actOnDeal`. When no rule acted,
+ * the run is "skipped" with all the reasons, so the journal shows why at a glance.
+ */
+export async function runRulesForDealEvent(
+  db: Db,
+  queue: JobQueue,
+  input: { tenantId: string; leadId: number; event: DealEvent; stale?: StaleCheck },
+): Promise<JobOutcome> {
+  const { tenantId, leadId, event, stale = leftTheStage } = input;
+  const stageRules = rulesToRun(
+    await listRules(db, { tenantId, pipelineId: event.pipelineId, statusId: event.statusId }),
+    event,
+  );
+  if (stageRules.length === 0) return { status: "skipped", reason: "На этом этапе нет правил для события" };
+  const tenant = await getTenant(db, { tenantId });
+  if (!tenant) return { status: "skipped", reason: "аккаунт удалён" };
+  const truth = await readDealTruth(db, tenant, leadId);
+  if (!truth) return { status: "skipped", reason: `Сделка ${leadId} не найдена в amoCRM` };
+  const snapshot = dealSnapshotFrom({
+    lead: truth.lead,
+    mainContact: truth.mainContact,
+    event,
+    responsibleUserName: truth.responsible?.name ?? null,
+  });
+
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of stageRules) {
+    const reason = stale(truth.lead, rule);
+    if (reason) {
+      outcomes.push({ ruleId: rule.id, name: ruleLabel(rule), status: "skipped", reason });
+      continue;
+    }
+    const author = await smsEmployeeOf(db, { tenantId, amoUserId: rule.authorAmoUserId });
+    outcomes.push(await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author }));
+  }
+  if (outcomes.every((o) => o.status === "skipped"))
+    return {
+      status: "skipped",
+      reason: outcomes.map((o) => `${o.name}: ${(o as { reason: string }).reason}`).join("; "),
+    };
+  return { status: "done", result: { leadId, rules: outcomes } };
+}
+
+/** One DP webhook: the deal entered (or was created in, …) the stage the webhook names. */
 export async function runRulesForDpEvent(
   db: Db,
   queue: JobQueue,
@@ -23,41 +77,5 @@ export async function runRulesForDpEvent(
   const dealEvent = dpDealEvent(event);
   if (!dealEvent)
     return { status: "skipped", reason: `Событие ${event.typeCode ?? event.type} не запускает правила` };
-  const stageRules = rulesToRun(
-    await listRules(db, { tenantId, pipelineId: event.pipelineId, statusId: event.statusId }),
-    dealEvent,
-  );
-  if (stageRules.length === 0) return { status: "skipped", reason: "На этом этапе нет правил для события" };
-  const tenant = await getTenant(db, { tenantId });
-  if (!tenant) return { status: "skipped", reason: "аккаунт удалён" };
-  const truth = await readDealTruth(db, tenant, event.leadId);
-  if (!truth) return { status: "skipped", reason: `Сделка ${event.leadId} не найдена в amoCRM` };
-  const snapshot = dealSnapshotFrom({
-    lead: truth.lead,
-    mainContact: truth.mainContact,
-    event: dealEvent,
-    responsibleUserName: truth.responsible?.name ?? null,
-  });
-
-  const outcomes: RuleOutcome[] = [];
-  for (const rule of stageRules) {
-    // The deal may have left the stage since the webhook: rules of the old stage no longer apply.
-    if (truth.lead.statusId !== rule.statusId || truth.lead.pipelineId !== rule.pipelineId) {
-      outcomes.push({
-        ruleId: rule.id,
-        name: ruleLabel(rule),
-        status: "skipped",
-        reason: "Сделка уже на другом этапе",
-      });
-      continue;
-    }
-    const author = await smsEmployeeOf(db, { tenantId, amoUserId: rule.authorAmoUserId });
-    outcomes.push(await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event: dealEvent, author }));
-  }
-  if (outcomes.every((o) => o.status === "skipped"))
-    return {
-      status: "skipped",
-      reason: outcomes.map((o) => `${o.name}: ${(o as { reason: string }).reason}`).join("; "),
-    };
-  return { status: "done", result: { leadId: event.leadId, rules: outcomes } };
+  return runRulesForDealEvent(db, queue, { tenantId, leadId: event.leadId, event: dealEvent });
 }

@@ -22,7 +22,7 @@ export type Stage = z.infer<typeof stageSchema>;
  * §4.3: types 1, 14/15, 16–19; customer events 20–22 are left out — rules belong to deal stages). The second
  * is MANGO's "при каком действии со сделкой" list (§2.6: смена ответственного, отмена сделки, оплата счёта),
  * for which amoCRM documents no DP event type: they arrive from another source (account webhooks
- * `responsible_lead` / `status_lead` → 143) that the wiring session subscribes to — see `DealEvent.occurrence`.
+ * `responsible_lead` / `status_lead` → 143), subscribed at onboarding — see `account-webhook.ts`.
  */
 export const RULE_TRIGGERS = [
   "entered_stage", // DP 14 lead_status_changed, 15 lead_appeared_in_status
@@ -33,7 +33,7 @@ export const RULE_TRIGGERS = [
   "site_visit", // DP 18 site_visit
   "responsible_changed", // MANGO §2.6 "смена ответственного"
   "deal_lost", // MANGO §2.6 "отмена сделки" (closed as 143 «Закрыто и не реализовано»)
-  "invoice_paid", // MANGO §2.6 "оплата счёта" — source event UNCERTAIN, nothing emits it yet
+  "invoice_paid", // MANGO §2.6 "оплата счёта" — amoCRM has no webhook for it: never emitted (yet)
 ] as const;
 export type RuleTrigger = (typeof RULE_TRIGGERS)[number];
 

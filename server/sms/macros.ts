@@ -54,9 +54,20 @@ const CUSTOM_FIELD_KEY = /^(lead|maincontact)\.cf\.(\d{1,12})$/;
 /** Types whose value amoCRM sends as a unix timestamp and the SMS should show as a date. */
 export const DATE_FIELD_TYPES = new Set(["date", "date_time", "birthday"]);
 
-/** Fields that already have their own macro or hold nothing an SMS can show. */
+/**
+ * Fields that already have their own macro or hold nothing an SMS can show. `multitext` by type too:
+ * amoCRM's field list leaves out `code` (sample custom-fields-list-response.json), and PHONE / EMAIL (the
+ * multitext fields, with macros of their own) must not come back as custom-field macros.
+ */
 const NOT_OFFERED_CODES = new Set(["PHONE", "EMAIL"]);
-const NOT_OFFERED_TYPES = new Set(["legal_entity", "linked_entity", "chained_list", "file", "tracking_data"]);
+const NOT_OFFERED_TYPES = new Set([
+  "multitext",
+  "legal_entity",
+  "linked_entity",
+  "chained_list",
+  "file",
+  "tracking_data",
+]);
 
 export type ParsedMacroKey =
   | { kind: "fixed"; key: string; macro: SmsMacro }

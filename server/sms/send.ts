@@ -1,13 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type SmsMessageRow, smsMessages } from "@/db/schema";
-import { smsNote } from "@/server/amocrm/requests";
-import { amocrmClientFor } from "@/server/connections/amocrm";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
+import type { JobQueue } from "@/server/jobs/queue";
 import { describeResultCode } from "@/server/mango/codes";
 import { MangoError } from "@/server/mango/errors";
-import { getTenant } from "@/server/tenancy/queries";
+import { queueSmsNotes } from "./notes-jobs";
 import { checkMangoLength } from "./segments";
 
 const where = (tenantId: string, id: string) =>
@@ -73,29 +72,13 @@ async function command(db: Db, row: SmsMessageRow): Promise<"sent" | JobOutcome>
   return "sent";
 }
 
-/** Step 2: the SMS as a note on the client's contact and on the deal, each written once (ids recorded). */
-async function note(db: Db, row: SmsMessageRow): Promise<void> {
-  if (row.notedAt) return;
-  const tenant = await getTenant(db, { tenantId: row.tenantId });
-  if (!tenant) return;
-  const amo = amocrmClientFor(db, tenant);
-  const sms = { direction: "outbound" as const, phone: row.phone, text: row.text };
-  let { contactNoteId, leadNoteId } = row;
-  if (row.contactId && !contactNoteId) {
-    const [n] = await amo.addNotes("contacts", [smsNote(row.contactId, sms)]);
-    contactNoteId = n?.id ?? null;
-    await update(db, row, { contactNoteId });
-  }
-  if (row.leadId && !leadNoteId) {
-    const [n] = await amo.addNotes("leads", [smsNote(row.leadId, sms)]);
-    leadNoteId = n?.id ?? null;
-    await update(db, row, { leadNoteId });
-  }
-  await update(db, row, { notedAt: new Date() });
-}
-
+/**
+ * One SMS of a rule: MANGO asked once (step 1), then the row marked for its notes on the client's contact
+ * and the deal, which the per-tenant notes job writes in batches (notes.ts).
+ */
 export async function sendRuleSms(
   db: Db,
+  queue: JobQueue,
   { tenantId, smsId }: { tenantId: string; smsId: string },
 ): Promise<JobOutcome> {
   const [row] = await db.select().from(smsMessages).where(where(tenantId, smsId));
@@ -107,7 +90,7 @@ export async function sendRuleSms(
   const [fresh] = await db.select().from(smsMessages).where(where(tenantId, smsId));
   // MANGO may already have said it did not send it (result/sms ≠ 1000): nothing to note then.
   if (fresh!.status === "failed") return { status: "skipped", reason: fresh!.reason ?? "SMS не отправлено" };
-  await note(db, fresh!);
+  if (!fresh!.notedAt) await queueSmsNotes(db, queue, fresh!);
   return { status: "done", result: { smsId, commandId: row.commandId } };
 }
 

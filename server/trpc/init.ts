@@ -30,10 +30,16 @@ export type SecurityFixture = {
   callId: string;
   /** A DP rule of the fixture tenant (Правила). */
   ruleId: string;
+  /** A finished "apply to current deals" of that rule. */
+  ruleApplicationId: string;
 };
 
 export type ProcedureMeta = {
-  access: "public" | "protected" | "tenant" | "admin";
+  /**
+   * "extended": admins, and members with a mapped MANGO extension (extended integration), e.g. rule editing;
+   * the procedure's own middleware checks the extension, and its tests show the member refused.
+   */
+  access: "public" | "protected" | "tenant" | "extended" | "admin";
   /** An input naming the fixture tenant's ids; the security suite calls the procedure with it. */
   sample?: (f: SecurityFixture) => unknown;
 };

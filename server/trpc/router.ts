@@ -19,11 +19,18 @@ import { membersList } from "./procedures/members-list";
 import { membersSetRole } from "./procedures/members-set-role";
 import { onboardingChecklistProcedure } from "./procedures/onboarding-checklist";
 import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fields";
+import { rulesApplyCancel } from "./procedures/rules-apply-cancel";
+import { rulesApplyStatus } from "./procedures/rules-apply-status";
 import { rulesDelete } from "./procedures/rules-delete";
+import { rulesEditorContext } from "./procedures/rules-editor-context";
 import { rulesList } from "./procedures/rules-list";
+import { rulesPreview } from "./procedures/rules-preview";
 import { rulesSave } from "./procedures/rules-save";
+import { rulesStageDeals } from "./procedures/rules-stage-deals";
 import { settingsGet } from "./procedures/settings-get";
 import { settingsSave } from "./procedures/settings-save";
+import { smsDaily } from "./procedures/sms-daily";
+import { smsList } from "./procedures/sms-list";
 import { tenantGet } from "./procedures/tenant-get";
 
 export const appRouter = router({
@@ -41,7 +48,17 @@ export const appRouter = router({
     unlink: employeesUnlink,
     resync: employeesResync,
   }),
-  rules: router({ list: rulesList, save: rulesSave, delete: rulesDelete }),
+  rules: router({
+    list: rulesList,
+    save: rulesSave,
+    delete: rulesDelete,
+    editorContext: rulesEditorContext,
+    stageDeals: rulesStageDeals,
+    preview: rulesPreview,
+    applyStatus: rulesApplyStatus,
+    applyCancel: rulesApplyCancel,
+  }),
+  sms: router({ list: smsList, daily: smsDaily }),
   settings: router({ get: settingsGet, save: settingsSave }),
   mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
   onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),

@@ -103,6 +103,15 @@ describe("every procedure of the app router", () => {
     }
   });
 
+  it("denies members without a mapped extension the extended-integration procedures (FORBIDDEN)", async () => {
+    // The fixture's member has no MANGO extension: "extended" procedures (rules) are closed to them.
+    const extended = procedures.filter((p) => p.meta.access === "extended");
+    expect(extended.length).toBeGreaterThan(0);
+    for (const p of extended) {
+      expect(await codeOf(call(sessions.memberA, p.path, p.meta.sample!(fx))), p.path).toBe("FORBIDDEN");
+    }
+  });
+
   it("lets the owner of the tenant through (the samples are valid inputs)", async () => {
     // Past the access checks a procedure may still fail for domain reasons (nothing connected in the fixture).
     for (const p of guarded()) {

@@ -1,12 +1,12 @@
 import { getTranslations } from "next-intl/server";
-import { EmptyState } from "@/components/shell/empty-state";
+import { RulesPage } from "@/components/rules/rules-page";
 
 export async function generateMetadata() {
-  const t = await getTranslations("empty.rules");
+  const t = await getTranslations("rules");
   return { title: t("title") };
 }
 
-export default async function RulesPage() {
-  const t = await getTranslations("empty.rules");
-  return <EmptyState title={t("title")} text={t("text")} />;
+/** Правила: the digital-pipeline rules editor (pipelines → stages → rules). */
+export default function RulesRoute() {
+  return <RulesPage />;
 }

@@ -1,6 +1,8 @@
 import { redirect } from "next/navigation";
-import { WidgetDpPlaceholder } from "@/components/widget/dp-placeholder";
+import { StageRules } from "@/components/rules/stage-rules";
+import { WidgetDpSettings } from "@/components/widget/dp-settings";
 import { WidgetNoSession } from "@/components/widget/no-session";
+import { WidgetTrpcProvider } from "@/components/widget/trpc-provider";
 import { getDb } from "@/db";
 import { env } from "@/server/config/env";
 import { currentWidgetSession } from "@/server/widget/current";
@@ -10,7 +12,11 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 const idOf = (v: string | string[] | undefined) => (typeof v === "string" && /^\d{1,12}$/.test(v) ? v : null);
 
-/** The widget's Digital Pipeline settings in amoCRM: the stage it was opened for; rules arrive later. */
+/**
+ * The widget's Digital Pipeline settings in amoCRM: the rules of the stage it was opened for, edited with the
+ * portal's editor through the widget's tRPC endpoint (/widget/api/trpc, same router, same checks). The frame
+ * around it is rendered here from the widget session; the editor reads and saves through tRPC.
+ */
 export default async function WidgetDpPage({ searchParams }: Props) {
   const sp = await searchParams;
   const pipelineId = idOf(sp.pipeline_id);
@@ -32,5 +38,13 @@ export default async function WidgetDpPage({ searchParams }: Props) {
         statusId: statusId ? Number(statusId) : null,
       })
     : null;
-  return <WidgetDpPlaceholder tenantName={status.tenantName} stage={stage} portalUrl={env().APP_URL} />;
+  return (
+    <WidgetDpSettings tenantName={status.tenantName} stage={stage} portalUrl={env().APP_URL}>
+      {pipelineId && statusId ? (
+        <WidgetTrpcProvider>
+          <StageRules pipelineId={Number(pipelineId)} statusId={Number(statusId)} />
+        </WidgetTrpcProvider>
+      ) : undefined}
+    </WidgetDpSettings>
+  );
 }

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { deleteRule } from "@/server/rules/store";
-import { adminProcedure, notFound } from "../init";
+import { notFound } from "../init";
+import { ruleEditorProcedure } from "./rules-access";
 
-export const rulesDelete = adminProcedure
-  .meta({ access: "admin", sample: (f) => ({ id: f.ruleId }) })
+/** Deletes a DP rule: whoever may save rules may delete them (admins, members with a mapped extension). */
+export const rulesDelete = ruleEditorProcedure
+  .meta({ access: "extended", sample: (f) => ({ id: f.ruleId }) })
   .input(z.object({ id: z.uuid() }))
   .output(z.object({ deleted: z.literal(true) }))
   .mutation(async ({ ctx, input }) => {

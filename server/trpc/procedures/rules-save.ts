@@ -1,23 +1,23 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { hasExtendedIntegration } from "@/server/employees/queries";
+import { startApplyToCurrentDeals } from "@/server/rules/apply-current";
 import { ruleDraftSchema, ruleSchema } from "@/server/rules/schema";
 import { getRule, needsExtendedIntegration, saveRule } from "@/server/rules/store";
-import { adminProcedure, notFound } from "../init";
+import { smsTemplateProblem } from "@/server/sms/preview";
+import { notFound } from "../init";
+import { EXTENDED_REQUIRED_MESSAGE, ruleEditorProcedure } from "./rules-access";
 
-export const EXTENDED_REQUIRED_MESSAGE =
-  "Сохранять правила с SMS, обратным звонком или обзвоном могут только пользователи с сопоставленным " +
-  "внутренним номером MANGO OFFICE (расширенная интеграция). Попросите администратора сопоставить вас " +
-  "с сотрудником на странице «Сотрудники».";
+export { EXTENDED_REQUIRED_MESSAGE };
 
 /**
  * Creates or updates a DP rule. An action that acts through the PBX (SMS, callback, campaign) needs the
  * saving user to have a mapped extension — checked here, not only in the editor, since the SMS goes out
- * from that extension and "лично мне" is that employee's mobile.
+ * from that extension and "лично мне" is that employee's mobile. Admins, and members with a mapped
+ * extension, may save (`ruleEditorProcedure`); an SMS template is held to MANGO's limit here too.
  */
-export const rulesSave = adminProcedure
+export const rulesSave = ruleEditorProcedure
   .meta({
-    access: "admin",
+    access: "extended",
     sample: (f) => ({
       id: f.ruleId,
       rule: {
@@ -29,17 +29,18 @@ export const rulesSave = adminProcedure
     }),
   })
   .input(z.object({ id: z.uuid().optional(), rule: ruleDraftSchema }))
-  .output(z.object({ rule: ruleSchema }))
+  .output(z.object({ rule: ruleSchema, applicationId: z.uuid().optional() }))
   .mutation(async ({ ctx, input }) => {
     const authorAmoUserId = ctx.user.amocrmUserId;
     // Another tenant's id is "not found" before anything else is said about it.
     if (input.id && !(await getRule(ctx.db, { tenantId: ctx.tenant.id, id: input.id })))
       throw notFound("Правило");
-    if (
-      needsExtendedIntegration(input.rule) &&
-      !(await hasExtendedIntegration(ctx.db, { tenantId: ctx.tenant.id, amoUserId: authorAmoUserId }))
-    )
+    if (needsExtendedIntegration(input.rule) && !ctx.hasExtension)
       throw new TRPCError({ code: "FORBIDDEN", message: EXTENDED_REQUIRED_MESSAGE });
+    for (const action of input.rule.actions) {
+      const problem = action.kind === "sms" ? smsTemplateProblem(action.template) : null;
+      if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
+    }
     const rule = await saveRule(ctx.db, {
       tenantId: ctx.tenant.id,
       actorUserId: ctx.user.id,
@@ -48,5 +49,13 @@ export const rulesSave = adminProcedure
       draft: input.rule,
     });
     if (!rule) throw notFound("Правило");
-    return { rule };
+    // "Применить триггер к текущим сделкам в статусе": the bulk job starts (or the running one is returned).
+    const application = rule.applyToCurrentDeals
+      ? await startApplyToCurrentDeals(ctx.db, ctx.queue, {
+          tenantId: ctx.tenant.id,
+          ruleId: rule.id,
+          actorUserId: ctx.user.id,
+        })
+      : null;
+    return { rule, applicationId: application?.applicationId };
   });

@@ -1,4 +1,5 @@
 import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 
 type Props = {
@@ -6,13 +7,12 @@ type Props = {
   /** Names from the tenant's cached pipelines (ids when not cached); null when amoCRM passed no stage. */
   stage: { pipeline: string; status: string | null } | null;
   portalUrl: string;
+  /** The stage's rules editor; absent when the stage is unknown (rules belong to one stage). */
+  children?: ReactNode;
 };
 
-/**
- * The widget's Digital Pipeline settings: the stage it was opened for and an honest placeholder. There is
- * no form to submit: rule editing comes with the rules feature, and nothing pretends to save before then.
- */
-export function WidgetDpPlaceholder({ tenantName, stage, portalUrl }: Props) {
+/** The frame of the widget's Digital Pipeline settings: which stage, whose account, and its rules. */
+export function WidgetDpSettings({ tenantName, stage, portalUrl, children }: Props) {
   const t = useTranslations("widget.dp");
   return (
     <Card className="gap-3 py-4" data-testid="widget-dp">
@@ -30,9 +30,11 @@ export function WidgetDpPlaceholder({ tenantName, stage, portalUrl }: Props) {
         <p className="text-xs text-muted-foreground" data-testid="widget-tenant-name">
           {tenantName}
         </p>
-        <p className="rounded-md border border-dashed bg-muted/30 p-3 text-muted-foreground">
-          {t("placeholder")}
-        </p>
+        {children ?? (
+          <p className="rounded-md border border-dashed bg-muted/30 p-3 text-muted-foreground">
+            {t("stageRequired")}
+          </p>
+        )}
         <a
           className="font-medium text-primary underline-offset-4 hover:underline"
           href={`${portalUrl.replace(/\/+$/, "")}/rules`}

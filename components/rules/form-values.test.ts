@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ruleDraftSchema, ruleSchema } from "@/server/rules/schema";
+import { draftOf, emptyForm, formFromRule, newCondition, ruleFormSchema } from "./form-values";
+
+const STAGE = { pipelineId: 3383152, statusId: 33929755 };
+const names = { users: new Map([[6100100, "Лопаткин Василий"]]), fields: new Map([[294471, "Комментарий"]]) };
+const TEMPLATE = "Добрый день, {{maincontact.name}}! Ваш менеджер {{user.name}}, доб.{{user.phone}}";
+
+describe("the rule form", () => {
+  it("turns the typed form into the draft rules.save validates, and back", () => {
+    const values = {
+      ...emptyForm("AMANGO"),
+      name: "VIP",
+      trigger: "responsible_changed" as const,
+      conditions: [
+        { ...newCondition("tag"), value: " vip " },
+        { ...newCondition("budget"), op: "gt", value: "50 000" },
+        { ...newCondition("responsible"), userId: "6100100" },
+        { ...newCondition("custom_field"), fieldId: "294471", op: "not_empty" },
+      ],
+      template: TEMPLATE,
+    };
+    expect(ruleFormSchema.safeParse(values).success).toBe(true);
+    const draft = draftOf(values, STAGE, names);
+    expect(ruleDraftSchema.parse(draft)).toEqual(draft);
+    expect(draft.conditions.items).toEqual([
+      { kind: "tag", op: "equals", value: "vip" },
+      { kind: "budget", op: "gt", value: 50_000 },
+      { kind: "responsible", userId: 6100100, userName: "Лопаткин Василий" },
+      { kind: "custom_field", fieldId: 294471, fieldName: "Комментарий", op: "not_empty", value: undefined },
+    ]);
+    expect(draft.actions).toEqual([
+      { kind: "sms", recipients: ["client"], senderName: "AMANGO", template: TEMPLATE, fallback: null },
+    ]);
+    const stored = ruleSchema.parse({ ...draft, version: 1, id: "r1", authorAmoUserId: 1 });
+    expect(draftOf(formFromRule(stored), STAGE, names)).toEqual(ruleDraftSchema.parse(draft));
+  });
+
+  it("keeps a rule's other actions (callback) when the SMS part is saved", () => {
+    const stored = ruleSchema.parse({
+      ...STAGE,
+      version: 1,
+      id: "r2",
+      authorAmoUserId: 1,
+      trigger: "entered_stage",
+      actions: [
+        { kind: "callback", target: { type: "responsible" } },
+        { kind: "sms", recipients: ["client"], senderName: "X", template: "Hi" },
+      ],
+    });
+    const draft = draftOf(formFromRule(stored), STAGE, names, stored.actions);
+    expect(draft.actions.map((a) => a.kind)).toEqual(["sms", "callback"]);
+  });
+
+  it("refuses what the server would refuse, with message keys", () => {
+    const bad = {
+      ...emptyForm(""),
+      trigger: "invoice_paid" as const,
+      recipients: { client: false, responsible: false, author: false },
+      template: `${"я".repeat(260)} {{lead.prise}}`,
+      conditions: [{ ...newCondition("budget"), value: "много" }],
+    };
+    const result = ruleFormSchema.safeParse(bad);
+    expect(result.success).toBe(false);
+    const messages = Object.fromEntries(result.error!.issues.map((i) => [i.path.join("."), i.message]));
+    expect(messages).toMatchObject({
+      trigger: "triggerUnavailable",
+      recipients: "recipients",
+      senderName: "senderRequired",
+      template: "unknownMacro",
+      "conditions.0.value": "number",
+    });
+    const long = ruleFormSchema.safeParse({ ...emptyForm("A"), template: "я".repeat(269) });
+    expect(long.error?.issues.map((i) => i.message)).toEqual(["overLimit"]);
+  });
+});

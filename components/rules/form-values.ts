@@ -1,0 +1,200 @@
+import { z } from "zod";
+import {
+  CUSTOM_FIELD_OPS,
+  RULE_TRIGGERS,
+  type RuleAction,
+  type RuleDraft,
+  type RuleTrigger,
+  SMS_RECIPIENTS,
+  type SmsRecipient,
+} from "@/server/rules/schema";
+import { estimateSmsTemplate } from "@/server/sms/preview-estimate";
+import type { StoredRule } from "./types";
+
+/**
+ * The editor's form: what a person types (numbers as text, a condition row with every kind's fields) and
+ * its conversion to the rule draft `rules.save` validates with the same schema. Validation messages are
+ * keys of `rules.form.errors`, translated where they are shown.
+ */
+
+/** Triggers amoCRM or its account webhooks deliver; "invoice_paid" has no source and is shown disabled. */
+export const OFFERED_TRIGGERS = [
+  "entered_stage",
+  "created_in_stage",
+  "responsible_changed",
+  "deal_lost",
+  "incoming_call",
+  "incoming_mail",
+  "incoming_chat",
+  "site_visit",
+] as const satisfies readonly RuleTrigger[];
+export const UNAVAILABLE_TRIGGERS = ["invoice_paid"] as const satisfies readonly RuleTrigger[];
+
+export const CONDITION_KINDS = ["tag", "budget", "responsible", "custom_field"] as const;
+export type ConditionKind = (typeof CONDITION_KINDS)[number];
+export const OPS_OF: Record<ConditionKind, readonly string[]> = {
+  tag: ["equals", "contains"],
+  budget: ["gt", "lt", "eq"],
+  responsible: ["is"],
+  custom_field: CUSTOM_FIELD_OPS,
+};
+const NO_VALUE_OPS = new Set(["empty", "not_empty"]);
+const NUMBER_OPS = new Set(["gt", "lt"]);
+
+const number = (s: string) => Number(s.replace(/\s/g, "").replace(",", "."));
+const isNumber = (s: string) => s.trim() !== "" && Number.isFinite(number(s));
+
+export const conditionRowSchema = z
+  .object({
+    kind: z.enum(CONDITION_KINDS),
+    op: z.string(),
+    value: z.string(),
+    userId: z.string(),
+    fieldId: z.string(),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (c.kind === "tag" && !c.value.trim()) issue("value", "required");
+    if (c.kind === "budget" && !(isNumber(c.value) && number(c.value) >= 0)) issue("value", "number");
+    if (c.kind === "responsible" && !c.userId) issue("userId", "required");
+    if (c.kind === "custom_field") {
+      if (!c.fieldId) issue("fieldId", "required");
+      if (NUMBER_OPS.has(c.op) && !isNumber(c.value)) issue("value", "number");
+      else if (!NO_VALUE_OPS.has(c.op) && !c.value.trim()) issue("value", "required");
+    }
+  });
+export type ConditionRow = z.infer<typeof conditionRowSchema>;
+
+export const ruleFormSchema = z.object({
+  name: z.string().max(120, "tooLong"),
+  enabled: z.boolean(),
+  trigger: z.enum(RULE_TRIGGERS).refine((t): boolean => t !== "invoice_paid", "triggerUnavailable"),
+  mode: z.enum(["all", "any"]),
+  conditions: z.array(conditionRowSchema).max(20),
+  recipients: z
+    .object({ client: z.boolean(), responsible: z.boolean(), author: z.boolean() })
+    .refine((r) => r.client || r.responsible || r.author, "recipients"),
+  senderName: z.string().trim().min(1, "senderRequired").max(128, "tooLong"),
+  template: z
+    .string()
+    .trim()
+    .min(1, "templateRequired")
+    .superRefine((template, ctx) => {
+      const estimate = estimateSmsTemplate(template);
+      if (estimate.unknown.length > 0) ctx.addIssue({ code: "custom", message: "unknownMacro" });
+      else if (estimate.malformed) ctx.addIssue({ code: "custom", message: "malformed" });
+      else if (!estimate.length.ok) ctx.addIssue({ code: "custom", message: "overLimit" });
+    }),
+  fallback: z.string().max(200, "tooLong"),
+  applyToCurrentDeals: z.boolean(),
+});
+export type RuleFormValues = z.infer<typeof ruleFormSchema>;
+
+export function newCondition(kind: ConditionKind = "tag"): ConditionRow {
+  return { kind, op: OPS_OF[kind][0]!, value: "", userId: "", fieldId: "" };
+}
+
+export function emptyForm(senderName = ""): RuleFormValues {
+  return {
+    name: "",
+    enabled: true,
+    trigger: "entered_stage",
+    mode: "all",
+    conditions: [],
+    recipients: { client: true, responsible: false, author: false },
+    senderName,
+    template: "",
+    fallback: "",
+    applyToCurrentDeals: false,
+  };
+}
+
+/** A stored rule in the form; a rule without an SMS action (a later kind) gets an empty SMS part. */
+export function formFromRule(rule: StoredRule): RuleFormValues {
+  const sms = rule.actions.find((a) => a.kind === "sms");
+  return {
+    name: rule.name,
+    enabled: rule.enabled,
+    trigger: rule.trigger,
+    mode: rule.conditions.mode,
+    conditions: rule.conditions.items.map((c) => {
+      const row = newCondition(c.kind);
+      if (c.kind === "responsible") return { ...row, userId: String(c.userId) };
+      if (c.kind === "custom_field")
+        return {
+          ...row,
+          op: c.op,
+          fieldId: String(c.fieldId),
+          value: c.value === undefined ? "" : String(c.value),
+        };
+      return { ...row, op: c.op, value: String(c.value) };
+    }),
+    recipients: {
+      client: sms?.recipients.includes("client") ?? true,
+      responsible: sms?.recipients.includes("responsible") ?? false,
+      author: sms?.recipients.includes("author") ?? false,
+    },
+    senderName: sms?.senderName ?? "",
+    template: sms?.template ?? "",
+    fallback: sms?.fallback ?? "",
+    applyToCurrentDeals: rule.applyToCurrentDeals,
+  };
+}
+
+export function recipientsOf(r: RuleFormValues["recipients"]): SmsRecipient[] {
+  return SMS_RECIPIENTS.filter((role) => r[role]);
+}
+
+type Names = { users: Map<number, string>; fields: Map<number, string> };
+
+function conditionOf(c: ConditionRow, names: Names): RuleDraft["conditions"]["items"][number] {
+  switch (c.kind) {
+    case "tag":
+      return { kind: "tag", op: c.op as "equals" | "contains", value: c.value.trim() };
+    case "budget":
+      return { kind: "budget", op: c.op as "gt" | "lt" | "eq", value: number(c.value) };
+    case "responsible": {
+      const userId = Number(c.userId);
+      return { kind: "responsible", userId, userName: names.users.get(userId) };
+    }
+    case "custom_field": {
+      const fieldId = Number(c.fieldId);
+      const op = c.op as (typeof CUSTOM_FIELD_OPS)[number];
+      const value = NO_VALUE_OPS.has(op) ? undefined : NUMBER_OPS.has(op) ? number(c.value) : c.value.trim();
+      return { kind: "custom_field", fieldId, fieldName: names.fields.get(fieldId), op, value };
+    }
+  }
+}
+
+/** The conditions part alone: the live preview evaluates them while the form is being edited. */
+export function conditionsOf(values: Pick<RuleFormValues, "mode" | "conditions">, names: Names) {
+  return { mode: values.mode, items: values.conditions.map((c) => conditionOf(c, names)) };
+}
+
+/**
+ * The draft `rules.save` takes. Actions of other kinds a rule already has (callback, campaign — edited
+ * elsewhere later) are kept as they are; the SMS action is replaced by the form's.
+ */
+export function draftOf(
+  values: RuleFormValues,
+  stage: { pipelineId: number; statusId: number },
+  names: Names,
+  keep: RuleAction[] = [],
+): RuleDraft {
+  const sms: RuleAction = {
+    kind: "sms",
+    recipients: recipientsOf(values.recipients),
+    senderName: values.senderName.trim(),
+    template: values.template.trim(),
+    fallback: values.fallback.trim() ? values.fallback : null,
+  };
+  return {
+    ...stage,
+    name: values.name.trim(),
+    enabled: values.enabled,
+    trigger: values.trigger,
+    conditions: conditionsOf(values, names),
+    actions: [sms, ...keep.filter((a) => a.kind !== "sms")],
+    applyToCurrentDeals: values.applyToCurrentDeals,
+  };
+}

@@ -1,0 +1,226 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { TRPCClientError } from "@trpc/client";
+import { LoaderCircle, ShieldAlert } from "lucide-react";
+import { useLocale, useTranslations } from "next-intl";
+import { useId, useState } from "react";
+import { Controller, FormProvider, type Resolver, useForm } from "react-hook-form";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Switch } from "@/components/ui/switch";
+import { ConditionsEditor } from "./conditions-editor";
+import { Block, Checkbox, FieldError } from "./form-bits";
+import {
+  draftOf,
+  emptyForm,
+  formFromRule,
+  OFFERED_TRIGGERS,
+  type RuleFormValues,
+  ruleFormSchema,
+  UNAVAILABLE_TRIGGERS,
+} from "./form-values";
+import { RecipientsField, SenderField } from "./recipients-field";
+import { namesOf, SmsPreviewPanel, useSmsPreview } from "./sms-preview";
+import { TemplateField } from "./template-field";
+import type { EditorContext, StoredRule } from "./types";
+import type { StageRulesApi } from "./use-rules";
+
+type Props = {
+  stage: { pipelineId: number; statusId: number };
+  context: EditorContext;
+  rule: StoredRule | null;
+  save: StageRulesApi["save"];
+  /** The saved rule and, when "apply to current deals" started a run, its id; null on cancel. */
+  onDone: (saved: { rule: StoredRule; applicationId?: string } | null) => void;
+};
+
+/** Why the caller cannot save: every action this editor makes (SMS) needs a mapped extension. */
+export function saveBlockOf(context: EditorContext): "no_extension" | null {
+  return context.me.canEdit && context.me.hasExtension ? null : "no_extension";
+}
+
+/** The rule editor: one rule of one stage, created or changed, with its SMS action and live preview. */
+export function RuleForm({ stage, context, rule, save, onDone }: Props) {
+  const t = useTranslations("rules.form");
+  const tp = useTranslations("rules.permission");
+  const locale = useLocale();
+  const form = useForm<RuleFormValues>({
+    resolver: zodResolver(ruleFormSchema) as unknown as Resolver<RuleFormValues>,
+    defaultValues: rule ? formFromRule(rule) : emptyForm(context.senderNames[0] ?? ""),
+  });
+  const preview = useSmsPreview(form.control, stage, context);
+  const [error, setError] = useState<{ text: string; forbidden: boolean } | null>(null);
+  const block = saveBlockOf(context);
+  const disabled = block !== null || save.isPending;
+  const rendered = preview.result?.found && preview.result.text.ok ? preview.result.text : null;
+  const renderedOver = rendered ? rendered.count.units > rendered.limit : false;
+
+  const errorOf = (err: unknown) => {
+    const code =
+      err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
+    const message = err instanceof TRPCClientError ? err.message : "";
+    if (code === "FORBIDDEN")
+      return { text: locale === "ru" && message ? message : tp("no_extension"), forbidden: true };
+    // The server writes its refusals in Russian and names what is wrong.
+    if (locale === "ru" && code && message && code !== "INTERNAL_SERVER_ERROR")
+      return { text: message, forbidden: false };
+    const key = code && t.has(`errors.${code}`) ? `errors.${code}` : "errors.generic";
+    return { text: t(key as "errors.generic"), forbidden: false };
+  };
+
+  const onValid = async (values: RuleFormValues) => {
+    setError(null);
+    if (renderedOver) return setError({ text: t("errors.overLimit"), forbidden: false });
+    try {
+      const keep = rule?.actions ?? [];
+      const res = await save.mutateAsync({
+        id: rule?.id,
+        rule: draftOf(values, stage, namesOf(context), keep),
+      });
+      onDone(res);
+    } catch (err) {
+      setError(errorOf(err));
+    }
+  };
+
+  return (
+    <FormProvider {...form}>
+      <form
+        noValidate
+        onSubmit={form.handleSubmit(onValid, () => setError({ text: t("invalid"), forbidden: false }))}
+        className="flex flex-col gap-5 rounded-xl border bg-card p-4 shadow-xs"
+        data-testid="rule-form"
+      >
+        <h3 className="text-base font-semibold">
+          {rule ? t("titleEdit", { name: rule.name || rule.id.slice(0, 8) }) : t("titleNew")}
+        </h3>
+        {block ? (
+          <div
+            role="note"
+            className="flex items-start gap-2 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            data-testid="save-blocked"
+          >
+            <ShieldAlert className="mt-0.5 size-4 shrink-0" />
+            <span>{tp(block)}</span>
+          </div>
+        ) : null}
+        <Basics disabled={disabled} />
+        <ConditionsEditor context={context} disabled={disabled} />
+        <Block title={t("sms")}>
+          <RecipientsField context={context} disabled={disabled} />
+          <SenderField context={context} disabled={disabled} />
+          <div className="grid gap-4 lg:grid-cols-2">
+            <TemplateField context={context} disabled={disabled} rendered={rendered} />
+            <SmsPreviewPanel state={preview} stage={stage} />
+          </div>
+        </Block>
+        <Controller
+          control={form.control}
+          name="applyToCurrentDeals"
+          render={({ field }) => (
+            <Checkbox
+              id="apply-current"
+              label={t("applyCurrent")}
+              hint={t("applyCurrentHint")}
+              checked={field.value}
+              disabled={disabled}
+              onChange={(e) => field.onChange(e.target.checked)}
+            />
+          )}
+        />
+        <div className="flex flex-wrap items-center gap-3 border-t pt-4">
+          <Button type="submit" disabled={disabled}>
+            {save.isPending ? <LoaderCircle className="size-4 animate-spin" /> : null}
+            {save.isPending ? t("saving") : t("save")}
+          </Button>
+          <Button type="button" variant="outline" onClick={() => onDone(null)}>
+            {t("cancel")}
+          </Button>
+          {error ? (
+            <span
+              role="alert"
+              data-testid={error.forbidden ? "save-forbidden" : "save-error"}
+              className="text-sm text-destructive"
+            >
+              {error.text}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </FormProvider>
+  );
+}
+
+/** Name, on/off and the trigger; "оплата счёта" is listed but cannot be chosen, with the reason. */
+function Basics({ disabled }: { disabled: boolean }) {
+  const t = useTranslations("rules.form");
+  const tt = useTranslations("rules");
+  const ids = { name: useId(), enabled: useId(), trigger: useId() };
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor={ids.name}>{t("name")}</Label>
+        <Controller
+          name="name"
+          render={({ field }) => (
+            <Input
+              {...field}
+              id={ids.name}
+              placeholder={t("namePlaceholder")}
+              maxLength={120}
+              disabled={disabled}
+            />
+          )}
+        />
+        <FieldError name="name" />
+      </div>
+      <div className="flex items-end gap-3 pb-2">
+        <Controller
+          name="enabled"
+          render={({ field }) => (
+            <Switch
+              id={ids.enabled}
+              checked={field.value}
+              onCheckedChange={field.onChange}
+              disabled={disabled}
+            />
+          )}
+        />
+        <Label htmlFor={ids.enabled}>{t("enabled")}</Label>
+      </div>
+      <div className="flex flex-col gap-1.5 sm:col-span-2">
+        <Label htmlFor={ids.trigger}>{t("trigger")}</Label>
+        <Controller
+          name="trigger"
+          render={({ field }) => (
+            <Select value={field.value} onValueChange={field.onChange} disabled={disabled}>
+              <SelectTrigger id={ids.trigger} aria-label={t("trigger")} className="w-full max-w-md">
+                <SelectValue />
+              </SelectTrigger>
+              <SelectContent>
+                {OFFERED_TRIGGERS.map((k) => (
+                  <SelectItem key={k} value={k}>
+                    {tt(`triggers.${k}`)}
+                  </SelectItem>
+                ))}
+                {UNAVAILABLE_TRIGGERS.map((k) => (
+                  <SelectItem key={k} value={k} disabled>
+                    {tt(`triggers.${k}`)}
+                  </SelectItem>
+                ))}
+              </SelectContent>
+            </Select>
+          )}
+        />
+        <p className="text-xs text-muted-foreground">{t("triggerHint")}</p>
+        <p className="text-xs text-muted-foreground" data-testid="trigger-unavailable">
+          {tt("triggerUnavailable")}
+        </p>
+        <FieldError name="trigger" />
+      </div>
+    </div>
+  );
+}

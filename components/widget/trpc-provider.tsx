@@ -1,0 +1,44 @@
+"use client";
+
+import { QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { type ReactNode, useState } from "react";
+import superjson from "superjson";
+import { makeQueryClient, TRPCProvider } from "@/lib/trpc/client";
+// Type-only and constants: no server code reaches the browser.
+import type { AppRouter } from "@/server/trpc/router";
+import {
+  WIDGET_TRPC_ENDPOINT,
+  WIDGET_TRPC_SOURCE,
+  WIDGET_TRPC_SOURCE_HEADER,
+} from "@/server/widget/trpc-session-protocol";
+
+function makeWidgetTrpcClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: WIDGET_TRPC_ENDPOINT,
+        transformer: superjson,
+        // The endpoint refuses calls without it (CSRF: server/widget/trpc-session.ts).
+        headers: { [WIDGET_TRPC_SOURCE_HEADER]: WIDGET_TRPC_SOURCE },
+      }),
+    ],
+  });
+}
+
+/**
+ * tRPC for the widget's iframe pages: the portal's hooks (`useTRPC`) against /widget/api/trpc, authenticated by
+ * the widget session cookie. Nested inside the root layout's portal provider, it takes over for its subtree,
+ * so components written for the portal (e.g. the rules editor) work here unchanged.
+ */
+export function WidgetTrpcProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(makeWidgetTrpcClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

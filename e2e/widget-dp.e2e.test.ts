@@ -1,0 +1,258 @@
+// Acceptance 8 (issue 7): the rule saved in the portal is visible and editable in the widget's Digital Pipeline
+// settings iframe on the amoCRM emulator's stand-in page, for stage «Переговоры» — through the widget's tRPC
+// endpoint (/widget/api/trpc), the same API as the portal. Screenshot: test-results/artifacts/widget-dp-rules.png.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tenant, User } from "@/db/schema";
+import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  type RunningAmocrmEmulator,
+  startAmocrmEmulator,
+} from "@/emulators/amocrm/server";
+import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
+import { createLocalQueue } from "@/inngest/local/queue";
+import { exchangeCode } from "@/server/amocrm/oauth";
+import { amocrmClientFor } from "@/server/connections/amocrm";
+import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
+import { connectMango } from "@/server/onboarding/mango-connect";
+import { ruleDraftSchema } from "@/server/rules/schema";
+import { saveRule } from "@/server/rules/store";
+import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
+import { createCaller } from "@/server/trpc/router";
+import { unpackWidgetZip } from "@/server/widget/package";
+import { SCENARIO, seedAmocrmScenario, seedMangoScenario, seedScenarioDb } from "@/test/sms-scenario";
+import { type AppServer, startAppServer } from "./app-server";
+import { ARTIFACTS_DIR, launchChromium } from "./browser";
+
+// Secrets sealed by this process (tokens, the MANGO key) must open in the portal's.
+const ENCRYPTION_KEY = randomBytes(32).toString("base64");
+process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
+process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
+
+const RULE_NAME = "VIP: персональный менеджер";
+const EDITED_NAME = "VIP: персональный менеджер (из amoCRM)";
+
+let amo: RunningAmocrmEmulator;
+let mango: MangoEmulator;
+let app: AppServer;
+let widgetServer: Server;
+let widgetUrl: string;
+let browser: Browser;
+let page: Page;
+let tenant: Tenant;
+let owner: User;
+let ruleId: string;
+
+async function serveWidget(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
+    const file = path.join(dir, rel);
+    try {
+      if (!file.startsWith(dir)) throw new Error("outside");
+      const type = file.endsWith(".js")
+        ? "text/javascript"
+        : file.endsWith(".json")
+          ? "application/json"
+          : "image/png";
+      res
+        .writeHead(200, { "content-type": type, "access-control-allow-origin": "*" })
+        .end(await readFile(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${port}/amango` };
+}
+
+const post = (base: string, p: string, body: unknown) =>
+  fetch(`${base}/__control/${p}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.json());
+
+/** The portal's view of the stage, through the portal's own tRPC context (the owner's next-auth identity). */
+const portalRules = () =>
+  createCaller({
+    db: app.db.db,
+    queue: createLocalQueue(app.db.db),
+    session: { userId: owner.id, tenantId: tenant.id },
+    requestId: "e2e",
+  }).rules.list(SCENARIO.negotiation);
+
+beforeAll(async () => {
+  [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
+  await seedAmocrmScenario(amo.url);
+  await seedMangoScenario(mango.url);
+  app = await startAppServer({
+    env: {
+      AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
+      AMOCRM_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      AMOCRM_EMULATOR_URL: amo.url,
+      MANGO_API_URL: `${mango.url}/vpbx`,
+      ENCRYPTION_KEY,
+    },
+    seed: async (db) => {
+      tenant = await createTenant(db, {
+        amocrmAccountId: DEMO_ACCOUNT_ID,
+        amocrmSubdomain: "demo",
+        amocrmBaseUrl: `${amo.url}/a/demo`,
+        name: "Демо-компания (эмулятор)",
+      });
+      // The emulator's current user signed in to the portal once and owns the tenant.
+      owner = await upsertUser(db, { amocrmUserId: SCENARIO.admin.amoUserId, name: SCENARIO.admin.name });
+      await addMembership(db, { tenantId: tenant.id, userId: owner.id, role: "owner" });
+    },
+  });
+  const db = app.db.db;
+  // Disposable tokens carry the portal's origin as `aud`: the integration's redirect URI is the portal's.
+  const redirectUri = `${app.url}/api/auth/callback/amocrm`;
+  await post(amo.url, "integrations", { client_id: DEMO_CLIENT_ID, redirect_uris: [redirectUri] });
+  const { code } = (await post(amo.url, "oauth/code", { subdomain: "demo", client_id: DEMO_CLIENT_ID })) as {
+    code: string;
+  };
+  const tokens = await exchangeCode({
+    baseUrl: `${amo.url}/a/demo`,
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    redirectUri,
+    code,
+    emulatorBase: amo.url,
+  });
+  await saveAmocrmTokens(db, { tenantId: tenant.id, tokens });
+  await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
+  const connected = await connectMango(
+    db,
+    { tenantId: tenant.id, actorUserId: null, apiKey: "demo-vpbx-key", salt: "demo-vpbx-salt" },
+    { baseUrl: `${mango.url}/vpbx` },
+  );
+  if (!connected.ok) throw new Error("MANGO did not connect");
+  // The scenario's pairs, among them the admin ↔ extension 104: the widget user may save an SMS rule.
+  await seedScenarioDb(db, { tenantId: tenant.id });
+
+  // The rule of acceptance 1, saved earlier in the portal.
+  const saved = await saveRule(db, {
+    tenantId: tenant.id,
+    actorUserId: owner.id,
+    authorAmoUserId: SCENARIO.admin.amoUserId,
+    draft: ruleDraftSchema.parse({
+      ...SCENARIO.negotiation,
+      name: RULE_NAME,
+      trigger: "responsible_changed",
+      conditions: {
+        mode: "all",
+        items: [
+          { kind: "tag", op: "equals", value: SCENARIO.vipTag.name },
+          { kind: "budget", op: "gt", value: 50_000 },
+        ],
+      },
+      actions: [{ kind: "sms", recipients: ["client"], senderName: "AMANGO", template: SCENARIO.template }],
+    }),
+  });
+  ruleId = saved!.id;
+
+  const zip = await fetch(`${app.url}/api/widget/download`);
+  expect(zip.status).toBe(200);
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "amango-dp-e2e-")), "amango");
+  for (const [name, bytes] of unpackWidgetZip(new Uint8Array(await zip.arrayBuffer()))) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), bytes);
+  }
+  ({ server: widgetServer, url: widgetUrl } = await serveWidget(path.dirname(dir)));
+
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("console", (m) => {
+    if (m.type() === "error") console.log(`[amoCRM tab] ${m.text()}`);
+  });
+  // amoCRM's pipeline editor, on the DP action of «Переговоры».
+  const q = new URLSearchParams({
+    widget: widgetUrl,
+    client_id: DEMO_CLIENT_ID,
+    user_id: String(SCENARIO.admin.amoUserId),
+    dp_pipeline_id: String(SCENARIO.negotiation.pipelineId),
+    dp_status_id: String(SCENARIO.negotiation.statusId),
+  });
+  await page.goto(`${amo.url}/a/demo/__widget-host?${q}`);
+  await page.locator("#host-status", { hasText: "загружен" }).waitFor({ timeout: 15_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => (widgetServer ? widgetServer.close(r) : r(undefined)));
+  await app?.stop();
+  await Promise.all([amo?.close(), mango?.close()]);
+});
+
+async function openDpSettings(): Promise<FrameLocator> {
+  await page.locator("#open-dp-settings").click();
+  const frame = page.frameLocator("iframe.amango-dp-frame");
+  await frame.locator("[data-testid=widget-dp]").waitFor({ timeout: 20_000 });
+  return frame;
+}
+
+describe("the stage's rules in the widget's Digital Pipeline settings", () => {
+  it("shows the rule saved in the portal, for «Переговоры»", async () => {
+    const frame = await openDpSettings();
+    expect(await frame.locator("[data-testid=widget-dp-stage]").textContent()).toContain("Переговоры");
+    const card = frame.locator(`[data-testid="rule-${ruleId}"]`);
+    await card.waitFor({ timeout: 20_000 });
+    expect(await card.locator("[data-testid=rule-name]").textContent()).toBe(RULE_NAME);
+    expect(await card.locator("[data-testid=rule-template]").textContent()).toBe(SCENARIO.template);
+  });
+
+  it("saves an edit made in the iframe, which the portal's rules.list then shows", async () => {
+    const frame = page.frameLocator("iframe.amango-dp-frame");
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await editRuleName(frame, ruleId, EDITED_NAME);
+    await expect
+      .poll(async () => (await portalRules()).rules.map((r) => [r.id, r.name]))
+      .toEqual([[ruleId, EDITED_NAME]]);
+    const [rule] = (await portalRules()).rules;
+    // Only the name changed: the rest of the rule is what the portal saved.
+    expect(rule).toMatchObject({
+      trigger: "responsible_changed",
+      actions: [{ kind: "sms", template: SCENARIO.template }],
+    });
+    await frame
+      .locator(`[data-testid="rule-${ruleId}"] [data-testid=rule-name]`, { hasText: EDITED_NAME })
+      .waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "widget-dp-rules.png"), fullPage: true });
+  });
+
+  it("refuses the same API to the amoCRM page around the iframe (another origin)", async () => {
+    const url = `${app.url}/widget/api/trpc/rules.list?input=${encodeURIComponent('{"json":{}}')}`;
+    const answered = page.waitForResponse((r) => r.url() === url);
+    // No custom header can ride along from another origin without a preflight (never approved), and
+    // Sec-Fetch-Site says it is not our origin: 403 from the CSRF check, before the cookie is even read
+    // (past the check, a request without a session would be 401).
+    await page.evaluate((u) => fetch(u, { credentials: "include", mode: "no-cors" }).catch(() => null), url);
+    const res = await answered;
+    expect(res.status()).toBe(403);
+    expect(await res.text().catch(() => "")).not.toContain(ruleId);
+  });
+
+  it("still answers with the rule after the DP settings are opened again (fresh widget session)", async () => {
+    const frame = await openDpSettings();
+    await frame
+      .locator(`[data-testid="rule-${ruleId}"] [data-testid=rule-name]`, { hasText: EDITED_NAME })
+      .waitFor({ timeout: 20_000 });
+  });
+});
+
+/** Opens the rule in the stage's editor (components/rules/stage-rules.tsx), renames it and saves. */
+async function editRuleName(frame: FrameLocator, id: string, to: string): Promise<void> {
+  await frame.locator(`[data-testid="rule-${id}"]`).getByRole("button", { name: "Изменить" }).click();
+  const form = frame.locator("[data-testid=rule-form]");
+  await form.getByLabel("Название").fill(to);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, "widget-dp-rule-form.png"), fullPage: true });
+  await form.getByRole("button", { name: "Сохранить" }).click();
+  await frame.locator("[data-testid=rules-notice]", { hasText: "Правило сохранено" }).waitFor();
+}

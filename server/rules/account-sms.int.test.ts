@@ -1,0 +1,285 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { activityLog, webhookInbox } from "@/db/schema";
+import { SCENARIO } from "@/test/sms-scenario";
+import { type AccountWorld, type Delivery, smsAction, startAccountWorld } from "./account-world.test-support";
+import { FIRST_CONTACT, MANAGER } from "./dp-world.test-support";
+
+/**
+ * Issue 7 acceptance 2, 3 and 6 for the triggers amoCRM's account webhooks carry ("responsible changed",
+ * "deal lost"), against both emulators: the amoCRM emulator changes a deal and posts `leads[responsible]` /
+ * `leads[status]` to our route (the subscription onboarding made), the rules job reads the deal, the SMS
+ * job asks MANGO, MANGO's result/sms and events/sms come back over HTTP, and the SMS is noted in amoCRM.
+ */
+let w: AccountWorld;
+beforeAll(async () => {
+  w = await startAccountWorld();
+});
+afterAll(() => w.close());
+
+const { negotiation, lopatkin, oleg, vipDeal, plainDeal } = SCENARIO;
+const VIP_BUDGET = {
+  mode: "all" as const,
+  items: [
+    { kind: "tag" as const, op: "equals" as const, value: "vip" },
+    { kind: "budget" as const, op: "gt" as const, value: 50_000 },
+  ],
+};
+const clientSms = async () => (await w.smsCommands()).filter((c) => c.to_number === w.olegMobile);
+
+describe("the subscription made at onboarding", () => {
+  it("is one hook on our events URL for responsible_lead and status_lead, however often it runs", async () => {
+    const { subscribeAccountWebhooks } = await import("@/server/onboarding/account-webhooks");
+    const again = await subscribeAccountWebhooks(w.t.db, {
+      tenant: w.tenant,
+      appUrl: new URL(w.eventsUrl).origin,
+    });
+    expect(again.ok).toBe(true);
+    const res = await fetch(`${w.amo.url}/__control/state`);
+    const state = (await res.json()) as {
+      accounts: { demo: { webhooks: { destination: string; settings: string[]; disabled: boolean }[] } };
+    };
+    const ours = state.accounts.demo.webhooks.filter((h) => h.destination === w.eventsUrl);
+    expect(ours).toEqual([
+      expect.objectContaining({ settings: ["responsible_lead", "status_lead"], disabled: false }),
+    ]);
+  });
+});
+
+let a2Deliveries: Delivery[] = [];
+
+describe("after sign-in", () => {
+  it("an owner/admin sign-in subscribes; a member's does not touch amoCRM", async () => {
+    const { subscribeAccountWebhooksAfterSignIn } = await import("@/server/onboarding/account-webhooks");
+    const calls = async () => {
+      const res = await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api/v4/webhooks`);
+      return ((await res.json()) as unknown[]).length;
+    };
+    const before = await calls();
+    const outcome = { tenant: w.tenant, createdTenant: false, reactivated: false } as const;
+    await subscribeAccountWebhooksAfterSignIn(w.t.db, { ...outcome, storedTokens: false } as never);
+    expect(await calls()).toBe(before);
+    await subscribeAccountWebhooksAfterSignIn(w.t.db, { ...outcome, storedTokens: true } as never);
+    expect(await calls()).toBe(before + 1);
+    // That one went to APP_URL (not this test's server): take it off again so no change is posted there.
+    const { accountWebhookUrl } = await import("@/server/onboarding/account-webhooks");
+    const amo = await w.amocrm();
+    await amo.http.request("DELETE", "/api/v4/webhooks", z.unknown(), {
+      body: { destination: accountWebhookUrl(w.tenant.webhookKey) },
+    });
+  });
+});
+
+describe("acceptance 2: the vip deal handed to Лопаткин Василий", () => {
+  beforeAll(async () => {
+    await w.rule({
+      ...negotiation,
+      name: "Персональный менеджер",
+      trigger: "responsible_changed",
+      conditions: VIP_BUDGET,
+      actions: [smsAction(SCENARIO.template)],
+    });
+    a2Deliveries = await w.updateDeal(vipDeal.leadId, { responsible_user_id: lopatkin.amoUserId });
+    await w.settle();
+  });
+
+  it("posts one leads[responsible] webhook to our route, accepted", () => {
+    expect(a2Deliveries).toHaveLength(1);
+    expect(a2Deliveries[0]!.body).toContain(encodeURIComponent("leads[responsible][0][id]"));
+    expect(a2Deliveries[0]!.status).toBe(200);
+  });
+
+  it("makes MANGO receive exactly one commands/sms with the text, to Олег's mobile", async () => {
+    const sent = await clientSms();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      text: SCENARIO.expectedText,
+      to_number: oleg.mobile.replace(/\D/g, ""),
+      from_extension: MANAGER.extension,
+      sms_sender: "AMANGO",
+    });
+  });
+
+  it("is marked delivered by MANGO's result/sms and events/sms", async () => {
+    const rows = (await w.sms()).filter((r) => r.leadId === vipDeal.leadId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      status: "delivered",
+      phone: oleg.mobile,
+      text: SCENARIO.expectedText,
+      contactId: oleg.contactId,
+    });
+  });
+
+  it("leaves a note with the text on Олег's contact in amoCRM", async () => {
+    const state = await w.amoState();
+    const notes = state.notes.filter(
+      (n) =>
+        n.entity_type === "contacts" &&
+        n.entity_id === oleg.contactId &&
+        JSON.stringify(n.params).includes(SCENARIO.expectedText),
+    );
+    expect(notes).toHaveLength(1);
+  });
+});
+
+describe("acceptance 3: repeats and conditions", () => {
+  it("sends one SMS when the same webhook is delivered three times, and stores it once", async () => {
+    const [first] = a2Deliveries;
+    const stored = await w.inbox();
+    expect(stored).toHaveLength(1);
+    // The delivery of acceptance 2, posted twice more as amoCRM's retries would.
+    for (let i = 0; i < 2; i++) {
+      const res = await w.redeliver(first!);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "duplicate", id: stored[0]!.id });
+    }
+    await w.settle();
+    expect(await clientSms()).toHaveLength(1);
+    expect(await w.inbox()).toHaveLength(1);
+    expect(await w.accountRuns()).toHaveLength(1);
+  });
+
+  it("skips the deal without the vip tag, with the failing condition in the journal", async () => {
+    const before = (await w.smsCommands()).length;
+    const deliveries = await w.updateDeal(plainDeal.leadId, { responsible_user_id: lopatkin.amoUserId });
+    expect(deliveries).toHaveLength(1);
+    await w.settle();
+    expect(await w.smsCommands()).toHaveLength(before);
+    const run = (await w.accountRuns()).find((r) =>
+      (r.payload as { event: { changes: { leadId: number }[] } }).event.changes.some(
+        (c) => c.leadId === plainDeal.leadId,
+      ),
+    );
+    expect(run).toMatchObject({ status: "skipped" });
+    expect(run!.lastError).toContain("vip");
+  });
+});
+
+describe("acceptance 6: two rules on one stage", () => {
+  it("both fire for a deal meeting both (two SMS, one per rule)", async () => {
+    const toClient = await w.rule({
+      ...negotiation,
+      name: "Клиенту: новый менеджер",
+      trigger: "responsible_changed",
+      conditions: { mode: "all", items: [{ kind: "budget", op: "gt", value: 50_000 }] },
+      actions: [smsAction("{{maincontact.name}}, вашей сделкой теперь занимается {{user.name}}")],
+    });
+    const toManager = await w.rule({
+      ...negotiation,
+      name: "Менеджеру: передана сделка",
+      trigger: "responsible_changed",
+      conditions: { mode: "all", items: [{ kind: "responsible", userId: MANAGER.amoUserId }] },
+      actions: [smsAction("Вам передана сделка на {{lead.price}} ₽", ["responsible"])],
+    });
+    const before = (await w.smsCommands()).length;
+    await w.updateDeal(plainDeal.leadId, { responsible_user_id: MANAGER.amoUserId });
+    await w.settle();
+    const after = (await w.smsCommands()).slice(before);
+    expect(after.map((c) => c.to_number).sort()).toEqual(
+      [w.olegMobile, MANAGER.mobile.replace(/\D/g, "")].sort(),
+    );
+    const rows = (await w.sms()).filter((r) => r.leadId === plainDeal.leadId);
+    expect(rows.map((r) => r.ruleId).sort()).toEqual([toClient.id, toManager.id].sort());
+    expect(rows.every((r) => r.status === "delivered")).toBe(true);
+  });
+});
+
+describe("deal lost", () => {
+  it("fires the rule of the stage the deal was lost from, once", async () => {
+    const TEXT = `${oleg.name}, жаль, что не сложилось. Будем рады помочь снова.`;
+    const lostRule = await w.rule({
+      ...negotiation,
+      name: "Отмена сделки",
+      trigger: "deal_lost",
+      actions: [smsAction("{{maincontact.name}}, жаль, что не сложилось. Будем рады помочь снова.")],
+    });
+    // A "deal lost" rule of another stage stays silent.
+    await w.rule({
+      ...FIRST_CONTACT,
+      name: "Отмена на первом контакте",
+      trigger: "deal_lost",
+      actions: [smsAction("Не должно уйти")],
+    });
+    const before = (await w.smsCommands()).length;
+    const deliveries = await w.moveDeal(vipDeal.leadId, SCENARIO.lostStatusId);
+    expect(deliveries.map((d) => d.body).join("&")).toContain(
+      encodeURIComponent("leads[status][0][old_status_id]"),
+    );
+    await w.settle();
+    for (const d of deliveries) expect((await w.redeliver(d)).status).toBe(200);
+    await w.settle();
+    const after = (await w.smsCommands()).slice(before);
+    expect(after).toEqual([expect.objectContaining({ text: TEXT, to_number: w.olegMobile })]);
+    const rows = (await w.sms()).filter((r) => r.ruleId === lostRule.id);
+    expect(rows).toEqual([expect.objectContaining({ status: "delivered", leadId: vipDeal.leadId })]);
+  });
+
+  it("ignores moves to other stages without storing them", async () => {
+    const inboxBefore = (await w.inbox()).length;
+    const deliveries = await w.moveDeal(plainDeal.leadId, FIRST_CONTACT.statusId);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.status).toBe(200);
+    expect(await w.inbox()).toHaveLength(inboxBefore);
+  });
+});
+
+describe("bodies that are refused", () => {
+  const post = (body: string) =>
+    fetch(w.eventsUrl, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+  const rejected = () =>
+    w.t.db
+      .select()
+      .from(webhookInbox)
+      .where(eq(webhookInbox.status, "rejected"))
+      .then((rows) => rows.filter((r) => r.kind === "events"));
+
+  it("answers 400 to a malformed body and records it", async () => {
+    const before = (await rejected()).length;
+    const res = await post("leads[responsible][0][id]=abc&account[subdomain]=demo");
+    expect(res.status).toBe(400);
+    expect(await rejected()).toHaveLength(before + 1);
+  });
+
+  it("answers 400 to another account's webhook and starts nothing", async () => {
+    const runs = (await w.accountRuns()).length;
+    const res = await post(
+      new URLSearchParams({
+        "leads[responsible][0][id]": String(vipDeal.leadId),
+        "leads[responsible][0][status_id]": String(negotiation.statusId),
+        "leads[responsible][0][pipeline_id]": String(negotiation.pipelineId),
+        "leads[responsible][0][responsible_user_id]": String(lopatkin.amoUserId),
+        "leads[responsible][0][last_modified]": "1",
+        "account[subdomain]": "other",
+        "account[id]": "30441694",
+      }).toString(),
+    );
+    expect(res.status).toBe(400);
+    expect(await w.accountRuns()).toHaveLength(runs);
+  });
+
+  it("answers 404 to an unknown webhook key", async () => {
+    const res = await fetch(w.eventsUrl.replace(w.tenant.webhookKey, "nope"), {
+      method: "POST",
+      body: "x=1",
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("a failed subscription", () => {
+  it("is written to the journal and does not throw", async () => {
+    const { subscribeAccountWebhooks } = await import("@/server/onboarding/account-webhooks");
+    await w.amoFaults({ kind: "status", status: 403, count: 1, path_prefix: "/a/demo/api/v4/webhooks" });
+    const out = await subscribeAccountWebhooks(w.t.db, { tenant: w.tenant, appUrl: "http://127.0.0.1:9" });
+    expect(out.ok).toBe(false);
+    const entries = await w.t.db.select().from(activityLog).where(eq(activityLog.kind, "amocrm.webhooks"));
+    expect(entries).toEqual([expect.objectContaining({ status: "failed", tenantId: w.tenant.id })]);
+    expect(entries[0]!.reason).toContain("подписаться");
+  });
+});

@@ -1,0 +1,136 @@
+// The SMS log page (issue 7 "SMS log"): every SMS a rule sent or decided not to send, newest first,
+// cursor-paginated, with its rule and deal. The recipient's number leaves this module masked — in the
+// recipient column and inside the text.
+import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { rules, smsMessages, smsStatus } from "@/db/schema";
+import { hideNumberIn, maskRecipientPhone } from "./mask";
+
+export const SMS_STATUSES = smsStatus.enumValues;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+export const SMS_ROLES = ["client", "responsible", "author"] as const;
+export type SmsRole = (typeof SMS_ROLES)[number];
+
+export type SmsLogFilter = {
+  tenantId: string;
+  status?: SmsStatus;
+  ruleId?: string;
+  from?: Date;
+  to?: Date;
+  /** Digits: the end of the recipient's number, or a deal id. */
+  search?: string;
+};
+
+/** The last row of the previous page: the next page starts strictly after it in (time, id) order. */
+export type SmsLogCursor = { at: Date; id: string };
+
+export type SmsLogRow = {
+  id: string;
+  createdAt: Date;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  /** "+7 916 ***-**-67". */
+  phone: string;
+  roles: SmsRole[];
+  rule: { id: string; name: string } | null;
+  leadId: number | null;
+  leadUrl: string | null;
+  status: SmsStatus;
+  reason: string | null;
+  text: string;
+  segments: number;
+  senderName: string | null;
+};
+
+/** Fewer digits would match half the log; the search box explains it. */
+export const MIN_SEARCH_DIGITS = 2;
+/** A deal id is at most a bigint; longer digit strings can only be a phone's end. */
+const MAX_LEAD_ID_DIGITS = 15;
+
+/** When the SMS was made, truncated to milliseconds (a JS Date's precision) so the cursor compares exactly. */
+export const smsTime = sql<Date>`date_trunc('milliseconds', ${smsMessages.createdAt})`;
+
+/** The tenant is always in the where. */
+export function smsLogWhere(f: SmsLogFilter): SQL {
+  const digits = f.search?.replace(/\D/g, "") ?? "";
+  const search =
+    digits.length >= MIN_SEARCH_DIGITS
+      ? or(
+          like(smsMessages.phone, `%${digits}`),
+          digits.length <= MAX_LEAD_ID_DIGITS ? eq(smsMessages.leadId, Number(digits)) : undefined,
+        )
+      : undefined;
+  return and(
+    eq(smsMessages.tenantId, f.tenantId),
+    f.status ? eq(smsMessages.status, f.status) : undefined,
+    f.ruleId ? eq(smsMessages.ruleId, f.ruleId) : undefined,
+    f.from ? sql`${smsTime} >= ${f.from.toISOString()}::timestamptz` : undefined,
+    f.to ? sql`${smsTime} <= ${f.to.toISOString()}::timestamptz` : undefined,
+    search,
+  )!;
+}
+
+export const leadUrlOf = (baseUrl: string, leadId: number) =>
+  `${baseUrl.replace(/\/+$/, "")}/leads/detail/${leadId}`;
+
+/** "client+responsible" (plan.ts) or "client,responsible" (the column's comment): both read. */
+const rolesOf = (value: string): SmsRole[] =>
+  value
+    .split(/[+,]/)
+    .map((r) => r.trim())
+    .filter((r): r is SmsRole => (SMS_ROLES as readonly string[]).includes(r));
+
+const afterCursor = (c: SmsLogCursor): SQL =>
+  sql`(${smsTime}, ${smsMessages.id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`;
+
+export async function listSmsLog(
+  db: Db,
+  f: SmsLogFilter & { amocrmBaseUrl: string; cursor?: SmsLogCursor; limit: number },
+): Promise<{ items: SmsLogRow[]; nextCursor: SmsLogCursor | null }> {
+  const rows = await db
+    .select({
+      id: smsMessages.id,
+      at: sql<Date>`${smsTime}`.mapWith(smsMessages.createdAt),
+      sentAt: smsMessages.sentAt,
+      deliveredAt: smsMessages.deliveredAt,
+      phone: smsMessages.phone,
+      role: smsMessages.recipientRole,
+      ruleId: rules.id,
+      ruleName: sql<string | null>`${rules.document}->>'name'`,
+      leadId: smsMessages.leadId,
+      status: smsMessages.status,
+      reason: smsMessages.reason,
+      text: smsMessages.text,
+      segments: smsMessages.segments,
+      senderName: smsMessages.senderName,
+    })
+    .from(smsMessages)
+    .leftJoin(rules, and(eq(rules.tenantId, f.tenantId), eq(rules.id, smsMessages.ruleId)))
+    .where(and(smsLogWhere(f), f.cursor ? afterCursor(f.cursor) : undefined))
+    .orderBy(desc(smsTime), desc(smsMessages.id))
+    .limit(f.limit + 1);
+
+  const items = rows.slice(0, f.limit).map(
+    (r): SmsLogRow => ({
+      id: r.id,
+      createdAt: r.at,
+      sentAt: r.sentAt,
+      deliveredAt: r.deliveredAt,
+      phone: maskRecipientPhone(r.phone),
+      roles: rolesOf(r.role),
+      rule: r.ruleId ? { id: r.ruleId, name: r.ruleName?.trim() ?? "" } : null,
+      leadId: r.leadId,
+      leadUrl: r.leadId ? leadUrlOf(f.amocrmBaseUrl, r.leadId) : null,
+      status: r.status,
+      reason: r.reason ? hideNumberIn(r.reason, r.phone) : null,
+      text: hideNumberIn(r.text, r.phone),
+      segments: r.segments,
+      senderName: r.senderName,
+    }),
+  );
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > f.limit && last ? { at: last.createdAt, id: last.id } : null,
+  };
+}
