@@ -186,6 +186,36 @@ describe("acceptance 6: two rules on one stage", () => {
   });
 });
 
+describe("acceptance 4: a responsible without a mapped extension or without a mobile", () => {
+  const runFor = async (leadId: number, responsible: number) =>
+    (await w.accountRuns()).find((r) =>
+      (
+        r.payload as { event: { changes: { leadId: number; responsibleUserId?: number }[] } }
+      ).event.changes.some((c) => c.leadId === leadId && JSON.stringify(c).includes(String(responsible))),
+    );
+
+  it("gets no SMS, and the journal says why", async () => {
+    const toResponsible = await w.rule({
+      ...negotiation,
+      name: "Ответственному: передана сделка",
+      trigger: "responsible_changed",
+      actions: [smsAction("Вам передана сделка на {{lead.price}} ₽", ["responsible"])],
+    });
+    for (const [who, reason] of [
+      [SCENARIO.noMobile, "не указан мобильный телефон"],
+      [SCENARIO.unpaired, "не сопоставлен с внутренним номером"],
+    ] as const) {
+      await w.updateDeal(plainDeal.leadId, { responsible_user_id: who.amoUserId });
+      await w.settle();
+      const rows = (await w.sms()).filter((r) => r.ruleId === toResponsible.id);
+      expect(rows, who.name).toEqual([]);
+      const run = await runFor(plainDeal.leadId, who.amoUserId);
+      expect(run, who.name).toBeDefined();
+      expect(JSON.stringify(run!.result), who.name).toContain(reason);
+    }
+  });
+});
+
 describe("deal lost", () => {
   it("fires the rule of the stage the deal was lost from, once", async () => {
     const TEXT = `${oleg.name}, жаль, что не сложилось. Будем рады помочь снова.`;
