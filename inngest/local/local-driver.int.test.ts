@@ -262,4 +262,42 @@ describe("local job driver on PostgreSQL", () => {
     expect(await worker.tick()).toBe(1);
     expect(calls).toBe(1);
   });
+  it("keeps claiming while a long run is in flight: a quick run queued behind it is not held back", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const finished: string[] = [];
+    const slow = defineJob({
+      id: "test.slow",
+      title: "slow",
+      payload: z.object({}),
+      handler: async () => {
+        await released;
+        finished.push("slow");
+        return { status: "done" };
+      },
+    });
+    const quick = defineJob({
+      id: "test.quick",
+      title: "quick",
+      payload: z.object({}),
+      handler: async () => {
+        finished.push("quick");
+        return { status: "done" };
+      },
+    });
+    const queue = createLocalQueue(t.db);
+    const worker = createLocalWorker({ db: t.db, definitions: [slow, quick], batchSize: 4 });
+    const s = await queue.enqueue(slow, {}, { tenantId, idempotencyKey: "slow-1" });
+    worker.start(10);
+    await expect.poll(async () => (await runOf(s.runId)).status, { timeout: 5000 }).toBe("running");
+    expect(worker.inFlight()).toBe(1);
+    const q = await queue.enqueue(quick, {}, { tenantId, idempotencyKey: "quick-1" });
+    await expect.poll(async () => (await runOf(q.runId)).status, { timeout: 5000 }).toBe("done");
+    expect(finished).toEqual(["quick"]);
+    expect((await runOf(s.runId)).status).toBe("running");
+    release();
+    await worker.stop();
+    expect(finished).toEqual(["quick", "slow"]);
+    expect((await runOf(s.runId)).status).toBe("done");
+  });
 });

@@ -58,18 +58,32 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
     await recordAttempt(opts.db, def, run, run.attempts, result, { retryAt, now: now() });
   }
 
-  /** One polling round; returns how many runs it executed. */
+  const maxInFlight = opts.batchSize ?? 10;
+  const claim = (limit: number) =>
+    claimDueRuns(opts.db, { workerId, now: now(), leaseMs, limit, definitions });
+
+  /** One polling round that waits for what it claimed; returns how many runs it executed (tests, drains). */
   async function tick(): Promise<number> {
     await scheduleCronSlots(opts.db, definitions.values(), now());
-    const claimed = await claimDueRuns(opts.db, {
-      workerId,
-      now: now(),
-      leaseMs,
-      limit: opts.batchSize ?? 10,
-      definitions,
-    });
+    const claimed = await claim(maxInFlight);
     await Promise.all(claimed.map(execute));
     return claimed.length;
+  }
+
+  // The background loop keeps up to `maxInFlight` runs going and claims more as soon as a slot frees, instead
+  // of waiting for a whole batch: one long run (a bulk "apply to current deals" slice) must not hold back the
+  // call logging and SMS runs queued behind it.
+  const inFlight = new Set<Promise<void>>();
+  async function poll(): Promise<void> {
+    await scheduleCronSlots(opts.db, definitions.values(), now());
+    const free = maxInFlight - inFlight.size;
+    if (free <= 0) return;
+    for (const run of await claim(free)) {
+      const p: Promise<void> = execute(run)
+        .catch((err) => logger.error({ err: String(err), jobId: run.jobId }, "job run failed to record"))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -79,21 +93,25 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   return {
     workerId,
     tick,
+    /** How many runs the background loop is executing now. */
+    inFlight: () => inFlight.size,
     /** Polls every `pollMs` until stopped; errors are logged and the loop goes on. */
     start(pollMs: number) {
       stopped = false;
       const loop = async () => {
         if (stopped) return;
-        running = tick().catch((err) => logger.error({ err: String(err) }, "job poller tick failed"));
+        running = poll().catch((err) => logger.error({ err: String(err) }, "job poller tick failed"));
         await running;
         if (!stopped) timer = setTimeout(loop, pollMs);
       };
       timer = setTimeout(loop, 0);
     },
+    /** Stops polling and waits for the runs already started. */
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await Promise.all([...inFlight]);
     },
   };
 }
