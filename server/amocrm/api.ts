@@ -1,6 +1,7 @@
 // amoCRM API v4 client for one account: the methods Amango's features need, returning domain types.
 // Tokens and the base URL are handed in; this layer knows neither the database nor MANGO.
 import type { z } from "zod";
+import { accountConfigMethods } from "./account-config";
 import { bulkMethods } from "./bulk";
 import { AmocrmResponseError } from "./errors";
 import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
@@ -9,7 +10,6 @@ import {
   type ComplexLeadCreate,
   type ContactCreate,
   type ContactPatch,
-  type CustomFieldCreate,
   type LeadCreate,
   type LeadFilter,
   type LeadPatch,
@@ -21,21 +21,16 @@ import {
 import {
   type AmoAccount,
   type AmoContact,
-  type AmoCustomField,
   type AmoLead,
   type AmoPipeline,
-  type AmoTag,
   type AmoUser,
-  type AmoWebhookSubscription,
   contactHasPhone,
   phoneDigits,
   toAccount,
   toContact,
-  toCustomField,
   toLead,
   toPipeline,
   toUser,
-  toWebhookSubscription,
 } from "./transform";
 import {
   accountSchema,
@@ -44,16 +39,11 @@ import {
   complexCreatedSchema,
   contactSchema,
   createdItemSchema,
-  customFieldSchema,
-  customFieldsCreatedSchema,
   embeddedSchema,
   leadSchema,
   pipelinesListSchema,
-  tagSchema,
-  tagsCreatedSchema,
   updatedItemSchema,
   userSchema,
-  webhookSubscriptionSchema,
 } from "./types";
 
 export type AmocrmClientOptions = AmocrmHttpOptions;
@@ -77,9 +67,7 @@ export type CallLogged = {
 /** A call amoCRM did not log (typically: no contact with this phone). The shape is UNCERTAIN (§6.8). */
 export type CallRefused = { requestId: string | null; detail: string | null; raw: unknown };
 /** The account webhook events Amango subscribes to (§6.13 lists them all). */
-export type WebhookEventName = "responsible_lead" | "status_lead";
-export type TagEntity = "leads" | "contacts" | "companies" | "customers";
-export type CustomFieldEntity = "leads" | "contacts" | "companies" | "customers";
+export type { CustomFieldEntity, TagEntity, WebhookEventName } from "./account-config";
 
 const ACCOUNT_WITH = "amojo_id,amojo_rights,users_groups,task_types,datetime_settings";
 const created = (r: z.infer<typeof createdItemSchema>): Created => ({
@@ -134,6 +122,8 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
     listLeads,
     /** Page-at-a-time leads, contacts by ids, notes in batches of 250 (bulk.ts). */
     ...bulkMethods(http),
+    /** Custom fields, tags and webhook subscriptions (account-config.ts). */
+    ...accountConfigMethods(http),
 
     async createLeads(leads: LeadCreate[]): Promise<Created[]> {
       return inChunks(leads, async (chunk) => {
@@ -213,26 +203,6 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
       });
     },
 
-    async listCustomFields(entity: CustomFieldEntity): Promise<AmoCustomField[]> {
-      const raw = await collect(
-        http.paginate(`/api/v4/${entity}/custom_fields`, "custom_fields", customFieldSchema),
-      );
-      return raw.map(toCustomField);
-    },
-
-    /** Admin only (reference §6.6). */
-    async createCustomFields(
-      entity: CustomFieldEntity,
-      fields: CustomFieldCreate[],
-    ): Promise<AmoCustomField[]> {
-      return inChunks(fields, async (chunk) => {
-        const res = await request("POST", `/api/v4/${entity}/custom_fields`, customFieldsCreatedSchema, {
-          body: chunk,
-        });
-        return (res?._embedded.custom_fields ?? []).map(toCustomField);
-      });
-    },
-
     /** Notes of any type (see `callNote`, `smsNote`, `textNote` in requests.ts). */
     async addNotes(
       entity: NoteEntity,
@@ -292,35 +262,6 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
         return [];
       });
       return { logged, errors };
-    },
-
-    /**
-     * Subscribes `destination` to account webhooks (§6.13). amoCRM updates the subscription when the
-     * destination is already there, so calling it again (every reconnect) is harmless. Admin token only.
-     */
-    async subscribeWebhook(input: {
-      destination: string;
-      events: readonly WebhookEventName[];
-    }): Promise<AmoWebhookSubscription> {
-      const res = await request("POST", "/api/v4/webhooks", webhookSubscriptionSchema, {
-        body: { destination: input.destination, settings: input.events },
-      });
-      if (!res) throw new AmocrmResponseError("POST", "/api/v4/webhooks", "empty body");
-      return toWebhookSubscription(res);
-    },
-
-    async listTags(entity: TagEntity, o: { query?: string } = {}): Promise<AmoTag[]> {
-      const raw = await collect(
-        http.paginate(`/api/v4/${entity}/tags`, "tags", tagSchema, { query: { query: o.query } }),
-      );
-      return raw.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null }));
-    },
-
-    async createTags(entity: TagEntity, tags: { name: string; color?: string }[]): Promise<AmoTag[]> {
-      return inChunks(tags, async (chunk) => {
-        const res = await request("POST", `/api/v4/${entity}/tags`, tagsCreatedSchema, { body: chunk });
-        return (res?._embedded.tags ?? []).map((t) => ({ id: t.id, name: t.name, color: t.color ?? null }));
-      });
     },
   };
 }
