@@ -266,6 +266,10 @@ describe("Правила: the rule editor", () => {
         },
       ],
     });
+    // The SMS log links a rule as /rules?rule=<id>: that opens the rule's stage, not the first one.
+    await page.goto(`${app.url}/rules?rule=${rules[0]!.id}`);
+    await page.getByTestId(`rule-${rules[0]!.id}`).waitFor();
+    expect(await page.getByTestId("stage-title").textContent()).toContain(SCENARIO.negotiation.name);
     expect(browserErrors).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Workflow } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -15,8 +15,11 @@ import { StageRules } from "./stage-rules";
 import type { EditorContext } from "./types";
 import { useEditorContext } from "./use-rules";
 
-/** Правила: pipelines → stages (with how many rules each has) → the rules of the chosen stage. */
-export function RulesPage() {
+/**
+ * Правила: pipelines → stages (with how many rules each has) → the rules of the chosen stage. `focusRuleId`
+ * (a link from the SMS log) opens that rule's stage and scrolls to it.
+ */
+export function RulesPage({ focusRuleId }: { focusRuleId?: string } = {}) {
   const t = useTranslations("rules");
   const errorText = useErrorText();
   const context = useEditorContext();
@@ -41,13 +44,13 @@ export function RulesPage() {
           <p className="max-w-md text-sm text-muted-foreground">{t("noPipelines")}</p>
         </div>
       ) : (
-        <PipelineBrowser context={context.data} />
+        <PipelineBrowser context={context.data} focusRuleId={focusRuleId} />
       )}
     </div>
   );
 }
 
-function PipelineBrowser({ context }: { context: EditorContext }) {
+function PipelineBrowser({ context, focusRuleId }: { context: EditorContext; focusRuleId?: string }) {
   const t = useTranslations("rules");
   const trpc = useTRPC();
   const all = useQuery(trpc.rules.list.queryOptions({}));
@@ -57,6 +60,16 @@ function PipelineBrowser({ context }: { context: EditorContext }) {
   const firstOpen = pipeline.statuses.find((s) => s.type === "open") ?? pipeline.statuses[0];
   const [statusId, setStatusId] = useState<number | null>(firstOpen?.id ?? null);
   const status = pipeline.statuses.find((s) => s.id === statusId) ?? firstOpen;
+  const focused = useRef<string | null>(null);
+  useEffect(() => {
+    const rule = focusRuleId ? all.data?.rules.find((r) => r.id === focusRuleId) : undefined;
+    if (!rule || focused.current === rule.id) return;
+    focused.current = rule.id;
+    setPipelineId(rule.pipelineId);
+    setStatusId(rule.statusId);
+    // The stage's rules render after this state change; scroll once the card is there.
+    setTimeout(() => document.querySelector(`[data-testid="rule-${rule.id}"]`)?.scrollIntoView(), 300);
+  }, [focusRuleId, all.data]);
   const count = (id: number) =>
     all.data?.rules.filter((r) => r.pipelineId === pipeline.id && r.statusId === id).length ?? 0;
 

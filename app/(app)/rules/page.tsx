@@ -6,7 +6,11 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-/** Правила: the digital-pipeline rules editor (pipelines → stages → rules). */
-export default function RulesRoute() {
-  return <RulesPage />;
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** Правила: the digital-pipeline rules editor (pipelines → stages → rules); `?rule=<id>` opens that rule's stage. */
+export default async function RulesRoute({ searchParams }: Props) {
+  const { rule } = await searchParams;
+  const focusRuleId = typeof rule === "string" && /^[0-9a-f-]{36}$/i.test(rule) ? rule : undefined;
+  return <RulesPage focusRuleId={focusRuleId} />;
 }
