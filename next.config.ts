@@ -7,8 +7,6 @@ const config: NextConfig = {
   // Native/wasm and worker-thread packages stay outside the server bundle.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pino", "pino-pretty", "inngest"],
   typedRoutes: false,
-  // i18n/messages.ts reads messages/<locale>.json and messages/<locale>/*.json at run time.
-  outputFileTracingIncludes: { "/**": ["./messages/**/*.json"] },
   devIndicators: false,
   // The widget pages live inside amoCRM's iframes only (loopback for the emulator's stand-in page).
   async headers() {

@@ -8,12 +8,7 @@ type Messages = Record<string, unknown>;
  * A locale's messages: `messages/<locale>.json` plus every `messages/<locale>/<namespace>.json`, so each
  * feature keeps its strings in its own file. A namespace file holds one top-level key, its namespace.
  */
-// Read at run time, not bundled: the files are shipped by `outputFileTracingIncludes` (next.config.ts), and
-// the ignore comment keeps the bundler from tracing the whole project because of this dynamic path.
-export function loadMessages(
-  locale: Locale,
-  root = path.join(/*turbopackIgnore: true*/ process.cwd(), "messages"),
-): Messages {
+export function loadMessages(locale: Locale, root = path.join(process.cwd(), "messages")): Messages {
   const base = JSON.parse(readFileSync(path.join(root, `${locale}.json`), "utf8")) as Messages;
   const dir = path.join(root, locale);
   if (!existsSync(dir)) return base;

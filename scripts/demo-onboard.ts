@@ -42,6 +42,7 @@ export async function onboardDemoTenant(
   await saveAmocrmTokens(db, { tenantId: o.tenant.id, tokens });
   await syncAmocrmDirectory(db, { tenantId: o.tenant.id, client: amocrmClientFor(db, o.tenant) });
   await subscribeAccountWebhooks(db, { tenant: o.tenant });
+  await placeWidgetInPipelines(db, o.tenant, control);
   const mango = await connectMango(
     db,
     { tenantId: o.tenant.id, actorUserId: null, apiKey: o.mangoKey, salt: o.mangoSalt },
@@ -50,6 +51,31 @@ export async function onboardDemoTenant(
   if (!mango.ok) throw new Error(`MANGO emulator refused the demo key: ${mango.message}`);
   await ensureCcContactFields(db, { tenantId: o.tenant.id, clientFor: (d) => amocrmClientFor(d, o.tenant) });
   return { employees: mango.employees, mapped: await mapDemoEmployees(db, o.tenant.id) };
+}
+
+/**
+ * As an admin would in amoCRM's digital pipeline: the widget's action on every open stage, so moving a demo
+ * deal into a stage posts the DP webhook and that stage's «Правила» run. One action per stage (one action
+ * over several stages would be a stretched zone, silent inside it).
+ */
+async function placeWidgetInPipelines(
+  db: Db,
+  tenant: Tenant,
+  control: (path: string, body: unknown) => Promise<Response>,
+) {
+  const appUrl = new URL(amocrmIntegration().redirectUri).origin;
+  const pipelines = await amocrmClientFor(db, tenant).listPipelines();
+  for (const pipeline of pipelines)
+    for (const status of pipeline.statuses.filter((s) => s.type === "open")) {
+      const res = await control("dp/actions", {
+        subdomain: tenant.amocrmSubdomain,
+        pipeline_id: pipeline.id,
+        status_id: status.id,
+        webhook_url: `${appUrl}/api/amocrm/${tenant.webhookKey}/dp`,
+        settings: {},
+      });
+      if (!res.ok) throw new Error(`amoCRM emulator refused a DP action: ${res.status}`);
+    }
 }
 
 /**
