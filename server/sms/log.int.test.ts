@@ -209,6 +209,10 @@ describe("SMS log list", () => {
     // One digit is no search (it would match a tenth of the log); the filter is ignored.
     expect(await idsOf({ search: "7" })).toHaveLength(7);
     expect(await idsOf({ search: "12345" })).toEqual([]);
+    // More than four digits never match the number: a longer suffix would let a member read a masked
+    // number digit by digit.
+    expect(await idsOf({ search: "34567" })).toEqual([]);
+    expect(await idsOf({ search: "9161234567" })).toEqual([]);
   });
 
   it("pages by cursor through SMS made at the same instant, each exactly once", async () => {

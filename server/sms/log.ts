@@ -4,7 +4,7 @@
 import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rules, smsMessages, smsStatus } from "@/db/schema";
-import { hideNumberIn, maskRecipientPhone } from "./mask";
+import { hidePhonesIn, maskRecipientPhone } from "./mask";
 
 export const SMS_STATUSES = smsStatus.enumValues;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
@@ -44,7 +44,11 @@ export type SmsLogRow = {
 
 /** Fewer digits would match half the log; the search box explains it. */
 export const MIN_SEARCH_DIGITS = 2;
-/** A deal id is at most a bigint; longer digit strings can only be a phone's end. */
+/**
+ * The number is matched on its last 2–4 digits only: a longer suffix search would let a member recover a
+ * masked number digit by digit. Longer input is taken as a deal id (at most a bigint).
+ */
+export const MAX_PHONE_SEARCH_DIGITS = 4;
 const MAX_LEAD_ID_DIGITS = 15;
 
 /** When the SMS was made, truncated to milliseconds (a JS Date's precision) so the cursor compares exactly. */
@@ -56,7 +60,7 @@ export function smsLogWhere(f: SmsLogFilter): SQL {
   const search =
     digits.length >= MIN_SEARCH_DIGITS
       ? or(
-          like(smsMessages.phone, `%${digits}`),
+          digits.length <= MAX_PHONE_SEARCH_DIGITS ? like(smsMessages.phone, `%${digits}`) : undefined,
           digits.length <= MAX_LEAD_ID_DIGITS ? eq(smsMessages.leadId, Number(digits)) : undefined,
         )
       : undefined;
@@ -122,8 +126,8 @@ export async function listSmsLog(
       leadId: r.leadId,
       leadUrl: r.leadId ? leadUrlOf(f.amocrmBaseUrl, r.leadId) : null,
       status: r.status,
-      reason: r.reason ? hideNumberIn(r.reason, r.phone) : null,
-      text: hideNumberIn(r.text, r.phone),
+      reason: r.reason ? hidePhonesIn(r.reason) : null,
+      text: hidePhonesIn(r.text),
       segments: r.segments,
       senderName: r.senderName,
     }),

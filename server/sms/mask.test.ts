@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hideNumberIn, maskRecipientPhone } from "./mask";
+import { hidePhonesIn, maskRecipientPhone } from "./mask";
 
 describe("maskRecipientPhone", () => {
   it("keeps the country and operator codes and the last two digits", () => {
@@ -21,11 +21,12 @@ describe("maskRecipientPhone", () => {
   });
 });
 
-describe("hideNumberIn", () => {
-  it("masks the recipient's own number in any spelling, and nothing else", () => {
-    const text = "Ваш номер 8 (916) 123-45-67, +79161234567; офис +7 495 404-44-44";
-    expect(hideNumberIn(text, "+79161234567")).toBe(
-      "Ваш номер +7 916 ***-**-67, +7 916 ***-**-67; офис +7 495 404-44-44",
+describe("hidePhonesIn", () => {
+  it("masks every number in any spelling — the recipient's and anyone else's — and leaves short digit runs", () => {
+    const text =
+      "Ваш номер 8 (916) 123-45-67, +79161234567; клиент 9031112233; офис +7 495 404-44-44, доб.100, 15 000 ₽";
+    expect(hidePhonesIn(text)).toBe(
+      "Ваш номер +7 916 ***-**-67, +7 916 ***-**-67; клиент +7 903 ***-**-33; офис +7 495 ***-**-44, доб.100, 15 000 ₽",
     );
   });
 });

@@ -37,11 +37,21 @@ export function maskRecipientPhone(value: string): string {
 }
 
 /**
- * The SMS text with the recipient's own number masked wherever it appears (a template may quote the
- * client's phone back to them): the log shows the text, and the text must not give the number away.
+ * The SMS text (or a reason) with every phone number in it masked: a template may quote the client's phone
+ * to the responsible (`{{maincontact.phone}}`), and the log must not give any number away — not only the
+ * recipient's. Runs of fewer than ten digits ("доб.100", sums, dates) are left as they are.
  */
-export function hideNumberIn(text: string, phone: string): string {
-  const national = digitsOf(phone).slice(-10);
-  if (national.length < 7) return text;
-  return text.replace(PHONE_LIKE, (m) => (digitsOf(m).endsWith(national) ? maskRecipientPhone(phone) : m));
+export function hidePhonesIn(text: string): string {
+  return text.replace(PHONE_LIKE, (m) => {
+    const digits = digitsOf(m);
+    if (digits.length < 10) return m;
+    // Russian spellings: 8 XXX… and a bare 10-digit national number are +7.
+    const e164 =
+      digits.length === 11 && digits.startsWith("8")
+        ? `+7${digits.slice(1)}`
+        : digits.length === 10
+          ? `+7${digits}`
+          : `+${digits}`;
+    return maskRecipientPhone(e164);
+  });
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { conditionsSchema, RULE_TRIGGERS, SMS_RECIPIENTS } from "@/server/rules/schema";
 import { previewSms, smsPreviewDraftSchema } from "@/server/sms/preview";
-import { tenantProcedure } from "../init";
+import { ruleEditorProcedure } from "./rules-access";
 import { readingAmocrm } from "./rules-errors";
 
 const amoId = z.number().int().positive();
@@ -12,11 +12,12 @@ const role = z.enum(SMS_RECIPIENTS);
  * skipped), its segments against MANGO's limit, whether the deal meets the conditions, and who gets the
  * SMS — each recipient left out with the reason. "Лично мне" is the caller, who becomes the author on save.
  * A mutation only for its POST body: a half-typed Cyrillic template would overflow a GET URL. It changes
- * nothing.
+ * nothing. Rule editors only: the preview reads any deal of the account with the tenant's token and shows
+ * its contact's data, which amoCRM itself may not show this user.
  */
-export const rulesPreview = tenantProcedure
+export const rulesPreview = ruleEditorProcedure
   .meta({
-    access: "tenant",
+    access: "extended",
     sample: () => ({
       leadId: 9_000_001,
       pipelineId: 3_300_000,

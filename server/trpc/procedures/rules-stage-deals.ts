@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { listStageDeals } from "@/server/rules/editor-deals";
-import { tenantProcedure } from "../init";
+import { ruleEditorProcedure } from "./rules-access";
 import { readingAmocrm } from "./rules-errors";
 
 const amoId = z.number().int().positive();
 
 /** Deals now in a stage, for the editor's preview picker (amoCRM's search when `query` is given). */
-export const rulesStageDeals = tenantProcedure
+export const rulesStageDeals = ruleEditorProcedure
   .meta({
-    access: "tenant",
+    access: "extended",
     sample: () => ({ pipelineId: 3_300_000, statusId: 4_400_100, query: "" }),
   })
   .input(z.object({ pipelineId: amoId, statusId: amoId, query: z.string().max(100).optional() }))
