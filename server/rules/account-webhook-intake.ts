@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
 import type { JobQueue } from "@/server/jobs/queue";
 import { getTenantByWebhookKey } from "@/server/tenancy/queries";
-import { receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
+import { MAX_BODY_BYTES, receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
 import {
   type AccountWebhookEvent,
   accountWebhookBelongsTo,
@@ -61,8 +61,12 @@ async function nothingToDo(
   req: Request,
   tenant: Pick<Tenant, "amocrmAccountId" | "amocrmSubdomain">,
 ): Promise<boolean> {
+  // An oversized body is left to the intake, which refuses it (413) before anything parses it.
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) return false;
   try {
     const raw = await req.clone().text();
+    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return false;
     const parsed = accountWebhookSchema.safeParse(decodeAccountWebhookBody(raw, req.headers));
     return (
       parsed.success &&

@@ -5,7 +5,7 @@ import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
 import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
 
-const MAX_BODY_BYTES = 1_000_000;
+export const MAX_BODY_BYTES = 1_000_000;
 
 export type WebhookSpec<E, P> = {
   provider: string;
