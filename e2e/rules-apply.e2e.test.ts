@@ -165,7 +165,17 @@ describe("Правила: apply a rule to the deals now in its stage", () => {
     await form
       .getByTestId("sms-template")
       .fill("Здравствуйте, {{maincontact.name}}! Ваш менеджер {{user.name}}");
-    await form.getByLabel("Применить триггер к текущим сделкам в статусе").check();
+    // Only the stage-entry triggers may be applied to the deals now in the stage: for a lost deal the box is
+    // disabled and says why; back on «Сделка перешла на этап» it can be ticked.
+    const applyBox = form.getByLabel("Применить триггер к текущим сделкам в статусе");
+    await choose(page, "Когда срабатывает", "Отмена сделки (закрыта и не реализована)");
+    await expect(applyBox.isDisabled()).resolves.toBe(true);
+    await expect(form.getByTestId("apply-current-unavailable").textContent()).resolves.toContain(
+      "Доступно только для событий «Сделка перешла на этап» и «Сделка создана на этапе»",
+    );
+    await choose(page, "Когда срабатывает", "Сделка перешла на этап");
+    await expect(applyBox.isDisabled()).resolves.toBe(false);
+    await applyBox.check();
     await form.getByRole("button", { name: "Сохранить" }).click();
     await page.getByTestId("rules-notice").filter({ hasText: "Правило сохранено" }).waitFor();
 
@@ -196,7 +206,7 @@ describe("Правила: apply a rule to the deals now in its stage", () => {
       .where(and(eq(smsMessages.tenantId, tenant.id), eq(smsMessages.ruleId, rule!.id)));
     expect(queued.length).toBeGreaterThanOrEqual(DEALS * 0.9);
     await expect(progress.getByTestId("apply-sent").textContent()).resolves.toBe(
-      `Отправлено SMS: ${queued.length}`,
+      `Поставлено в отправку: ${queued.length}`,
     );
     await expect(progress.getByTestId("apply-skipped").textContent()).resolves.toBe(
       `Пропущено сделок: ${inStage - queued.length}`,

@@ -73,4 +73,28 @@ describe("the rule form", () => {
     const long = ruleFormSchema.safeParse({ ...emptyForm("A"), template: "я".repeat(269) });
     expect(long.error?.issues.map((i) => i.message)).toEqual(["overLimit"]);
   });
+
+  it("opens a rule with «Применить…» unchecked: it is a one-shot action, not a stored setting", () => {
+    const stored = ruleSchema.parse({
+      ...STAGE,
+      version: 1,
+      id: "r3",
+      authorAmoUserId: 1,
+      trigger: "entered_stage",
+      applyToCurrentDeals: true,
+      actions: [{ kind: "sms", recipients: ["client"], senderName: "X", template: "Hi" }],
+    });
+    const values = formFromRule(stored);
+    expect(values.applyToCurrentDeals).toBe(false);
+    expect(draftOf(values, STAGE, names).applyToCurrentDeals).toBe(false);
+    expect(draftOf({ ...values, applyToCurrentDeals: true }, STAGE, names).applyToCurrentDeals).toBe(true);
+  });
+
+  it("drops «Применить…» when the trigger was changed to one it does not apply to", () => {
+    const values = { ...emptyForm("A"), template: "Hi", applyToCurrentDeals: true };
+    expect(draftOf({ ...values, trigger: "created_in_stage" }, STAGE, names).applyToCurrentDeals).toBe(true);
+    const lost = draftOf({ ...values, trigger: "deal_lost" }, STAGE, names);
+    expect(lost.applyToCurrentDeals).toBe(false);
+    expect(ruleDraftSchema.safeParse(lost).success).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   CUSTOM_FIELD_OPS,
+  canApplyToCurrentDeals,
   RULE_TRIGGERS,
   type RuleAction,
   type RuleDraft,
@@ -29,6 +30,8 @@ export const OFFERED_TRIGGERS = [
   "site_visit",
 ] as const satisfies readonly RuleTrigger[];
 export const UNAVAILABLE_TRIGGERS = ["invoice_paid"] as const satisfies readonly RuleTrigger[];
+/** The triggers "apply to current deals" is offered for (the server refuses it for the others). */
+export { canApplyToCurrentDeals };
 
 export const CONDITION_KINDS = ["tag", "budget", "responsible", "custom_field"] as const;
 export type ConditionKind = (typeof CONDITION_KINDS)[number];
@@ -86,6 +89,7 @@ export const ruleFormSchema = z.object({
       else if (!estimate.length.ok) ctx.addIssue({ code: "custom", message: "overLimit" });
     }),
   fallback: z.string().max(200, "tooLong"),
+  /** A one-shot "apply now" for this save, not a setting: it starts unchecked every time the form opens. */
   applyToCurrentDeals: z.boolean(),
 });
 export type RuleFormValues = z.infer<typeof ruleFormSchema>;
@@ -137,7 +141,8 @@ export function formFromRule(rule: StoredRule): RuleFormValues {
     senderName: sms?.senderName ?? "",
     template: sms?.template ?? "",
     fallback: sms?.fallback ?? "",
-    applyToCurrentDeals: rule.applyToCurrentDeals,
+    // Not the stored flag: reloading it would re-run the application on every later save of the rule.
+    applyToCurrentDeals: false,
   };
 }
 
@@ -195,6 +200,7 @@ export function draftOf(
     trigger: values.trigger,
     conditions: conditionsOf(values, names),
     actions: [sms, ...keep.filter((a) => a.kind !== "sms")],
-    applyToCurrentDeals: values.applyToCurrentDeals,
+    // Checked while the trigger allowed it, then the trigger changed: the box is disabled, the flag dropped.
+    applyToCurrentDeals: values.applyToCurrentDeals && canApplyToCurrentDeals(values.trigger),
   };
 }

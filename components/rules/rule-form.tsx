@@ -5,7 +5,7 @@ import { TRPCClientError } from "@trpc/client";
 import { LoaderCircle, ShieldAlert } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { Controller, FormProvider, type Resolver, useForm } from "react-hook-form";
+import { Controller, FormProvider, type Resolver, useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -14,6 +14,7 @@ import { Switch } from "@/components/ui/switch";
 import { ConditionsEditor } from "./conditions-editor";
 import { Block, Checkbox, FieldError } from "./form-bits";
 import {
+  canApplyToCurrentDeals,
   draftOf,
   emptyForm,
   formFromRule,
@@ -117,20 +118,7 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
             <SmsPreviewPanel state={preview} stage={stage} />
           </div>
         </Block>
-        <Controller
-          control={form.control}
-          name="applyToCurrentDeals"
-          render={({ field }) => (
-            <Checkbox
-              id="apply-current"
-              label={t("applyCurrent")}
-              hint={t("applyCurrentHint")}
-              checked={field.value}
-              disabled={disabled}
-              onChange={(e) => field.onChange(e.target.checked)}
-            />
-          )}
-        />
+        <ApplyCurrentField disabled={disabled} />
         <div className="flex flex-wrap items-center gap-3 border-t pt-4">
           <Button type="submit" disabled={disabled}>
             {save.isPending ? <LoaderCircle className="size-4 animate-spin" /> : null}
@@ -222,5 +210,37 @@ function Basics({ disabled }: { disabled: boolean }) {
         <FieldError name="trigger" />
       </div>
     </div>
+  );
+}
+
+/**
+ * "Применить триггер к текущим сделкам в статусе": a one-shot action of this save (unchecked whenever the
+ * form opens; the last application shows on the rule's card). Only for the stage-entry triggers — for a
+ * lost deal or a changed responsible the deals now in the stage never had that event.
+ */
+function ApplyCurrentField({ disabled }: { disabled: boolean }) {
+  const t = useTranslations("rules.form");
+  const trigger = useWatch<RuleFormValues, "trigger">({ name: "trigger" });
+  const allowed = canApplyToCurrentDeals(trigger);
+  return (
+    <Controller
+      name="applyToCurrentDeals"
+      render={({ field }) => (
+        <Checkbox
+          id="apply-current"
+          label={t("applyCurrent")}
+          hint={
+            allowed ? (
+              t("applyCurrentHint")
+            ) : (
+              <span data-testid="apply-current-unavailable">{t("applyCurrentUnavailable")}</span>
+            )
+          }
+          checked={allowed && field.value}
+          disabled={disabled || !allowed}
+          onChange={(e) => field.onChange(e.target.checked)}
+        />
+      )}
+    />
   );
 }

@@ -47,8 +47,9 @@ export const smsMessages = pgTable(
     leadNoteId: bigint("lead_note_id", { mode: "number" }),
     notedAt: ts("noted_at"),
     /**
-     * Sent and waiting for its notes: the per-tenant notes job writes up to 250 such rows in one contacts
-     * request and one leads request (notes-batch.ts). `notes_locked_until` is that job's claim on the row.
+     * Sent and waiting for its notes: the per-tenant notes job writes such rows in batches (one contacts
+     * request and one leads request per batch, server/sms/notes.ts). `notes_locked_until` is that job's
+     * claim on the row.
      */
     notesDueAt: ts("notes_due_at"),
     notesLockedUntil: ts("notes_locked_until"),
@@ -58,6 +59,8 @@ export const smsMessages = pgTable(
     uniqueIndex("sms_messages_tenant_key").on(t.tenantId, t.idempotencyKey),
     uniqueIndex("sms_messages_tenant_command").on(t.tenantId, t.commandId),
     index("sms_messages_tenant_created").on(t.tenantId, t.createdAt),
+    // "Has this rule already texted this deal?" — the 10-minute guard and the apply-to-current-deals skip.
+    index("sms_messages_tenant_rule_lead").on(t.tenantId, t.ruleId, t.leadId),
     index("sms_messages_notes_due")
       .on(t.tenantId, t.notesDueAt)
       .where(sql`${t.notesDueAt} is not null and ${t.notedAt} is null`),

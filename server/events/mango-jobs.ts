@@ -34,7 +34,7 @@ export const processMangoEvent = defineJob({
       const code = Number(p.kind === "result/sms" ? p.event.result : p.event.reason);
       const matched =
         commandId !== undefined && Number.isFinite(code)
-          ? await applySmsReport(db, { tenantId, kind: p.kind, commandId: String(commandId), code })
+          ? await applySmsReport(db, { tenantId, kind: p.kind, commandId: String(commandId), code }, queue)
           : false;
       return { status: "done", result: { kind: p.kind, matched } };
     }

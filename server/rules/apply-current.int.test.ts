@@ -4,6 +4,7 @@ import { jobRuns, ruleApplications } from "@/db/schema";
 import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { sendSmsJob } from "@/server/sms/jobs";
+import { NOTES_PER_BATCH } from "@/server/sms/notes";
 import { writeSmsNotesJob } from "@/server/sms/notes-jobs";
 import { drainJobs } from "@/test/db";
 import { applicationStatus, cancelApplyToCurrentDeals, startApplyToCurrentDeals } from "./apply-current";
@@ -165,7 +166,7 @@ describe("applying a rule to the 1,000 deals now in its stage", () => {
       expect(perNumber.get(mobile(i)) ?? 0, `deal ${i}`).toBe(eligible(i) ? 1 : 0);
   }, 120_000);
 
-  it("notes every SMS on its contact and deal once, 250 per request", async () => {
+  it("notes every SMS on its contact and deal once, in batches", async () => {
     const queuedNotesRuns = await w.t.db
       .select({ id: jobRuns.id })
       .from(jobRuns)
@@ -181,8 +182,8 @@ describe("applying a rule to the 1,000 deals now in its stage", () => {
     expect(notes.filter((n) => n.entity_type === "leads")).toHaveLength(ELIGIBLE);
     expect(new Set(notes.map((n) => `${n.entity_type}:${n.entity_id}`)).size).toBe(ELIGIBLE * 2);
     const noteWrites = (await amoRequests()).filter((r) => r.method === "POST" && r.path.endsWith("/notes"));
-    // One request per SMS and entity would be 1,800; 900 notes per entity in batches of 250 are 4 each.
-    const batches = Math.ceil(ELIGIBLE / 250);
+    // One request per SMS and entity would be 1,800; 900 notes per entity in batches of 50 are 18 each.
+    const batches = Math.ceil(ELIGIBLE / NOTES_PER_BATCH);
     expect(noteWrites.filter((r) => r.path.endsWith("/contacts/notes"))).toHaveLength(batches);
     expect(noteWrites.filter((r) => r.path.endsWith("/leads/notes"))).toHaveLength(batches);
   });

@@ -3,7 +3,7 @@ import type { RuleApplicationRow } from "@/db/schema";
 import type { JobQueue } from "@/server/jobs/queue";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { type ApplicationSummary, summaryOf } from "./apply-run";
-import { latestApplication, openApplication, percentOf, requestCancel } from "./apply-store";
+import { failStalled, latestApplication, openApplication, percentOf, requestCancel } from "./apply-store";
 import { getRule } from "./store";
 
 export type { ApplicationSummary };
@@ -53,11 +53,15 @@ export const statusOf = (row: RuleApplicationRow): ApplicationStatus => ({
   finishedAt: row.finishedAt,
 });
 
-/** The latest application of a rule with its progress, or null when it was never applied. */
+/**
+ * The latest application of a rule with its progress, or null when it was never applied. A running one
+ * without progress for `STALLED_AFTER_MS` is marked failed first, so the bar does not spin forever.
+ */
 export async function applicationStatus(
   db: Db,
   { tenantId, ruleId }: { tenantId: string; ruleId: string },
 ): Promise<ApplicationStatus | null> {
+  await failStalled(db, { tenantId, ruleId });
   const row = await latestApplication(db, { tenantId, ruleId });
   return row ? statusOf(row) : null;
 }

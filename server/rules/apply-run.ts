@@ -7,9 +7,10 @@ import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
+import { ruleSmsOfLeads } from "@/server/sms/plan";
 import type { SmsEmployee } from "@/server/sms/recipients";
 import { getTenant } from "@/server/tenancy/queries";
-import { actOnDeal, type RuleOutcome } from "./act";
+import { actOnDeal, type RuleOutcome, ruleLabel } from "./act";
 import {
   cancelRequested,
   countersOf,
@@ -20,7 +21,7 @@ import {
   saveTotal,
 } from "./apply-store";
 import { smsEmployeeOf } from "./deal";
-import type { Rule } from "./schema";
+import { canApplyToCurrentDeals, type Rule } from "./schema";
 import { type DealEvent, dealSnapshotFrom } from "./snapshot";
 import { getRule } from "./store";
 
@@ -28,7 +29,10 @@ import { getRule } from "./store";
 export const CURRENT_DEALS_OCCURRENCE = "current-deals";
 /** Live counters are written this often within a page (the progress bar), besides each page's end. */
 const PROGRESS_EVERY = 25;
-export const ALREADY_SENT = "По сделке уже отправлено при прошлом применении";
+/** A deal that already has an SMS of this rule (by an earlier application, a DP or account webhook). */
+export const ALREADY_SENT = "По сделке уже отправлялось SMS этого правила";
+export const TRIGGER_NOT_APPLICABLE =
+  "Правило с этим событием нельзя применять к текущим сделкам: только «Сделка перешла на этап» или «Сделка создана на этапе»";
 /** Reasons name values (a budget, a tag), so they may be many: past this many, the rest are grouped. */
 const MAX_REASONS = 50;
 export const OTHER_REASONS = "Другие причины";
@@ -127,6 +131,9 @@ export async function runRuleApplication(db: Db, queue: JobQueue, input: RunInpu
   if (rule.pipelineId !== app.pipelineId || rule.statusId !== app.statusId)
     return finish("failed", counters, "Правило перенесено на другой этап");
   if (!rule.enabled) return finish("failed", counters, "Правило выключено");
+  // The draft schema refuses the flag for other triggers; a start from elsewhere (or a rule stored before
+  // that check) must not text every deal of the stage for an event they never had.
+  if (!canApplyToCurrentDeals(rule.trigger)) return finish("failed", counters, TRIGGER_NOT_APPLICABLE);
   const tenant = await getTenant(db, { tenantId });
   if (!tenant) return finish("failed", counters, "Аккаунт удалён");
   const amo = amocrmClientFor(db, tenant);
@@ -174,11 +181,22 @@ export async function runRuleApplication(db: Db, queue: JobQueue, input: RunInpu
         (c) => [c.id, c],
       ),
     );
+    const earlier = await earlierSmsOf(db, { tenantId, rule, app, leadIds: leads.map((l) => l.id) });
     for (const [i, lead] of leads.entries()) {
       if (await cancelled()) return finish("cancelled", counters);
       tally(
         counters,
-        await applyToDeal(db, queue, { tenantId, rule, lead, contacts, mainIdOf, event, author, employee }),
+        await applyToDeal(db, queue, {
+          tenantId,
+          rule,
+          lead,
+          contacts,
+          mainIdOf,
+          event,
+          author,
+          employee,
+          earlier: earlier.get(lead.id),
+        }),
       );
       if ((i + 1) % PROGRESS_EVERY === 0) await saveProgress(db, { tenantId, id, counters });
     }
@@ -206,9 +224,12 @@ async function applyToDeal(
     event: DealEvent;
     author: SmsEmployee;
     employee: (amoUserId: number) => Promise<SmsEmployee>;
+    earlier: EarlierSms | undefined;
   },
 ): Promise<RuleOutcome | { failed: string }> {
-  const { tenantId, rule, lead, event, author } = input;
+  const { tenantId, rule, lead, event, author, earlier } = input;
+  if (earlier?.elsewhere)
+    return { ruleId: rule.id, name: ruleLabel(rule), status: "skipped", reason: ALREADY_SENT };
   try {
     const mainId = input.mainIdOf(lead);
     const mainContact = mainId === undefined ? null : (input.contacts.get(mainId) ?? null);
@@ -220,7 +241,18 @@ async function applyToDeal(
       event,
       responsibleUserName: responsible?.name ?? null,
     });
-    return await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author });
+    const outcome = await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author });
+    // A retried page: this application's crashed attempt already queued these SMS (acting again made sure
+    // their send runs exist) — they are this application's, counted as queued, not "already sent".
+    const ours = earlier?.ours ?? 0;
+    if (ours === 0) return outcome;
+    return {
+      ruleId: rule.id,
+      name: outcome.name,
+      status: "acted",
+      queued: Math.max(ours, outcome.status === "acted" ? outcome.queued : 0),
+      skipped: [],
+    };
   } catch (err) {
     // amoCRM and token trouble stop the run (the job retries and resumes at this page); anything else is
     // this deal's failure, counted, and the rest go on.
@@ -228,4 +260,34 @@ async function applyToDeal(
     logger.warn({ tenantId, leadId: lead.id, err: String(err) }, "rule application: deal failed");
     return { failed: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** What SMS of the rule a deal already has: made by this application (a retried page) or by anything else. */
+type EarlierSms = { ours: number; elsewhere: boolean };
+
+/**
+ * One query per page: the deals of the page that already have an SMS of this rule. A row with the
+ * `current-deals` occurrence made since this application started is its own (one application per rule
+ * runs at a time); any other row — an earlier application, the DP or account webhook — means the deal
+ * got this rule's SMS already, whatever the occurrence, and is skipped.
+ */
+async function earlierSmsOf(
+  db: Db,
+  input: { tenantId: string; rule: Rule; app: RuleApplicationRow; leadIds: number[] },
+): Promise<Map<number, EarlierSms>> {
+  const rows = await ruleSmsOfLeads(db, {
+    tenantId: input.tenantId,
+    ruleId: input.rule.id,
+    leadIds: input.leadIds,
+  });
+  const byLead = new Map<number, EarlierSms>();
+  for (const row of rows) {
+    const e = byLead.get(row.leadId) ?? { ours: 0, elsewhere: false };
+    const ours =
+      row.idempotencyKey.includes(`:${CURRENT_DEALS_OCCURRENCE}:`) && row.createdAt >= input.app.createdAt;
+    if (ours) e.ours += 1;
+    else e.elsewhere = true;
+    byLead.set(row.leadId, e);
+  }
+  return byLead;
 }

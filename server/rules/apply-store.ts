@@ -7,8 +7,12 @@ import { type RuleApplicationCounters, type RuleApplicationRow, ruleApplications
  * every `where`; the job, the tRPC procedures and `startApplyToCurrentDeals` all go through here.
  */
 
-/** A running application not touched for this long lost its job (the driver gave up): a new start replaces it. */
+/**
+ * A running application not touched for this long lost its job (its last attempt died without the handler,
+ * or the tenant's jobs are paused): it is marked failed when its status is read or a new start comes.
+ */
 export const STALLED_AFTER_MS = 15 * 60_000;
+export const STALLED_REASON = `Применение остановилось: нет прогресса ${STALLED_AFTER_MS / 60_000} минут — запустите снова`;
 
 const own = (tenantId: string, id: string) =>
   and(eq(ruleApplications.tenantId, tenantId), eq(ruleApplications.id, id));
@@ -32,6 +36,21 @@ export async function latestApplication(
   return row ?? null;
 }
 
+/** Marks the rule's running application failed when it has made no progress for `STALLED_AFTER_MS`. */
+export async function failStalled(db: Db, { tenantId, ruleId }: { tenantId: string; ruleId: string }) {
+  await db
+    .update(ruleApplications)
+    .set({ status: "failed", error: STALLED_REASON, finishedAt: new Date() })
+    .where(
+      and(
+        eq(ruleApplications.tenantId, tenantId),
+        eq(ruleApplications.ruleId, ruleId),
+        eq(ruleApplications.status, "running"),
+        lt(ruleApplications.updatedAt, new Date(Date.now() - STALLED_AFTER_MS)),
+      ),
+    );
+}
+
 /**
  * A new running application, or the running one when there is one (the partial unique index makes two
  * concurrent starts meet on one row). A running row silent for `STALLED_AFTER_MS` is marked failed first.
@@ -47,17 +66,7 @@ export async function openApplication(
   },
 ): Promise<{ row: RuleApplicationRow; created: boolean }> {
   const { tenantId, ruleId } = input;
-  await db
-    .update(ruleApplications)
-    .set({ status: "failed", error: "Задание прервалось", finishedAt: new Date() })
-    .where(
-      and(
-        eq(ruleApplications.tenantId, tenantId),
-        eq(ruleApplications.ruleId, ruleId),
-        eq(ruleApplications.status, "running"),
-        lt(ruleApplications.updatedAt, new Date(Date.now() - STALLED_AFTER_MS)),
-      ),
-    );
+  await failStalled(db, { tenantId, ruleId });
   const [created] = await db.insert(ruleApplications).values(input).onConflictDoNothing().returning();
   if (created) return { row: created, created: true };
   const [running] = await db

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, employeeLinks, mangoEmployees } from "@/db/schema";
+import { auditLog, employeeLinks, mangoEmployees, ruleApplications } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
@@ -109,6 +109,33 @@ describe("rules.save", () => {
       .where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.target, `rule:${rule.id}`)))
       .orderBy(auditLog.createdAt);
     expect(audit.map((a) => a.action).sort()).toEqual(["rule.create", "rule.delete", "rule.update"]);
+  });
+});
+
+describe("rules.save with «Применить триггер к текущим сделкам в статусе»", () => {
+  const applications = (ruleId: string) =>
+    t.db.select().from(ruleApplications).where(eq(ruleApplications.ruleId, ruleId));
+
+  it("starts one application; saving the rule again from the editor (box unchecked) starts none", async () => {
+    const first = await caller(mapped).rules.save({ rule: { ...draft, applyToCurrentDeals: true } });
+    expect(first.applicationId).toBeDefined();
+    expect(await applications(first.rule.id)).toHaveLength(1);
+    // The editor opens the rule with the box unchecked (components/rules/form-values.test.ts).
+    const again = { ...draft, name: "VIP 3", applyToCurrentDeals: false };
+    const second = await caller(mapped).rules.save({ id: first.rule.id, rule: again });
+    expect(second.applicationId).toBeUndefined();
+    expect(await applications(first.rule.id)).toHaveLength(1);
+    await caller(mapped).rules.delete({ id: first.rule.id });
+  });
+
+  it("is refused for a trigger other than a stage entry (BAD_REQUEST, Russian reason)", async () => {
+    const lost = { ...draft, trigger: "deal_lost" as const, applyToCurrentDeals: true };
+    const err = await errorOf(caller(mapped).rules.save({ rule: lost }));
+    expect(err.code).toBe("BAD_REQUEST");
+    expect(err.message).toContain("Применить триггер к текущим сделкам в статусе");
+    expect((await caller(mapped).rules.list(NEGOTIATION)).rules.map((r) => r.trigger)).not.toContain(
+      "deal_lost",
+    );
   });
 });
 

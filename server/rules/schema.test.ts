@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { CLIENT_SMS, NEGOTIATION } from "./rules.test-support";
-import { RULE_SCHEMA_VERSION, ruleDraftSchema, ruleSchema, upgradeStoredRule } from "./schema";
+import {
+  APPLY_CURRENT_TRIGGER_MESSAGE,
+  RULE_SCHEMA_VERSION,
+  ruleDraftSchema,
+  ruleSchema,
+  upgradeStoredRule,
+} from "./schema";
 
 const draft = (over: Record<string, unknown> = {}) => ({
   ...NEGOTIATION,
@@ -70,6 +76,35 @@ describe("rule draft", () => {
     ],
   ])("refuses %s", (_label, over) => {
     expect(ruleDraftSchema.safeParse(draft(over)).success).toBe(false);
+  });
+});
+
+describe("apply to current deals", () => {
+  it("is taken with the stage-entry triggers", () => {
+    for (const trigger of ["entered_stage", "created_in_stage"])
+      expect(ruleDraftSchema.parse(draft({ trigger, applyToCurrentDeals: true })).applyToCurrentDeals).toBe(
+        true,
+      );
+  });
+
+  it.each(["deal_lost", "responsible_changed", "incoming_call"])(
+    "is refused with %s, in Russian (every deal of the stage would be texted)",
+    (trigger) => {
+      const res = ruleDraftSchema.safeParse(draft({ trigger, applyToCurrentDeals: true }));
+      expect(res.success).toBe(false);
+      expect(res.error?.issues).toEqual([
+        expect.objectContaining({ path: ["applyToCurrentDeals"], message: APPLY_CURRENT_TRIGGER_MESSAGE }),
+      ]);
+      expect(ruleDraftSchema.safeParse(draft({ trigger, applyToCurrentDeals: false })).success).toBe(true);
+    },
+  );
+
+  it("still reads a stored rule saved with the flag before the check (the apply job refuses it)", () => {
+    const stored = { ...draft(), applyToCurrentDeals: true, version: 1, id: "r1", authorAmoUserId: 501 };
+    expect(upgradeStoredRule(stored)).toMatchObject({
+      trigger: "responsible_changed",
+      applyToCurrentDeals: true,
+    });
   });
 });
 

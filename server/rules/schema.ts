@@ -171,7 +171,7 @@ export type ActionKind = RuleAction["kind"];
  * What the editor (portal page and the widget's DP iframe) sends. MANGO's dialog enables each action by a
  * flag, so a rule holds at most one action of each kind; the kind then names the action in idempotency keys.
  */
-export const ruleDraftSchema = z.object({
+const ruleDraftObject = z.object({
   pipelineId: amoId,
   statusId: amoId,
   name: z.string().trim().max(120).default(""),
@@ -188,10 +188,33 @@ export const ruleDraftSchema = z.object({
    */
   applyToCurrentDeals: z.boolean().default(false),
 });
+
+/**
+ * Triggers "apply to current deals" makes sense for: being in the stage now stands for having entered it.
+ * For any other trigger (a lost deal, a changed responsible, a call) the deals of the stage did not have
+ * that event, and applying would text every one of them.
+ */
+export const APPLY_CURRENT_TRIGGERS = [
+  "entered_stage",
+  "created_in_stage",
+] as const satisfies readonly RuleTrigger[];
+export const canApplyToCurrentDeals = (trigger: RuleTrigger): boolean =>
+  (APPLY_CURRENT_TRIGGERS as readonly RuleTrigger[]).includes(trigger);
+export const APPLY_CURRENT_TRIGGER_MESSAGE =
+  "«Применить триггер к текущим сделкам в статусе» доступно только для событий «сделка перешла на этап» и «сделка создана на этапе»: для других событий сделки этапа этого события не проходили.";
+
+export const ruleDraftSchema = ruleDraftObject.superRefine((draft, ctx) => {
+  if (draft.applyToCurrentDeals && !canApplyToCurrentDeals(draft.trigger))
+    ctx.addIssue({ code: "custom", path: ["applyToCurrentDeals"], message: APPLY_CURRENT_TRIGGER_MESSAGE });
+});
 export type RuleDraft = z.infer<typeof ruleDraftSchema>;
 
-/** A stored rule: the draft plus what the server sets (id, author = the amoCRM user who saved it). */
-export const ruleSchema = ruleDraftSchema.extend({
+/**
+ * A stored rule: the draft plus what the server sets (id, author = the amoCRM user who saved it). Built on
+ * the draft without its refinement: a rule stored before the apply-trigger check must still be readable
+ * (the apply job refuses it on its own — apply-run.ts).
+ */
+export const ruleSchema = ruleDraftObject.extend({
   version: z.literal(RULE_SCHEMA_VERSION),
   id: z.string().min(1),
   authorAmoUserId: amoId,

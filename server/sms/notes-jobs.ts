@@ -31,7 +31,11 @@ export const writeSmsNotesJob = defineJob({
   },
 });
 
-/** Leftovers (a window's run that failed for good, a tenant paused meanwhile): every 5 minutes. */
+/**
+ * Leftovers (a window's run that failed for good, a tenant paused meanwhile): every 5 minutes. Only active
+ * tenants, and not one whose notes run is still queued (it will see the rows): otherwise a tenant paused
+ * for a week would pile up a run per sweep, ~2,000 of them, all parked until it reconnects.
+ */
 export const sweepSmsNotesJob = defineJob({
   id: "sms.notes-sweep",
   title: "Поиск SMS без примечаний в amoCRM",
@@ -39,9 +43,13 @@ export const sweepSmsNotesJob = defineJob({
   options: { cron: "*/5 * * * *", retries: 1 },
   handler: async (_p, { db, queue, runId }) => {
     const tenants = await tenantsWithOverdueNotes(db, { olderThanMs: 60_000 });
-    for (const tenantId of tenants)
+    let enqueued = 0;
+    for (const tenantId of tenants) {
+      if (await notesRunQueued(db, { tenantId, jobId: writeSmsNotesJob.id })) continue;
       await queue.enqueue(writeSmsNotesJob, {}, { tenantId, idempotencyKey: `sms-notes-sweep:${runId}` });
-    return { status: "done", result: { tenants: tenants.length } };
+      enqueued++;
+    }
+    return { status: "done", result: { tenants: tenants.length, enqueued } };
   },
 });
 
@@ -53,6 +61,14 @@ export const sweepSmsNotesJob = defineJob({
  */
 export async function queueSmsNotes(db: Db, queue: JobQueue, row: { tenantId: string; id: string }) {
   await markNotesDue(db, row);
+  await ensureSmsNotesRun(db, queue, row);
+}
+
+/**
+ * A notes run that will see this already marked row: the queued one, or a new one keyed by the row (the
+ * send job and MANGO's report for the same SMS ask with the same key, so at most one comes of it).
+ */
+export async function ensureSmsNotesRun(db: Db, queue: JobQueue, row: { tenantId: string; id: string }) {
   if (await notesRunQueued(db, { tenantId: row.tenantId, jobId: writeSmsNotesJob.id })) return;
   await queue.enqueue(
     writeSmsNotesJob,

@@ -1,12 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { type LogWorld, startLogWorld } from "@/server/calls/log-world.test-support";
-import { writePendingSmsNotes } from "./notes";
+import { NOTES_PER_BATCH, writePendingSmsNotes } from "./notes";
 
 /**
  * Batched SMS notes against the amoCRM emulator: the rows marked due are written as one contacts request and
- * one leads request, each note once; a row naming a contact amoCRM does not have costs only its own note.
+ * one leads request, each note once; a row naming a contact amoCRM does not have costs only its own note,
+ * and no refusal — named or not, however many — keeps a batch from being settled or later SMS from going.
  */
 let w: LogWorld;
 beforeAll(async () => {
@@ -14,16 +15,16 @@ beforeAll(async () => {
 });
 afterAll(() => w.close());
 
-const row = (i: number, contactId: number, leadId: number) => ({
+const row = (i: number, contactId: number, leadId: number, prefix = "Пакетное SMS") => ({
   tenantId: w.tenant.id,
   leadId,
   contactId,
   recipientRole: "client",
   phone: `+7916000000${i}`,
-  text: `Пакетное SMS ${i}`,
+  text: `${prefix} ${i}`,
   fromExtension: "101",
-  idempotencyKey: `notes-test-${i}`,
-  commandId: `notes-test-${i}`,
+  idempotencyKey: `${prefix}-${i}`,
+  commandId: `${prefix}-${i}`,
   status: "sent" as const,
   sentAt: new Date(),
   notesDueAt: new Date(Date.now() - 1000 + i),
@@ -37,9 +38,12 @@ describe("writePendingSmsNotes", () => {
       .insert(smsMessages)
       .values([row(1, 3, 167353), row(2, 11070881, 9785993), row(3, 999_999, 167353)]);
     const outcome = await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id });
-    expect(outcome).toMatchObject({ status: "done", result: { noted: 3, batches: 1 } });
-
     const rows = await w.t.db.select().from(smsMessages).where(eq(smsMessages.tenantId, w.tenant.id));
+    const refusedId = rows.find((r) => r.contactId === 999_999)!.id;
+    expect(outcome).toMatchObject({
+      status: "done",
+      result: { noted: 3, batches: 1, refusedCount: 1, refused: [{ smsId: refusedId, entity: "contacts" }] },
+    });
     const byText = Object.fromEntries(rows.map((r) => [r.text, r]));
     for (const r of rows) expect(r.notedAt).not.toBeNull();
     expect(byText["Пакетное SMS 1"]!.contactNoteId).not.toBeNull();
@@ -74,5 +78,136 @@ describe("writePendingSmsNotes", () => {
     expect(await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).toMatchObject({
       status: "skipped",
     });
+  });
+});
+
+const posts = async () => {
+  const res = await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api`);
+  return ((await res.json()) as { method: string; path: string; status: number }[])
+    .filter((r) => r.method === "POST")
+    .map((r) => `${r.path.replace(/^.*\/api\/v4\//, "")} ${r.status}`);
+};
+const rowsOf = (prefix: string) =>
+  w.t.db
+    .select()
+    .from(smsMessages)
+    .where(and(eq(smsMessages.tenantId, w.tenant.id), like(smsMessages.text, `${prefix} %`)));
+const notesOf = async (prefix: string) =>
+  (await w.amoState()).notes.filter((n) => String(n.params.text).startsWith(`${prefix} `));
+
+describe("refusals that would once have stalled the tenant's notes", () => {
+  it("a 400 naming no item: the batch is written one note at a time, each refused one settled", async () => {
+    await fetch(`${w.amo.url}/__control/requests`, { method: "DELETE" });
+    const P = "Безымянный отказ";
+    await w.t.db
+      .insert(smsMessages)
+      .values([
+        row(1, 3, 167353, P),
+        row(2, 999_999, 167353, P),
+        row(3, 999_998, 167353, P),
+        row(4, 11070881, 9785993, P),
+      ]);
+    await w.amoFaults({
+      kind: "status",
+      status: 400,
+      count: 1,
+      path_prefix: "/a/demo/api/v4/contacts/notes",
+    });
+
+    const outcome = await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id });
+    const rows = await rowsOf(P);
+    const bad = rows.filter((r) => [999_999, 999_998].includes(r.contactId!)).map((r) => r.id);
+    expect(outcome).toMatchObject({ status: "done", result: { noted: 4, batches: 1, refusedCount: 2 } });
+    const refused = (outcome as { result: { refused: { smsId: string; entity: string }[] } }).result.refused;
+    expect(refused.map((r) => r.smsId).sort()).toEqual([...bad].sort());
+    expect(refused.every((r) => r.entity === "contacts")).toBe(true);
+    expect(await posts()).toEqual([
+      "contacts/notes 400",
+      "contacts/notes 200",
+      "contacts/notes 400",
+      "contacts/notes 400",
+      "contacts/notes 200",
+      "leads/notes 200",
+    ]);
+    for (const r of rows) {
+      expect(r.notedAt).not.toBeNull();
+      expect(r.leadNoteId).not.toBeNull();
+      expect(r.contactNoteId === null).toBe(bad.includes(r.id));
+    }
+    const notes = await notesOf(P);
+    expect(
+      notes
+        .filter((n) => n.entity_type === "contacts")
+        .map((n) => n.entity_id)
+        .sort((a, b) => a - b),
+    ).toEqual([3, 11070881]);
+    expect(notes.filter((n) => n.entity_type === "leads")).toHaveLength(4);
+  });
+
+  it("more refused items than the drop rounds: the rest goes one by one and the batch is settled", async () => {
+    await fetch(`${w.amo.url}/__control/requests`, { method: "DELETE" });
+    const P = "Много отказов";
+    const bad = [1, 2, 3, 4, 5].map((i) => row(i, 999_990 + i, 167353, P));
+    await w.t.db.insert(smsMessages).values([...bad, row(6, 3, 167353, P)]);
+
+    const outcome = await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id });
+    expect(outcome).toMatchObject({ status: "done", result: { noted: 6, refusedCount: 5 } });
+    // Three rounds drop the item amoCRM named (the emulator names the first), the fourth names nothing
+    // more for us to drop, so the last three go one at a time.
+    expect(await posts()).toEqual([
+      ...Array(4).fill("contacts/notes 400"),
+      "contacts/notes 400",
+      "contacts/notes 400",
+      "contacts/notes 200",
+      "leads/notes 200",
+    ]);
+    const rows = await rowsOf(P);
+    for (const r of rows) expect(r.notedAt).not.toBeNull();
+    expect(rows.filter((r) => r.contactNoteId !== null).map((r) => r.contactId)).toEqual([3]);
+    expect((await notesOf(P)).filter((n) => n.entity_type === "contacts")).toHaveLength(1);
+    expect(await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).toMatchObject({
+      status: "skipped",
+    });
+  });
+
+  it("rows a failed run left claimed go after the SMS marked since, so they cannot hold those back", async () => {
+    const P = "Просроченный захват";
+    const lapsed = Array.from({ length: NOTES_PER_BATCH }, (_, i) => ({
+      ...row(i, 3, 167353, P),
+      notesDueAt: new Date(Date.now() - 600_000 + i),
+      notesLockedUntil: new Date(Date.now() - 60_000),
+    }));
+    await w.t.db.insert(smsMessages).values([...lapsed, row(99, 3, 167353, `${P} свежий`)]);
+    // The first request of the run fails (a 500 to a POST is not repeated): the run stops with its claim.
+    await w.amoFaults({
+      kind: "status",
+      status: 500,
+      count: 1,
+      path_prefix: "/a/demo/api/v4/contacts/notes",
+    });
+    await expect(writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).rejects.toThrow(/500/);
+
+    const rows = await w.t.db
+      .select()
+      .from(smsMessages)
+      .where(and(eq(smsMessages.tenantId, w.tenant.id), like(smsMessages.text, `${P}%`)));
+    const claimed = rows.filter((r) => r.notesLockedUntil && r.notesLockedUntil.getTime() > Date.now());
+    expect(claimed).toHaveLength(NOTES_PER_BATCH);
+    expect(claimed.map((r) => r.text)).toContain(`${P} свежий 99`);
+    // The one lapsed row left out is the most recently due one; nothing was written.
+    expect(rows.filter((r) => !claimed.includes(r)).map((r) => r.text)).toEqual([
+      `${P} ${NOTES_PER_BATCH - 1}`,
+    ]);
+    expect(await notesOf(P)).toHaveLength(0);
+    await w.t.db.delete(smsMessages).where(
+      and(
+        eq(smsMessages.tenantId, w.tenant.id),
+        inArray(
+          smsMessages.id,
+          rows.map((r) => r.id),
+        ),
+        isNotNull(smsMessages.notesDueAt),
+      ),
+    );
   });
 });

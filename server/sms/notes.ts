@@ -1,24 +1,35 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { jobRuns, type SmsMessageRow, smsMessages } from "@/db/schema";
-import { AmocrmApiError, type NoteCreate, type NoteEntity, smsNote } from "@/server/amocrm";
-import { MAX_NOTES_PER_REQUEST } from "@/server/amocrm/bulk";
+import { jobRuns, type SmsMessageRow, smsMessages, tenants } from "@/db/schema";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import type { JobOutcome } from "@/server/jobs/define";
 import { logger } from "@/server/log/logger";
 import { getTenant } from "@/server/tenancy/queries";
+import { type NoteRefusal, writeNotes } from "./notes-write";
 
 /**
- * SMS notes in amoCRM, in batches. `sms.send` only marks a sent row (`notes_due_at`); the per-tenant notes job
- * claims up to 250 marked rows and writes them as one contacts-notes request and one leads-notes request —
- * 1,000 SMS cost 8 requests instead of 2,000 at the account's 7 per second. Each note is still written once:
- * the created ids are recorded right after each request, and a row with its id is never noted again.
+ * SMS notes in amoCRM, in batches. `sms.send` (or MANGO's `result/sms` / `events/sms` settling an SMS whose
+ * send outcome was unknown) only marks a sent row (`notes_due_at`); the per-tenant notes job claims up to
+ * 50 marked rows and writes them as one contacts-notes request and one leads-notes request. Each note is
+ * still written once: the created ids are recorded right after each request, and a row with its id is never
+ * noted again. A row is settled (`noted_at`) once its notes are written or amoCRM refused them for good
+ * (notes-write.ts; the refusals are in the run's result with their SMS ids).
  */
 
+/**
+ * Rows per batch, so per request. amoCRM takes 250, but a POST whose answer is lost after amoCRM processed
+ * it (a timeout, a 5xx the transport does not repeat) leaves its rows unrecorded, and they are written again
+ * when the claim lapses: amoCRM keeps no `request_id` to deduplicate on, and reading every entity's notes
+ * back before a retry would cost more requests than it saves. 50 (the SDK's batch) bounds that duplication
+ * to 50 notes per lost answer; 1,000 SMS still cost 40 requests instead of 2,000.
+ */
+export const NOTES_PER_BATCH = 50;
 /** How long a claim on rows holds; a run that died leaves them to the next run after this. */
 const CLAIM_MS = 2 * 60_000;
 /** Batches per run; a bigger backlog continues in the next run (the sweeper or the next window). */
-const MAX_BATCHES_PER_RUN = 20;
+const MAX_BATCHES_PER_RUN = 100;
+/** Refusals listed by SMS id in a run's result (the count is always complete). */
+const MAX_REFUSALS_LISTED = 50;
 
 const pending = (tenantId: string) =>
   and(
@@ -48,139 +59,121 @@ export async function notesRunQueued(db: Db, { tenantId, jobId }: { tenantId: st
   return Boolean(run);
 }
 
-/** Claims up to 250 due rows of the tenant; rows another run holds are skipped, not waited for. */
+/**
+ * Claims up to a batch of due rows; rows another run holds are skipped, not waited for. Rows never tried
+ * come first, then those whose claim lapsed (a run failed on them), the longest-lapsed first: a batch that
+ * keeps failing does not hold back the SMS marked after it.
+ */
 async function claimDue(db: Db, tenantId: string): Promise<SmsMessageRow[]> {
-  const due = db
-    .select({ id: smsMessages.id })
-    .from(smsMessages)
-    .where(pending(tenantId))
-    .orderBy(asc(smsMessages.notesDueAt))
-    .limit(MAX_NOTES_PER_REQUEST)
-    .for("update", { skipLocked: true });
-  return db
-    .update(smsMessages)
-    .set({ notesLockedUntil: new Date(Date.now() + CLAIM_MS) })
-    .where(and(eq(smsMessages.tenantId, tenantId), inArray(smsMessages.id, due)))
-    .returning();
-}
-
-/** Writes the column of each row's created note in one statement. */
-async function recordNoteIds(
-  db: Db,
-  tenantId: string,
-  column: "contact_note_id" | "lead_note_id",
-  pairs: { id: string; noteId: number }[],
-) {
-  if (pairs.length === 0) return;
-  const values = sql.join(
-    pairs.map((p) => sql`(${p.id}::uuid, ${p.noteId}::bigint)`),
-    sql`, `,
-  );
-  await db.execute(sql`
-    update sms_messages as s set ${sql.raw(column)} = v.note_id
-    from (values ${values}) as v(id, note_id)
-    where s.tenant_id = ${tenantId} and s.id = v.id`);
+  // Two statements in one transaction, not `update … where id in (select … limit … for update skip
+  // locked)`: PostgreSQL may rescan such a subquery while updating, and since the order is by the very
+  // column being set, a rescan picks other rows and the claim outgrows its limit.
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: smsMessages.id })
+      .from(smsMessages)
+      .where(pending(tenantId))
+      .orderBy(sql`${smsMessages.notesLockedUntil} asc nulls first`, asc(smsMessages.notesDueAt))
+      .limit(NOTES_PER_BATCH)
+      .for("update", { skipLocked: true });
+    if (due.length === 0) return [];
+    return tx
+      .update(smsMessages)
+      .set({ notesLockedUntil: new Date(Date.now() + CLAIM_MS) })
+      .where(
+        and(
+          eq(smsMessages.tenantId, tenantId),
+          inArray(
+            smsMessages.id,
+            due.map((d) => d.id),
+          ),
+        ),
+      )
+      .returning();
+  });
 }
 
 /**
- * One notes request for these rows; each note's `request_id` is its row id. Rows amoCRM refuses by name in
- * its validation errors (a deleted contact or deal) are dropped and the rest sent again once: one bad
- * entity must not keep 249 notes from being written.
+ * One batch: the claimed rows' contact notes, then their deal notes, then the rows settled. A row is settled
+ * when each of its notes was written or refused by amoCRM for good; the refusals are returned for the run's
+ * result. An error that is not a refusal leaves the rows claimed until the claim lapses (see claimDue).
  */
-async function writeNotes(
-  amo: ReturnType<typeof amocrmClientFor>,
-  entity: NoteEntity,
-  rows: { row: SmsMessageRow; entityId: number }[],
-): Promise<{ id: string; noteId: number }[]> {
-  let batch = rows;
-  for (let attempt = 0; attempt < 2 && batch.length > 0; attempt++) {
-    const notes: NoteCreate[] = batch.map(({ row, entityId }) => ({
-      ...smsNote(entityId, { direction: "outbound", phone: row.phone, text: row.text }),
-      request_id: row.id,
-    }));
-    try {
-      const created = await amo.addNotesBatch(entity, notes);
-      return created.flatMap((n, i) => {
-        const id = batch.find((b) => b.row.id === n.requestId)?.row.id ?? batch[i]?.row.id;
-        return id ? [{ id, noteId: n.id }] : [];
-      });
-    } catch (err) {
-      if (!(err instanceof AmocrmApiError) || err.kind !== "validation" || attempt > 0) throw err;
-      const refused = new Set(
-        err.validationErrors.map((v) => {
-          const byId = batch.find((b) => b.row.id === v.requestId);
-          return byId ? byId.row.id : batch[Number(v.requestId)]?.row.id;
-        }),
-      );
-      if (refused.size === 0) throw err;
-      logger.warn({ entity, refused: refused.size }, "amoCRM refused some SMS notes; writing the rest");
-      batch = batch.filter((b) => !refused.has(b.row.id));
-    }
-  }
-  return [];
-}
-
-/** One batch: the claimed rows' contact notes, then their deal notes, then the rows marked noted. */
 async function writeBatch(
   db: Db,
   amo: ReturnType<typeof amocrmClientFor>,
   tenantId: string,
   rows: SmsMessageRow[],
-) {
+): Promise<{ settled: number; refused: NoteRefusal[] }> {
   // MANGO may have refused the SMS since it was marked (result/sms ≠ 1000): nothing to note then.
   const live = rows.filter((r) => r.status !== "failed" && r.status !== "skipped");
   const contacts = live.flatMap((row) =>
     row.contactId && !row.contactNoteId ? [{ row, entityId: row.contactId }] : [],
   );
-  if (contacts.length > 0)
-    await recordNoteIds(db, tenantId, "contact_note_id", await writeNotes(amo, "contacts", contacts));
+  const refused = contacts.length > 0 ? await writeNotes(db, amo, tenantId, "contacts", contacts) : [];
   const leads = live.flatMap((row) => (row.leadId && !row.leadNoteId ? [{ row, entityId: row.leadId }] : []));
-  if (leads.length > 0)
-    await recordNoteIds(db, tenantId, "lead_note_id", await writeNotes(amo, "leads", leads));
-  await db
-    .update(smsMessages)
-    .set({ notedAt: new Date(), notesLockedUntil: null })
-    .where(
-      and(
-        eq(smsMessages.tenantId, tenantId),
-        inArray(
-          smsMessages.id,
-          live.map((r) => r.id),
+  if (leads.length > 0) refused.push(...(await writeNotes(db, amo, tenantId, "leads", leads)));
+  if (live.length > 0)
+    await db
+      .update(smsMessages)
+      .set({ notedAt: new Date(), notesLockedUntil: null })
+      .where(
+        and(
+          eq(smsMessages.tenantId, tenantId),
+          inArray(
+            smsMessages.id,
+            live.map((r) => r.id),
+          ),
         ),
-      ),
-    );
+      );
   const dropped = rows.filter((r) => !live.includes(r)).map((r) => r.id);
   if (dropped.length > 0)
     await db
       .update(smsMessages)
       .set({ notesDueAt: null, notesLockedUntil: null })
       .where(and(eq(smsMessages.tenantId, tenantId), inArray(smsMessages.id, dropped)));
-  return live.length;
+  if (refused.length > 0)
+    logger.warn(
+      { tenantId, refused: refused.map((r) => ({ smsId: r.smsId, entity: r.entity })) },
+      "amoCRM refused SMS notes for good; their SMS are settled without them",
+    );
+  return { settled: live.length, refused };
 }
 
-/** The tenant's SMS waiting for notes, 250 at a time, until none is left (or the run's batch budget). */
+/** The tenant's SMS waiting for notes, a batch at a time, until none is left (or the run's batch budget). */
 export async function writePendingSmsNotes(db: Db, { tenantId }: { tenantId: string }): Promise<JobOutcome> {
   const tenant = await getTenant(db, { tenantId });
   if (!tenant) return { status: "skipped", reason: "аккаунт удалён" };
   const amo = amocrmClientFor(db, tenant);
   let noted = 0;
   let batches = 0;
+  const refused: NoteRefusal[] = [];
   for (; batches < MAX_BATCHES_PER_RUN; batches++) {
     const rows = await claimDue(db, tenantId);
     if (rows.length === 0) break;
-    noted += await writeBatch(db, amo, tenantId, rows);
+    const batch = await writeBatch(db, amo, tenantId, rows);
+    noted += batch.settled;
+    refused.push(...batch.refused);
   }
   if (batches === 0) return { status: "skipped", reason: "Нет SMS, ожидающих примечаний" };
-  return { status: "done", result: { noted, batches } };
+  if (refused.length === 0) return { status: "done", result: { noted, batches } };
+  return {
+    status: "done",
+    result: { noted, batches, refusedCount: refused.length, refused: refused.slice(0, MAX_REFUSALS_LISTED) },
+  };
 }
 
-/** Tenants with SMS whose notes are overdue (their window's run failed or never came): for the sweeper. */
+/**
+ * Active tenants with SMS whose notes are overdue (their window's run failed or never came): for the
+ * sweeper. A paused tenant (needs_reconnect, disconnected) is left alone: its runs would only be parked.
+ */
 export async function tenantsWithOverdueNotes(db: Db, { olderThanMs }: { olderThanMs: number }) {
   const rows = await db
     .selectDistinct({ tenantId: smsMessages.tenantId })
     .from(smsMessages)
+    .innerJoin(tenants, eq(tenants.id, smsMessages.tenantId))
     .where(
       and(
+        eq(tenants.status, "active"),
         isNotNull(smsMessages.notesDueAt),
         isNull(smsMessages.notedAt),
         lt(smsMessages.notesDueAt, new Date(Date.now() - olderThanMs)),

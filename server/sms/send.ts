@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type SmsMessageRow, smsMessages } from "@/db/schema";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
@@ -6,7 +6,7 @@ import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { describeResultCode } from "@/server/mango/codes";
 import { MangoError } from "@/server/mango/errors";
-import { queueSmsNotes } from "./notes-jobs";
+import { ensureSmsNotesRun, queueSmsNotes } from "./notes-jobs";
 import { checkMangoLength } from "./segments";
 
 const where = (tenantId: string, id: string) =>
@@ -99,10 +99,16 @@ export async function sendRuleSms(
  * `events/sms` whether it was delivered. They may be handled concurrently with each other and with the
  * send job, in any order, so each update says in SQL which statuses it may replace: a delivery report is
  * final, and a late `result/sms` or acknowledgement never moves a row back from it.
+ *
+ * A report that MANGO sent the SMS also marks it for its notes (in the same statement, so a crash cannot
+ * separate the two) unless it is noted or marked already: when the send job could not learn the outcome
+ * (an unknown answer, a crash after MANGO accepted) it ended without marking, and this report is then the
+ * only news that the SMS went out. With `queue`, a notes run is made sure of for such a row.
  */
 export async function applySmsReport(
   db: Db,
   input: { tenantId: string; kind: "result/sms" | "events/sms"; commandId: string; code: number },
+  queue?: JobQueue,
 ): Promise<boolean> {
   const ok = input.code === 1000;
   const failure = {
@@ -111,13 +117,28 @@ export async function applySmsReport(
     reason: describeResultCode(input.code),
   };
   const own = and(eq(smsMessages.tenantId, input.tenantId), eq(smsMessages.commandId, input.commandId));
+  // Column references in SET read the row before the update.
+  const notesDue = sql`coalesce(${smsMessages.notesDueAt}, case when ${smsMessages.notedAt} is null then now() end)`;
   const set =
     input.kind === "events/sms"
       ? ok
-        ? { status: "delivered" as const, deliveredAt: new Date(), resultCode: input.code, reason: null }
+        ? {
+            status: "delivered" as const,
+            deliveredAt: new Date(),
+            resultCode: input.code,
+            reason: null,
+            notesDueAt: notesDue,
+          }
         : failure
       : ok
-        ? { status: "sent" as const, sentAt: new Date(), resultCode: input.code }
+        ? // The row's reason may say the outcome was unknown: it is known now.
+          {
+            status: "sent" as const,
+            sentAt: new Date(),
+            resultCode: input.code,
+            reason: null,
+            notesDueAt: notesDue,
+          }
         : failure;
   const replaceable =
     input.kind === "events/sms" ? undefined : inArray(smsMessages.status, ["queued", "sent"]);
@@ -125,8 +146,13 @@ export async function applySmsReport(
     .update(smsMessages)
     .set(set)
     .where(and(own, replaceable))
-    .returning({ id: smsMessages.id });
-  if (updated.length > 0) return true;
+    .returning({ id: smsMessages.id, notesDueAt: smsMessages.notesDueAt, notedAt: smsMessages.notedAt });
+  if (updated.length > 0) {
+    for (const row of updated)
+      if (queue && row.notesDueAt && !row.notedAt)
+        await ensureSmsNotesRun(db, queue, { tenantId: input.tenantId, id: row.id });
+    return true;
+  }
   const [known] = await db.select({ id: smsMessages.id }).from(smsMessages).where(own);
   return Boolean(known);
 }

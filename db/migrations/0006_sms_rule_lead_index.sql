@@ -1,0 +1,1 @@
+CREATE INDEX "sms_messages_tenant_rule_lead" ON "sms_messages" USING btree ("tenant_id","rule_id","lead_id");
