@@ -1,7 +1,4 @@
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { activityLog, webhookInbox } from "@/db/schema";
 import { SCENARIO } from "@/test/sms-scenario";
 import { type AccountWorld, type Delivery, smsAction, startAccountWorld } from "./account-world.test-support";
 import { FIRST_CONTACT, MANAGER } from "./dp-world.test-support";
@@ -28,48 +25,7 @@ const VIP_BUDGET = {
 };
 const clientSms = async () => (await w.smsCommands()).filter((c) => c.to_number === w.olegMobile);
 
-describe("the subscription made at onboarding", () => {
-  it("is one hook on our events URL for responsible_lead and status_lead, however often it runs", async () => {
-    const { subscribeAccountWebhooks } = await import("@/server/onboarding/account-webhooks");
-    const again = await subscribeAccountWebhooks(w.t.db, {
-      tenant: w.tenant,
-      appUrl: new URL(w.eventsUrl).origin,
-    });
-    expect(again.ok).toBe(true);
-    const res = await fetch(`${w.amo.url}/__control/state`);
-    const state = (await res.json()) as {
-      accounts: { demo: { webhooks: { destination: string; settings: string[]; disabled: boolean }[] } };
-    };
-    const ours = state.accounts.demo.webhooks.filter((h) => h.destination === w.eventsUrl);
-    expect(ours).toEqual([
-      expect.objectContaining({ settings: ["responsible_lead", "status_lead"], disabled: false }),
-    ]);
-  });
-});
-
 let a2Deliveries: Delivery[] = [];
-
-describe("after sign-in", () => {
-  it("an owner/admin sign-in subscribes; a member's does not touch amoCRM", async () => {
-    const { subscribeAccountWebhooksAfterSignIn } = await import("@/server/onboarding/account-webhooks");
-    const calls = async () => {
-      const res = await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api/v4/webhooks`);
-      return ((await res.json()) as unknown[]).length;
-    };
-    const before = await calls();
-    const outcome = { tenant: w.tenant, createdTenant: false, reactivated: false } as const;
-    await subscribeAccountWebhooksAfterSignIn(w.t.db, { ...outcome, storedTokens: false } as never);
-    expect(await calls()).toBe(before);
-    await subscribeAccountWebhooksAfterSignIn(w.t.db, { ...outcome, storedTokens: true } as never);
-    expect(await calls()).toBe(before + 1);
-    // That one went to APP_URL (not this test's server): take it off again so no change is posted there.
-    const { accountWebhookUrl } = await import("@/server/onboarding/account-webhooks");
-    const amo = await w.amocrm();
-    await amo.http.request("DELETE", "/api/v4/webhooks", z.unknown(), {
-      body: { destination: accountWebhookUrl(w.tenant.webhookKey) },
-    });
-  });
-});
 
 describe("acceptance 2: the vip deal handed to Лопаткин Василий", () => {
   beforeAll(async () => {
@@ -252,64 +208,5 @@ describe("deal lost", () => {
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.status).toBe(200);
     expect(await w.inbox()).toHaveLength(inboxBefore);
-  });
-});
-
-describe("bodies that are refused", () => {
-  const post = (body: string) =>
-    fetch(w.eventsUrl, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body,
-    });
-  const rejected = () =>
-    w.t.db
-      .select()
-      .from(webhookInbox)
-      .where(eq(webhookInbox.status, "rejected"))
-      .then((rows) => rows.filter((r) => r.kind === "events"));
-
-  it("answers 400 to a malformed body and records it", async () => {
-    const before = (await rejected()).length;
-    const res = await post("leads[responsible][0][id]=abc&account[subdomain]=demo");
-    expect(res.status).toBe(400);
-    expect(await rejected()).toHaveLength(before + 1);
-  });
-
-  it("answers 400 to another account's webhook and starts nothing", async () => {
-    const runs = (await w.accountRuns()).length;
-    const res = await post(
-      new URLSearchParams({
-        "leads[responsible][0][id]": String(vipDeal.leadId),
-        "leads[responsible][0][status_id]": String(negotiation.statusId),
-        "leads[responsible][0][pipeline_id]": String(negotiation.pipelineId),
-        "leads[responsible][0][responsible_user_id]": String(lopatkin.amoUserId),
-        "leads[responsible][0][last_modified]": "1",
-        "account[subdomain]": "other",
-        "account[id]": "30441694",
-      }).toString(),
-    );
-    expect(res.status).toBe(400);
-    expect(await w.accountRuns()).toHaveLength(runs);
-  });
-
-  it("answers 404 to an unknown webhook key", async () => {
-    const res = await fetch(w.eventsUrl.replace(w.tenant.webhookKey, "nope"), {
-      method: "POST",
-      body: "x=1",
-    });
-    expect(res.status).toBe(404);
-  });
-});
-
-describe("a failed subscription", () => {
-  it("is written to the journal and does not throw", async () => {
-    const { subscribeAccountWebhooks } = await import("@/server/onboarding/account-webhooks");
-    await w.amoFaults({ kind: "status", status: 403, count: 1, path_prefix: "/a/demo/api/v4/webhooks" });
-    const out = await subscribeAccountWebhooks(w.t.db, { tenant: w.tenant, appUrl: "http://127.0.0.1:9" });
-    expect(out.ok).toBe(false);
-    const entries = await w.t.db.select().from(activityLog).where(eq(activityLog.kind, "amocrm.webhooks"));
-    expect(entries).toEqual([expect.objectContaining({ status: "failed", tenantId: w.tenant.id })]);
-    expect(entries[0]!.reason).toContain("подписаться");
   });
 });
