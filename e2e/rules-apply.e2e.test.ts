@@ -9,25 +9,12 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { smsMessages, type Tenant, type User } from "@/db/schema";
+import { smsMessages } from "@/db/schema";
 import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
-import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  type RunningAmocrmEmulator,
-  startAmocrmEmulator,
-} from "@/emulators/amocrm/server";
-import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
-import { exchangeCode } from "@/server/amocrm/oauth";
-import { amocrmClientFor } from "@/server/connections/amocrm";
-import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
-import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { listRules } from "@/server/rules/store";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
-import { SCENARIO, seedAmocrmScenario, seedMangoScenario, seedScenarioDb } from "@/test/sms-scenario";
-import { type AppServer, startAppServer } from "./app-server";
+import { SCENARIO } from "@/test/sms-scenario";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Tokens sealed by this process must open in the portal's.
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -36,18 +23,11 @@ process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
 const DEALS = 1000;
 const RULE_NAME = "Бюджет больше 50 000";
 
-let amo: RunningAmocrmEmulator;
-let mango: MangoEmulator;
-let app: AppServer;
+let portal: ScenarioPortal;
+let amo: ScenarioPortal["amo"];
+let app: ScenarioPortal["app"];
 let browser: Browser;
-let tenant: Tenant;
-let owner: User;
-
-const post = async (base: string, p: string, body: unknown) => {
-  const res = await fetch(`${base}/__control/${p}`, { method: "POST", body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`control ${p}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
+let tenant: ScenarioPortal["tenant"];
 
 /** 1,000 deals in «Переговоры», each with a main contact with a mobile; every tenth below the budget. */
 async function seedThousandDeals() {
@@ -76,50 +56,13 @@ async function seedThousandDeals() {
     demo.leads.push(l);
   }
   demo.next_id = Math.max(demo.next_id, 7_000_000);
-  await post(amo.url, "seed", { state });
+  await portal.control(amo.url, "seed", { state });
 }
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
-  await seedAmocrmScenario(amo.url);
-  await seedMangoScenario(mango.url);
-  app = await startAppServer({
-    env: {
-      AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
-      AMOCRM_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      AMOCRM_EMULATOR_URL: amo.url,
-      MANGO_API_URL: `${mango.url}/vpbx`,
-      ENCRYPTION_KEY,
-    },
-    seed: async (db) => {
-      tenant = await createTenant(db, {
-        amocrmAccountId: DEMO_ACCOUNT_ID,
-        amocrmSubdomain: "demo",
-        amocrmBaseUrl: `${amo.url}/a/demo`,
-        name: "Демо-компания (эмулятор)",
-      });
-      owner = await upsertUser(db, { amocrmUserId: SCENARIO.admin.amoUserId, name: SCENARIO.admin.name });
-      await addMembership(db, { tenantId: tenant.id, userId: owner.id, role: "owner" });
-    },
-  });
-  const db = app.db.db;
-  const redirectUri = `${app.url}/api/auth/callback/amocrm`;
-  await post(amo.url, "integrations", { client_id: DEMO_CLIENT_ID, redirect_uris: [redirectUri] });
-  const { code } = (await post(amo.url, "oauth/code", { subdomain: "demo", client_id: DEMO_CLIENT_ID })) as {
-    code: string;
-  };
-  const tokens = await exchangeCode({
-    baseUrl: `${amo.url}/a/demo`,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    redirectUri,
-    code,
-    emulatorBase: amo.url,
-  });
-  await saveAmocrmTokens(db, { tenantId: tenant.id, tokens });
-  await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
-  await seedScenarioDb(db, { tenantId: tenant.id });
+  portal = await startScenarioPortal({ encryptionKey: ENCRYPTION_KEY });
+  ({ amo, app, tenant } = portal);
   // After the tokens: the seed keeps them (they are part of the state) and clears the request log.
   await seedThousandDeals();
   browser = await launchChromium();
@@ -127,8 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await Promise.all([amo?.close(), mango?.close()]);
+  await portal?.close();
 });
 
 const choose = async (page: import("playwright-core").Page, combobox: string, option: string) => {

@@ -8,25 +8,12 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant, User } from "@/db/schema";
-import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  type RunningAmocrmEmulator,
-  startAmocrmEmulator,
-} from "@/emulators/amocrm/server";
-import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { exchangeCode } from "@/server/amocrm/oauth";
-import { amocrmClientFor } from "@/server/connections/amocrm";
-import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
-import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
+import { addMembership, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
-import { SCENARIO, seedAmocrmScenario, seedMangoScenario, seedScenarioDb } from "@/test/sms-scenario";
-import { type AppServer, startAppServer } from "./app-server";
+import { SCENARIO } from "@/test/sms-scenario";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Tokens sealed by this process must open in the portal's.
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -35,70 +22,29 @@ process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
 const RULE_NAME = "VIP: персональный менеджер";
 const VIP_DEAL = SCENARIO.vipDeal;
 
-let amo: RunningAmocrmEmulator;
-let mango: MangoEmulator;
-let app: AppServer;
+let portal: ScenarioPortal;
+let app: ScenarioPortal["app"];
 let browser: Browser;
-let tenant: Tenant;
-let owner: User;
+let tenant: ScenarioPortal["tenant"];
+let owner: ScenarioPortal["owner"];
 const browserErrors: string[] = [];
-
-const post = async (base: string, p: string, body: unknown) => {
-  const res = await fetch(`${base}/__control/${p}`, { method: "POST", body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`control ${p}: ${res.status} ${await res.text()}`);
-  return res.json();
-};
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
-  await seedAmocrmScenario(amo.url);
-  await seedMangoScenario(mango.url);
-  app = await startAppServer({
-    env: {
-      AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
-      AMOCRM_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      AMOCRM_EMULATOR_URL: amo.url,
-      MANGO_API_URL: `${mango.url}/vpbx`,
-      ENCRYPTION_KEY,
-    },
-    seed: async (db) => {
-      tenant = await createTenant(db, {
-        amocrmAccountId: DEMO_ACCOUNT_ID,
-        amocrmSubdomain: "demo",
-        amocrmBaseUrl: `${amo.url}/a/demo`,
-        name: "Демо-компания (эмулятор)",
-      });
-      owner = await upsertUser(db, { amocrmUserId: SCENARIO.admin.amoUserId, name: SCENARIO.admin.name });
-      await addMembership(db, { tenantId: tenant.id, userId: owner.id, role: "owner" });
-      // Acceptance 5: a member the Сотрудники page never paired with an extension.
+  portal = await startScenarioPortal({
+    encryptionKey: ENCRYPTION_KEY,
+    // Acceptance 5: a member the Сотрудники page never paired with an extension.
+    members: async (db, t) => {
       const member = await upsertUser(db, {
         amocrmUserId: SCENARIO.unpaired.amoUserId,
         name: SCENARIO.unpaired.name,
       });
-      await addMembership(db, { tenantId: tenant.id, userId: member.id, role: "member" });
+      await addMembership(db, { tenantId: t.id, userId: member.id, role: "member" });
     },
   });
-  const db = app.db.db;
-  const redirectUri = `${app.url}/api/auth/callback/amocrm`;
-  await post(amo.url, "integrations", { client_id: DEMO_CLIENT_ID, redirect_uris: [redirectUri] });
-  const { code } = (await post(amo.url, "oauth/code", { subdomain: "demo", client_id: DEMO_CLIENT_ID })) as {
-    code: string;
-  };
-  const tokens = await exchangeCode({
-    baseUrl: `${amo.url}/a/demo`,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    redirectUri,
-    code,
-    emulatorBase: amo.url,
-  });
-  await saveAmocrmTokens(db, { tenantId: tenant.id, tokens });
-  await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
-  // The pairs: Лопаткин ↔ 100 (with a mobile), Белова ↔ 106 (no mobile), the admin ↔ 104; Орлов unpaired.
-  await seedScenarioDb(db, { tenantId: tenant.id });
+  ({ app, tenant, owner } = portal);
   // {{user.*}} are the deal's responsible: the preview of acceptance 1 is of the deal handed to Лопаткин.
-  await post(amo.url, "leads/update", {
+  await portal.control(portal.amo.url, "leads/update", {
     subdomain: SCENARIO.subdomain,
     lead_id: VIP_DEAL.leadId,
     changes: { responsible_user_id: SCENARIO.lopatkin.amoUserId },
@@ -108,8 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await Promise.all([amo?.close(), mango?.close()]);
+  await portal?.close();
 });
 
 async function signedInAs(name: string): Promise<Page> {

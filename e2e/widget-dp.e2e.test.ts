@@ -9,29 +9,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tenant, User } from "@/db/schema";
-import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  type RunningAmocrmEmulator,
-  startAmocrmEmulator,
-} from "@/emulators/amocrm/server";
-import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
+import { DEMO_CLIENT_ID } from "@/emulators/amocrm/server";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { exchangeCode } from "@/server/amocrm/oauth";
-import { amocrmClientFor } from "@/server/connections/amocrm";
-import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
-import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
-import { connectMango } from "@/server/onboarding/mango-connect";
 import { ruleDraftSchema } from "@/server/rules/schema";
 import { saveRule } from "@/server/rules/store";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { unpackWidgetZip } from "@/server/widget/package";
-import { SCENARIO, seedAmocrmScenario, seedMangoScenario, seedScenarioDb } from "@/test/sms-scenario";
-import { type AppServer, startAppServer } from "./app-server";
+import { SCENARIO } from "@/test/sms-scenario";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Secrets sealed by this process (tokens, the MANGO key) must open in the portal's.
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -41,15 +27,15 @@ process.env.AUTH_SECRET ??= randomBytes(32).toString("hex");
 const RULE_NAME = "VIP: персональный менеджер";
 const EDITED_NAME = "VIP: персональный менеджер (из amoCRM)";
 
-let amo: RunningAmocrmEmulator;
-let mango: MangoEmulator;
-let app: AppServer;
+let portal: ScenarioPortal;
+let amo: ScenarioPortal["amo"];
+let app: ScenarioPortal["app"];
 let widgetServer: Server;
 let widgetUrl: string;
 let browser: Browser;
 let page: Page;
-let tenant: Tenant;
-let owner: User;
+let tenant: ScenarioPortal["tenant"];
+let owner: ScenarioPortal["owner"];
 let ruleId: string;
 
 async function serveWidget(dir: string): Promise<{ server: Server; url: string }> {
@@ -75,9 +61,6 @@ async function serveWidget(dir: string): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${port}/amango` };
 }
 
-const post = (base: string, p: string, body: unknown) =>
-  fetch(`${base}/__control/${p}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.json());
-
 /** The portal's view of the stage, through the portal's own tRPC context (the owner's next-auth identity). */
 const portalRules = () =>
   createCaller({
@@ -88,54 +71,11 @@ const portalRules = () =>
   }).rules.list(SCENARIO.negotiation);
 
 beforeAll(async () => {
-  [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
-  await seedAmocrmScenario(amo.url);
-  await seedMangoScenario(mango.url);
-  app = await startAppServer({
-    env: {
-      AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
-      AMOCRM_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      AMOCRM_EMULATOR_URL: amo.url,
-      MANGO_API_URL: `${mango.url}/vpbx`,
-      ENCRYPTION_KEY,
-    },
-    seed: async (db) => {
-      tenant = await createTenant(db, {
-        amocrmAccountId: DEMO_ACCOUNT_ID,
-        amocrmSubdomain: "demo",
-        amocrmBaseUrl: `${amo.url}/a/demo`,
-        name: "Демо-компания (эмулятор)",
-      });
-      // The emulator's current user signed in to the portal once and owns the tenant.
-      owner = await upsertUser(db, { amocrmUserId: SCENARIO.admin.amoUserId, name: SCENARIO.admin.name });
-      await addMembership(db, { tenantId: tenant.id, userId: owner.id, role: "owner" });
-    },
-  });
+  // The widget pages need a connected PBX; the scenario pairs the admin with extension 104, so the widget
+  // user may save an SMS rule.
+  portal = await startScenarioPortal({ encryptionKey: ENCRYPTION_KEY, connectMango: true });
+  ({ amo, app, tenant, owner } = portal);
   const db = app.db.db;
-  // Disposable tokens carry the portal's origin as `aud`: the integration's redirect URI is the portal's.
-  const redirectUri = `${app.url}/api/auth/callback/amocrm`;
-  await post(amo.url, "integrations", { client_id: DEMO_CLIENT_ID, redirect_uris: [redirectUri] });
-  const { code } = (await post(amo.url, "oauth/code", { subdomain: "demo", client_id: DEMO_CLIENT_ID })) as {
-    code: string;
-  };
-  const tokens = await exchangeCode({
-    baseUrl: `${amo.url}/a/demo`,
-    clientId: DEMO_CLIENT_ID,
-    clientSecret: DEMO_CLIENT_SECRET,
-    redirectUri,
-    code,
-    emulatorBase: amo.url,
-  });
-  await saveAmocrmTokens(db, { tenantId: tenant.id, tokens });
-  await syncAmocrmDirectory(db, { tenantId: tenant.id, client: amocrmClientFor(db, tenant) });
-  const connected = await connectMango(
-    db,
-    { tenantId: tenant.id, actorUserId: null, apiKey: "demo-vpbx-key", salt: "demo-vpbx-salt" },
-    { baseUrl: `${mango.url}/vpbx` },
-  );
-  if (!connected.ok) throw new Error("MANGO did not connect");
-  // The scenario's pairs, among them the admin ↔ extension 104: the widget user may save an SMS rule.
-  await seedScenarioDb(db, { tenantId: tenant.id });
 
   // The rule of acceptance 1, saved earlier in the portal.
   const saved = await saveRule(db, {
@@ -187,8 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => (widgetServer ? widgetServer.close(r) : r(undefined)));
-  await app?.stop();
-  await Promise.all([amo?.close(), mango?.close()]);
+  await portal?.close();
 });
 
 async function openDpSettings(): Promise<FrameLocator> {

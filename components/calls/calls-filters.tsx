@@ -1,24 +1,17 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { X } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { CustomRangeForm } from "@/components/journal/custom-range-form";
-import { rangeOf } from "@/components/journal/period";
-import { Button } from "@/components/ui/button";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { FilterBar, FilterSelect } from "@/components/data-view/filter-bar";
 import { useTRPC } from "@/lib/trpc/client";
 import {
   CALLS_PERIODS,
-  type CallsPeriod,
   DIRECTIONS,
   defaultFilters,
   type CallsFilters as Filters,
   isDirty,
   RESULTS,
 } from "./filters-state";
-
-const ALL = "__all";
 
 export function CallsFilters({ value, onChange }: { value: Filters; onChange: (next: Filters) => void }) {
   const t = useTranslations("calls");
@@ -29,98 +22,44 @@ export function CallsFilters({ value, onChange }: { value: Filters; onChange: (n
     .sort((a, b) => a.extension.localeCompare(b.extension, "ru", { numeric: true }));
 
   return (
-    <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-2">
-        <Select
-          value={value.direction ?? ALL}
-          onValueChange={(v) =>
-            onChange({ ...value, direction: v === ALL ? null : (v as Filters["direction"]) })
-          }
-        >
-          <SelectTrigger
-            className="min-w-40"
-            aria-label={t("filters.direction")}
-            data-testid="filter-direction"
-          >
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            <SelectItem value={ALL}>{t("filters.allDirections")}</SelectItem>
-            {DIRECTIONS.map((d) => (
-              <SelectItem key={d} value={d}>
-                {t(`directions.${d}`)}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-
-        <Select
-          value={value.extension ?? ALL}
-          onValueChange={(v) => onChange({ ...value, extension: v === ALL ? null : v })}
-        >
-          <SelectTrigger
-            className="min-w-52"
-            aria-label={t("filters.employee")}
-            data-testid="filter-employee"
-          >
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            <SelectItem value={ALL}>{t("filters.allEmployees")}</SelectItem>
-            {employees.map((e) => (
-              <SelectItem key={e.id} value={e.extension}>
-                {e.extension} · {e.link?.userName ?? e.name}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-
-        <Select
-          value={value.result ?? ALL}
-          onValueChange={(v) => onChange({ ...value, result: v === ALL ? null : (v as Filters["result"]) })}
-        >
-          <SelectTrigger className="min-w-40" aria-label={t("filters.result")} data-testid="filter-result">
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            <SelectItem value={ALL}>{t("filters.allResults")}</SelectItem>
-            {RESULTS.map((r) => (
-              <SelectItem key={r} value={r}>
-                {t(`results.${r}`)}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-
-        <Select
-          value={value.period}
-          onValueChange={(v) => {
-            const period = v as CallsPeriod;
-            onChange({ ...value, period, range: period === "custom" ? value.range : rangeOf(period) });
-          }}
-        >
-          <SelectTrigger className="min-w-36" aria-label={t("filters.period")} data-testid="filter-period">
-            <SelectValue />
-          </SelectTrigger>
-          <SelectContent>
-            {CALLS_PERIODS.map((p) => (
-              <SelectItem key={p} value={p}>
-                {t(`periods.${p}`)}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-
-        {isDirty(value) ? (
-          <Button variant="ghost" onClick={() => onChange(defaultFilters())}>
-            <X />
-            {t("filters.reset")}
-          </Button>
-        ) : null}
-      </div>
-      {value.period === "custom" ? (
-        <CustomRangeForm range={value.range} onApply={(range) => onChange({ ...value, range })} />
-      ) : null}
-    </div>
+    <FilterBar
+      value={value}
+      onChange={onChange}
+      periods={CALLS_PERIODS}
+      periodLabel={t("filters.period")}
+      periodName={(p) => t(`periods.${p}`)}
+      dirty={isDirty(value)}
+      onReset={() => onChange(defaultFilters())}
+      resetLabel={t("filters.reset")}
+    >
+      <FilterSelect
+        value={value.direction}
+        onChange={(direction) => onChange({ ...value, direction })}
+        allLabel={t("filters.allDirections")}
+        options={DIRECTIONS.map((d) => ({ value: d, label: t(`directions.${d}`) }))}
+        label={t("filters.direction")}
+        testId="filter-direction"
+      />
+      <FilterSelect
+        value={value.extension}
+        onChange={(extension) => onChange({ ...value, extension })}
+        allLabel={t("filters.allEmployees")}
+        options={employees.map((e) => ({
+          value: e.extension,
+          label: `${e.extension} · ${e.link?.userName ?? e.name}`,
+        }))}
+        label={t("filters.employee")}
+        testId="filter-employee"
+        className="min-w-52"
+      />
+      <FilterSelect
+        value={value.result}
+        onChange={(result) => onChange({ ...value, result })}
+        allLabel={t("filters.allResults")}
+        options={RESULTS.map((r) => ({ value: r, label: t(`results.${r}`) }))}
+        label={t("filters.result")}
+        testId="filter-result"
+      />
+    </FilterBar>
   );
 }

@@ -18,7 +18,7 @@ export type PagedQuery = {
 };
 
 /**
- * A cursor-paged list in a card (the Calls and SMS pages): skeleton while the first page loads, the error,
+ * A cursor-paged list in a card (Журнал, Звонки, SMS): skeleton while the first page loads, the error,
  * an empty state, else the table; "load more" under it while the server has more.
  */
 export function PagedList({

@@ -5,6 +5,7 @@ import { MessageSquareOff } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { ChartCard } from "@/components/data-view/chart-card";
+import { LogPage } from "@/components/data-view/log-page";
 import { PagedList } from "@/components/data-view/paged-list";
 import { useTRPC } from "@/lib/trpc/client";
 import { defaultFilters, type SmsFilters as Filters, isDirty, queryInputOf } from "./filters-state";
@@ -41,11 +42,7 @@ export function SmsLogView() {
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
-    <div className="mx-auto flex w-full max-w-7xl flex-col gap-6">
-      <div className="flex flex-col gap-1">
-        <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
-        <p className="text-sm text-muted-foreground">{t("description")}</p>
-      </div>
+    <LogPage title={t("title")} description={t("description")}>
       <SmsFilters value={filters} onChange={setFilters} />
       <ChartCard
         query={daily}
@@ -66,6 +63,6 @@ export function SmsLogView() {
       >
         <SmsTable rows={rows} />
       </PagedList>
-    </div>
+    </LogPage>
   );
 }
