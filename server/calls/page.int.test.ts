@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
+import { moscowDaysBetween } from "@/server/reports/moscow-days";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
 import { logCall } from "./jobs";
-import { dailyCallCounts, moscowDaysBetween } from "./page-daily";
+import { dailyCallCounts } from "./page-daily";
 import { type CallsCursor, listCallsPage } from "./page-list";
 
 let t: TestDb;

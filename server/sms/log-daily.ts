@@ -4,16 +4,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { smsMessages } from "@/db/schema";
-import { moscowDaysBetween } from "@/server/calls/page-daily";
+import { chartWindow, moscowDaySql } from "@/server/reports/moscow-days";
 import { type SmsLogFilter, smsLogWhere, smsTime } from "./log";
-
-const MOSCOW_OFFSET_MS = 3 * 3600_000;
 
 export type SmsDayCounts = { day: string; sent: number; delivered: number; failed: number };
 
-// Moscow has kept UTC+3 all year since 2014: a fixed offset places an SMS in its day on PostgreSQL and
-// PGlite alike (no time zone database needed).
-const moscowDaySql = sql<string>`to_char((${smsTime} at time zone 'UTC') + interval '3 hours', 'YYYY-MM-DD')`;
+const smsDaySql = moscowDaySql(smsTime);
 const countWhere = (condition: ReturnType<typeof sql>) =>
   sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 
@@ -23,21 +19,19 @@ export async function dailySmsCounts(
   f: SmsLogFilter & { from: Date; now?: Date },
 ): Promise<SmsDayCounts[]> {
   const to = f.to ?? f.now ?? new Date();
-  const days = moscowDaysBetween(f.from, to);
-  if (days.length === 0) return [];
-  // A period longer than the chart starts at the chart's first day.
-  const firstDayStart = new Date(Date.parse(`${days[0]}T00:00:00Z`) - MOSCOW_OFFSET_MS);
-  const from = f.from > firstDayStart ? f.from : firstDayStart;
+  const window = chartWindow(f.from, to);
+  if (!window) return [];
+  const { days, from } = window;
   const rows = await db
     .select({
-      day: moscowDaySql,
+      day: smsDaySql,
       sent: countWhere(sql`${smsMessages.status} in ('sent', 'delivered')`),
       delivered: countWhere(sql`${smsMessages.status} = 'delivered'`),
       failed: countWhere(sql`${smsMessages.status} = 'failed'`),
     })
     .from(smsMessages)
     .where(smsLogWhere({ ...f, from, to }))
-    .groupBy(moscowDaySql);
+    .groupBy(smsDaySql);
   const byDay = new Map(rows.map((r) => [r.day, r]));
   return days.map((day) => {
     const r = byDay.get(day);
