@@ -41,10 +41,7 @@ export async function startScenarioPortal(opts: {
   /** Also give the portal the MANGO key (the widget pages need a connected PBX). */
   connectMango?: boolean;
 }): Promise<ScenarioPortal> {
-  const [amo, mango] = await Promise.all([
-    startAmocrmEmulator({ port: 0 }),
-    startMangoEmulator({ port: 0 }),
-  ]);
+  const [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
   const control = async (base: string, path: string, body: unknown) => {
     const res = await fetch(`${base}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
