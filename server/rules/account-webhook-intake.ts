@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
 import type { JobQueue } from "@/server/jobs/queue";
 import { getTenantByWebhookKey } from "@/server/tenancy/queries";
-import { MAX_BODY_BYTES, receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
+import { receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
 import {
   type AccountWebhookEvent,
   accountWebhookBelongsTo,
@@ -46,39 +46,12 @@ export function accountWebhookSpecFor(
           (c) => `сделка ${c.leadId} · ${c.kind === "responsible" ? "ответственный" : `этап ${c.statusId}`}`,
         )
         .join(", "),
+    // `status_lead` brings every stage move of every deal; rules only wait for moves to 143 (the rest are
+    // the DP webhook's business): a body in which no change can trigger a rule is not stored.
+    ignore: (e) => (e.changes.every((c) => c.trigger === null) ? "no rule waits for these changes" : null),
     job: accountEventRulesJob,
     toJobPayload: (event, inboxId) => ({ inboxId, event }),
   };
-}
-
-/**
- * `status_lead` brings every stage move of every deal, and rules only wait for the moves to 143 (the rest
- * are the DP webhook's business). A valid body of the tenant in which no change can trigger a rule is
- * answered 200 and not stored, so the inbox and the journal are not flooded with moves nobody waits for.
- * Anything else — including garbage — goes through the shared intake (recorded, 4xx when refused).
- */
-async function nothingToDo(
-  req: Request,
-  tenant: Pick<Tenant, "amocrmAccountId" | "amocrmSubdomain">,
-): Promise<boolean> {
-  // An oversized body is left to the intake, which refuses it (413) before anything parses it.
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return false;
-  try {
-    const raw = await req.clone().text();
-    if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return false;
-    const parsed = accountWebhookSchema.safeParse(decodeAccountWebhookBody(raw, req.headers));
-    return (
-      parsed.success &&
-      accountWebhookBelongsTo(parsed.data, {
-        amoAccountId: tenant.amocrmAccountId,
-        subdomain: tenant.amocrmSubdomain,
-      }) &&
-      parsed.data.changes.every((c) => c.trigger === null)
-    );
-  } catch {
-    return false;
-  }
 }
 
 export async function receiveAccountWebhook(
@@ -87,6 +60,5 @@ export async function receiveAccountWebhook(
   deps: { db: Db; queue: JobQueue },
 ): Promise<Response> {
   const tenant = await getTenantByWebhookKey(deps.db, { webhookKey });
-  if (tenant && (await nothingToDo(req, tenant))) return Response.json({ status: "ignored" });
   return receiveWebhook(req, tenant, accountWebhookSpecFor(tenant), deps);
 }

@@ -77,6 +77,18 @@ describe("webhook intake", () => {
     expect(runs).toHaveLength(1); // only the one from the accepted event above
   });
 
+  it("answers an event the spec ignores 200 without storing it or starting a job", async () => {
+    const deps = { db: t.db, queue: createLocalQueue(t.db) };
+    const ignoring = { ...spec, ignore: (e: { id: string }) => (e.id.startsWith("noise") ? "noise" : null) };
+    const body = JSON.stringify({ id: "noise-1", phone: "+79990000001" });
+    const res = await receiveWebhook(post(body), tenant, ignoring, deps);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ignored", reason: "noise" });
+    expect(await t.db.select().from(webhookInbox).where(eq(webhookInbox.eventKey, "noise-1"))).toEqual([]);
+    const runs = await t.db.select().from(jobRuns).where(eq(jobRuns.jobId, processEvent.id));
+    expect(runs).toHaveLength(1); // still only the one from the accepted event above
+  });
+
   it("answers a malformed body 400 with the reason", async () => {
     const deps = { db: t.db, queue: createLocalQueue(t.db) };
     const notJson = await receiveWebhook(post("{not json"), tenant, spec, deps);

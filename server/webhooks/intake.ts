@@ -5,7 +5,7 @@ import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
 import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
 
-export const MAX_BODY_BYTES = 1_000_000;
+const MAX_BODY_BYTES = 1_000_000;
 
 export type WebhookSpec<E, P> = {
   provider: string;
@@ -18,6 +18,12 @@ export type WebhookSpec<E, P> = {
   /** The provider's identity of this event: a redelivery has the same one. */
   eventKey(event: E): string;
   subject?(event: E): string | undefined;
+  /**
+   * A valid event of this tenant that nothing waits for (e.g. amoCRM's `status_lead` reports every stage
+   * move, rules only wait for some): its reason → answered 200 and not stored, so the inbox and the journal
+   * are not flooded. Null → stored and enqueued as usual.
+   */
+  ignore?(event: E): string | null;
   job: JobDefinition<P>;
   toJobPayload(event: E, inboxId: string): P;
 };
@@ -69,6 +75,8 @@ export async function receiveWebhook<E, P>(
   }
 
   const event = parsed.data;
+  const ignored = spec.ignore?.(event) ?? null;
+  if (ignored) return json(200, { status: "ignored", reason: ignored });
   const { row, created } = await storeAcceptedWebhook(db, {
     tenantId: tenant.id,
     provider: spec.provider,
