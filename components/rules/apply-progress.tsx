@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useTRPC } from "@/lib/trpc/client";
 import { useErrorText } from "@/lib/trpc/errors";
+import type { RuleApplication } from "./types";
 
 type Props = {
   ruleId: string;
@@ -108,18 +109,7 @@ export function ApplyProgress({ ruleId, applicationId, canCancel = true }: Props
   );
 }
 
-type Application = {
-  status: "running" | "done" | "cancelled" | "failed";
-  total: number | null;
-  processed: number;
-  queued: number;
-  skipped: number;
-  failed: number;
-  skipReasons: { reason: string; count: number }[];
-  error: string | null;
-};
-
-function Summary({ app }: { app: Application }) {
+function Summary({ app }: { app: RuleApplication }) {
   const t = useTranslations("rulesApply.summary");
   return (
     <div className="flex flex-col gap-1" data-testid="apply-summary">

@@ -10,3 +10,4 @@ export type MacroGroup = EditorContext["macros"][number];
 export type StoredRule = Out["list"]["rules"][number];
 export type StageDeal = Out["stageDeals"]["deals"][number];
 export type SmsPreview = Out["preview"];
+export type RuleApplication = NonNullable<Out["applyStatus"]["application"]>;
