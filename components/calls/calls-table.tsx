@@ -1,28 +1,17 @@
 "use client";
 
+import type { inferRouterOutputs } from "@trpc/server";
 import { ExternalLink, Phone, PhoneIncoming, PhoneOutgoing, ScrollText } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
-import type { ActivityStatus } from "@/components/journal/status";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
+import type { AppRouter } from "@/server/trpc/router";
 import { formatDuration } from "./filters-state";
 
-export type CallRow = {
-  id: string;
-  at: Date;
-  direction: "incoming" | "outgoing" | "unknown";
-  finished: boolean;
-  clientPhone: string | null;
-  extension: string | null;
-  employeeName: string | null;
-  amoUserName: string | null;
-  talkSeconds: number;
-  result: "answered" | "missed";
-  contactUrl: string | null;
-  logEntry: { id: string; status: ActivityStatus } | null;
-};
+/** One call as `calls.list` answers it (the client's phone already masked by the server). */
+export type CallRow = inferRouterOutputs<AppRouter>["calls"]["list"]["items"][number];
 
 const TIME = { dateStyle: "short", timeStyle: "short" } as const;
 const ICONS = { incoming: PhoneIncoming, outgoing: PhoneOutgoing, unknown: Phone };

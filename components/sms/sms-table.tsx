@@ -1,30 +1,17 @@
 "use client";
 
+import type { inferRouterOutputs } from "@trpc/server";
 import { ExternalLink, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { AppRouter } from "@/server/trpc/router";
 import type { SmsStatus } from "./filters-state";
 import { SmsText } from "./sms-text";
 
-export type SmsRow = {
-  id: string;
-  createdAt: Date;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  /** Masked by the server: "+7 916 ***-**-67". */
-  phone: string;
-  roles: ("client" | "responsible" | "author")[];
-  rule: { id: string; name: string } | null;
-  leadId: number | null;
-  leadUrl: string | null;
-  status: SmsStatus;
-  reason: string | null;
-  text: string;
-  segments: number;
-  senderName: string | null;
-};
+/** One SMS as `sms.list` answers it (the phone already masked by the server: "+7 916 ***-**-67"). */
+export type SmsRow = inferRouterOutputs<AppRouter>["sms"]["list"]["items"][number];
 
 const DATE_TIME = { dateStyle: "short", timeStyle: "short" } as const;
 const TIME = { timeStyle: "short" } as const;
