@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { CallCard } from "@/server/calls/card";
 import { cardHub } from "@/server/calls/card-events";
-import { PAIRS, startLogWorld } from "@/server/calls/log-world.test-support";
+import { PAIRS, startLogWorld } from "@/test/calls-world";
 import { serveHandler } from "@/test/http-bridge";
 
 export type BenchRow = { name: string; ratio: number; target: number; detail: string };

@@ -1,15 +1,15 @@
 // The amoCRM emulator's widget host loads a widget package (manifest.json + i18n + AMD script.js) like amoCRM's
 // front end and shows a call notification raised through APP.notifications.add_call.
+
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AMOCRM_SAMPLES } from "@/test/fixtures";
 import { type RunningAmocrmEmulator, startAmocrmEmulator } from "../emulators/amocrm/server";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const SAMPLES = path.resolve(repoRoot, "../shared/reference/samples/amocrm");
+const SAMPLES = AMOCRM_SAMPLES;
 
 let emu: RunningAmocrmEmulator;
 let browser: Browser;

@@ -10,12 +10,12 @@ import { tenants } from "@/db/schema";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "@/emulators/amocrm/server";
 import { DEMO_VPBX_API_KEY, DEMO_VPBX_API_SALT } from "@/emulators/mango/seed";
 import { DEMO_LINE_MAIN, DEMO_LINE_TOLL_FREE } from "@/emulators/mango/seed-constants";
-import { control } from "@/server/amocrm/emulator.test-support";
 import { accountBaseUrlFromReferer, exchangeCode } from "@/server/amocrm/oauth";
 import { env } from "@/server/config/env";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { putSecret } from "@/server/secrets/store";
+import { control } from "@/test/amocrm-emulator";
 import { type AppServer, startAppServer } from "./app-server";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
 

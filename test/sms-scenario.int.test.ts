@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, employeeLinks, mangoEmployees } from "@/db/schema";
-import { type LogWorld, startLogWorld } from "@/server/calls/log-world.test-support";
 import { createMangoClient } from "@/server/mango/api";
+import { type LogWorld, startLogWorld } from "@/test/calls-world";
 import { SCENARIO, seedSmsScenario } from "./sms-scenario";
 
 /** The issue 7 acceptance world is in both emulators (read through their own APIs) and in our database. */

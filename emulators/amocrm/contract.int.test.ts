@@ -1,4 +1,4 @@
-// Contract tests: every sample in /work/shared/reference/samples/amocrm is either served in the same shape
+// Contract tests: every sample in test/fixtures/samples/amocrm is either served in the same shape
 // (responses), accepted (requests), or listed in UNCOVERED with the reason. Nothing is skipped silently.
 import { readdirSync } from "node:fs";
 import { decodeJwt, decodeProtectedHeader } from "jose";

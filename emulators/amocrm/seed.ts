@@ -1,4 +1,4 @@
-// Deterministic seed. Ids are borrowed from the official doc examples in /work/shared/reference/samples/amocrm
+// Deterministic seed. Ids are borrowed from the official doc examples (test/fixtures/samples/amocrm)
 // wherever the examples agree, so that the documented request bodies are accepted as they are.
 import { demoAccount, otherAccount } from "./seed-accounts";
 import {

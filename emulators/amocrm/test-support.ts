@@ -9,7 +9,7 @@ import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "./seed";
 import { type RunningAmocrmEmulator, startAmocrmEmulator } from "./server";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const SAMPLES_DIR = path.resolve(repoRoot, "../shared/reference/samples/amocrm");
+export const SAMPLES_DIR = path.resolve(repoRoot, "test/fixtures/samples/amocrm");
 
 export interface HttpResult {
   status: number;

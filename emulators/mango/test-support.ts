@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
  */
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const samplesRoot = path.resolve(repoRoot, "../shared/reference/samples");
+export const samplesRoot = path.resolve(repoRoot, "test/fixtures/samples");
 
 export const DEMO = { key: "demo-vpbx-key", salt: "demo-vpbx-salt" };
 export const OTHER = { key: "other-vpbx-key", salt: "other-vpbx-salt" };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
+import { connect, control, startEmulator } from "@/test/amocrm-emulator";
 import { type AmocrmClient, createAmocrmClient } from "./api";
-import { connect, control, startEmulator } from "./emulator.test-support";
 import { AmocrmApiError } from "./errors";
 import { createRateLimiter, sharedRateLimiter } from "./rate-limit";
 import { CALL_STATUS, callCreate, callNote, phoneField, smsNote } from "./requests";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { BASE, jsonResponse, sample, setup } from "@/test/amocrm-samples";
 import { callNote, phoneField, smsNote } from "./requests";
-import { BASE, jsonResponse, sample, setup } from "./samples.test-support";
 
 describe("lists, 204 and pagination", () => {
   it("answers 204 with an empty list or null", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { BASE, fakeFetch, jsonResponse, pipelines, sample, setup } from "@/test/amocrm-samples";
 import { AmocrmApiError, AmocrmNetworkError, AmocrmResponseError } from "./errors";
 import { createAmocrmHttp } from "./http";
-import { BASE, fakeFetch, jsonResponse, pipelines, sample, setup } from "./samples.test-support";
 
 describe("retries", () => {
   it("waits as long as Retry-After says on 429, then succeeds", async () => {

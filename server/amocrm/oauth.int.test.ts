@@ -2,7 +2,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
-import { createAmocrmClient } from "./api";
 import {
   connect,
   consent,
@@ -11,7 +10,8 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_REDIRECT_URI,
   startEmulator,
-} from "./emulator.test-support";
+} from "@/test/amocrm-emulator";
+import { createAmocrmClient } from "./api";
 import { AmocrmOAuthError } from "./errors";
 import {
   accountBaseUrlFromReferer,

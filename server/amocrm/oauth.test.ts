@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { fakeFetch, jsonResponse, sample, sampleText } from "@/test/amocrm-samples";
 import { AmocrmOAuthError } from "./errors";
 import {
   accountBaseUrlFromReferer,
@@ -11,7 +12,6 @@ import {
   isAllowedAmocrmHost,
   refreshTokens,
 } from "./oauth";
-import { fakeFetch, jsonResponse, sample, sampleText } from "./samples.test-support";
 import { verifyDisconnectHook, verifyWidgetToken, WidgetTokenError } from "./widget-auth";
 
 const client = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sample } from "./samples.test-support";
+import { sample } from "@/test/amocrm-samples";
 import {
   contactHasPhone,
   mainContactId,

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mangoClientFor } from "@/server/connections/mango";
 import { ccFieldState } from "@/server/onboarding/cc-fields";
+import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 import type { CallCard } from "./card";
 import { createFromCard } from "./card-actions";
 import { cardHub } from "./card-events";
-import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "./log-world.test-support";
 
 /** Campaign 56919 «Заявки с сайта»: active and endless, so tasks can be added one by one. */
 const CAMPAIGN = { id: 56919, name: "Заявки с сайта" };

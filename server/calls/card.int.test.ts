@@ -2,12 +2,12 @@
 // paired user's channel only, with the contact as amoCRM has it; a new number gets «Новый клиент» and the
 // card's buttons create one contact and one deal however often they are pressed.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "@/server/amocrm/emulator.test-support";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "@/test/amocrm-emulator";
+import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 import type { CallCard } from "./card";
 import { createFromCard } from "./card-actions";
 import { cardHub } from "./card-events";
 import { handleCardAction, handleCardStream, handleCardTicket } from "./card-http";
-import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "./log-world.test-support";
 
 const MAPPED = PAIRS["101"];
 const OTHER = PAIRS["102"];

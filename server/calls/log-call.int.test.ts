@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calls } from "@/db/schema";
-import { newClientName } from "./log-decide";
 import {
   ANSWERED_STAGE,
   contactsWithPhone,
@@ -9,7 +8,8 @@ import {
   MISSED_STAGE,
   PAIRS,
   startLogWorld,
-} from "./log-world.test-support";
+} from "@/test/calls-world";
+import { newClientName } from "./log-decide";
 
 /**
  * Issue 6 acceptance 1 and the per-number lock, end to end: MANGO's emulator posts signed events to our

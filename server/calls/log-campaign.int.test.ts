@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CC_CONTACT_FIELDS, ccFieldState } from "@/server/onboarding/cc-fields";
-import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "./log-world.test-support";
+import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 
 /**
  * Issue 6 acceptance 4 (logging part): a call of a Contact Center outbound campaign against both

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ContactCreate } from "@/server/amocrm/requests";
 import { phoneField } from "@/server/amocrm/requests";
-import {
-  contactsWithPhone,
-  type LogWorld,
-  MISSED_STAGE,
-  PAIRS,
-  startLogWorld,
-} from "./log-world.test-support";
+import { contactsWithPhone, type LogWorld, MISSED_STAGE, PAIRS, startLogWorld } from "@/test/calls-world";
 
 /**
  * Issue 6 acceptance 2 (a known number in any format, the first-created duplicate) and 3 (a task for a

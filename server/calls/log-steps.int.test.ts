@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ANSWERED_STAGE,
-  contactsWithPhone,
-  type LogWorld,
-  PAIRS,
-  startLogWorld,
-} from "./log-world.test-support";
+import { ANSWERED_STAGE, contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 
 /**
  * calls.log is idempotent per step (call_logs): a retry after amoCRM accepted the contact and the deal

@@ -5,14 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tenant } from "@/db/schema";
 import { activityLog, tenants } from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
-import {
-  connect,
-  control,
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  startEmulator,
-} from "@/server/amocrm/emulator.test-support";
 import { createTenant } from "@/server/tenancy/queries";
+import { connect, control, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 import { amocrmClientFor } from "./amocrm";
 import { readAmocrmTokens, saveAmocrmTokens, TenantNeedsReconnectError } from "./amocrm-tokens";

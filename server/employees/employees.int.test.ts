@@ -6,14 +6,14 @@ import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { DEMO_VPBX_API_KEY, DEMO_VPBX_API_SALT } from "@/emulators/mango/seed";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { connect, startEmulator } from "@/server/amocrm/emulator.test-support";
 import { saveAmocrmTokens } from "@/server/connections/amocrm";
 import { putSecret } from "@/server/secrets/store";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
 import { createCaller } from "@/server/trpc/router";
+import { connect, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
-import { editAmocrmUsers, editMangoEmployees, seedEmployeeWorld, WORLD } from "./emulator-world.test-support";
+import { editAmocrmUsers, editMangoEmployees, seedEmployeeWorld, WORLD } from "@/test/employees-world";
 import { hasExtendedIntegration, mappedEmployeeOf } from "./queries";
 
 /**

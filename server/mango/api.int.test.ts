@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "./emulator-harness.test-support";
+import { type Harness, startHarness } from "@/test/mango-emulator";
 import {
   MangoAuthError,
   MangoLockedOutError,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { noSleep, type ScriptedReply, scriptedFetch } from "@/test/mango-fetch";
 import { createMangoClient } from "./api";
 import { MangoCampaignError, MangoNotFoundError } from "./errors";
 import { recordingLinkSign } from "./sign";
-import { noSleep, type ScriptedReply, scriptedFetch } from "./testing";
 
 function client(script: ScriptedReply[], baseUrl = "https://app.mango-office.ru/vpbx") {
   const { fetch, sent } = scriptedFetch(script);

@@ -6,7 +6,7 @@ import {
   OTHER_VPBX_API_KEY,
   OTHER_VPBX_API_SALT,
 } from "@/emulators/mango/seed";
-import { type Harness, startHarness } from "./emulator-harness.test-support";
+import { type Harness, startHarness } from "@/test/mango-emulator";
 import { MangoCampaignError, MangoNotFoundError, MangoServerError } from "./errors";
 import { callEventSchema } from "./event-types";
 import { toCallEvent } from "./events";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SAMPLES_DIR } from "@/test/mango-fetch";
 import { callEventSchema, eventKindFromPath, eventSchema, summaryEventSchema } from "./event-types";
 import {
   eventIdentity,
@@ -11,7 +12,6 @@ import {
   toRecordingEvent,
   toSmsDelivery,
 } from "./events";
-import { SAMPLES_DIR } from "./testing";
 
 const sample = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(SAMPLES_DIR, "mango", name), "utf8"));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { networkError, noSleep, type ScriptedReply, scriptedFetch } from "@/test/mango-fetch";
 import { createMangoClient } from "./api";
 import {
   MangoAuthError,
@@ -11,7 +12,6 @@ import {
 } from "./errors";
 import { wasNeverSent } from "./http";
 import { sign } from "./sign";
-import { networkError, noSleep, type ScriptedReply, scriptedFetch } from "./testing";
 
 const USERS = { users: [{ general: { name: "Иван" }, telephony: { extension: "101", numbers: [] } }] };
 const ACK = { status: 200, json: { result: 1000 } } as const;

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SAMPLES_DIR, scriptedFetch } from "@/test/mango-fetch";
+import { REQUEST_SAMPLES } from "@/test/mango-sample-requests";
 import { createMangoClient } from "./api";
 import { MangoInvalidRequestError, MangoRateLimitError } from "./errors";
 import { eventSchema, type MangoEventKind } from "./event-types";
@@ -14,8 +16,6 @@ import {
   toRecordingEvent,
   toSmsDelivery,
 } from "./events";
-import { REQUEST_SAMPLES } from "./sample-requests";
-import { SAMPLES_DIR, scriptedFetch } from "./testing";
 import {
   toCampaign,
   toCampaignTask,

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { SAMPLES_DIR } from "@/test/mango-fetch";
 import { decodeSignedForm, recordingLinkSign, sign, verifyEventSignature } from "./sign";
-import { SAMPLES_DIR } from "./testing";
 
 type Vectors = {
   vpbx_api_key: string;

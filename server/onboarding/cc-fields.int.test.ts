@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAmocrmClient } from "@/server/amocrm";
-import { connect, startEmulator } from "@/server/amocrm/emulator.test-support";
 import { createTenant } from "@/server/tenancy/queries";
+import { connect, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 import { CC_CONTACT_FIELDS, ccFieldState, ensureCcContactFields } from "./cc-fields";
 

@@ -5,17 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, amocrmUsers, tenantSecrets, tenants } from "@/db/schema";
 import { USERS } from "@/emulators/amocrm/seed-ids";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
-import {
-  consent,
-  control,
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  startEmulator,
-} from "@/server/amocrm/emulator.test-support";
 import { exchangeCallback, readAmocrmIdentity } from "@/server/auth/amocrm-provider";
 import { markNeedsReconnect, readAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { directorySyncedAt, listPipelines } from "@/server/directory/amocrm-sync";
 import { setMemberRole } from "@/server/tenancy/queries";
+import { consent, control, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 import { signInWithAmocrm, syncDirectoryAfterSignIn } from "./signin";
 

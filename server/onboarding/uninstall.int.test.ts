@@ -6,15 +6,10 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, tenantSecrets, tenants, webhookInbox } from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
-import {
-  control,
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  startEmulator,
-} from "@/server/amocrm/emulator.test-support";
 import { readAmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { getSecret, putSecret } from "@/server/secrets/store";
 import { createTenant } from "@/server/tenancy/queries";
+import { control, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 
 let t: TestDb;

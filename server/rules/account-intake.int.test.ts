@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { activityLog, webhookInbox } from "@/db/schema";
+import { type AccountWorld, startAccountWorld } from "@/test/account-world";
 import { SCENARIO } from "@/test/sms-scenario";
-import { type AccountWorld, startAccountWorld } from "./account-world.test-support";
 
 /**
  * The account-webhook route and subscription around the rules (issue 7): the subscription onboarding and

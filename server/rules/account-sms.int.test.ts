@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AccountWorld, type Delivery, smsAction, startAccountWorld } from "@/test/account-world";
+import { FIRST_CONTACT, MANAGER } from "@/test/dp-world";
 import { SCENARIO } from "@/test/sms-scenario";
-import { type AccountWorld, type Delivery, smsAction, startAccountWorld } from "./account-world.test-support";
-import { FIRST_CONTACT, MANAGER } from "./dp-world.test-support";
 
 /**
  * Issue 7 acceptance 2, 3 and 6 for the triggers amoCRM's account webhooks carry ("responsible changed",

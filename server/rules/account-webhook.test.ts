@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AMOCRM_SAMPLES } from "@/test/fixtures";
 import {
   accountDealEvent,
   accountWebhookBelongsTo,
@@ -8,7 +9,7 @@ import {
   parseAccountWebhook,
 } from "./account-webhook";
 
-const SAMPLES = path.resolve(process.cwd(), "../shared/reference/samples/amocrm");
+const SAMPLES = AMOCRM_SAMPLES;
 const realStatus = readFileSync(path.join(SAMPLES, "webhook-leads-status-real.form.txt"), "utf8").trim();
 const FORM = new Headers({ "content-type": "application/x-www-form-urlencoded" });
 

@@ -7,11 +7,11 @@ import { sendSmsJob } from "@/server/sms/jobs";
 import { NOTES_PER_BATCH } from "@/server/sms/notes";
 import { writeSmsNotesJob } from "@/server/sms/notes-jobs";
 import { drainJobs } from "@/test/db";
+import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
+import { CLIENT_SMS } from "@/test/rules-fixtures";
 import { applicationStatus, cancelApplyToCurrentDeals, startApplyToCurrentDeals } from "./apply-current";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { ALREADY_SENT } from "./apply-run";
-import { DECISION, type DpWorld, MANAGER, startDpWorld } from "./dp-world.test-support";
-import { CLIENT_SMS } from "./rules.test-support";
 import type { Rule } from "./schema";
 
 /**

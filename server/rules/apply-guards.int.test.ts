@@ -6,12 +6,12 @@ import { createLocalQueue } from "@/inngest/local/queue";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { SENT_RECENTLY, smsCommandIdFor } from "@/server/sms/plan";
 import { drainJobs } from "@/test/db";
+import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
 import { applicationStatus, startApplyToCurrentDeals } from "./apply-current";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { ALREADY_SENT, CURRENT_DEALS_OCCURRENCE, TRIGGER_NOT_APPLICABLE } from "./apply-run";
 import { STALLED_AFTER_MS, STALLED_REASON } from "./apply-store";
 import { idempotencyKeyFor } from "./dp-webhook";
-import { DECISION, type DpWorld, MANAGER, startDpWorld } from "./dp-world.test-support";
 import type { Rule, SmsAction } from "./schema";
 
 /**

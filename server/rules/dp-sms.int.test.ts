@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { sendSmsJob } from "@/server/sms/jobs";
+import { CLIENT_SMS as CLIENT_SMS_DRAFT } from "@/test/rules-fixtures";
 import type { EvaluateRulesPayload } from "./jobs";
-import { CLIENT_SMS as CLIENT_SMS_DRAFT } from "./rules.test-support";
 import { runRulesForDpEvent } from "./run";
 import type { SmsAction } from "./schema";
 
 const CLIENT_SMS: SmsAction = { ...CLIENT_SMS_DRAFT, recipients: ["client"], fallback: null };
 
-import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "./dp-world.test-support";
+import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 
 /**
  * Issue 7 acceptance 2, 3 and 6 against both emulators: the amoCRM emulator moves a deal into a stage and

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AMOCRM_SAMPLES } from "@/test/fixtures";
+import { rule } from "@/test/rules-fixtures";
 import { parseBracketForm } from "./bracket-form";
 import {
   decodeDpWebhookBody,
@@ -11,9 +13,8 @@ import {
   idempotencyKeyFor,
   parseDpWebhook,
 } from "./dp-webhook";
-import { rule } from "./rules.test-support";
 
-const SAMPLES = path.resolve(process.cwd(), "../shared/reference/samples/amocrm");
+const SAMPLES = AMOCRM_SAMPLES;
 const dpSamples = readdirSync(SAMPLES).filter(
   (f) => f.startsWith("dp-webhook-payload") && !f.endsWith(".src.txt"),
 );

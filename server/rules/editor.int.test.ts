@@ -2,11 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mangoEmployees } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { type LogWorld, PAIRS, startLogWorld } from "@/server/calls/log-world.test-support";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { addMembership, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
 import { createCaller } from "@/server/trpc/router";
+import { type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 import { saveRule } from "./store";
 
 /**

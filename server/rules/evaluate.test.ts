@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { deal, field, NEGOTIATION, RESPONSIBLE_CHANGED, rule } from "@/test/rules-fixtures";
 import { evaluateRule, failureOf, formatAmount, rulesToRun } from "./evaluate";
-import { deal, field, NEGOTIATION, RESPONSIBLE_CHANGED, rule } from "./rules.test-support";
 import type { Condition } from "./schema";
 
 const d = (over: Parameters<typeof deal>[0] = {}) => deal(over).deal;

@@ -8,7 +8,7 @@ import type { SessionIdentity } from "@/server/trpc/init";
 import { EXTENDED_REQUIRED_MESSAGE } from "@/server/trpc/procedures/rules-save";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
-import { CLIENT_SMS, NEGOTIATION } from "./rules.test-support";
+import { CLIENT_SMS, NEGOTIATION } from "@/test/rules-fixtures";
 
 /** rules.list / save / delete through tRPC; acceptance 5: no mapped extension → FORBIDDEN, said in Russian. */
 let t: TestDb;

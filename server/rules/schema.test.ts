@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLIENT_SMS, NEGOTIATION } from "./rules.test-support";
+import { CLIENT_SMS, NEGOTIATION } from "@/test/rules-fixtures";
 import {
   APPLY_CURRENT_TRIGGER_MESSAGE,
   RULE_SCHEMA_VERSION,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { field, NEGOTIATION, RESPONSIBLE_CHANGED, rule } from "@/test/rules-fixtures";
 import { evaluateRule } from "./evaluate";
-import { field, NEGOTIATION, RESPONSIBLE_CHANGED, rule } from "./rules.test-support";
 import { dealSnapshotFrom } from "./snapshot";
 
 describe("snapshot from amoCRM domain types", () => {

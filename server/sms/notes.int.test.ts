@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
-import { type LogWorld, startLogWorld } from "@/server/calls/log-world.test-support";
+import { type LogWorld, startLogWorld } from "@/test/calls-world";
 import { NOTES_PER_BATCH, writePendingSmsNotes } from "./notes";
 
 /**

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AMOCRM_SAMPLES } from "@/test/fixtures";
 import {
   manifestI18nKeys,
   REQUIRED_LOGOS,
@@ -97,7 +98,7 @@ const base = () => structuredClone(manifest) as Loose;
 
 describe("widgetManifestSchema", () => {
   it("accepts the documented manifests of the reference", () => {
-    const samples = path.resolve(process.cwd(), "../shared/reference/samples/amocrm");
+    const samples = AMOCRM_SAMPLES;
     // The official example carries // comments (not JSON as published): strip them as a reader would.
     const official = readFileSync(path.join(samples, "manifest-official-example.txt"), "utf8").replace(
       /^\s*\/\/.*$/gm,
