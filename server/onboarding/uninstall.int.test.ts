@@ -5,17 +5,20 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, tenantSecrets, tenants, webhookInbox } from "@/db/schema";
+import { OTHER_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { readAmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { getSecret, putSecret } from "@/server/secrets/store";
 import { createTenant } from "@/server/tenancy/queries";
-import { control, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startEmulator } from "@/test/amocrm-emulator";
+import { connect, control, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 
 let t: TestDb;
 let emu: RunningAmocrmEmulator;
 let hook: Server;
 let hookUrl: string;
+/** Every URL amoCRM (the emulator) called on the hook: what an eavesdropper could capture and replay. */
+const calledUrls: string[] = [];
 let GET: (req: Request) => Promise<Response>;
 
 beforeAll(async () => {
@@ -25,9 +28,11 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   process.env.AMOCRM_CLIENT_ID = DEMO_CLIENT_ID;
   process.env.AMOCRM_CLIENT_SECRET = DEMO_CLIENT_SECRET;
+  process.env.AMOCRM_EMULATOR_URL = emu.url;
   ({ GET } = await import("@/app/api/amocrm/uninstall/route"));
   // A plain HTTP server in front of the route handler, for the emulator to call.
   hook = createServer(async (req, res) => {
+    calledUrls.push(req.url ?? "/");
     const answer = await GET(new Request(`http://127.0.0.1${req.url ?? "/"}`));
     res.writeHead(answer.status, { "content-type": "application/json" });
     res.end(await answer.text());
@@ -111,5 +116,39 @@ describe("amoCRM uninstall hook", () => {
     expect(r.body).toMatchObject({ status: 200 });
     expect(await statusOf(other.id)).toBe("active");
     expect(await readAmocrmTokens(t.db, { tenantId: other.id })).toEqual(TOKENS);
+  });
+
+  it("a captured hook replayed after the account reconnected is refused: amoCRM still accepts our token", async () => {
+    // The real disconnection of an account connected with real tokens (the emulator's consent).
+    const { pair } = await connect(emu, "other");
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: OTHER_ACCOUNT_ID,
+      amocrmSubdomain: "other",
+      amocrmBaseUrl: `${emu.url}/a/other`,
+      name: "Другая компания",
+    });
+    await saveAmocrmTokens(t.db, { tenantId: tenant.id, tokens: pair });
+    calledUrls.length = 0;
+    const first = await control(emu, "/uninstall", { subdomain: "other", url: hookUrl });
+    expect(first.body).toMatchObject({ status: 200 });
+    expect(await statusOf(tenant.id)).toBe("disconnected");
+    const captured = calledUrls[0]!;
+    expect(captured).toContain("signature=");
+
+    // The owner signs in again: new tokens, active.
+    const again = (await connect(emu, "other")).pair;
+    await saveAmocrmTokens(t.db, { tenantId: tenant.id, tokens: again });
+    await t.db.update(tenants).set({ status: "active" }).where(eq(tenants.id, tenant.id));
+
+    // The captured URL, replayed: correctly signed, but amoCRM still accepts our token.
+    const replay = await fetch(`http://127.0.0.1:${new URL(hookUrl).port}${captured}`);
+    expect(replay.status).toBe(409);
+    expect(await statusOf(tenant.id)).toBe("active");
+    expect((await readAmocrmTokens(t.db, { tenantId: tenant.id }))?.accessToken).toBe(again.accessToken);
+    const [rejected] = await t.db
+      .select()
+      .from(webhookInbox)
+      .where(and(eq(webhookInbox.tenantId, tenant.id), eq(webhookInbox.status, "rejected")));
+    expect(rejected?.reason).toMatch(/по-прежнему принимает наш доступ/);
   });
 });
