@@ -49,6 +49,16 @@ async function integrationGone(
   }
 }
 
+/**
+ * Verifies the hook's signature (HMAC of our client id and the account id with our secret). A forged call is
+ * answered 401 and recorded as rejected without a tenant — the account id in it is not a secret, so a forger
+ * must not be able to write into a tenant's journal either. A valid call for a connected tenant is first
+ * confirmed with amoCRM (`integrationGone`): a replay after a reconnect is answered 409 and recorded, an
+ * unanswered check 503, and nothing changes. A confirmed call wipes the tenant's amoCRM tokens
+ * (only those: the MANGO key and salt stay, for a reconnect), marks it disconnected — which pauses its
+ * background work, both job drivers skip tenants that are not active — and writes a journal entry, all in
+ * one transaction.
+ */
 export async function receiveAmocrmUninstall(
   db: Db,
   {
