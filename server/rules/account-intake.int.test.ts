@@ -80,6 +80,14 @@ describe("bodies that are refused", () => {
     expect(await rejected()).toHaveLength(before + 1);
   });
 
+  it("answers 400 to a ~300 KB key bracketed 100,000 deep instead of exhausting the heap", async () => {
+    const before = (await rejected()).length;
+    const res = await post(`leads${"[a]".repeat(100_000)}=1&account[subdomain]=demo`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/deeper than 32 levels/);
+    expect(await rejected()).toHaveLength(before + 1);
+  });
+
   it("answers 400 to another account's webhook and starts nothing", async () => {
     const runs = (await w.accountRuns()).length;
     const res = await post(
