@@ -5,6 +5,7 @@ import type { ComponentProps, ReactNode } from "react";
 import { type FieldPath, useFormState } from "react-hook-form";
 import { Label } from "@/components/ui/label";
 import { cn } from "@/lib/utils";
+import { splitFormMessage } from "./form-issues";
 import type { RuleFormValues } from "./form-values";
 import type { EditorContext } from "./types";
 
@@ -26,7 +27,7 @@ export function Block({ title, hint, children }: { title: string; hint?: string;
   );
 }
 
-/** The form's message for one field (a key of `rules.form.errors`), translated. */
+/** The form's message for one field (a key of `rules.form.errors`, maybe with its limit), translated. */
 export function FieldError({ name }: { name: FieldPath<RuleFormValues> }) {
   const t = useTranslations("rules.form.errors");
   const { errors } = useFormState<RuleFormValues>({ name });
@@ -35,11 +36,12 @@ export function FieldError({ name }: { name: FieldPath<RuleFormValues> }) {
     .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], errors) as
     | { message?: string; root?: { message?: string } }
     | undefined;
-  const key = error?.message ?? error?.root?.message;
-  if (!key) return null;
+  const message = error?.message ?? error?.root?.message;
+  if (!message) return null;
+  const [key, values] = splitFormMessage(message);
   return (
     <p role="alert" className="text-xs text-destructive" data-testid={`error-${name}`}>
-      {t.has(key) ? t(key) : key}
+      {t.has(key) ? t(key, values) : message}
     </p>
   );
 }

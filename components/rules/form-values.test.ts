@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ruleDraftSchema, ruleSchema } from "@/server/rules/schema";
+import { formMessageOf } from "./form-issues";
 import { draftOf, emptyForm, formFromRule, newCondition, ruleFormSchema } from "./form-values";
 
 const STAGE = { pipelineId: 3383152, statusId: 33929755 };
@@ -62,7 +63,9 @@ describe("the rule form", () => {
     };
     const result = ruleFormSchema.safeParse(bad);
     expect(result.success).toBe(false);
-    const messages = Object.fromEntries(result.error!.issues.map((i) => [i.path.join("."), i.message]));
+    const messages = Object.fromEntries(
+      result.error!.issues.map((i) => [i.path.join("."), formMessageOf(i)]),
+    );
     expect(messages).toMatchObject({
       trigger: "triggerUnavailable",
       recipients: "recipients",
@@ -71,7 +74,7 @@ describe("the rule form", () => {
       "conditions.0.value": "number",
     });
     const long = ruleFormSchema.safeParse({ ...emptyForm("A"), template: "я".repeat(269) });
-    expect(long.error?.issues.map((i) => i.message)).toEqual(["overLimit"]);
+    expect(long.error?.issues.map(formMessageOf)).toEqual(["overLimit"]);
   });
 
   it("opens a rule with «Применить…» unchecked: it is a one-shot action, not a stored setting", () => {

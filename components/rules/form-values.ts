@@ -1,5 +1,15 @@
 import { z } from "zod";
 import {
+  budgetValueSchema,
+  fallbackSchema,
+  fieldNumberSchema,
+  fieldTextSchema,
+  ruleNameSchema,
+  senderNameSchema,
+  tagValueSchema,
+  templateSchema,
+} from "@/server/rules/bounds";
+import {
   CUSTOM_FIELD_OPS,
   canApplyToCurrentDeals,
   RULE_TRIGGERS,
@@ -10,12 +20,14 @@ import {
   type SmsRecipient,
 } from "@/server/rules/schema";
 import { estimateSmsTemplate } from "@/server/sms/preview-estimate";
+import { formMessageOf } from "./form-issues";
 import type { StoredRule } from "./types";
 
 /**
  * The editor's form: what a person types (numbers as text, a condition row with every kind's fields) and
- * its conversion to the rule draft `rules.save` validates with the same schema. Validation messages are
- * keys of `rules.form.errors`, translated where they are shown.
+ * its conversion to the rule draft `rules.save` validates. Each field is checked with the schema the
+ * server uses for it (server/rules/bounds.ts), so both refuse the same values with the same limits;
+ * validation messages are keys of `rules.form.errors` (form-issues.ts), translated where they are shown.
  */
 
 /** Triggers amoCRM or its account webhooks deliver; "invoice_paid" has no source and is shown disabled. */
@@ -57,19 +69,29 @@ export const conditionRowSchema = z
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-    if (c.kind === "tag" && !c.value.trim()) issue("value", "required");
-    if (c.kind === "budget" && !(isNumber(c.value) && number(c.value) >= 0)) issue("value", "number");
+    /** The value checked with the server's schema; its first issue, as a form message. */
+    const check = (schema: z.ZodType, value: unknown) => {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) issue("value", formMessageOf({ ...parsed.error.issues[0]!, path: ["value"] }));
+    };
+    // "-5" is a number, and negative: said so, not «нужно число».
+    const numeric = (schema: z.ZodType) =>
+      isNumber(c.value) ? check(schema, number(c.value)) : issue("value", "number");
+    if (c.kind === "tag") check(tagValueSchema, c.value);
+    if (c.kind === "budget") numeric(budgetValueSchema);
     if (c.kind === "responsible" && !c.userId) issue("userId", "required");
     if (c.kind === "custom_field") {
       if (!c.fieldId) issue("fieldId", "required");
-      if (NUMBER_OPS.has(c.op) && !isNumber(c.value)) issue("value", "number");
-      else if (!NO_VALUE_OPS.has(c.op) && !c.value.trim()) issue("value", "required");
+      if (NUMBER_OPS.has(c.op)) numeric(fieldNumberSchema);
+      else if (NO_VALUE_OPS.has(c.op)) return;
+      else if (c.value.trim()) check(fieldTextSchema, c.value.trim());
+      else issue("value", "required");
     }
   });
 export type ConditionRow = z.infer<typeof conditionRowSchema>;
 
 export const ruleFormSchema = z.object({
-  name: z.string().max(120, "tooLong"),
+  name: ruleNameSchema,
   enabled: z.boolean(),
   trigger: z.enum(RULE_TRIGGERS).refine((t): boolean => t !== "invoice_paid", "triggerUnavailable"),
   mode: z.enum(["all", "any"]),
@@ -77,18 +99,14 @@ export const ruleFormSchema = z.object({
   recipients: z
     .object({ client: z.boolean(), responsible: z.boolean(), author: z.boolean() })
     .refine((r) => r.client || r.responsible || r.author, "recipients"),
-  senderName: z.string().trim().min(1, "senderRequired").max(128, "tooLong"),
-  template: z
-    .string()
-    .trim()
-    .min(1, "templateRequired")
-    .superRefine((template, ctx) => {
-      const estimate = estimateSmsTemplate(template);
-      if (estimate.unknown.length > 0) ctx.addIssue({ code: "custom", message: "unknownMacro" });
-      else if (estimate.malformed) ctx.addIssue({ code: "custom", message: "malformed" });
-      else if (!estimate.length.ok) ctx.addIssue({ code: "custom", message: "overLimit" });
-    }),
-  fallback: z.string().max(200, "tooLong"),
+  senderName: senderNameSchema,
+  template: templateSchema.superRefine((template, ctx) => {
+    const estimate = estimateSmsTemplate(template);
+    if (estimate.unknown.length > 0) ctx.addIssue({ code: "custom", message: "unknownMacro" });
+    else if (estimate.malformed) ctx.addIssue({ code: "custom", message: "malformed" });
+    else if (!estimate.length.ok) ctx.addIssue({ code: "custom", message: "overLimit" });
+  }),
+  fallback: fallbackSchema,
   /** A one-shot "apply now" for this save, not a setting: it starts unchecked every time the form opens. */
   applyToCurrentDeals: z.boolean(),
 });

@@ -139,7 +139,6 @@ export function SenderField({ context, disabled }: RuleFormCtx) {
                 id={id}
                 aria-label={t("sender")}
                 placeholder={t("senderPlaceholder")}
-                maxLength={128}
                 disabled={disabled}
                 className="w-56"
               />

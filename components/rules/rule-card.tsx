@@ -7,6 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { Condition } from "@/server/rules/schema";
 import { formatPrice } from "./format";
+import { TemplateText } from "./template-text";
 import type { EditorContext, StoredRule } from "./types";
 
 type Props = {
@@ -74,7 +75,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
               })}
             </dd>
             <dd className="line-clamp-2 text-foreground" data-testid="rule-template">
-              {sms.template}
+              <TemplateText template={sms.template} macros={context.macros} />
             </dd>
           </>
         ) : null}

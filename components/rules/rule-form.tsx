@@ -1,11 +1,10 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { TRPCClientError } from "@trpc/client";
 import { LoaderCircle, ShieldAlert } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { Controller, FormProvider, type Resolver, useForm, useWatch } from "react-hook-form";
+import { Controller, FormProvider, useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -13,6 +12,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Switch } from "@/components/ui/switch";
 import { ConditionsEditor } from "./conditions-editor";
 import { Block, Checkbox, FieldError } from "./form-bits";
+import { formPathOf, keyedResolver } from "./form-issues";
 import {
   canApplyToCurrentDeals,
   draftOf,
@@ -49,7 +49,7 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
   const tp = useTranslations("rules.permission");
   const locale = useLocale();
   const form = useForm<RuleFormValues>({
-    resolver: zodResolver(ruleFormSchema) as unknown as Resolver<RuleFormValues>,
+    resolver: keyedResolver(ruleFormSchema),
     defaultValues: rule ? formFromRule(rule) : emptyForm(context.senderNames[0] ?? ""),
   });
   const preview = useSmsPreview(form.control, stage, context);
@@ -60,9 +60,23 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
   const renderedOver = rendered ? rendered.count.units > rendered.limit : false;
 
   const errorOf = (err: unknown) => {
-    const code =
-      err instanceof TRPCClientError ? (err.data as { code?: string } | undefined)?.code : undefined;
+    const data =
+      err instanceof TRPCClientError
+        ? (err.data as { code?: string; zodError?: { path: string; message: string }[] | null } | undefined)
+        : undefined;
+    const code = data?.code;
     const message = err instanceof TRPCClientError ? err.message : "";
+    // The server refused a field: its message goes under that field, the alert asks to look there.
+    const fieldIssues = (data?.zodError ?? []).map((i) => ({ ...i, field: formPathOf(i.path) }));
+    for (const issue of fieldIssues)
+      if (issue.field)
+        form.setError(issue.field as keyof RuleFormValues, { type: "server", message: issue.message });
+    if (fieldIssues.length > 0) {
+      const unplaced = fieldIssues.find((i) => !i.field);
+      return { text: unplaced && locale === "ru" ? unplaced.message : t("invalid"), forbidden: false };
+    }
+    // The template checks that need the macro catalogue (unknown macro, MANGO's limit) are the server's own.
+    if (code === "BAD_REQUEST" && message) form.setError("template", { type: "server", message });
     if (code === "FORBIDDEN")
       return { text: locale === "ru" && message ? message : tp("no_extension"), forbidden: true };
     // The server writes its refusals in Russian and names what is wrong.
@@ -154,13 +168,7 @@ function Basics({ disabled }: { disabled: boolean }) {
         <Controller
           name="name"
           render={({ field }) => (
-            <Input
-              {...field}
-              id={ids.name}
-              placeholder={t("namePlaceholder")}
-              maxLength={120}
-              disabled={disabled}
-            />
+            <Input {...field} id={ids.name} placeholder={t("namePlaceholder")} disabled={disabled} />
           )}
         />
         <FieldError name="name" />

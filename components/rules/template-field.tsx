@@ -134,7 +134,6 @@ function Counter({ rendered }: { rendered: RenderedCount | null }) {
     <div className="flex flex-col gap-0.5 text-xs" data-testid="sms-counter">
       <span className={cn("tabular-nums", over ? "font-medium text-destructive" : "text-muted-foreground")}>
         {t("counter", {
-          characters: count.characters,
           encoding: count.encoding,
           segments: count.segments,
           units: count.units,

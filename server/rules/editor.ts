@@ -1,6 +1,13 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { amocrmUsers, employeeLinks, type MemberRole, mangoEmployees, type Tenant } from "@/db/schema";
+import {
+  amocrmUsers,
+  employeeLinks,
+  type MemberRole,
+  mangoEmployees,
+  smsMessages,
+  type Tenant,
+} from "@/db/schema";
 import { type AmoCustomField, AmocrmError } from "@/server/amocrm";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
@@ -9,6 +16,7 @@ import { hasExtendedIntegration } from "@/server/employees/queries";
 import { logger } from "@/server/log/logger";
 import { smsMacroCatalogue } from "@/server/sms/macros";
 import { employeeSmsAvailability, type SmsEmployee } from "@/server/sms/recipients";
+import { senderNameSchema } from "./bounds";
 import { listRules } from "./store";
 
 /**
@@ -134,14 +142,33 @@ async function customFields(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseUrl">
  * MANGO OFFICE has no API that lists an account's SMS sender names (mango-api.md §2.4 only says
  * `sms_sender` is "a default name, an industry name or a confirmed unique name, depending on what the LK
  * allows"; they are set up in ВАТС ЛК → Общие настройки → Дополнительные настройки → «Отправка SMS»,
- * mango-cc-and-widget.md §2.19). So the editor offers the names this account's rules already use and lets
- * the admin type another; MANGO refuses an unknown one (result 3100), which the SMS log shows.
+ * mango-cc-and-widget.md §2.19). So the editor offers the names this account is known to have: first those
+ * MANGO accepted (an SMS of the account went out with it), then those its rules use — only names a rule may
+ * be saved with (an alpha-name, bounds.ts) — and lets the admin type another, held to the same bound. MANGO
+ * refuses an unknown one (result 3100), which the SMS log explains (server/sms/refusals.ts).
  */
 async function knownSenderNames(db: Db, tenantId: string): Promise<string[]> {
-  const names = new Set<string>();
+  const accepted = await db
+    .selectDistinct({ name: smsMessages.senderName })
+    .from(smsMessages)
+    .where(
+      and(
+        eq(smsMessages.tenantId, tenantId),
+        isNotNull(smsMessages.senderName),
+        inArray(smsMessages.status, ["sent", "delivered"]),
+      ),
+    );
+  const inRules = new Set<string>();
   for (const rule of await listRules(db, { tenantId }))
-    for (const action of rule.actions) if (action.kind === "sms") names.add(action.senderName);
-  return [...names].sort((a, b) => a.localeCompare(b));
+    for (const action of rule.actions) if (action.kind === "sms") inRules.add(action.senderName);
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  const valid = (name: string) => senderNameSchema.safeParse(name).success;
+  const first = accepted
+    .map((r) => r.name!)
+    .filter(valid)
+    .sort(byName);
+  const rest = [...inRules].filter((n) => valid(n) && !first.includes(n)).sort(byName);
+  return [...first, ...rest];
 }
 
 export async function ruleEditorContext(

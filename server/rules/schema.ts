@@ -1,4 +1,15 @@
 import { z } from "zod";
+import {
+  budgetValueSchema,
+  fallbackSchema,
+  fieldNumberSchema,
+  fieldTextSchema,
+  ruleNameSchema,
+  senderNameSchema,
+  snapshotNameSchema,
+  tagValueSchema,
+  templateSchema,
+} from "./bounds";
 
 /**
  * Digital-pipeline rules: what a tenant wants to happen when a deal event occurs on a pipeline stage
@@ -43,20 +54,20 @@ const tagCondition = z.object({
   kind: z.literal("tag"),
   /** Tag names are compared case-insensitively: amoCRM users type "VIP" and "vip" interchangeably. */
   op: z.enum(["equals", "contains"]),
-  value: z.string().trim().min(1).max(100),
+  value: tagValueSchema,
 });
 
 const budgetCondition = z.object({
   kind: z.literal("budget"),
   op: z.enum(["gt", "lt", "eq"]),
-  value: z.number().min(0),
+  value: budgetValueSchema,
 });
 
 const responsibleCondition = z.object({
   kind: z.literal("responsible"),
   userId: amoId,
   /** Name at save time, only for the journal's reason text (the user may be renamed later). */
-  userName: z.string().max(255).optional(),
+  userName: snapshotNameSchema.optional(),
 });
 
 export const CUSTOM_FIELD_OPS = ["equals", "contains", "gt", "lt", "empty", "not_empty"] as const;
@@ -66,20 +77,24 @@ const customFieldCondition = z
     kind: z.literal("custom_field"),
     fieldId: amoId,
     /** Field name at save time, for the reason text when the deal has no value in it. */
-    fieldName: z.string().max(255).optional(),
+    fieldName: snapshotNameSchema.optional(),
     op: z.enum(CUSTOM_FIELD_OPS),
     /** Text for equals / contains; a number for gt / lt; absent for empty / not_empty. */
-    value: z.union([z.string().max(500), z.number()]).optional(),
+    value: z.union([fieldTextSchema, fieldNumberSchema]).optional(),
   })
   .superRefine((c, ctx) => {
     const needsNumber = c.op === "gt" || c.op === "lt";
     const needsValue = needsNumber || c.op === "equals" || c.op === "contains";
     if (needsNumber && typeof c.value !== "number") {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "a number is required for gt / lt" });
+      ctx.addIssue({ code: "custom", path: ["value"], message: "Нужно число" });
     } else if (needsValue && (c.value === undefined || c.value === "")) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "a value is required" });
+      ctx.addIssue({ code: "custom", path: ["value"], message: "Заполните поле" });
     } else if (!needsValue && c.value !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: "empty / not_empty take no value" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["value"],
+        message: "Для «пусто» и «заполнено» значение не указывается",
+      });
     }
   });
 
@@ -109,16 +124,19 @@ export const smsActionSchema = z.object({
   recipients: z
     .array(z.enum(SMS_RECIPIENTS))
     .min(1)
-    .refine((r) => new Set(r).size === r.length, "a recipient is listed twice"),
-  /** One of the sender names MANGO offers the account; MANGO takes up to 128 characters (mango-api.md §2.4). */
-  senderName: z.string().trim().min(1).max(128),
+    .refine((r) => new Set(r).size === r.length, "Получатель указан дважды"),
+  /**
+   * A sender name registered for the account in MANGO's LK (an alpha-name: ≤ 11 Latin letters/digits,
+   * bounds.ts). MANGO has no API that lists them; the editor offers the names the account already used.
+   */
+  senderName: senderNameSchema,
   /**
    * The template with `{{…}}` macros. The bound here only caps storage: MANGO's 612 Latin / 268 Cyrillic
    * limit applies to the rendered text and is checked by server/sms (editor and before sending).
    */
-  template: z.string().trim().min(1).max(2000),
+  template: templateSchema,
   /** Put in place of a macro without a value; null = skip the SMS with the reason instead. */
-  fallback: z.string().max(200).nullable().default(null),
+  fallback: fallbackSchema.nullable().default(null),
 });
 export type SmsAction = z.infer<typeof smsActionSchema>;
 
@@ -152,7 +170,7 @@ export const campaignActionSchema = z.object({
   kind: z.literal("campaign"),
   campaignId: amoId,
   /** Campaign name at save time, for the journal. */
-  campaignName: z.string().max(255).optional(),
+  campaignName: snapshotNameSchema.optional(),
   onNotReached: stageSchema.nullable().default(null),
 });
 export type CampaignAction = z.infer<typeof campaignActionSchema>;
@@ -162,6 +180,18 @@ export const actionSchema = z.discriminatedUnion("kind", [
   callbackActionSchema,
   campaignActionSchema,
 ]);
+
+/**
+ * A stored action: the sender name is held to MANGO's 128 characters only, so a rule saved before the
+ * alpha-name bound (11) stays readable; saving it again asks for a valid name.
+ */
+function storedActionSchema() {
+  return z.discriminatedUnion("kind", [
+    smsActionSchema.extend({ senderName: z.string().trim().min(1).max(128) }),
+    callbackActionSchema,
+    campaignActionSchema,
+  ]);
+}
 export type RuleAction = z.infer<typeof actionSchema>;
 export type ActionKind = RuleAction["kind"];
 
@@ -174,14 +204,14 @@ export type ActionKind = RuleAction["kind"];
 const ruleDraftObject = z.object({
   pipelineId: amoId,
   statusId: amoId,
-  name: z.string().trim().max(120).default(""),
+  name: ruleNameSchema.default(""),
   enabled: z.boolean().default(true),
   trigger: z.enum(RULE_TRIGGERS),
   conditions: conditionsSchema.prefault({}),
   actions: z
     .array(actionSchema)
     .min(1)
-    .refine((a) => new Set(a.map((x) => x.kind)).size === a.length, "one action of each kind at most"),
+    .refine((a) => new Set(a.map((x) => x.kind)).size === a.length, "Не больше одного действия каждого вида"),
   /**
    * "Применить триггер к текущим сделкам в статусе". On the rule, not on an action: it is one checkbox at the
    * bottom of MANGO's dialog for all its actions (§3), and the bulk job runs the whole rule over the deals.
@@ -215,6 +245,7 @@ export type RuleDraft = z.infer<typeof ruleDraftSchema>;
  * (the apply job refuses it on its own — apply-run.ts).
  */
 export const ruleSchema = ruleDraftObject.extend({
+  actions: z.array(storedActionSchema()).min(1),
   version: z.literal(RULE_SCHEMA_VERSION),
   id: z.string().min(1),
   authorAmoUserId: amoId,

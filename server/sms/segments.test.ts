@@ -38,11 +38,11 @@ describe("countSmsSegments", () => {
 
   it("extension characters € [ ] { } count double in GSM-7", () => {
     for (const ch of ["€", "[", "]", "{", "}", "^", "~", "|", "\\"]) {
-      expect(countSmsSegments(ch)).toMatchObject({ encoding: "GSM-7", characters: 1, units: 2 });
+      expect(countSmsSegments(ch)).toMatchObject({ encoding: "GSM-7", units: 2 });
     }
     expect(countSmsSegments(`${latin(158)}€`)).toMatchObject({ units: 160, segments: 1, remaining: 0 });
     expect(countSmsSegments(`${latin(159)}€`)).toMatchObject({ units: 161, segments: 2 });
-    expect(countSmsSegments("{}[]")).toMatchObject({ characters: 4, units: 8 });
+    expect(countSmsSegments("{}[]")).toMatchObject({ units: 8 });
   });
 
   it("never splits an escape pair between two parts", () => {
@@ -55,12 +55,39 @@ describe("countSmsSegments", () => {
     expect(isGsm7("@£$¥èéùìòÇØøÅåΔ_ÆæßÉÄÖÑÜ§¿äöñüà")).toBe(true);
     expect(isGsm7("`")).toBe(false);
     expect(isGsm7("«")).toBe(false);
-    // An emoji is one character but two UTF-16 units.
-    expect(countSmsSegments("🙂")).toMatchObject({ encoding: "UCS-2", characters: 1, units: 2 });
+    // An emoji is one character on screen but two UTF-16 units on the network.
+    expect(countSmsSegments("🙂")).toMatchObject({ encoding: "UCS-2", units: 2 });
+  });
+
+  it("counts emoji in UTF-16 code units, as the operator bills them: pairs, ZWJ sequences, modifiers, flags", () => {
+    expect(countSmsSegments("😀").units).toBe(2);
+    expect(countSmsSegments("👨‍👩‍👧").units).toBe(8); // 3 emoji (2 each) joined by two ZWJ (1 each)
+    expect(countSmsSegments("👍🏽").units).toBe(4); // emoji + skin tone
+    expect(countSmsSegments("🇷🇺").units).toBe(4); // two regional indicators
+    expect(countSmsSegments("❤️").units).toBe(2); // U+2764 + variation selector
+    // One emoji turns a Latin text into UCS-2: 68 Latin + 😀 = 70 units, one SMS; one more letter, two.
+    expect(countSmsSegments(`${latin(68)}😀`)).toMatchObject({ encoding: "UCS-2", units: 70, segments: 1 });
+    expect(countSmsSegments(`${latin(69)}😀`)).toMatchObject({ units: 71, segments: 2 });
+  });
+
+  it("never cuts a surrogate pair between two parts", () => {
+    // 66 units then 😀 (2): it does not fit the first part's last unit, so it opens the second.
+    const count = countSmsSegments(`${"я".repeat(66)}😀${"я".repeat(10)}`);
+    expect(count).toMatchObject({ units: 78, segments: 2, remaining: 67 - 12 });
   });
 });
 
 describe("checkMangoLength", () => {
+  it("holds an emoji text to 268 UCS-2 units: 134 emoji fit, 135 do not, and the reason says why", () => {
+    expect(checkMangoLength("😀".repeat(134))).toMatchObject({ ok: true, limit: 268 });
+    const over = checkMangoLength("😀".repeat(135));
+    expect(over).toMatchObject({ ok: false, limit: 268, count: { units: 270 } });
+    if (!over.ok) {
+      expect(over.reason).toContain("270 из 268");
+      expect(over.reason).toContain("эмодзи занимает 2 знака");
+    }
+  });
+
   it("accepts up to 612 Latin characters and refuses 613", () => {
     expect(checkMangoLength(latin(612))).toMatchObject({ ok: true, limit: 612 });
     const over = checkMangoLength(latin(613));

@@ -1,16 +1,23 @@
 /**
- * SMS length arithmetic for the editor's counter and for the check before sending. Operators bill per
- * segment, and one character outside GSM-7 (any Cyrillic letter, an emoji, a backtick) switches the whole
- * message to UCS-2, which more than halves its capacity — so the counter must say which encoding applies.
+ * SMS length arithmetic: the one count behind the editor's counter, the preview, `rules.save`'s limit check
+ * and the check before sending. Operators bill per segment, and one character outside GSM-7 (any Cyrillic
+ * letter, an emoji, a backtick) switches the whole message to UCS-2, which more than halves its capacity —
+ * so the counter says which encoding applies.
+ *
+ * Counted one way, in the network's units — never in "characters" as a person sees them:
+ * - GSM-7: septets; the extension characters (`€ [ ] { } ^ ~ \ |`, form feed) take two.
+ * - UCS-2: UTF-16 code units, as the handset encodes and the operator bills. An emoji outside the Basic
+ *   Multilingual Plane is a surrogate pair, 2 units (😀); a ZWJ sequence is the sum of its parts
+ *   (👨‍👩‍👧 = 2+1+2+1+2 = 8), a skin tone adds 2 (👍🏽 = 4), a flag is two regional letters (🇷🇺 = 4), a
+ *   variation selector adds 1 (❤️ = 2). MANGO's "268 Cyrillic characters" (4 × 67) is this count too.
+ * A surrogate pair is never cut between two parts (a ZWJ sequence may be — handsets rejoin it).
  */
 
 export type SmsEncoding = "GSM-7" | "UCS-2";
 
 export type SmsSegmentCount = {
   encoding: SmsEncoding;
-  /** What a person counts: Unicode code points ("€" is one, an emoji is one). */
-  characters: number;
-  /** What the network counts: septets for GSM-7 (extension chars are 2), UTF-16 code units for UCS-2. */
+  /** What the network counts and MANGO limits: septets for GSM-7 (extension chars are 2), UTF-16 code units for UCS-2. */
   units: number;
   /** 0 for an empty text. */
   segments: number;
@@ -57,18 +64,8 @@ export function countSmsSegments(text: string): SmsSegmentCount {
   const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
   const part = gsm ? GSM7_PART : UCS2_PART;
 
-  if (units === 0)
-    return { encoding, characters: 0, units, segments: 0, perSegment: single, remaining: single };
-  if (units <= single) {
-    return {
-      encoding,
-      characters: chars.length,
-      units,
-      segments: 1,
-      perSegment: single,
-      remaining: single - units,
-    };
-  }
+  if (units === 0) return { encoding, units, segments: 0, perSegment: single, remaining: single };
+  if (units <= single) return { encoding, units, segments: 1, perSegment: single, remaining: single - units };
   let segments = 1;
   let used = 0;
   for (const w of widths) {
@@ -78,7 +75,7 @@ export function countSmsSegments(text: string): SmsSegmentCount {
     }
     used += w;
   }
-  return { encoding, characters: chars.length, units, segments, perSegment: part, remaining: part - used };
+  return { encoding, units, segments, perSegment: part, remaining: part - used };
 }
 
 /**
@@ -101,7 +98,9 @@ export function checkMangoLength(text: string): MangoLengthCheck {
   const kind =
     count.encoding === "GSM-7"
       ? "латиница"
-      : "кириллица или символы вне GSM-7 — такой текст отправляется в UCS-2";
+      : /[\u{10000}-\u{10FFFF}]/u.test(text)
+        ? "кириллица или символы вне GSM-7 — такой текст отправляется в UCS-2, эмодзи занимает 2 знака и больше"
+        : "кириллица или символы вне GSM-7 — такой текст отправляется в UCS-2";
   return {
     ok: false,
     count,

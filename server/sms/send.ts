@@ -4,9 +4,9 @@ import { type SmsMessageRow, smsMessages } from "@/db/schema";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { describeResultCode } from "@/server/mango/codes";
 import { MangoError } from "@/server/mango/errors";
 import { ensureSmsNotesRun, queueSmsNotes } from "./notes-jobs";
+import { describeSmsRefusal } from "./refusals";
 import { checkMangoLength } from "./segments";
 
 const where = (tenantId: string, id: string) =>
@@ -60,8 +60,10 @@ async function command(db: Db, row: SmsMessageRow): Promise<"sent" | JobOutcome>
       await update(db, row, { reason: "Исход отправки неизвестен — ждём result/sms от MANGO" });
       throw new NonRetriableError(`MANGO: исход отправки SMS неизвестен (${err.humanMessage}), не повторяем`);
     }
-    await update(db, row, { status: "failed", reason: err.humanMessage, resultCode: err.code });
-    throw new NonRetriableError(err.humanMessage);
+    // MANGO refused the command: say which parameter and what to do (the SMS log and the journal show it).
+    const reason = err.code !== null ? describeSmsRefusal(err.code, row) : err.humanMessage;
+    await update(db, row, { status: "failed", reason, resultCode: err.code });
+    throw new NonRetriableError(reason);
   }
   // result/sms may already have been handled (or even events/sms): only a queued row becomes "sent".
   await update(db, row, { sentAt: new Date() });
@@ -111,12 +113,24 @@ export async function applySmsReport(
   queue?: JobQueue,
 ): Promise<boolean> {
   const ok = input.code === 1000;
+  const own = and(eq(smsMessages.tenantId, input.tenantId), eq(smsMessages.commandId, input.commandId));
+  // The refusal names the sender, extension and number this SMS was sent with.
+  const [sent] = ok
+    ? []
+    : await db
+        .select({
+          senderName: smsMessages.senderName,
+          fromExtension: smsMessages.fromExtension,
+          phone: smsMessages.phone,
+        })
+        .from(smsMessages)
+        .where(own)
+        .limit(1);
   const failure = {
     status: "failed" as const,
     resultCode: input.code,
-    reason: describeResultCode(input.code),
+    reason: describeSmsRefusal(input.code, sent ?? { senderName: null, fromExtension: "—", phone: "" }),
   };
-  const own = and(eq(smsMessages.tenantId, input.tenantId), eq(smsMessages.commandId, input.commandId));
   // Column references in SET read the row before the update.
   const notesDue = sql`coalesce(${smsMessages.notesDueAt}, case when ${smsMessages.notedAt} is null then now() end)`;
   const set =

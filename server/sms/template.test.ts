@@ -87,7 +87,6 @@ describe("renderSmsTemplate", () => {
     const count = countSmsSegments(ACCEPTANCE_TEXT);
     expect(count).toMatchObject({
       encoding: "UCS-2",
-      characters: 92,
       units: 92,
       segments: 2,
       perSegment: 67,

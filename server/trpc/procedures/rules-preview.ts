@@ -57,7 +57,6 @@ export const rulesPreview = ruleEditorProcedure
             fallbackFor: z.array(z.string()),
             count: z.object({
               encoding: z.enum(["GSM-7", "UCS-2"]),
-              characters: z.number(),
               units: z.number(),
               segments: z.number(),
               perSegment: z.number(),
