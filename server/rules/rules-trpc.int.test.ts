@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, employeeLinks, mangoEmployees, ruleApplications } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { estimateSmsTemplate } from "@/server/sms/preview-estimate";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
 import { EXTENDED_REQUIRED_MESSAGE } from "@/server/trpc/procedures/rules-save";
@@ -182,5 +183,56 @@ describe("who may change rules (admins, and members with a mapped extension)", (
     const unknown = await errorOf(caller(mapped).rules.save({ rule: typo }));
     expect(unknown.code).toBe("BAD_REQUEST");
     expect(unknown.message).toContain("{{lead.prise}}");
+  });
+
+  /** The input issues of a refused save, as the portal's error formatter hands them to the form. */
+  const issuesOf = (err: TRPCError) =>
+    ((err.cause as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? []).map((i) => ({
+      path: i.path.map(String).join("."),
+      message: i.message,
+    }));
+
+  it("refuses a 10,000-character rule name or sender name with its limit, at the field (issue 11 §5)", async () => {
+    const named = await errorOf(caller(mapped).rules.save({ rule: { ...draft, name: "Я".repeat(10_000) } }));
+    expect(named.code).toBe("BAD_REQUEST");
+    expect(issuesOf(named)).toEqual([{ path: "rule.name", message: "Не длиннее 120 символов" }]);
+    expect(named.message).toContain("Не длиннее 120 символов");
+
+    const sender = { ...draft, actions: [{ ...draft.actions[0]!, senderName: "S".repeat(10_000) }] };
+    const sent = await errorOf(caller(mapped).rules.save({ rule: sender }));
+    expect(sent.code).toBe("BAD_REQUEST");
+    expect(issuesOf(sent)).toEqual([
+      { path: "rule.actions.0.senderName", message: "Не длиннее 11 символов" },
+    ]);
+  });
+
+  it("calls a negative budget negative, not «нужно число»", async () => {
+    const negative = {
+      ...draft,
+      conditions: {
+        mode: "all" as const,
+        items: [{ kind: "budget" as const, op: "gt" as const, value: -1 }],
+      },
+    };
+    const err = await errorOf(caller(mapped).rules.save({ rule: negative }));
+    expect(issuesOf(err)).toEqual([
+      { path: "rule.conditions.items.0.value", message: "Число не может быть отрицательным" },
+    ]);
+  });
+
+  it("counts emoji as the editor's counter does: what the counter accepts saves, one unit more is refused", async () => {
+    // 😀 is 2 UCS-2 units: 134 of them are MANGO's 268, the counter's limit and the server's.
+    const fits = "😀".repeat(134);
+    expect(estimateSmsTemplate(fits).length).toMatchObject({ ok: true, count: { units: 268 } });
+    const sms = (template: string) => ({ ...draft, actions: [{ ...draft.actions[0]!, template }] });
+    await expect(caller(mapped).rules.save({ rule: sms(fits) })).resolves.toMatchObject({
+      rule: { actions: [{ template: fits }] },
+    });
+
+    const over = `${fits}👨‍👩‍👧`; // a ZWJ family: 8 more units
+    expect(estimateSmsTemplate(over).length).toMatchObject({ ok: false, count: { units: 276 } });
+    const refused = await errorOf(caller(mapped).rules.save({ rule: sms(over) }));
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.message).toContain("276 из 268");
   });
 });
