@@ -189,4 +189,51 @@ describe("MANGO failing the command", () => {
     expect(after).toMatchObject({ status: "queued", sentAt: null });
     expect(after!.reason).toContain("неизвестен");
   });
+
+  /** A queued SMS of this tenant sent through the job, as a rule would; returns the row once MANGO answered. */
+  async function sendThroughMango(values: { senderName: string; phone: string; key: string }) {
+    const [row] = await w.t.db
+      .insert(smsMessages)
+      .values({
+        tenantId: w.tenant.id,
+        recipientRole: "client",
+        phone: values.phone,
+        text: "Проверка",
+        fromExtension: "101",
+        senderName: values.senderName,
+        idempotencyKey: values.key,
+        commandId: values.key,
+      })
+      .returning();
+    await createLocalQueue(w.t.db).enqueue(
+      sendSmsJob,
+      { smsId: row!.id },
+      { tenantId: w.tenant.id, idempotencyKey: values.key },
+    );
+    await w.settle();
+    const [after] = await w.t.db.select().from(smsMessages).where(eq(smsMessages.id, row!.id));
+    return after!;
+  }
+
+  it("says which sender name MANGO refused and where to register it (result/sms 3100, issue 11 §5)", async () => {
+    const row = await sendThroughMango({ senderName: "NOPE", phone: "+79031112244", key: "sms-test-sender" });
+    expect(row).toMatchObject({ status: "failed", resultCode: 3100 });
+    expect(row.reason).toContain("Имя отправителя «NOPE» не зарегистрировано в MANGO OFFICE");
+    expect(row.reason).toContain("Общие настройки → Дополнительные настройки → «Отправка SMS»");
+  });
+
+  it("says to top up the balance when MANGO has no funds for it (result/sms 2240)", async () => {
+    await fetch(`${w.mango.url}/__control/sms-outcomes`, {
+      method: "POST",
+      body: JSON.stringify({ toNumber: "79031112255", reason: 1000, result: 2240 }),
+    });
+    const row = await sendThroughMango({
+      senderName: "AMANGO",
+      phone: "+79031112255",
+      key: "sms-test-funds",
+    });
+    expect(row).toMatchObject({ status: "failed", resultCode: 2240 });
+    expect(row.reason).toContain("недостаточно средств");
+    expect(row.reason).toContain("пополните баланс");
+  });
 });
