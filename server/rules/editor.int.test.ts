@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mangoEmployees } from "@/db/schema";
+import { mangoEmployees, smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { addMembership, upsertUser } from "@/server/tenancy/queries";
@@ -92,6 +92,29 @@ describe("rules.editorContext", () => {
       },
     });
     expect((await caller(author).rules.editorContext()).senderNames).toEqual(["AMANGO"]);
+  });
+
+  it("offers first the names MANGO sent with, never one a rule could not be saved with (issue 11 §5)", async () => {
+    const sms = (senderName: string, status: "delivered" | "failed", n: number) => ({
+      tenantId: w.tenant.id,
+      recipientRole: "client",
+      phone: "+79161112233",
+      text: "Привет",
+      fromExtension: "102",
+      senderName,
+      status,
+      idempotencyKey: `senders:${n}`,
+      commandId: `senders-${n}`,
+    });
+    await w.t.db
+      .insert(smsMessages)
+      .values([
+        sms("ZETA", "delivered", 1),
+        sms("Refused", "failed", 2),
+        sms("Romashka-Service", "delivered", 3),
+      ]);
+    // ZETA went out (first), AMANGO is in a rule; the refused and the over-long names are not offered.
+    expect((await caller(author).rules.editorContext()).senderNames).toEqual(["ZETA", "AMANGO"]);
   });
 });
 
