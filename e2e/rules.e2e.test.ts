@@ -20,6 +20,9 @@ const ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
 
 const RULE_NAME = "VIP: персональный менеджер";
+/** SCENARIO.template as the saved rule's card shows it: each macro by its label (issue 11 §5). */
+const CARD_TEMPLATE =
+  "Добрый день, Имя основного контакта! Ваш персональный менеджер Имя ответственного, тел. +74 955 404 444, доб.Внутренний номер ответственного в MANGO OFFICE";
 const VIP_DEAL = SCENARIO.vipDeal;
 
 let portal: ScenarioPortal;
@@ -134,7 +137,19 @@ describe("Правила: the rule editor", () => {
     ).resolves.toBe(1);
     await expect(form.getByLabel("Клиенту (основной контакт сделки)").isChecked()).resolves.toBe(true);
 
-    await form.getByRole("textbox", { name: "Имя отправителя" }).fill("AMANGO");
+    // Issue 11 §5: a negative budget is called negative, a sender longer than an alpha-name is refused with
+    // its limit — by the same schemas rules.save uses, under each field.
+    const sender = form.getByRole("textbox", { name: "Имя отправителя" });
+    await sender.fill("A".repeat(40));
+    await form.getByRole("textbox", { name: "Значение 2" }).fill("-5");
+    await form.getByRole("button", { name: "Сохранить" }).click();
+    await expect(form.getByTestId("error-conditions.1.value").textContent()).resolves.toBe(
+      "Число не может быть отрицательным",
+    );
+    await expect(form.getByTestId("error-senderName").textContent()).resolves.toBe("Не длиннее 11 символов");
+    await form.getByRole("textbox", { name: "Значение 2" }).fill("50 000");
+    await sender.fill("AMANGO");
+    await form.getByTestId("error-senderName").waitFor({ state: "detached" });
 
     // The template: the text typed first, then each macro put where the cursor is.
     const template = form.getByTestId("sms-template");
@@ -158,10 +173,9 @@ describe("Правила: the rule editor", () => {
     await expect(preview.getByTestId("preview-text").textContent()).resolves.toBe(SCENARIO.expectedText);
     const counter = form.getByTestId("sms-counter");
     await counter.getByText("По тексту для выбранной сделки.").waitFor();
-    const expectedChars = [...SCENARIO.expectedText].length;
-    await expect(counter.textContent()).resolves.toContain(
-      `${expectedChars} симв. · UCS-2 · 2 SMS · лимит MANGO ${expectedChars}/268`,
-    );
+    // One count: UCS-2 code units, what MANGO limits and the operator bills.
+    const units = SCENARIO.expectedText.length;
+    await expect(counter.textContent()).resolves.toContain(`${units} из 268 знаков MANGO · UCS-2 · 2 SMS`);
     await expect(preview.getByTestId("preview-conditions").textContent()).resolves.toBe(
       "Сделка подходит под условия.",
     );
@@ -181,7 +195,14 @@ describe("Правила: the rule editor", () => {
     await expect(card.getByTestId("rule-conditions").textContent()).resolves.toBe(
       "Все условия: тег = «vip»; бюджет > 50 000",
     );
-    await expect(card.getByTestId("rule-template").textContent()).resolves.toBe(SCENARIO.template);
+    await expect(card.getByTestId("rule-template").textContent()).resolves.toBe(CARD_TEMPLATE);
+    const chips = card.getByTestId("macro-chip");
+    await expect(chips.evaluateAll((els) => els.map((e) => e.getAttribute("data-token")))).resolves.toEqual([
+      "{{maincontact.name}}",
+      "{{user.name}}",
+      "{{user.phone}}",
+    ]);
+    await card.screenshot({ path: path.join(ARTIFACTS_DIR, "rules-card-labels.png") });
 
     const { rules } = await createCaller({
       db: app.db.db,

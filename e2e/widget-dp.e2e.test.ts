@@ -144,7 +144,10 @@ describe("the stage's rules in the widget's Digital Pipeline settings", () => {
     const card = frame.locator(`[data-testid="rule-${ruleId}"]`);
     await card.waitFor({ timeout: 20_000 });
     expect(await card.locator("[data-testid=rule-name]").textContent()).toBe(RULE_NAME);
-    expect(await card.locator("[data-testid=rule-template]").textContent()).toBe(SCENARIO.template);
+    // The card shows the macros by their labels (issue 11 §5).
+    expect(await card.locator("[data-testid=rule-template]").textContent()).toBe(
+      "Добрый день, Имя основного контакта! Ваш персональный менеджер Имя ответственного, тел. +74 955 404 444, доб.Внутренний номер ответственного в MANGO OFFICE",
+    );
   });
 
   it("saves an edit made in the iframe, which the portal's rules.list then shows", async () => {
