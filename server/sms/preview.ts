@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
 import { maskPhone } from "@/server/log/mask";
+import { FALLBACK_MAX, TEMPLATE_MAX } from "@/server/rules/bounds";
 import { readDealTruth, smsEmployeeOf } from "@/server/rules/deal";
 import { evaluateRule } from "@/server/rules/evaluate";
 import { type Conditions, type RULE_TRIGGERS, SMS_RECIPIENTS } from "@/server/rules/schema";
@@ -20,8 +21,8 @@ import { analyseSmsTemplate, renderSmsTemplate, templateProblem } from "./templa
 /** The part of the draft the preview needs; looser than the rule schema, since the draft is half-typed. */
 export const smsPreviewDraftSchema = z.object({
   recipients: z.array(z.enum(SMS_RECIPIENTS)).max(SMS_RECIPIENTS.length),
-  template: z.string().max(2000),
-  fallback: z.string().max(200).nullable(),
+  template: z.string().max(TEMPLATE_MAX),
+  fallback: z.string().max(FALLBACK_MAX).nullable(),
 });
 export type SmsPreviewDraft = z.infer<typeof smsPreviewDraftSchema>;
 
