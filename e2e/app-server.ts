@@ -142,7 +142,9 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
         stdio: ["ignore", "pipe", "pipe"],
         env: {
           ...process.env,
-          NODE_ENV: dev ? "development" : "production",
+          // A production build served under NODE_ENV=test: production itself refuses the development
+          // sign-in and demo mode these tests use (server/config/env.ts).
+          NODE_ENV: dev ? "development" : "test",
           DATABASE_URL: db.url,
           AMANGO_DEMO: "1",
           DEV_LOGIN: "1",

@@ -27,16 +27,26 @@ describe("environment", () => {
     ).toThrow(/missing ENCRYPTION_KEY\./);
   });
 
-  it("refuses the development sign-in in production, and allows demo mode on embedded defaults", () => {
+  it("production refuses the development sign-in and demo mode, whatever else is set", () => {
     const full = {
       NODE_ENV: "production",
       DATABASE_URL: "postgres://x/y",
       AUTH_SECRET: "x".repeat(32),
       ENCRYPTION_KEY: "a",
     };
-    expect(() => parseEnv({ ...full, DEV_LOGIN: "1" })).toThrow(/DEV_LOGIN/);
-    const demo = parseEnv({ NODE_ENV: "production", AMANGO_DEMO: "1", DEV_LOGIN: "1", DATA_DIR: dataDir() });
+    expect(() => parseEnv({ ...full, DEV_LOGIN: "1" })).toThrow(/DEV_LOGIN must not be set/);
+    // AMANGO_DEMO used to switch the production checks off, opening password-less sign-in as anyone.
+    expect(() => parseEnv({ ...full, AMANGO_DEMO: "1", DEV_LOGIN: "1" })).toThrow(
+      /DEV_LOGIN and AMANGO_DEMO must not be set/,
+    );
+    expect(() => parseEnv({ ...full, AMANGO_DEMO: "1" })).toThrow(/AMANGO_DEMO/);
+    expect(() => parseEnv({ NODE_ENV: "production", AMANGO_DEMO: "1", DATA_DIR: dataDir() })).toThrow(
+      /missing DATABASE_URL/,
+    );
+    // Outside production (the demo runs `next dev`, the e2e a build under NODE_ENV=test) both work.
+    const demo = parseEnv({ NODE_ENV: "test", AMANGO_DEMO: "1", DEV_LOGIN: "1", DATA_DIR: dataDir() });
     expect(demo.isProduction).toBe(false);
+    expect(demo.isDemo).toBe(true);
     expect(demo.DEV_LOGIN).toBe(true);
   });
 

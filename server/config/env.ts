@@ -54,8 +54,8 @@ export class EnvError extends Error {
 }
 
 /**
- * Validates the environment. In production (and not demo) the database, the encryption key and the
- * auth secret are mandatory; elsewhere they fall back to embedded defaults (PGlite, generated dev secrets).
+ * Validates the environment. In production the database, the encryption key and the auth secret are
+ * mandatory and demo mode and the development sign-in are refused; elsewhere they fall back to embedded defaults (PGlite, generated dev secrets).
  */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   // An empty value (`KEY=` in a copied .env.example) means "not set".
@@ -66,13 +66,19 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
   }
   const env = parsed.data;
-  const isProduction = env.NODE_ENV === "production" && !env.AMANGO_DEMO;
+  // Nothing turns production off: demo mode and the password-less development sign-in are refused there,
+  // whatever else is set (one stray variable must not open sign-in as anyone).
+  const isProduction = env.NODE_ENV === "production";
   if (isProduction) {
     const missing = (["DATABASE_URL", "ENCRYPTION_KEY", "AUTH_SECRET"] as const).filter((k) => !env[k]);
     if (missing.length > 0) {
       throw new EnvError(`Production refuses to start: missing ${missing.join(", ")}. See .env.example.`);
     }
-    if (env.DEV_LOGIN) throw new EnvError("Production refuses to start: DEV_LOGIN must not be set.");
+    const devOnly = (["DEV_LOGIN", "AMANGO_DEMO"] as const).filter((k) => env[k]);
+    if (devOnly.length > 0)
+      throw new EnvError(
+        `Production refuses to start: ${devOnly.join(" and ")} must not be set (local demo and tests only).`,
+      );
   }
   const fallback = env.AUTH_SECRET && env.ENCRYPTION_KEY ? undefined : loadDevSecrets(env.DATA_DIR);
   const jobDriver = env.INNGEST_EVENT_KEY || env.INNGEST_DEV ? "inngest" : "local";
@@ -82,7 +88,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     ENCRYPTION_KEY: env.ENCRYPTION_KEY ?? fallback!.encryptionKey,
     DEV_LOGIN: env.DEV_LOGIN && !isProduction,
     isProduction,
-    isDemo: env.AMANGO_DEMO,
+    isDemo: env.AMANGO_DEMO && !isProduction,
     jobDriver,
   };
 }
