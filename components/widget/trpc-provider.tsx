@@ -13,14 +13,18 @@ import {
   WIDGET_TRPC_SOURCE_HEADER,
 } from "@/server/widget/trpc-session-protocol";
 
-function makeWidgetTrpcClient() {
+function makeWidgetTrpcClient(sessionToken: string) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
         url: WIDGET_TRPC_ENDPOINT,
         transformer: superjson,
-        // The endpoint refuses calls without it (CSRF: server/widget/trpc-session.ts).
-        headers: { [WIDGET_TRPC_SOURCE_HEADER]: WIDGET_TRPC_SOURCE },
+        // The session token from the page's exchange (memory only), and the source header the endpoint
+        // demands of its own client (server/widget/trpc-session.ts).
+        headers: {
+          authorization: `Bearer ${sessionToken}`,
+          [WIDGET_TRPC_SOURCE_HEADER]: WIDGET_TRPC_SOURCE,
+        },
       }),
     ],
   });
@@ -28,12 +32,18 @@ function makeWidgetTrpcClient() {
 
 /**
  * tRPC for the widget's iframe pages: the portal's hooks (`useTRPC`) against /widget/api/trpc, authenticated by
- * the widget session cookie. Nested inside the root layout's portal provider, it takes over for its subtree,
+ * the widget session token. Nested inside the root layout's portal provider, it takes over for its subtree,
  * so components written for the portal (e.g. the rules editor) work here unchanged.
  */
-export function WidgetTrpcProvider({ children }: { children: ReactNode }) {
+export function WidgetTrpcProvider({
+  sessionToken,
+  children,
+}: {
+  sessionToken: string;
+  children: ReactNode;
+}) {
   const [queryClient] = useState(makeQueryClient);
-  const [trpcClient] = useState(makeWidgetTrpcClient);
+  const [trpcClient] = useState(() => makeWidgetTrpcClient(sessionToken));
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

@@ -10,3 +10,4 @@ export * from "./secrets";
 export * from "./sms";
 export * from "./tenants";
 export * from "./webhooks";
+export * from "./widget";

@@ -32,6 +32,8 @@ import { settingsSave } from "./procedures/settings-save";
 import { smsDaily } from "./procedures/sms-daily";
 import { smsList } from "./procedures/sms-list";
 import { tenantGet } from "./procedures/tenant-get";
+import { widgetStage } from "./procedures/widget-stage";
+import { widgetStatus } from "./procedures/widget-status";
 
 export const appRouter = router({
   auth: router({ devUsers: authDevUsers }),
@@ -62,6 +64,7 @@ export const appRouter = router({
   settings: router({ get: settingsGet, save: settingsSave }),
   mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
   onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),
+  widget: router({ status: widgetStatus, stage: widgetStage }),
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,10 +3,11 @@ import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmAccountState } from "@/db/schema";
+import { onboardingChecklist } from "@/server/onboarding/checklist";
 import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
-import { handleWidgetEntry, handleWidgetLaunch, type WidgetHttpConfig } from "./http";
-import { readWidgetSession, WIDGET_COOKIE } from "./session";
+import { handleWidgetEntry, handleWidgetExchange, handleWidgetLaunch, type WidgetHttpConfig } from "./http";
+import { readWidgetSession } from "./session";
 
 const APP = "https://app.amango.test";
 const ACCOUNT_ID = 28_805_383;
@@ -71,10 +72,21 @@ const installedAt = async () =>
   (await t.db.select().from(amocrmAccountState).where(eq(amocrmAccountState.tenantId, tenantId)))[0]
     ?.widgetInstalledAt ?? null;
 
-const cookieOf = (res: Response) => {
-  const header = res.headers.get("set-cookie") ?? "";
-  return { header, value: new RegExp(`${WIDGET_COOKIE}=([^;]+)`).exec(header)?.[1] };
+const widgetStep = async () =>
+  (await onboardingChecklist(t.db, { id: tenantId, status: "active" })).find((i) => i.key === "widget")!;
+
+/** The page's own fetch (components/widget/session-gate.tsx): same origin, with the source header. */
+const OWN_PAGE = {
+  "content-type": "application/json",
+  "x-trpc-source": "widget",
+  "sec-fetch-site": "same-origin",
 };
+const exchange = (body: unknown, headers: Record<string, string> = OWN_PAGE) =>
+  handleWidgetExchange(
+    t.db,
+    new Request(`${APP}/widget/api/session`, { method: "POST", headers, body: JSON.stringify(body) }),
+    cfg,
+  );
 
 describe("the widget iframe's entry (/api/widget/session)", () => {
   it.each([
@@ -95,7 +107,7 @@ describe("the widget iframe's entry (/api/widget/session)", () => {
       "invalid",
     ],
     ["not a JWT at all", async () => ({ area: "settings", token: "abc.def.ghi" }), "invalid"],
-  ])("answers 401 to %s, sets no session and marks nothing", async (_name, fields, kind) => {
+  ])("answers 401 to %s and marks nothing", async (_name, fields, kind) => {
     const res = await enterPost(await fields());
     expect(res.status).toBe(401);
     expect(res.headers.get("set-cookie")).toBeNull();
@@ -117,27 +129,15 @@ describe("the widget iframe's entry (/api/widget/session)", () => {
     expect(await res.text()).toContain(`${APP}/login`);
   });
 
-  it("accepts a valid token: session cookie for /widget, redirect to the page, widget marked installed", async () => {
-    const res = await enterPost({ area: "settings", token: await disposableToken() });
+  it("sends a valid token on to the page in the URL fragment, sets no cookie, and is no installation yet", async () => {
+    const token = await disposableToken();
+    const res = await enterPost({ area: "settings", token });
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/widget/settings");
-    const { header, value } = cookieOf(res);
-    expect(header).toMatch(/Path=\/widget/);
-    expect(header).toMatch(/HttpOnly/);
-    // An https portal inside amoCRM's page is a third-party frame: the cookie must be SameSite=None; Secure.
-    expect(header).toMatch(/Secure; SameSite=None; Partitioned/);
-    expect(await readWidgetSession(value, cfg)).toEqual({
-      tenantId,
-      accountId: ACCOUNT_ID,
-      amocrmUserId: 504141,
-    });
-    const first = await installedAt();
-    expect(first).toBeInstanceOf(Date);
-
-    // Opening the settings again keeps the first installation date.
-    const again = await enterPost({ area: "settings", token: await disposableToken() });
-    expect(again.status).toBe(303);
-    expect(await installedAt()).toEqual(first);
+    expect(res.headers.get("location")).toBe(`/widget/settings#${new URLSearchParams({ token })}`);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    // Opening the settings (a click in amoCRM) is not yet a page that signed in.
+    expect(await installedAt()).toBeNull();
+    expect((await widgetStep()).done).toBe(false);
   });
 
   it("accepts the token in the query too, and carries the DP stage (digits only) to the DP page", async () => {
@@ -145,20 +145,80 @@ describe("the widget iframe's entry (/api/widget/session)", () => {
     const q = new URLSearchParams({ token, area: "dp", pipeline_id: "3383152", status_id: "33929755<x>" });
     const res = await handleWidgetEntry(t.db, new Request(`${APP}/api/widget/session?${q}`), cfg);
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/widget/dp?pipeline_id=3383152");
+    expect(res.headers.get("location")).toBe(
+      `/widget/dp?pipeline_id=3383152#${new URLSearchParams({ token })}`,
+    );
   });
 
   it("refuses an unknown area before looking at the token", async () => {
     const res = await enterPost({ area: "admin", token: await disposableToken() });
     expect(res.status).toBe(400);
   });
+});
 
-  it("does not accept a forged or expired session cookie", async () => {
-    const res = await enterPost({ area: "settings", token: await disposableToken() });
-    const { value } = cookieOf(res);
-    expect(await readWidgetSession(value, { authSecret: "another-secret-of-32-characters!!" })).toBeNull();
-    expect(await readWidgetSession(value, { ...cfg, now: new Date(Date.now() + 31 * 60_000) })).toBeNull();
-    expect(await readWidgetSession(undefined, cfg)).toBeNull();
+describe("the widget page's exchange (/widget/api/session)", () => {
+  it.each([
+    ["without the source header (a form or <img> from another site)", { "content-type": "application/json" }],
+    ["from another site", { ...OWN_PAGE, "sec-fetch-site": "cross-site" }],
+    ["with another Origin", { ...OWN_PAGE, origin: "https://evil.example" }],
+  ])("refuses a call %s (403) before looking at the token", async (_name, headers) => {
+    const res = await exchange({ area: "settings", token: await disposableToken() }, headers);
+    expect(res.status).toBe(403);
+    expect(await installedAt()).toBeNull();
+  });
+
+  it.each([
+    ["a forged token", () => disposableToken({ secret: "x" }), "invalid_signature"],
+    ["an expired token", () => disposableToken({ iatOffsetSec: -4000 }), "expired"],
+    ["another account's token", () => disposableToken({ accountId: 30_441_694 }), "unknown_account"],
+  ])("answers 401 to %s, with no session and nothing marked", async (_name, token, reason) => {
+    const res = await exchange({ area: "settings", token: await token() });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: reason });
+    expect(await installedAt()).toBeNull();
+    expect((await widgetStep()).done).toBe(false);
+  });
+
+  it("exchanges a valid token once for a 30-minute session token and marks the widget installed", async () => {
+    const token = await disposableToken();
+    const res = await exchange({ area: "settings", token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = (await res.json()) as { session: string; expiresAt: string };
+    expect(await readWidgetSession(body.session, cfg)).toEqual({
+      tenantId,
+      accountId: ACCOUNT_ID,
+      amocrmUserId: 504141,
+    });
+    expect(new Date(body.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+    // Not ours once forged, expired, or for a portal key.
+    expect(
+      await readWidgetSession(body.session, { authSecret: "another-secret-of-32-characters!!" }),
+    ).toBeNull();
+    expect(
+      await readWidgetSession(body.session, { ...cfg, now: new Date(Date.now() + 31 * 60_000) }),
+    ).toBeNull();
+    expect(await readWidgetSession(token, cfg)).toBeNull();
+
+    const first = await installedAt();
+    expect(first).toBeInstanceOf(Date);
+    expect((await widgetStep()).done).toBe(true);
+
+    // The same disposable token cannot open a second session (read from a log, a history entry…).
+    const replay = await exchange({ area: "settings", token });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ error: "replayed" });
+
+    // A later opening (new token, the DP area too) gets a session and keeps the first installation date.
+    const again = await exchange({ area: "dp", token: await disposableToken() });
+    expect(again.status).toBe(200);
+    expect(await installedAt()).toEqual(first);
+  });
+
+  it("refuses a malformed body", async () => {
+    expect((await exchange({ area: "admin", token: await disposableToken() })).status).toBe(400);
+    expect((await exchange({ area: "settings" })).status).toBe(400);
   });
 });
 

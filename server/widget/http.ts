@@ -1,5 +1,6 @@
 // HTTP behaviour of the widget endpoints, kept here (not in app/) so integration tests drive the exact
 // responses on a real database: the launch call the widget makes with $authorizedAjax, and the iframe's entry.
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { isLocale, LOCALE_COOKIE } from "@/i18n/config";
 import en from "@/messages/en/widget.json";
@@ -8,15 +9,17 @@ import { isAllowedAmocrmHost } from "@/server/amocrm/oauth";
 import {
   authenticateWidgetToken,
   enterWidget,
+  exchangeWidgetToken,
+  WIDGET_PAGES,
   type WidgetAuthFailure,
   type WidgetIntegration,
-  widgetCookieHeader,
 } from "./session";
+import { checkWidgetPageRequest } from "./trpc-session";
 
 export type WidgetHttpConfig = {
   integration: WidgetIntegration;
   authSecret: string;
-  /** Public base URL of the portal (APP_URL): where the iframe goes, and whether cookies are Secure. */
+  /** Public base URL of the portal (APP_URL): where the iframe goes, and our own origin. */
   appUrl: string;
   now?: Date;
 };
@@ -67,7 +70,10 @@ export async function handleWidgetLaunch(db: Db, req: Request, cfg: WidgetHttpCo
   );
 }
 
-/** GET (query) or POST (form) /api/widget/session: the iframe's entry. 303 to the page, or 401 with why. */
+/**
+ * GET (query) or POST (form) /api/widget/session: the iframe's entry. 303 to the page with the token in the
+ * fragment (the page exchanges it), or 401 with why. No cookie: inside amoCRM it may never come back.
+ */
 export async function handleWidgetEntry(db: Db, req: Request, cfg: WidgetHttpConfig): Promise<Response> {
   let params: URLSearchParams;
   if (req.method === "POST") {
@@ -90,15 +96,27 @@ export async function handleWidgetEntry(db: Db, req: Request, cfg: WidgetHttpCon
     cfg,
   );
   if (!result.ok) return widgetErrorPage(req, result.status, result.reason, cfg.appUrl);
-  const secure = new URL(cfg.appUrl).protocol === "https:";
-  return new Response(null, {
-    status: 303,
-    headers: {
-      location: result.location,
-      "set-cookie": widgetCookieHeader(result.cookie, { secure }),
-      ...NO_STORE,
-    },
-  });
+  return new Response(null, { status: 303, headers: { location: result.location, ...NO_STORE } });
+}
+
+const exchangeBody = z.object({ token: z.string().min(1).max(8192), area: z.enum(WIDGET_PAGES) });
+
+/**
+ * POST /widget/api/session (JSON `{ token, area }`), called by the widget page itself: amoCRM's disposable
+ * token for Amango's session token `{ session, expiresAt }`. Only our own pages may call (the same checks
+ * as the widget tRPC endpoint: custom header, same-origin fetch, our Origin); 401 `{ error }` otherwise.
+ */
+export async function handleWidgetExchange(db: Db, req: Request, cfg: WidgetHttpConfig): Promise<Response> {
+  const refusal = checkWidgetPageRequest(req, cfg);
+  if (refusal) return Response.json({ error: refusal }, { status: 403, headers: NO_STORE });
+  const body = exchangeBody.safeParse(await req.json().catch(() => null));
+  if (!body.success) return Response.json({ error: "bad_request" }, { status: 400, headers: NO_STORE });
+  const result = await exchangeWidgetToken(db, body.data.token, cfg);
+  if (!result.ok) return Response.json({ error: result.reason }, { status: 401, headers: NO_STORE });
+  return Response.json(
+    { session: result.sessionToken, expiresAt: result.expiresAt.toISOString() },
+    { headers: NO_STORE },
+  );
 }
 
 const escapeHtml = (s: string) =>

@@ -1,6 +1,13 @@
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { amocrmAccountState, amocrmPipelines, mangoConnections, tenantSecrets, tenants } from "@/db/schema";
+import {
+  amocrmAccountState,
+  amocrmPipelines,
+  mangoConnections,
+  tenantSecrets,
+  tenants,
+  widgetTokenUses,
+} from "@/db/schema";
 
 /** The tenant of an amoCRM account: a widget token names the account, never the tenant. */
 export async function getTenantByAmocrmAccount(db: Db, { accountId }: { accountId: number }) {
@@ -9,8 +16,27 @@ export async function getTenantByAmocrmAccount(db: Db, { accountId }: { accountI
 }
 
 /**
- * Records the first time the widget's settings were opened with a valid token (the onboarding checklist's
- * "widget installed"); later openings keep the first date.
+ * Spends a disposable token: true the first time its `jti` is seen for this tenant, false on a replay. Rows of
+ * tokens that have expired anyway are swept on the way (a replay of those fails on its expiry).
+ */
+export async function consumeWidgetToken(
+  db: Db,
+  { tenantId, jti, expiresAt, now }: { tenantId: string; jti: string; expiresAt: Date; now: Date },
+): Promise<boolean> {
+  await db
+    .delete(widgetTokenUses)
+    .where(and(eq(widgetTokenUses.tenantId, tenantId), lt(widgetTokenUses.expiresAt, now)));
+  const inserted = await db
+    .insert(widgetTokenUses)
+    .values({ tenantId, jti, expiresAt, usedAt: now })
+    .onConflictDoNothing()
+    .returning({ jti: widgetTokenUses.jti });
+  return inserted.length === 1;
+}
+
+/**
+ * Records the first time a widget page authenticated (the onboarding checklist's "widget installed": the
+ * page inside amoCRM really got a session, not merely a click); later sessions keep the first date.
  */
 export async function markWidgetInstalled(db: Db, { tenantId, at }: { tenantId: string; at: Date }) {
   await db

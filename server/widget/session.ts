@@ -1,19 +1,23 @@
-// Authentication of the widget's iframe pages. amoCRM's disposable token (reference §3) is checked once, by
-// POST/GET /api/widget/session; it is then exchanged for Amango's own short-lived session cookie, scoped to
-// /widget, that the pages read. Pages never see or trust the amoCRM token itself.
+// Authentication of the widget's iframe pages, without cookies: inside amoCRM the iframe is a third-party
+// context (another site), where browsers may send no cookie at all. amoCRM's disposable token (reference §3)
+// reaches the page in its URL fragment (never sent to a server, never logged) and the page exchanges it once
+// (POST /widget/api/session) for Amango's own short-lived session token, which it keeps in memory and sends
+// as `Authorization: Bearer` on every call. Pages never trust the amoCRM token itself.
 import { createHash } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { verifyWidgetToken, WidgetTokenError, type WidgetTokenFailure } from "@/server/amocrm/widget-auth";
-import { getTenantByAmocrmAccount, markWidgetInstalled } from "./queries";
+import { consumeWidgetToken, getTenantByAmocrmAccount, markWidgetInstalled } from "./queries";
 
-export const WIDGET_COOKIE = "amango_widget";
-export const WIDGET_COOKIE_PATH = "/widget";
 /** As long as amoCRM's own token lives (exp − iat = 1800 s in the reference). */
 export const WIDGET_SESSION_TTL_SEC = 30 * 60;
+/** The audience of our session tokens: a portal JWT or an SSE ticket is never one. */
+export const WIDGET_SESSION_AUDIENCE = "amango:widget";
 export const WIDGET_PAGES = ["settings", "dp"] as const;
 export type WidgetPage = (typeof WIDGET_PAGES)[number];
+/** verifyWidgetToken's leeway: a spent token is remembered until it could no longer pass anyway. */
+const TOKEN_LEEWAY_MS = 60_000;
 
 export type WidgetIntegration = {
   clientId: string;
@@ -45,22 +49,22 @@ export async function signWidgetSession(
   return new SignJWT({ tid: s.tenantId, acc: s.accountId })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(String(s.amocrmUserId))
-    .setAudience("amango:widget")
+    .setAudience(WIDGET_SESSION_AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + WIDGET_SESSION_TTL_SEC)
     .sign(sessionKey(authSecret));
 }
 
-/** The session of a cookie value, or null when missing, forged or expired. */
+/** The session of a session token, or null when missing, forged, expired or not ours. */
 export async function readWidgetSession(
-  cookie: string | undefined,
+  token: string | null | undefined,
   { authSecret, now }: { authSecret: string; now?: Date },
 ): Promise<WidgetSession | null> {
-  if (!cookie) return null;
+  if (!token) return null;
   try {
-    const { payload } = await jwtVerify(cookie, sessionKey(authSecret), {
+    const { payload } = await jwtVerify(token, sessionKey(authSecret), {
       algorithms: ["HS256"],
-      audience: "amango:widget",
+      audience: WIDGET_SESSION_AUDIENCE,
       ...(now ? { currentDate: now } : {}),
     });
     const c = sessionClaims.parse(payload);
@@ -70,10 +74,16 @@ export async function readWidgetSession(
   }
 }
 
-export type WidgetAuthFailure = WidgetTokenFailure | "missing_token" | "unknown_account";
+export type WidgetAuthFailure = WidgetTokenFailure | "missing_token" | "unknown_account" | "replayed";
 
 export type WidgetAuthResult =
-  | { ok: true; session: WidgetSession; tenantName: string }
+  | {
+      ok: true;
+      session: WidgetSession;
+      tenantName: string;
+      /** amoCRM's token id and expiry, for spending the token once. */
+      token: { jti: string | null; expiresAt: Date };
+    }
   | { ok: false; reason: WidgetAuthFailure };
 
 /**
@@ -95,6 +105,7 @@ export async function authenticateWidgetToken(
       ok: true,
       session: { tenantId: tenant.id, accountId: id.accountId, amocrmUserId: id.userId },
       tenantName: tenant.name,
+      token: { jti: id.jti, expiresAt: id.expiresAt },
     };
   } catch (e) {
     if (e instanceof WidgetTokenError) return { ok: false, reason: e.reason };
@@ -110,24 +121,23 @@ export type WidgetEntry = {
 };
 
 export type WidgetEntryResult =
-  | { ok: true; cookie: string; location: string; session: WidgetSession }
+  | { ok: true; location: string }
   | { ok: false; status: 400 | 401; reason: WidgetAuthFailure | "bad_area" };
 
 /**
- * The iframe's entry: validates the token, marks the widget installed when its settings area opened, and
- * answers where to go (`/widget/<area>`, with the stage for the DP area) and the session cookie to set.
+ * The iframe's entry (the widget's form POST, or `?token=`): checks the token and sends the frame to
+ * `/widget/<area>` (with the stage for the DP area) carrying the token in the fragment, which the browser
+ * keeps out of requests, logs and Referer. Nothing is spent or recorded here: the page exchanges the token.
  */
 export async function enterWidget(
   db: Db,
   entry: WidgetEntry,
-  cfg: { integration: WidgetIntegration; authSecret: string; now?: Date },
+  cfg: { integration: WidgetIntegration; now?: Date },
 ): Promise<WidgetEntryResult> {
   const area = WIDGET_PAGES.find((a) => a === entry.area);
   if (!area) return { ok: false, status: 400, reason: "bad_area" };
   const auth = await authenticateWidgetToken(db, entry.token, cfg);
   if (!auth.ok) return { ok: false, status: 401, reason: auth.reason };
-  const now = cfg.now ?? new Date();
-  if (area === "settings") await markWidgetInstalled(db, { tenantId: auth.session.tenantId, at: now });
   const query = new URLSearchParams();
   if (area === "dp") {
     // Only digits pass: these end up in the page, and amoCRM ids are integers.
@@ -135,27 +145,38 @@ export async function enterWidget(
     if (entry.statusId && /^\d{1,12}$/.test(entry.statusId)) query.set("status_id", entry.statusId);
   }
   const qs = query.toString();
-  return {
-    ok: true,
-    cookie: await signWidgetSession(auth.session, { authSecret: cfg.authSecret, now }),
-    location: `${WIDGET_COOKIE_PATH}/${area}${qs ? `?${qs}` : ""}`,
-    session: auth.session,
-  };
+  const fragment = new URLSearchParams({ token: entry.token ?? "" });
+  return { ok: true, location: `/widget/${area}${qs ? `?${qs}` : ""}#${fragment}` };
 }
 
+export type WidgetExchangeResult =
+  | { ok: true; sessionToken: string; expiresAt: Date; session: WidgetSession }
+  | { ok: false; reason: WidgetAuthFailure };
+
 /**
- * The cookie's attributes. The iframe runs inside amoCRM's page, a third-party context in production:
- * over https it must be `SameSite=None; Secure`, and `Partitioned` (CHIPS) keeps it working where
- * third-party cookies are blocked. Over plain http (development, the e2e stand-in on 127.0.0.1, same site)
- * browsers refuse `SameSite=None` without Secure, so Lax.
+ * The page's exchange: amoCRM's disposable token (checked again, and spent — a second exchange of the same
+ * `jti` is refused) for Amango's session token. This is the moment a widget page really authenticated, so
+ * the onboarding checklist's "widget installed" is recorded here.
  */
-export function widgetCookieHeader(value: string, { secure }: { secure: boolean }): string {
-  const attrs = [
-    `${WIDGET_COOKIE}=${value}`,
-    `Path=${WIDGET_COOKIE_PATH}`,
-    `Max-Age=${WIDGET_SESSION_TTL_SEC}`,
-    "HttpOnly",
-    ...(secure ? ["Secure", "SameSite=None", "Partitioned"] : ["SameSite=Lax"]),
-  ];
-  return attrs.join("; ");
+export async function exchangeWidgetToken(
+  db: Db,
+  token: string | null | undefined,
+  cfg: { integration: WidgetIntegration; authSecret: string; now?: Date },
+): Promise<WidgetExchangeResult> {
+  const auth = await authenticateWidgetToken(db, token, cfg);
+  if (!auth.ok) return auth;
+  const now = cfg.now ?? new Date();
+  const { tenantId } = auth.session;
+  if (auth.token.jti) {
+    const expiresAt = new Date(auth.token.expiresAt.getTime() + TOKEN_LEEWAY_MS);
+    if (!(await consumeWidgetToken(db, { tenantId, jti: auth.token.jti, expiresAt, now })))
+      return { ok: false, reason: "replayed" };
+  }
+  await markWidgetInstalled(db, { tenantId, at: now });
+  return {
+    ok: true,
+    sessionToken: await signWidgetSession(auth.session, { authSecret: cfg.authSecret, now }),
+    expiresAt: new Date(now.getTime() + WIDGET_SESSION_TTL_SEC * 1000),
+    session: auth.session,
+  };
 }

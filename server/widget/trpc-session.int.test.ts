@@ -11,11 +11,11 @@ import { addMembership, createTenant, upsertUser } from "@/server/tenancy/querie
 import { appRouter, createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
 import { CLIENT_SMS, NEGOTIATION } from "@/test/rules-fixtures";
-import { signWidgetSession, WIDGET_COOKIE, type WidgetSession } from "./session";
-import { checkWidgetTrpcRequest, createWidgetTrpcContext, type WidgetTrpcConfig } from "./trpc-session";
+import { signWidgetSession, type WidgetSession } from "./session";
+import { checkWidgetPageRequest, createWidgetTrpcContext, type WidgetTrpcConfig } from "./trpc-session";
 import { WIDGET_TRPC_ENDPOINT } from "./trpc-session-protocol";
 
-/** The widget iframe's tRPC context: the widget cookie instead of next-auth, the same router and checks. */
+/** The widget iframe's tRPC context: the widget session token (Bearer) instead of next-auth, the same router and checks. */
 const APP = "https://app.amango.test";
 const URL_LIST = `${APP}${WIDGET_TRPC_ENDPOINT}/rules.list`;
 const authSecret = randomBytes(32).toString("hex");
@@ -39,9 +39,10 @@ const draft = {
 
 const SAME_ORIGIN = { "x-trpc-source": "widget", "sec-fetch-site": "same-origin" };
 
-async function cookieFor(s: Omit<WidgetSession, "accountId"> & { accountId?: number }, now?: Date) {
+/** The `Authorization` header of a widget page holding this session. */
+async function bearerFor(s: Omit<WidgetSession, "accountId"> & { accountId?: number }, now?: Date) {
   const accountId = s.accountId ?? (s.tenantId === A.tenantId ? A.accountId : B.accountId);
-  return `${WIDGET_COOKIE}=${await signWidgetSession({ ...s, accountId }, { authSecret, ...(now ? { now } : {}) })}`;
+  return `Bearer ${await signWidgetSession({ ...s, accountId }, { authSecret, ...(now ? { now } : {}) })}`;
 }
 
 function request(headers: Record<string, string>, url = URL_LIST) {
@@ -107,12 +108,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.drop());
 
-describe("the widget endpoint's CSRF check", () => {
+describe("the widget endpoint's own-page check", () => {
   it("lets the iframe's own client through: the custom header, same-origin", () => {
-    expect(checkWidgetTrpcRequest(request(SAME_ORIGIN), cfg)).toBeNull();
-    expect(checkWidgetTrpcRequest(request({ ...SAME_ORIGIN, origin: APP }), cfg)).toBeNull();
+    expect(checkWidgetPageRequest(request(SAME_ORIGIN), cfg)).toBeNull();
+    expect(checkWidgetPageRequest(request({ ...SAME_ORIGIN, origin: APP }), cfg)).toBeNull();
     // Browsers without Fetch Metadata: the header still proves a same-origin caller.
-    expect(checkWidgetTrpcRequest(request({ "x-trpc-source": "widget" }), cfg)).toBeNull();
+    expect(checkWidgetPageRequest(request({ "x-trpc-source": "widget" }), cfg)).toBeNull();
   });
 
   it.each([
@@ -123,21 +124,21 @@ describe("the widget endpoint's CSRF check", () => {
     ["another Origin", { ...SAME_ORIGIN, origin: "https://evil.example" }, "foreign_origin"],
     ["the opaque origin of a sandboxed frame", { ...SAME_ORIGIN, origin: "null" }, "foreign_origin"],
   ])("refuses %s", async (_, headers, reason) => {
-    const cookie = await cookieFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
-    const req = request({ ...headers, cookie });
-    expect(checkWidgetTrpcRequest(req, cfg)).toBe(reason);
+    const authorization = await bearerFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
+    const req = request({ ...headers, authorization });
+    expect(checkWidgetPageRequest(req, cfg)).toBe(reason);
     const err = await errorOf(createWidgetTrpcContext(t.db, req, cfg));
     expect(err.code).toBe("FORBIDDEN");
   });
 
-  it("answers a refused request 403 over HTTP, with no data, even with a valid cookie", async () => {
-    const cookie = await cookieFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
+  it("answers a refused request 403 over HTTP, with no data, even with a valid session token", async () => {
+    const authorization = await bearerFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
     const serve = (headers: Record<string, string>) =>
       fetchRequestHandler({
         endpoint: WIDGET_TRPC_ENDPOINT,
-        req: request({ ...headers, cookie }, `${URL_LIST}?input=${encodeURIComponent('{"json":{}}')}`),
+        req: request({ ...headers, authorization }, `${URL_LIST}?input=${encodeURIComponent('{"json":{}}')}`),
         router: appRouter,
-        createContext: () => createWidgetTrpcContext(t.db, request({ ...headers, cookie }), cfg),
+        createContext: () => createWidgetTrpcContext(t.db, request({ ...headers, authorization }), cfg),
       });
     const refused = await serve({ "sec-fetch-site": "cross-site" });
     expect(refused.status).toBe(403);
@@ -149,35 +150,46 @@ describe("the widget endpoint's CSRF check", () => {
 });
 
 describe("the widget session as the tRPC caller", () => {
-  it("answers UNAUTHORIZED without a cookie, with a forged one and with an expired one", async () => {
-    const forged = `${WIDGET_COOKIE}=${await signWidgetSession(
+  it("answers UNAUTHORIZED without a session token, with a forged, an expired or a cookie one", async () => {
+    const genuine = await bearerFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
+    const forged = `Bearer ${await signWidgetSession(
       { tenantId: A.tenantId, accountId: A.accountId, amocrmUserId: A.ownerAmoId },
       { authSecret: randomBytes(32).toString("hex") },
     )}`;
-    const expired = await cookieFor(
+    const expired = await bearerFor(
       { tenantId: A.tenantId, amocrmUserId: A.ownerAmoId },
       new Date(Date.now() - 31 * 60_000),
     );
-    for (const cookie of [undefined, forged, expired, `${WIDGET_COOKIE}=not.a.jwt`]) {
-      const caller = await widgetCaller({ ...SAME_ORIGIN, ...(cookie ? { cookie } : {}) });
+    const cases: Record<string, string>[] = [
+      {},
+      { authorization: forged },
+      { authorization: expired },
+      { authorization: "Bearer not.a.jwt" },
+      // The token in another scheme, or sent as a cookie: only the Bearer header counts.
+      { authorization: genuine.replace("Bearer", "Basic") },
+      { cookie: `amango_widget=${genuine.slice("Bearer ".length)}` },
+    ];
+    for (const headers of cases) {
+      const caller = await widgetCaller({ ...SAME_ORIGIN, ...headers });
       expect((await errorOf(caller.rules.list({}))).code).toBe("UNAUTHORIZED");
+      expect((await errorOf(caller.widget.status())).code).toBe("UNAUTHORIZED");
     }
   });
 
   it("answers UNAUTHORIZED when the session's account is not its tenant's", async () => {
-    const cookie = await cookieFor({
+    const authorization = await bearerFor({
       tenantId: A.tenantId,
       accountId: B.accountId,
       amocrmUserId: A.ownerAmoId,
     });
-    expect((await errorOf((await widgetCaller({ ...SAME_ORIGIN, cookie })).rules.list({}))).code).toBe(
+    expect((await errorOf((await widgetCaller({ ...SAME_ORIGIN, authorization })).rules.list({}))).code).toBe(
       "UNAUTHORIZED",
     );
   });
 
   it("shows the owner the tenant's rules and lets them edit one through the same API as the portal", async () => {
-    const cookie = await cookieFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
-    const caller = await widgetCaller({ ...SAME_ORIGIN, cookie });
+    const authorization = await bearerFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId });
+    const caller = await widgetCaller({ ...SAME_ORIGIN, authorization });
     const { rules } = await caller.rules.list(NEGOTIATION);
     expect(rules.map((r) => [r.id, r.name])).toEqual([[A.ruleId, "VIP в переговорах"]]);
     await caller.rules.save({ id: A.ruleId, rule: { ...draft, name: "VIP из виджета" } });
@@ -192,10 +204,12 @@ describe("the widget session as the tRPC caller", () => {
   });
 
   it("gives a session of tenant B nothing of tenant A", async () => {
-    const cookie = await cookieFor({ tenantId: B.tenantId, amocrmUserId: B.ownerAmoId });
-    const caller = await widgetCaller({ ...SAME_ORIGIN, cookie });
+    const authorization = await bearerFor({ tenantId: B.tenantId, amocrmUserId: B.ownerAmoId });
+    const caller = await widgetCaller({ ...SAME_ORIGIN, authorization });
     expect((await caller.rules.list({})).rules).toEqual([]);
     expect((await caller.rules.list(NEGOTIATION)).rules).toEqual([]);
+    // The settings iframe's status is the session's own tenant's, never A's.
+    expect((await caller.widget.status()).tenantName).toBe(`Компания ${B.accountId}`);
     expect((await errorOf(caller.rules.save({ id: A.ruleId, rule: draft }))).code).toBe("NOT_FOUND");
     expect((await errorOf(caller.rules.delete({ id: A.ruleId }))).code).toBe("NOT_FOUND");
     const [stillThere] = (
@@ -204,7 +218,7 @@ describe("the widget session as the tRPC caller", () => {
           t.db,
           request({
             ...SAME_ORIGIN,
-            cookie: await cookieFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId }),
+            authorization: await bearerFor({ tenantId: A.tenantId, amocrmUserId: A.ownerAmoId }),
           }),
           cfg,
         ),
@@ -214,9 +228,9 @@ describe("the widget session as the tRPC caller", () => {
   });
 
   it("makes a first-time amoCRM user a member (not admin, whatever amoCRM says), once", async () => {
-    const cookie = await cookieFor({ tenantId: A.tenantId, amocrmUserId: NEWCOMER_AMO_ID });
+    const authorization = await bearerFor({ tenantId: A.tenantId, amocrmUserId: NEWCOMER_AMO_ID });
     // Several first calls at once, as the batch link makes them: one user, one membership.
-    const callers = await Promise.all([1, 2, 3].map(() => widgetCaller({ ...SAME_ORIGIN, cookie })));
+    const callers = await Promise.all([1, 2, 3].map(() => widgetCaller({ ...SAME_ORIGIN, authorization })));
     const lists = await Promise.all(callers.map((c) => c.rules.list(NEGOTIATION)));
     for (const l of lists) expect(l.rules.map((r) => r.id)).toEqual([A.ruleId]);
     const people = await t.db.select().from(users).where(eq(users.amocrmUserId, NEWCOMER_AMO_ID));
@@ -231,8 +245,8 @@ describe("the widget session as the tRPC caller", () => {
   });
 
   it("keeps an existing membership's role", async () => {
-    const cookie = await cookieFor({ tenantId: B.tenantId, amocrmUserId: B.ownerAmoId });
-    await (await widgetCaller({ ...SAME_ORIGIN, cookie })).rules.list({});
+    const authorization = await bearerFor({ tenantId: B.tenantId, amocrmUserId: B.ownerAmoId });
+    await (await widgetCaller({ ...SAME_ORIGIN, authorization })).rules.list({});
     const [owner] = await t.db.select().from(users).where(eq(users.amocrmUserId, B.ownerAmoId));
     const rows = await t.db
       .select({ role: memberships.role })

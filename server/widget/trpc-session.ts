@@ -1,5 +1,6 @@
 // The tRPC context of the widget's iframe pages (/widget/api/trpc): the same appRouter as the portal, with the
-// caller taken from Amango's widget session cookie instead of next-auth. Once the cookie is mapped to
+// caller taken from Amango's widget session token (`Authorization: Bearer`, server/widget/session.ts) instead
+// of next-auth. Once the session is mapped to
 // { userId, tenantId }, the router's own checks (tenant membership, admin role, mapped extension) apply
 // unchanged, so a rule is edited through one API from the portal and from amoCRM's DP settings.
 import { randomUUID } from "node:crypto";
@@ -11,23 +12,23 @@ import type { JobQueue } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
 import { addMembership, getMembership, getTenant } from "@/server/tenancy/queries";
 import type { SessionIdentity, TrpcContext } from "@/server/trpc/init";
-import { readWidgetSession, WIDGET_COOKIE, type WidgetSession } from "./session";
+import { readWidgetSession, type WidgetSession } from "./session";
 import { WIDGET_TRPC_SOURCE, WIDGET_TRPC_SOURCE_HEADER } from "./trpc-session-protocol";
 
 export type WidgetRequestRefusal = "missing_source_header" | "cross_site" | "foreign_origin";
 
 /**
- * CSRF. The widget cookie is `SameSite=None` over https (the iframe is a third-party context inside
- * amoCRM), so the browser attaches it to requests any site makes to this endpoint: a form POST or an
- * <img> GET from another page would arrive authenticated. Only the iframe's own client may call:
- * - it sends `x-trpc-source: widget`. A cross-origin page cannot add a custom header without a CORS
- *   preflight, and this endpoint answers no CORS at all, so the header alone proves a same-origin caller;
+ * Only the widget page's own client may call the widget endpoints (the session exchange and tRPC). The
+ * session token rides in a header no other site can make the browser attach, so this is defence in depth,
+ * kept from when a cookie authenticated these calls:
+ * - the client sends `x-trpc-source: widget`. A cross-origin page cannot add a custom header without a CORS
+ *   preflight, and these endpoints answer no CORS at all, so the header alone proves a same-origin caller;
  * - `Sec-Fetch-Site`, when the browser sends it (all current ones do), must be `same-origin`: the iframe
  *   document is on our origin even though amoCRM's page around it is not, so its fetches are same-origin;
  * - `Origin`, when present (POSTs), must be ours (APP_URL, or the origin the request was addressed to).
  * Null when the request may proceed, else why not.
  */
-export function checkWidgetTrpcRequest(
+export function checkWidgetPageRequest(
   req: Request,
   { appUrl }: { appUrl: string },
 ): WidgetRequestRefusal | null {
@@ -40,12 +41,10 @@ export function checkWidgetTrpcRequest(
   return null;
 }
 
-function cookieValue(header: string | null, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/** The token of `Authorization: Bearer <token>`, if that is the header's scheme. */
+export function bearerToken(header: string | null): string | null {
+  const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header ?? "");
+  return m?.[1] ?? null;
 }
 
 /**
@@ -98,8 +97,8 @@ async function findOrCreateUser(db: Db, s: WidgetSession) {
 export type WidgetTrpcConfig = { authSecret: string; appUrl: string; queue: JobQueue; now?: Date };
 
 /**
- * The context of one widget tRPC request. A request that fails the CSRF check is refused (FORBIDDEN) before
- * its cookie is even read; a missing, forged or expired cookie gives `session: null`, which every
+ * The context of one widget tRPC request. A request that fails the origin check is refused (FORBIDDEN) before
+ * its session is even read; a missing, forged or expired session token gives `session: null`, which every
  * non-public procedure answers UNAUTHORIZED.
  */
 export async function createWidgetTrpcContext(
@@ -107,10 +106,10 @@ export async function createWidgetTrpcContext(
   req: Request,
   cfg: WidgetTrpcConfig,
 ): Promise<TrpcContext> {
-  const refusal = checkWidgetTrpcRequest(req, cfg);
+  const refusal = checkWidgetPageRequest(req, cfg);
   if (refusal)
     throw new TRPCError({ code: "FORBIDDEN", message: `Запрос не из виджета Amango (${refusal})` });
-  const widget = await readWidgetSession(cookieValue(req.headers.get("cookie"), WIDGET_COOKIE), {
+  const widget = await readWidgetSession(bearerToken(req.headers.get("authorization")), {
     authSecret: cfg.authSecret,
     ...(cfg.now ? { now: cfg.now } : {}),
   });

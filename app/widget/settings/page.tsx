@@ -1,21 +1,22 @@
 import { redirect } from "next/navigation";
-import { WidgetNoSession } from "@/components/widget/no-session";
-import { WidgetStatusView } from "@/components/widget/status-view";
-import { getDb } from "@/db";
+import { WidgetSessionGate } from "@/components/widget/session-gate";
+import { WidgetSettingsPanel } from "@/components/widget/settings-panel";
 import { env } from "@/server/config/env";
-import { currentWidgetSession } from "@/server/widget/current";
-import { getWidgetStatus } from "@/server/widget/queries";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** The widget's settings area in amoCRM: a compact status of the tenant the widget session names. */
+/**
+ * The widget's settings area in amoCRM: a compact status of the tenant. The page itself is a shell: it signs
+ * in with the token in its URL fragment (no cookie) and reads the status through the widget's tRPC endpoint.
+ */
 export default async function WidgetSettingsPage({ searchParams }: Props) {
   const { token } = await searchParams;
-  // The token may also arrive in the query: the entry route checks it and comes back with a session.
+  // A token in the query: the entry route checks it and comes back with it in the fragment.
   if (typeof token === "string")
     redirect(`/api/widget/session?${new URLSearchParams({ token, area: "settings" })}`);
-  const session = await currentWidgetSession();
-  const status = session ? await getWidgetStatus(await getDb(), { tenantId: session.tenantId }) : null;
-  if (!status) return <WidgetNoSession />;
-  return <WidgetStatusView status={status} portalUrl={env().APP_URL} />;
+  return (
+    <WidgetSessionGate area="settings">
+      <WidgetSettingsPanel portalUrl={env().APP_URL} />
+    </WidgetSessionGate>
+  );
 }

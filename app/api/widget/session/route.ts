@@ -2,8 +2,9 @@ import { getDb } from "@/db";
 import { widgetHttpConfig } from "@/server/widget/config";
 import { handleWidgetEntry } from "@/server/widget/http";
 
-// The iframe's entry: amoCRM's disposable token in (form POST from the widget, or ?token=), Amango's widget
-// session cookie out and a redirect to /widget/<area>; 401 for a missing, forged or expired token.
+// The iframe's entry: amoCRM's disposable token in (form POST from the widget, or ?token=), checked, and a
+// redirect to /widget/<area> with the token in the URL fragment for the page to exchange; 401 for a missing,
+// forged or expired token.
 export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {

@@ -8,7 +8,7 @@ import { appRouter } from "@/server/trpc/router";
 import { createWidgetTrpcContext } from "@/server/widget/trpc-session";
 import { WIDGET_TRPC_ENDPOINT } from "@/server/widget/trpc-session-protocol";
 
-// The portal's tRPC router for the widget's iframe pages, under /widget so the widget session cookie is sent.
+// The portal's tRPC router for the widget's iframe pages, authenticated by the widget session token (Bearer).
 // Who is calling (and the CSRF check) comes from server/widget/trpc-session.ts; the router does the rest.
 export const dynamic = "force-dynamic";
 
