@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import type { Tenant, User } from "@/db/schema";
 import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
 import {
+  type AmocrmEmulatorOptions,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   type RunningAmocrmEmulator,
@@ -40,8 +41,13 @@ export async function startScenarioPortal(opts: {
   members?: (db: Db, tenant: Tenant) => Promise<void>;
   /** Also give the portal the MANGO key (the widget pages need a connected PBX). */
   connectMango?: boolean;
+  /** How the amoCRM emulator runs (e.g. `crossSiteAmocrm()`: the stand-in page on another site). */
+  amocrm?: Omit<AmocrmEmulatorOptions, "port">;
 }): Promise<ScenarioPortal> {
-  const [amo, mango] = await Promise.all([startAmocrmEmulator({ port: 0 }), startMangoEmulator({ port: 0 })]);
+  const [amo, mango] = await Promise.all([
+    startAmocrmEmulator({ port: 0, ...opts.amocrm }),
+    startMangoEmulator({ port: 0 }),
+  ]);
   const control = async (base: string, path: string, body: unknown) => {
     const res = await fetch(`${base}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);

@@ -1,23 +1,30 @@
 // Acceptance 8 (issue 7): the rule saved in the portal is visible and editable in the widget's Digital Pipeline
 // settings iframe on the amoCRM emulator's stand-in page, for stage «Переговоры» — through the widget's tRPC
 // endpoint (/widget/api/trpc), the same API as the portal. Screenshot: test-results/artifacts/widget-dp-rules.png.
+// Issue 11: the stand-in is on another site than the portal and the browser blocks third-party cookies
+// (widget-dp-3pc-blocked.png); the iframe's calls carry its session token, no cookie.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, FrameLocator, Page } from "playwright-core";
+import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID } from "@/emulators/amocrm/server";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { ruleDraftSchema } from "@/server/rules/schema";
 import { saveRule } from "@/server/rules/store";
 import { createCaller } from "@/server/trpc/router";
-import { unpackWidgetZip } from "@/server/widget/package";
 import { SCENARIO } from "@/test/sms-scenario";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromiumProfile } from "./browser";
 import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
+import {
+  cookiesSent,
+  crossSiteAmocrm,
+  installPortalWidget,
+  openStandIn,
+  PROBE_COOKIE,
+  standInUrl,
+  watchPortalRequests,
+} from "./widget-stand-in";
 
 // Secrets sealed by this process (tokens, the MANGO key) must open in the portal's.
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -30,36 +37,12 @@ const EDITED_NAME = "VIP: персональный менеджер (из amoCRM
 let portal: ScenarioPortal;
 let amo: ScenarioPortal["amo"];
 let app: ScenarioPortal["app"];
-let widgetServer: Server;
-let widgetUrl: string;
-let browser: Browser;
+let browser: Awaited<ReturnType<typeof launchChromiumProfile>>;
+let portalRequests: Awaited<ReturnType<typeof watchPortalRequests>>;
 let page: Page;
 let tenant: ScenarioPortal["tenant"];
 let owner: ScenarioPortal["owner"];
 let ruleId: string;
-
-async function serveWidget(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
-    const file = path.join(dir, rel);
-    try {
-      if (!file.startsWith(dir)) throw new Error("outside");
-      const type = file.endsWith(".js")
-        ? "text/javascript"
-        : file.endsWith(".json")
-          ? "application/json"
-          : "image/png";
-      res
-        .writeHead(200, { "content-type": type, "access-control-allow-origin": "*" })
-        .end(await readFile(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${port}/amango` };
-}
 
 /** The portal's view of the stage, through the portal's own tRPC context (the owner's next-auth identity). */
 const portalRules = () =>
@@ -73,7 +56,12 @@ const portalRules = () =>
 beforeAll(async () => {
   // The widget pages need a connected PBX; the scenario pairs the admin with extension 104, so the widget
   // user may save an SMS rule.
-  portal = await startScenarioPortal({ encryptionKey: ENCRYPTION_KEY, connectMango: true });
+  const amoOptions = crossSiteAmocrm();
+  portal = await startScenarioPortal({
+    encryptionKey: ENCRYPTION_KEY,
+    connectMango: true,
+    amocrm: amoOptions,
+  });
   ({ amo, app, tenant, owner } = portal);
   const db = app.db.db;
 
@@ -98,35 +86,29 @@ beforeAll(async () => {
   });
   ruleId = saved!.id;
 
-  const zip = await fetch(`${app.url}/api/widget/download`);
-  expect(zip.status).toBe(200);
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "amango-dp-e2e-")), "amango");
-  for (const [name, bytes] of unpackWidgetZip(new Uint8Array(await zip.arrayBuffer()))) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), bytes);
-  }
-  ({ server: widgetServer, url: widgetUrl } = await serveWidget(path.dirname(dir)));
-
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // amoCRM's page on localhost, the portal on 127.0.0.1: two sites.
+  expect(new URL(amo.url).hostname).not.toBe(new URL(app.url).hostname);
+  await installPortalWidget(app.url, amoOptions.widgetsDir);
+  browser = await launchChromiumProfile({ blockThirdPartyCookies: true });
+  portalRequests = await watchPortalRequests(browser.context, app.url);
+  page = await browser.context.newPage();
   page.on("console", (m) => {
     if (m.type() === "error") console.log(`[amoCRM tab] ${m.text()}`);
   });
   // amoCRM's pipeline editor, on the DP action of «Переговоры».
-  const q = new URLSearchParams({
-    widget: widgetUrl,
-    client_id: DEMO_CLIENT_ID,
-    user_id: String(SCENARIO.admin.amoUserId),
-    dp_pipeline_id: String(SCENARIO.negotiation.pipelineId),
-    dp_status_id: String(SCENARIO.negotiation.statusId),
-  });
-  await page.goto(`${amo.url}/a/demo/__widget-host?${q}`);
-  await page.locator("#host-status", { hasText: "загружен" }).waitFor({ timeout: 15_000 });
+  await openStandIn(
+    page,
+    standInUrl(amo.url, {
+      client_id: DEMO_CLIENT_ID,
+      user_id: String(SCENARIO.admin.amoUserId),
+      dp_pipeline_id: String(SCENARIO.negotiation.pipelineId),
+      dp_status_id: String(SCENARIO.negotiation.statusId),
+    }),
+  );
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (widgetServer ? widgetServer.close(r) : r(undefined)));
   await portal?.close();
 });
 
@@ -148,6 +130,16 @@ describe("the stage's rules in the widget's Digital Pipeline settings", () => {
     expect(await card.locator("[data-testid=rule-template]").textContent()).toBe(
       "Добрый день, Имя основного контакта! Ваш персональный менеджер Имя ответственного, тел. +74 955 404 444, доб.Внутренний номер ответственного в MANGO OFFICE",
     );
+    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "widget-dp-3pc-blocked.png"), fullPage: true });
+    // Signed in and read through tRPC with no cookie: the browser holds one of the portal's site and sent it
+    // nowhere (third-party cookies blocked), and the frame's address no longer holds the token.
+    const paths = portalRequests.map((r) => new URL(r.url()).pathname);
+    expect(paths).toEqual(expect.arrayContaining(["/widget/dp", "/widget/api/session"]));
+    expect(paths.some((p) => p.startsWith("/widget/api/trpc/") && p.includes("rules.list"))).toBe(true);
+    for (const cookie of await cookiesSent(portalRequests)) expect(cookie).not.toContain(PROBE_COOKIE);
+    const dpFrame = page.frames().find((f) => f.url().startsWith(`${app.url}/widget/dp`));
+    expect(dpFrame?.url()).not.toContain("token");
   });
 
   it("saves an edit made in the iframe, which the portal's rules.list then shows", async () => {
@@ -173,12 +165,23 @@ describe("the stage's rules in the widget's Digital Pipeline settings", () => {
     const url = `${app.url}/widget/api/trpc/rules.list?input=${encodeURIComponent('{"json":{}}')}`;
     const answered = page.waitForResponse((r) => r.url() === url);
     // No custom header can ride along from another origin without a preflight (never approved), and
-    // Sec-Fetch-Site says it is not our origin: 403 from the CSRF check, before the cookie is even read
-    // (past the check, a request without a session would be 401).
+    // Sec-Fetch-Site says it is not our origin: 403 from the own-page check, before any session is read
+    // (past the check, a request without a session token would be 401).
     await page.evaluate((u) => fetch(u, { credentials: "include", mode: "no-cors" }).catch(() => null), url);
     const res = await answered;
     expect(res.status()).toBe(403);
     expect(await res.text().catch(() => "")).not.toContain(ruleId);
+  });
+
+  it("answers UNAUTHORIZED to the iframe's own kind of call without its session token", async () => {
+    const frame = page.frames().find((f) => f.url().startsWith(`${app.url}/widget/dp`));
+    const status = await frame?.evaluate(async () => {
+      const res = await fetch("/widget/api/trpc/rules.list?input=%7B%22json%22%3A%7B%7D%7D", {
+        headers: { "x-trpc-source": "widget" },
+      });
+      return res.status;
+    });
+    expect(status).toBe(401);
   });
 
   it("still answers with the rule after the DP settings are opened again (fresh widget session)", async () => {

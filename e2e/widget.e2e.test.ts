@@ -1,16 +1,13 @@
-// The widget package end to end: the portal builds widget.zip, the amoCRM emulator's stand-in page loads it like
-// amoCRM's front end, and the widget's settings area shows the Amango iframe authenticated by amoCRM's
-// disposable token — for the tenant of the emulator's demo account.
+// The widget package end to end, where amoCRM really runs it: the portal builds widget.zip, the amoCRM
+// emulator's stand-in page — on ANOTHER SITE than the portal (localhost vs 127.0.0.1) — loads it like amoCRM's
+// front end, in a Chromium that blocks third-party cookies, and the widget's settings area shows the Amango
+// iframe authenticated by amoCRM's disposable token (no cookie at all) for the tenant of the demo account.
+// «Виджет установлен» on «Обзор» stays open until that page has really signed in.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amocrmAccountState } from "@/db/schema";
 import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
 import {
   DEMO_CLIENT_ID,
@@ -20,10 +17,19 @@ import {
 } from "@/emulators/amocrm/server";
 import { exchangeCode } from "@/server/amocrm/oauth";
 import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { onboardingChecklist } from "@/server/onboarding/checklist";
 import { createTenant } from "@/server/tenancy/queries";
-import { unpackWidgetZip } from "@/server/widget/package";
 import { type AppServer, startAppServer } from "./app-server";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromiumProfile } from "./browser";
+import {
+  cookiesSent,
+  crossSiteAmocrm,
+  installPortalWidget,
+  openStandIn,
+  PROBE_COOKIE,
+  standInUrl,
+  watchPortalRequests,
+} from "./widget-stand-in";
 
 // Tokens sealed by this process must open in the portal's: both use this key.
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -35,37 +41,17 @@ const TENANT_NAME = "Демо-компания (эмулятор)";
 
 let amo: RunningAmocrmEmulator;
 let app: AppServer;
-let widgetServer: Server;
-let widgetUrl: string;
-let browser: Browser;
+let browser: Awaited<ReturnType<typeof launchChromiumProfile>>;
 let page: Page;
 let tenantId: string;
+let portalRequests: Awaited<ReturnType<typeof watchPortalRequests>>;
 
-/** Serves the unpacked archive like any static host; the stand-in fetches manifest/i18n cross-origin. */
-async function serveWidget(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
-    const file = path.join(dir, rel);
-    try {
-      if (!file.startsWith(dir)) throw new Error("outside");
-      const body = await readFile(file);
-      const type = file.endsWith(".js")
-        ? "text/javascript"
-        : file.endsWith(".json")
-          ? "application/json"
-          : "image/png";
-      res.writeHead(200, { "content-type": type, "access-control-allow-origin": "*" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${port}/amango` };
-}
+const widgetStep = async () =>
+  (await onboardingChecklist(app.db.db, { id: tenantId, status: "active" })).find((i) => i.key === "widget");
 
 beforeAll(async () => {
-  amo = await startAmocrmEmulator({ port: 0 });
+  const amoOptions = crossSiteAmocrm();
+  amo = await startAmocrmEmulator({ port: 0, ...amoOptions });
   app = await startAppServer({
     env: {
       AMOCRM_CLIENT_ID: DEMO_CLIENT_ID,
@@ -83,6 +69,9 @@ beforeAll(async () => {
       tenantId = tenant.id;
     },
   });
+  // Two sites: amoCRM's page on localhost, the portal (and so the iframe) on 127.0.0.1.
+  expect(new URL(amo.url).hostname).toBe("localhost");
+  expect(new URL(app.url).hostname).toBe("127.0.0.1");
   // The integration's redirect URI is the portal's: disposable tokens carry its origin as `aud`.
   const redirectUri = `${app.url}/api/auth/callback/amocrm`;
   const control = (p: string, body: unknown) =>
@@ -102,39 +91,29 @@ beforeAll(async () => {
   });
   await saveAmocrmTokens(app.db.db, { tenantId, tokens });
 
-  // What the portal offers for download, unpacked and served as amoCRM would host it.
-  const zip = await fetch(`${app.url}/api/widget/download`);
-  expect(zip.status).toBe(200);
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "amango-widget-e2e-")), "amango");
-  for (const [name, bytes] of unpackWidgetZip(new Uint8Array(await zip.arrayBuffer()))) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), bytes);
-  }
-  // Served from its parent so the directory name (the widget code on the stand-in) is in the URL.
-  ({ server: widgetServer, url: widgetUrl } = await serveWidget(path.dirname(dir)));
-
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(
-    `${amo.url}/a/demo/__widget-host?widget=${encodeURIComponent(widgetUrl)}&client_id=${DEMO_CLIENT_ID}`,
-  );
-  await page.locator("#host-status", { hasText: "загружен" }).waitFor({ timeout: 15_000 });
+  await installPortalWidget(app.url, amoOptions.widgetsDir);
+  browser = await launchChromiumProfile({ blockThirdPartyCookies: true });
+  portalRequests = await watchPortalRequests(browser.context, app.url);
+  page = await browser.context.newPage();
+  await openStandIn(page, standInUrl(amo.url, { client_id: DEMO_CLIENT_ID }));
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (widgetServer ? widgetServer.close(r) : r(undefined)));
   await app?.stop();
   await amo?.close();
 });
 
-describe("amoCRM widget on the emulator's stand-in page", () => {
-  it("bakes the portal's address into the downloaded widget", async () => {
-    const script = await fetch(`${widgetUrl}/script.js`).then((r) => r.text());
+describe("amoCRM widget on the stand-in page of another site, third-party cookies blocked", () => {
+  it("runs the widget the emulator serves, with the portal's address baked in", async () => {
+    const script = await fetch(`${amo.url}/__widgets/amango/script.js`).then((r) => r.text());
     expect(script).toContain(`const BUILT_APP_URL = "${app.url}";`);
   });
 
-  it("shows the tenant in the settings iframe and marks the widget installed", async () => {
+  it("shows the tenant in the settings iframe, sending no cookie, and only then marks the widget installed", async () => {
+    // Before any widget page signed in, «Виджет установлен» is open.
+    expect(await widgetStep()).toMatchObject({ done: false, detail: { installedAt: null } });
+
     await page.locator("#open-settings").click();
     const frame = page.frameLocator("iframe.amango-settings-frame");
     await expect
@@ -142,31 +121,68 @@ describe("amoCRM widget on the emulator's stand-in page", () => {
       .toBe(TENANT_NAME);
     expect(await frame.locator("[data-testid=widget-amocrm-state]").textContent()).toBe("Подключён");
     expect(await frame.locator("[data-testid=widget-mango-state]").textContent()).toBe("Не подключена");
+    // The token left the frame's address as soon as the page read it.
+    const settingsFrame = page.frames().find((f) => f.url().startsWith(`${app.url}/widget/settings`));
+    expect(settingsFrame?.url()).toBe(`${app.url}/widget/settings`);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "widget-settings-iframe.png"), fullPage: true });
-    const [state] = await app.db.db
-      .select()
-      .from(amocrmAccountState)
-      .where(eq(amocrmAccountState.tenantId, tenantId));
-    expect(state?.widgetInstalledAt).toBeInstanceOf(Date);
+    await page.screenshot({
+      path: path.join(ARTIFACTS_DIR, "widget-settings-3pc-blocked.png"),
+      fullPage: true,
+    });
+
+    // The block is real: the browser holds a cookie of the portal's site, and no request from amoCRM's page
+    // or its iframe carried it (nor any other cookie: the pages never needed one).
+    const urls = portalRequests.map((r) => new URL(r.url()).pathname);
+    expect(urls).toEqual(
+      expect.arrayContaining(["/api/widget/session", "/widget/settings", "/widget/api/session"]),
+    );
+    expect(urls.some((u) => u.startsWith("/widget/api/trpc/widget.status"))).toBe(true);
+    for (const cookie of await cookiesSent(portalRequests)) expect(cookie).not.toContain(PROBE_COOKIE);
+
+    const step = await widgetStep();
+    expect(step?.done).toBe(true);
+    expect(step?.detail.installedAt).toEqual(expect.any(String));
   });
 
   it("without a stage from amoCRM, the Digital Pipeline settings say rules belong to a stage and offer no editor", async () => {
     await page.locator("#open-dp-settings").click();
     const frame = page.frameLocator("iframe.amango-dp-frame");
     await frame.locator("[data-testid=widget-dp]").waitFor({ timeout: 15_000 });
+    expect(await frame.locator("[data-testid=widget-tenant-name]").textContent()).toBe(TENANT_NAME);
     expect(await frame.locator("[data-testid=widget-dp-stage]").textContent()).toContain("не передал");
     expect(await frame.locator("button, input[type=submit]").count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "widget-dp-iframe.png"), fullPage: true });
   });
 
-  it("shows no tenant data to a browser without the widget session, and 401 to a forged token", async () => {
-    const other = await browser.newPage();
+  it("shows no tenant data to a page without the token, and 401 to a forged token", async () => {
+    const other = await browser.context.newPage();
     await other.goto(`${app.url}/widget/settings`);
+    await other.locator("[data-testid=widget-no-session]").waitFor();
+    expect(await other.content()).not.toContain(TENANT_NAME);
+    // A token that is not amoCRM's: the page's exchange is refused and it shows nothing either.
+    await other.goto(`${app.url}/widget/settings#token=e30.e30.forged`);
     await other.locator("[data-testid=widget-no-session]").waitFor();
     expect(await other.content()).not.toContain(TENANT_NAME);
     const forged = await other.goto(`${app.url}/widget/settings?token=e30.e30.forged`);
     expect(forged?.status()).toBe(401);
     await other.close();
+  });
+});
+
+describe("the third-party cookie probe", () => {
+  it("is sent by a browser that allows third-party cookies, so its absence above is the block", async () => {
+    const allowing = await launchChromiumProfile({ blockThirdPartyCookies: false });
+    try {
+      const seen = await watchPortalRequests(allowing.context, app.url);
+      const tab = await allowing.context.newPage();
+      await openStandIn(tab, standInUrl(amo.url, { client_id: DEMO_CLIENT_ID }));
+      await tab.locator("#open-settings").click();
+      await tab.frameLocator("iframe.amango-settings-frame").locator("[data-testid=widget-status]").waitFor();
+      const sent = await cookiesSent(seen.filter((r) => new URL(r.url()).pathname === "/widget/settings"));
+      expect(sent.length).toBeGreaterThan(0);
+      for (const cookie of sent) expect(cookie).toContain(PROBE_COOKIE);
+    } finally {
+      await allowing.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { migrateDb, openDb } from "@/db/client";
 import { DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, USERS } from "@/emulators/amocrm/seed-ids";
@@ -6,6 +7,7 @@ import { startAmocrmEmulator } from "@/emulators/amocrm/server";
 import { DEMO_VPBX_API_KEY, DEMO_VPBX_API_SALT } from "@/emulators/mango/seed";
 import { startMangoEmulator } from "@/emulators/mango/server";
 import { parseEnv } from "@/server/config/env";
+import { widgetPackageFiles } from "@/server/widget/package";
 import { onboardDemoTenant } from "./demo-onboard";
 import { seedDemoTenant } from "./demo-seed";
 
@@ -33,7 +35,21 @@ const env: NodeJS.ProcessEnv = {
 Object.assign(process.env, env);
 const config = parseEnv(env);
 
-const amo = await startAmocrmEmulator({ port: amoPort });
+// The widget as a customer uploads it to amoCRM (APP_URL baked in), unpacked where the amoCRM emulator serves
+// it (`/__widgets/amango/`), so its stand-in page runs the widget with nothing to unpack or serve by hand.
+const widgetsDir = path.resolve(config.DATA_DIR, "widgets");
+rmSync(path.join(widgetsDir, "amango"), { recursive: true, force: true });
+for (const [name, bytes] of widgetPackageFiles({ appUrl })) {
+  const file = path.join(widgetsDir, "amango", name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+}
+
+const amo = await startAmocrmEmulator({ port: amoPort, widgetsDir });
+const standIn = `${amo.url}/a/demo/__widget-host?${new URLSearchParams({
+  widget: `${amo.url}/__widgets/amango`,
+  client_id: env.AMOCRM_CLIENT_ID ?? DEMO_CLIENT_ID,
+})}`;
 const mango = await startMangoEmulator({ port: mangoPort, eventsBaseUrl: `${appUrl}/api/mango/demo` });
 
 // Seed before the portal starts: PGlite allows one process per data directory.
@@ -64,6 +80,8 @@ console.warn(`
   Portal:            ${appUrl}   (sign in: "Войти" → choose a demo user)
   Demo tenant:       ${tenant.name} (${db.kind}; amoCRM and MANGO connected, ${onboarded.employees} employees)
   amoCRM emulator:   ${amo.url}/a/demo
+  Widget in amoCRM:  ${standIn}
+                     (amoCRM's stand-in page running the built widget: «Настройки виджета», Digital Pipeline)
   MANGO emulator:    ${mango.url}/vpbx   (key demo-vpbx-key, salt demo-vpbx-salt)
   MANGO events URL:  ${appUrl}/api/mango/demo/events/<kind>
   Health:            ${appUrl}/api/health

@@ -34,6 +34,13 @@ export interface AmocrmEmulatorOptions {
   snapshotFile?: string;
   /** Base URL clients use to reach the emulator (defaults to http://<host>:<port>). */
   publicBaseUrl?: string;
+  /**
+   * Host name in the default base URL when it differs from the listening address, e.g. `localhost` while
+   * listening on 127.0.0.1: the stand-in page is then another site than a portal on 127.0.0.1.
+   */
+  publicHost?: string;
+  /** A directory served at `/__widgets/` (CORS open), e.g. an unpacked widget for the stand-in page. */
+  widgetsDir?: string;
 }
 
 export interface RunningAmocrmEmulator {
@@ -95,14 +102,15 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
   });
 }
 
-async function route(emu: Emu, req: Req, snapshotFile?: string): Promise<Res> {
+async function route(emu: Emu, req: Req, opts: AmocrmEmulatorOptions): Promise<Res> {
   const p = req.url.pathname;
-  if (p.startsWith("/__control")) return handleControl(emu, req, snapshotFile);
+  if (p.startsWith("/__control")) return handleControl(emu, req, opts.snapshotFile);
   if (p === "/oauth" && req.method === "GET") return consentPage(emu, req);
   if (p === "/oauth" && req.method === "POST") return consentDecision(emu, req);
   if (p === "/oauth2/account/current/subdomain") return currentSubdomain(emu, req);
   if (p === "/oauth2/account/subdomain") return legacySubdomain(emu, req);
-  if (p.startsWith("/__widget-host-assets/") || p.startsWith("/__fixtures/")) return widgetHostAsset(p);
+  if (p.startsWith("/__widget-host-assets/") || p.startsWith("/__fixtures/") || p.startsWith("/__widgets/"))
+    return widgetHostAsset(p, opts.widgetsDir);
   if (p === "/" || p === "/health")
     return { status: 200, contentType: "application/json", body: { ok: true } };
   const m = /^\/a\/([a-z0-9-]+)(\/.*)?$/.exec(p);
@@ -120,7 +128,7 @@ function write(res: ServerResponse, r: Res): void {
   res.end(payload);
 }
 
-async function handle(emu: Emu, snapshotFile: string | undefined, inc: IncomingMessage, res: ServerResponse) {
+async function handle(emu: Emu, opts: AmocrmEmulatorOptions, inc: IncomingMessage, res: ServerResponse) {
   const url = new URL(inc.url ?? "/", emu.publicBaseUrl);
   const rawBody = await readBody(inc);
   const req: Req = { method: inc.method ?? "GET", url, path: url.pathname, headers: inc.headers, rawBody };
@@ -136,7 +144,7 @@ async function handle(emu: Emu, snapshotFile: string | undefined, inc: IncomingM
     out = problem(fault.status ?? 500, "Injected fault");
   } else {
     try {
-      out = await route(emu, req, snapshotFile);
+      out = await route(emu, req, opts);
     } catch (e) {
       out = e instanceof HttpError ? e.res : problem(500, e instanceof Error ? e.message : String(e));
     }
@@ -171,7 +179,7 @@ export async function startAmocrmEmulator(opts: AmocrmEmulatorOptions = {}): Pro
     resetEmu(emu, JSON.parse(readFileSync(opts.snapshotFile, "utf8")) as State);
   }
   const server = createServer((inc, res) => {
-    handle(emu, opts.snapshotFile, inc, res).catch((e: unknown) => {
+    handle(emu, opts, inc, res).catch((e: unknown) => {
       if (!res.headersSent) write(res, problem(500, e instanceof Error ? e.message : String(e)));
     });
   });
@@ -180,7 +188,7 @@ export async function startAmocrmEmulator(opts: AmocrmEmulatorOptions = {}): Pro
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = opts.publicBaseUrl ?? `http://${host}:${port}`;
+  const url = opts.publicBaseUrl ?? `http://${opts.publicHost ?? host}:${port}`;
   emu.publicBaseUrl = url.replace(/\/$/, "");
   return {
     url: emu.publicBaseUrl,

@@ -21,13 +21,21 @@ const MIME: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-/** Static files: the SDK script and the fixture widgets (so a test needs no second server). */
-export async function widgetHostAsset(path: string): Promise<Res> {
-  const [root, rel] = path.startsWith("/__fixtures/")
-    ? [join(HERE, "fixtures"), path.slice("/__fixtures/".length)]
-    : [join(HERE, "widget-host"), path.slice("/__widget-host-assets/".length)];
+/**
+ * Static files: the SDK script, the fixture widgets (so a test needs no second server) and, under
+ * `/__widgets/`, the directory the emulator was started with (`widgetsDir`: e.g. the demo's built widget).
+ */
+export async function widgetHostAsset(path: string, widgetsDir?: string): Promise<Res> {
+  const mounts: [string, string | undefined][] = [
+    ["/__fixtures/", join(HERE, "fixtures")],
+    ["/__widgets/", widgetsDir],
+    ["/__widget-host-assets/", join(HERE, "widget-host")],
+  ];
+  const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+  if (!mount?.[1]) return problem(404, "Not found");
+  const [root, rel] = [normalize(mount[1]), path.slice(mount[0].length)];
   const file = normalize(join(root, decodeURIComponent(rel)));
-  if (!file.startsWith(root)) return problem(404, "Not found");
+  if (!file.startsWith(root) || file === root) return problem(404, "Not found");
   try {
     const raw = await readFile(file);
     return {
