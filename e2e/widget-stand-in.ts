@@ -42,8 +42,17 @@ export function standInUrl(amoUrl: string, params: Record<string, string>): stri
  * records every request any frame makes to the portal's widget pages and endpoints.
  */
 export async function watchPortalRequests(context: BrowserContext, appUrl: string): Promise<PwRequest[]> {
+  // By domain and path: Chromium refuses a Secure cookie given by an http:// URL, though it keeps and sends
+  // Secure cookies of loopback hosts (potentially trustworthy origins).
   await context.addCookies([
-    { name: PROBE_COOKIE, value: "1", url: appUrl, sameSite: "None", secure: true, httpOnly: false },
+    {
+      name: PROBE_COOKIE,
+      value: "1",
+      domain: new URL(appUrl).hostname,
+      path: "/",
+      sameSite: "None",
+      secure: true,
+    },
   ]);
   expect((await context.cookies(appUrl)).map((c) => c.name)).toContain(PROBE_COOKIE);
   const seen: PwRequest[] = [];
