@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
+import { DEMO_REDIRECT_URI } from "@/emulators/amocrm/seed-ids";
 import { exchangeCode } from "@/server/amocrm";
 import { amocrmClientFor, amocrmIntegration, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
@@ -25,10 +26,11 @@ export async function onboardDemoTenant(
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-  // The portal may run on another port than the emulator's seeded redirect URI assumes.
+  // The portal may run on another port than the emulator's seeded redirect URI assumes. Ours goes first:
+  // the widget's disposable tokens carry the first redirect URI's origin as their audience.
   await control("integrations", {
     client_id: integration.clientId,
-    redirect_uri: integration.redirectUri,
+    redirect_uris: [...new Set([integration.redirectUri, DEMO_REDIRECT_URI])],
     disconnect_url: integration.redirectUri.replace("/api/auth/callback/amocrm", "/api/amocrm/uninstall"),
   });
   const res = await control("oauth/code", {
