@@ -27,6 +27,12 @@ export const activityLog = pgTable(
     sourceId: uuid("source_id").notNull(),
     kind: text("kind").notNull(),
     subject: text("subject"),
+    /**
+     * What the entry belongs to, so the owner's journal folds one call / SMS / deal event into one row:
+     * `call:<entry_id>`, `sms:<command_id>`, `lead:<id>@<occurrence>`, `apply:<application id>`, or
+     * `<provider>.<kind>:<event key>` for other webhooks and their job. Null: the entry stands alone.
+     */
+    subjectKey: text("subject_key"),
     status: activityStatus("status").notNull(),
     reason: text("reason"),
     attempts: integer("attempts").notNull().default(0),
@@ -37,6 +43,7 @@ export const activityLog = pgTable(
   (t) => [
     unique("activity_log_source").on(t.source, t.sourceId),
     index("activity_log_tenant_created").on(t.tenantId, t.createdAt),
+    index("activity_log_tenant_subject_key").on(t.tenantId, t.subjectKey),
   ],
 );
 

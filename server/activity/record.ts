@@ -10,6 +10,8 @@ export type ActivityUpdate = {
   kind: string;
   status: ActivityStatus;
   subject?: string | null;
+  /** The group of the owner's journal (`activity_log.subject_key`); set when the entry is created. */
+  subjectKey?: string | null;
   reason?: string | null;
   attempts?: number;
   nextRetryAt?: Date | null;
@@ -25,6 +27,7 @@ export async function recordActivity(db: Db, u: ActivityUpdate): Promise<void> {
     kind: u.kind,
     status: u.status,
     subject: u.subject ?? null,
+    subjectKey: u.subjectKey ?? null,
     reason: u.reason ?? null,
     attempts: u.attempts ?? 0,
     nextRetryAt: u.nextRetryAt ?? null,
@@ -42,6 +45,7 @@ export async function recordActivity(db: Db, u: ActivityUpdate): Promise<void> {
         nextRetryAt: values.nextRetryAt,
         updatedAt: new Date(),
         ...(u.subject !== undefined ? { subject: values.subject } : {}),
+        ...(u.subjectKey != null ? { subjectKey: values.subjectKey } : {}),
         ...(u.payload !== undefined ? { payload: sql`excluded.payload` } : {}),
       },
     });

@@ -22,6 +22,23 @@ function subjectOf(kind: string, e: Record<string, unknown>): string | undefined
   return from ? `${kind} · ${maskPhone(String(from))}` : kind;
 }
 
+/**
+ * The owner's journal group: a call's events (and the call's logging) by `entry_id`, an SMS report with
+ * its SMS by `command_id` (server/sms/plan.ts keys the send the same way).
+ */
+export function mangoSubjectKey(kind: string, e: Record<string, unknown>): string | undefined {
+  if (typeof e.entry_id === "string" && e.entry_id) return `call:${e.entry_id}`;
+  const command = e.command_id;
+  if (
+    (kind === "result/sms" || kind === "events/sms") &&
+    command !== undefined &&
+    command !== null &&
+    command !== ""
+  )
+    return `sms:${String(command)}`;
+  return undefined;
+}
+
 /** An event kind we have no schema for is still verified, stored and acknowledged: nothing is lost. */
 function unknownKindSpec(path: string, creds: { apiKey: string; salt: string }) {
   return {
@@ -62,6 +79,7 @@ export async function receiveMangoEvent(
     schema: parts.schema as z.ZodType<Record<string, unknown>>,
     eventKey: parts.eventKey as (e: Record<string, unknown>) => string,
     subject: (e) => subjectOf(parts.kind, e),
+    subjectKey: (e) => mangoSubjectKey(parts.kind, e),
     job: processMangoEvent,
     toJobPayload: (event, inboxId) => {
       // The intake also calls this to check the payload before storing (with a placeholder id).

@@ -50,7 +50,12 @@ export const processMangoEvent = defineJob({
       await queue.enqueue(
         logCall,
         { callId: assembled.call.id },
-        { tenantId, idempotencyKey: `call:${assembled.call.id}`, delaySeconds: LOG_CALL_DELAY_S },
+        {
+          tenantId,
+          idempotencyKey: `call:${assembled.call.id}`,
+          delaySeconds: LOG_CALL_DELAY_S,
+          subjectKey: `call:${assembled.call.entryId}`,
+        },
       );
     return {
       status: "done",

@@ -36,6 +36,8 @@ export type JobDefinition<P = unknown> = {
   /** A subject shown in the journal, derived from the payload (mask phone numbers). */
   // Method syntax on purpose: a JobDefinition<P> must fit where any definition is listed.
   subject?(payload: P): string | undefined;
+  /** The owner's journal group of a run, when the payload names it (an enqueue may pass its own). */
+  subjectKey?(payload: P): string | undefined;
   handler(payload: P, ctx: JobContext): Promise<JobOutcome | undefined>;
   options: JobOptions;
 };
@@ -46,6 +48,7 @@ export function defineJob<S extends z.ZodType>(def: {
   title: string;
   payload: S;
   subject?: (payload: z.infer<S>) => string | undefined;
+  subjectKey?: (payload: z.infer<S>) => string | undefined;
   handler: (payload: z.infer<S>, ctx: JobContext) => Promise<JobOutcome | undefined>;
   options?: JobOptions;
 }): JobDefinition<z.infer<S>> {

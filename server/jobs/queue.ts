@@ -6,6 +6,8 @@ export type EnqueueOptions = {
   /** Same key for the same intent: enqueuing it again returns the first run instead of a new one. */
   idempotencyKey: string;
   delaySeconds?: number;
+  /** The owner's journal group of this run (see `activity_log.subject_key`); else the definition's own. */
+  subjectKey?: string;
 };
 
 export type EnqueueResult = { runId: string; created: boolean };

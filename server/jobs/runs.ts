@@ -48,6 +48,7 @@ export async function insertJobRun<P>(
         kind: def.id,
         status: "queued",
         subject: def.subject?.(parsed) ?? null,
+        subjectKey: opts.subjectKey ?? def.subjectKey?.(parsed) ?? null,
         payload: parsed,
       });
       return { runId: created.id, created: true, row: created };

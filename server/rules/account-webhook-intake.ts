@@ -40,6 +40,7 @@ export function accountWebhookSpecFor(
       path: ["account"],
     }),
     eventKey: accountWebhookInboxKey,
+    subjectKey: (e) => `lead:${e.changes[0]?.leadId ?? 0}@${accountWebhookInboxKey(e)}`,
     subject: (e) =>
       e.changes
         .map(

@@ -18,6 +18,7 @@ export const applyRuleToCurrentDealsJob = defineJob({
   title: "Применение правила к текущим сделкам",
   payload: z.object({ applicationId: z.uuid() }),
   subject: (p) => `применение ${p.applicationId.slice(0, 8)}`,
+  subjectKey: (p) => `apply:${p.applicationId}`,
   options: { retries: RETRIES, concurrency: { limit: 1 } },
   handler: async (p, { db, tenantId, queue, attempt }) => {
     if (!tenantId) return { status: "skipped", reason: "применение без аккаунта" };

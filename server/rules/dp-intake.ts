@@ -41,6 +41,7 @@ export function dpWebhookSpecFor(
     }),
     eventKey: dpInboxKey,
     subject: (e) => `сделка ${e.leadId} · этап ${e.statusId}`,
+    subjectKey: (e) => `lead:${e.leadId}@${dpInboxKey(e)}`,
     job: evaluateRulesJob,
     toJobPayload: (event, inboxId) => ({ inboxId, event }),
   };

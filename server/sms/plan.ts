@@ -105,7 +105,11 @@ export async function planSmsAction(
       .select({ id: smsMessages.id })
       .from(smsMessages)
       .where(and(eq(smsMessages.tenantId, tenantId), eq(smsMessages.idempotencyKey, key)));
-    const run = await queue.enqueue(sendSmsJob, { smsId: row!.id }, { tenantId, idempotencyKey: key });
+    const run = await queue.enqueue(
+      sendSmsJob,
+      { smsId: row!.id },
+      { tenantId, idempotencyKey: key, subjectKey: `sms:${smsCommandIdFor(key)}` },
+    );
     if (run.created) queued += 1;
   }
   return { queued, skipped: reasons };

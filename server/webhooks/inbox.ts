@@ -45,6 +45,7 @@ export async function storeAcceptedWebhook(
     eventKey: string;
     payload: unknown;
     subject?: string;
+    subjectKey?: string;
   },
 ) {
   return db.transaction(async (tx) => {
@@ -68,6 +69,7 @@ export async function storeAcceptedWebhook(
         kind: `${r.provider}.${r.kind}`,
         status: "received",
         subject: r.subject ?? null,
+        subjectKey: r.subjectKey ?? null,
         payload: r.payload,
       });
       return { row: created, created: true };

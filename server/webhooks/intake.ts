@@ -20,6 +20,11 @@ export type WebhookSpec<E, P> = {
   eventKey(event: E): string;
   subject?(event: E): string | undefined;
   /**
+   * The owner's journal group of this event and its job (`call:<entry_id>`, `lead:<id>@<occurrence>` …);
+   * default `<provider>.<kind>:<event key>`, so a receipt and its run fold into one row.
+   */
+  subjectKey?(event: E): string | undefined;
+  /**
    * A valid event of this tenant that nothing waits for (e.g. amoCRM's `status_lead` reports every stage
    * move, rules only wait for some): its reason → answered 200 and not stored, so the inbox and the journal
    * are not flooded. Null → stored and enqueued as usual.
@@ -86,6 +91,7 @@ export async function receiveWebhook<E, P>(
   const event = parsed.data;
   const ignored = spec.ignore?.(event) ?? null;
   if (ignored) return json(200, { status: "ignored", reason: ignored });
+  const subjectKey = spec.subjectKey?.(event) ?? `${spec.provider}.${spec.kind}:${spec.eventKey(event)}`;
   const { row, created } = await storeAcceptedWebhook(db, {
     tenantId: tenant.id,
     provider: spec.provider,
@@ -93,12 +99,14 @@ export async function receiveWebhook<E, P>(
     eventKey: spec.eventKey(event),
     payload: event,
     subject: spec.subject?.(event),
+    subjectKey,
   });
   if (!created && row.jobRunId) return json(200, { status: "duplicate", id: row.id });
 
   const { runId } = await queue.enqueue(spec.job, spec.toJobPayload(event, row.id), {
     tenantId: tenant.id,
     idempotencyKey: `inbox:${row.id}`,
+    subjectKey,
   });
   await markWebhookEnqueued(db, {
     inboxId: row.id,
