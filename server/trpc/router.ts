@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from "./init";
 import { activityGet } from "./procedures/activity-get";
+import { activityJournal } from "./procedures/activity-journal";
 import { activityKinds } from "./procedures/activity-kinds";
 import { activityList } from "./procedures/activity-list";
 import { activityRetry } from "./procedures/activity-retry";
@@ -40,7 +41,13 @@ export const appRouter = router({
   me: router({ get: meGet }),
   tenant: router({ get: tenantGet }),
   members: router({ list: membersList, setRole: membersSetRole }),
-  activity: router({ list: activityList, get: activityGet, retry: activityRetry, kinds: activityKinds }),
+  activity: router({
+    journal: activityJournal,
+    list: activityList,
+    get: activityGet,
+    retry: activityRetry,
+    kinds: activityKinds,
+  }),
   calls: router({ list: callsList, daily: callsDaily }),
   employees: router({
     list: employeesList,
