@@ -7,7 +7,10 @@ describe("journal reasons in Russian", () => {
     ["unknown webhook address", /^Неизвестный адрес вебхука/],
     ["body too large", /^Запрос слишком большой/],
     ["malformed body: Unexpected token", /^Не удалось прочитать тело запроса/],
-    ["invalid payload: entry_id: Invalid input: expected string, received undefined", /^Данные не в том формате/],
+    [
+      "invalid payload: entry_id: Invalid input: expected string, received undefined",
+      /^Данные не в том формате/,
+    ],
     [
       "invalid payload: account_id: the account in the body is not this tenant's amoCRM account",
       /^Событие пришло от другого аккаунта amoCRM/,
