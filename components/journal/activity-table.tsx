@@ -1,7 +1,8 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useJournalDate } from "./dates";
 import { type ActivityStatus, StatusBadge, useKindLabel } from "./status";
 
 export type ActivityRow = {
@@ -15,11 +16,9 @@ export type ActivityRow = {
   createdAt: Date;
 };
 
-export const DATE_TIME = { dateStyle: "short", timeStyle: "medium" } as const;
-
 export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (id: string) => void }) {
   const t = useTranslations("journal.columns");
-  const format = useFormatter();
+  const date = useJournalDate();
   const kindLabel = useKindLabel();
   return (
     <Table data-testid="journal-table">
@@ -51,11 +50,11 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
             }}
           >
             <TableCell className="hidden pl-4 whitespace-nowrap tabular-nums text-muted-foreground sm:table-cell">
-              {format.dateTime(row.createdAt, DATE_TIME)}
+              {date(row.createdAt)}
             </TableCell>
             <TableCell className="pl-4 sm:pl-2">
               <span className="block text-xs tabular-nums text-muted-foreground sm:hidden">
-                {format.dateTime(row.createdAt, DATE_TIME)}
+                {date(row.createdAt)}
               </span>
               <span className="block font-medium whitespace-nowrap" title={row.kind}>
                 {kindLabel(row.kind)}
@@ -76,7 +75,7 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
             </TableCell>
             <TableCell className="hidden text-right tabular-nums lg:table-cell">{row.attempts}</TableCell>
             <TableCell className="hidden pr-4 whitespace-nowrap lg:table-cell tabular-nums text-muted-foreground">
-              {row.nextRetryAt ? format.dateTime(row.nextRetryAt, DATE_TIME) : "—"}
+              {row.nextRetryAt ? date(row.nextRetryAt) : "—"}
             </TableCell>
           </TableRow>
         ))}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ExternalLink, LoaderCircle, RotateCw } from "lucide-react";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { isAdminRole, useTenant } from "@/components/shell/use-tenant";
 import { Button } from "@/components/ui/button";
@@ -11,7 +11,7 @@ import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "
 import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/lib/trpc/client";
 import { useErrorText } from "@/lib/trpc/errors";
-import { DATE_TIME } from "./activity-table";
+import { useJournalDate } from "./dates";
 import { StatusBadge, useKindLabel } from "./status";
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -35,7 +35,7 @@ export function DetailSheet({
 }) {
   const t = useTranslations("journal");
   const tCommon = useTranslations("common");
-  const format = useFormatter();
+  const date = useJournalDate();
   const kindLabel = useKindLabel();
   const errorText = useErrorText();
   const trpc = useTRPC();
@@ -91,13 +91,11 @@ export function DetailSheet({
                     ? t("attemptsValue", { attempts: e.attempts, max: e.maxAttempts })
                     : e.attempts}
                 </Field>
-                <Field label={t("columns.nextRetry")}>
-                  {e.nextRetryAt ? format.dateTime(e.nextRetryAt, DATE_TIME) : dash}
-                </Field>
+                <Field label={t("columns.nextRetry")}>{e.nextRetryAt ? date(e.nextRetryAt) : dash}</Field>
                 <Field label={t("columns.subject")}>{e.subject ?? dash}</Field>
                 <Field label={t("detail.source")}>{t(`sources.${e.source}`)}</Field>
-                <Field label={t("detail.created")}>{format.dateTime(e.createdAt, DATE_TIME)}</Field>
-                <Field label={t("detail.updated")}>{format.dateTime(e.updatedAt, DATE_TIME)}</Field>
+                <Field label={t("detail.created")}>{date(e.createdAt)}</Field>
+                <Field label={t("detail.updated")}>{date(e.updatedAt)}</Field>
                 {e.relatedJobActivityId ? (
                   <Field label={t("detail.related")}>
                     <Button

@@ -1,60 +1,52 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { Inbox } from "lucide-react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
 import { LogPage } from "@/components/data-view/log-page";
-import { PagedList } from "@/components/data-view/paged-list";
-import { useTRPC } from "@/lib/trpc/client";
-import { ActivityTable } from "./activity-table";
+import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { DetailSheet } from "./detail-sheet";
-import { Filters, type JournalFilters, NO_FILTERS } from "./filters";
+import { OutcomeList } from "./outcome-list";
+import { TechnicalView } from "./technical-view";
 
-const PAGE_SIZE = 50;
-export const REFRESH_MS = 5_000;
+type View = "outcomes" | "technical";
 
-/** Журнал: filtered, cursor-paginated activity that refreshes itself; `?entry=<id>` opens an entry. */
+/**
+ * Журнал: what happened, one row per call, SMS, deal event or application (`activity.journal`), and one
+ * click away «Технический журнал», every entry as recorded (`activity.list`). `?view=technical` selects it,
+ * `?entry=<id>` opens an entry in either.
+ */
 export function JournalView() {
   const t = useTranslations("journal");
-  const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const [filters, setFilters] = useState<JournalFilters>(NO_FILTERS);
+  const view: View = params.get("view") === "technical" ? "technical" : "outcomes";
   const openId = params.get("entry");
-  const setOpenId = (id: string | null) =>
-    router.replace(id ? `${pathname}?entry=${id}` : pathname, { scroll: false });
-
-  const input = {
-    statuses: filters.statuses.length > 0 ? filters.statuses : undefined,
-    kind: filters.kind ?? undefined,
-    from: filters.range.from,
-    to: filters.range.to,
-    limit: PAGE_SIZE,
+  const go = (next: { view: View; entry: string | null }) => {
+    const q = new URLSearchParams();
+    if (next.view === "technical") q.set("view", "technical");
+    if (next.entry) q.set("entry", next.entry);
+    const s = q.toString();
+    router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
   };
-  const list = useInfiniteQuery(
-    trpc.activity.list.infiniteQueryOptions(input, {
-      getNextPageParam: (last) => last.nextCursor ?? undefined,
-      refetchInterval: REFRESH_MS,
-      placeholderData: (previous) => previous,
-    }),
-  );
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const filtered = filters.statuses.length > 0 || filters.kind !== null || filters.period !== "all";
+  const setOpenId = (entry: string | null) => go({ view, entry });
 
   return (
-    <LogPage title={t("title")} description={t("description")}>
-      <Filters value={filters} onChange={setFilters} />
-      <PagedList
-        query={list}
-        rowCount={rows.length}
-        empty={{ icon: Inbox, text: filtered ? t("emptyFiltered") : t("empty"), testId: "journal-empty" }}
-        loadMoreLabel={t("loadMore")}
-      >
-        <ActivityTable rows={rows} onOpen={setOpenId} />
-      </PagedList>
+    <LogPage
+      title={t("title")}
+      description={view === "technical" ? t("descriptionTechnical") : t("description")}
+    >
+      <Tabs value={view} onValueChange={(v) => go({ view: v as View, entry: null })}>
+        <TabsList>
+          <TabsTrigger value="outcomes" data-testid="journal-tab-outcomes">
+            {t("tabs.outcomes")}
+          </TabsTrigger>
+          <TabsTrigger value="technical" data-testid="journal-tab-technical">
+            {t("tabs.technical")}
+          </TabsTrigger>
+        </TabsList>
+      </Tabs>
+      {view === "technical" ? <TechnicalView onOpen={setOpenId} /> : <OutcomeList onOpen={setOpenId} />}
       <DetailSheet id={openId} onOpen={setOpenId} onClose={() => setOpenId(null)} />
     </LogPage>
   );
