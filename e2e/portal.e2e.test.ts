@@ -103,7 +103,7 @@ describe("portal", () => {
     await page.getByRole("button", { name: "Меню" }).click();
     await page.getByRole("dialog").getByRole("link", { name: "Журнал", exact: true }).click();
     await page.waitForURL("**/journal");
-    await page.getByTestId("journal-row").first().waitFor();
+    await page.getByTestId("journal-outcome").first().waitFor();
     await shot(page, "journal-mobile.png");
   });
 
@@ -113,6 +113,15 @@ describe("portal", () => {
     await page.getByRole("link", { name: "Журнал", exact: true }).click();
     await page.waitForURL("**/journal");
 
+    // The owner's view: the failed run is one row, its reason as recorded (Russian already).
+    const outcome = page.getByTestId("journal-outcome").filter({ hasText: app.seed.failed.reason });
+    await outcome.waitFor();
+    await expect(outcome.getAttribute("data-state")).resolves.toBe("failed");
+    await expect(outcome.getByTestId("outcome-title").textContent()).resolves.toBe("Очистка журнала");
+
+    // The technical journal, one click away, lists every entry as recorded.
+    await page.getByTestId("journal-tab-technical").click();
+    await page.waitForURL("**/journal?view=technical");
     const failed = page.getByTestId("journal-row").filter({ hasText: app.seed.failed.reason });
     await failed.waitFor();
     await expect(failed.getAttribute("data-status")).resolves.toBe("failed");
