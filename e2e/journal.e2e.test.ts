@@ -2,7 +2,8 @@
 // the portal, the portal's job driver assembles the call and logs it into the amoCRM emulator — «Журнал»
 // shows ONE row for it with the contact and deal links (test-results/artifacts/journal-call.png);
 // expanding it shows the technical steps (webhooks received, job runs); «Только проблемы» shows only
-// failures, skips and rejections, in Russian (test-results/artifacts/journal-problems.png).
+// failures, skips (a hidden number's call) and rejections (a forged event), in Russian
+// (test-results/artifacts/journal-problems.png).
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -23,6 +24,8 @@ const CLIENT = "+79991110022";
 let portal: ScenarioPortal;
 let browser: Browser;
 let entryId = "";
+/** A call from a hidden number: nothing to log it on, so its logging is skipped. */
+let hiddenEntryId = "";
 const browserErrors: string[] = [];
 
 type AmoState = { contacts: { id: number }[]; leads: { id: number; contacts: { id: number }[] }[] };
@@ -56,6 +59,15 @@ beforeAll(async () => {
     talkSeconds: 42,
   })) as { entry_id: string };
   entryId = started.entry_id;
+  const hidden = (await portal.control(portal.mango.url, "scenarios", {
+    instant: true,
+    type: "incoming",
+    from: "anonymous",
+    ring: [SCENARIO.lopatkin.extension],
+    answeredBy: SCENARIO.lopatkin.extension,
+    talkSeconds: 5,
+  })) as { entry_id: string };
+  hiddenEntryId = hidden.entry_id;
   await fetch(`${portal.mango.url}/__control/deliveries?wait=1`);
   // A forged event on the same address: rejected, a problem of its own.
   await fetch(`${portal.app.url}/api/mango/${portal.tenant.webhookKey}/events/call`, {
@@ -144,6 +156,13 @@ describe("Журнал for an owner", () => {
     await page.goto("/journal");
     await page.locator(`[data-testid="journal-outcome"][data-key="call:${entryId}"]`).waitFor();
     await page.getByTestId("problems-only").click();
+    // The hidden number's call: logging skipped, and why.
+    const skipped = page.locator(`[data-testid="journal-outcome"][data-key="call:${hiddenEntryId}"]`);
+    await skipped.and(page.locator('[data-state="skipped"]')).waitFor({ timeout: 60_000 });
+    await expect(skipped.getByTestId("outcome-title").textContent()).resolves.toBe(
+      "Звонок не записан в amoCRM",
+    );
+    await expect(skipped.getByTestId("outcome-reason").textContent()).resolves.toMatch(/[А-Яа-яЁё]/);
     const rejected = page.locator('[data-testid="journal-outcome"][data-state="rejected"]');
     await rejected.first().waitFor();
     await expect(rejected.first().getByTestId("outcome-reason").textContent()).resolves.toMatch(
