@@ -29,7 +29,7 @@ function Subtitle({ g }: { g: JournalGroup }) {
   if ((g.category === "deal" || g.category === "sms") && f.leadId) parts.push(t("deal", { id: f.leadId }));
   if (g.category === "apply" && f.apply?.ruleName) parts.push(`«${f.apply.ruleName}»`);
   if (g.category === "other" && g.subject) parts.push(g.subject);
-  return parts.length ? <span>{parts.join(" · ")}</span> : null;
+  return parts.length ? <span> · {parts.join(" · ")}</span> : null;
 }
 
 function Details({ g }: { g: JournalGroup }) {
@@ -106,7 +106,8 @@ export function OutcomeRow({ g, onOpen }: { g: JournalGroup; onOpen: (id: string
               </Badge>
             </span>
             <span className="text-xs text-muted-foreground tabular-nums">
-              {date(g.at)} <Subtitle g={g} />
+              {date(g.at)}
+              <Subtitle g={g} />
             </span>
             {g.reason ? (
               <span className="text-sm text-muted-foreground" data-testid="outcome-reason">

@@ -28,6 +28,7 @@ describe("journal reasons in Russian", () => {
 
   it("keeps Russian reasons and replaces unknown English with a pointer to the technical view", () => {
     expect(ownerReason("Сделка уже на другом этапе")).toBe("Сделка уже на другом этапе");
+    expect(ownerReason("номер клиента скрыт или не распознан")).toBe("Номер клиента скрыт или не распознан");
     expect(ownerReason("Cannot read properties of undefined")).toBe(TECHNICAL_REASON);
     expect(ownerReason(null)).toBeNull();
   });

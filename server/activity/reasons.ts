@@ -68,5 +68,5 @@ export function ownerReason(raw: string | null | undefined): string | null {
     const m = rule.test.exec(raw);
     if (m) return rule.text(m);
   }
-  return CYRILLIC.test(raw) ? raw : TECHNICAL_REASON;
+  return CYRILLIC.test(raw) ? raw.charAt(0).toUpperCase() + raw.slice(1) : TECHNICAL_REASON;
 }
