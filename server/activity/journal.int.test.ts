@@ -3,6 +3,7 @@ import { z } from "zod";
 import { callLogs, calls } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { logCall } from "@/server/calls/jobs";
+import { mangoSubjectKey } from "@/server/events/mango-intake";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { createTenant } from "@/server/tenancy/queries";
@@ -155,5 +156,13 @@ describe("the owner's journal", () => {
   it("gives another tenant nothing", async () => {
     expect((await journal(b.id)).items).toEqual([]);
     expect((await journal(b.id, { problemsOnly: true })).items).toEqual([]);
+  });
+
+  it("keys MANGO events by their call, SMS reports by their SMS, and nothing else by a command", () => {
+    expect(mangoSubjectKey("events/call", { entry_id: "E-9", command_id: "c" })).toBe("call:E-9");
+    expect(mangoSubjectKey("events/summary", { entry_id: "E-9" })).toBe("call:E-9");
+    expect(mangoSubjectKey("result/sms", { command_id: "sms-1", result: 1000 })).toBe("sms:sms-1");
+    expect(mangoSubjectKey("events/sms", { command_id: "sms-1", reason: 1000 })).toBe("sms:sms-1");
+    expect(mangoSubjectKey("result/callback", { command_id: "cb-1" })).toBeUndefined();
   });
 });
