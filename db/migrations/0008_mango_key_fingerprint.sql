@@ -1,0 +1,2 @@
+ALTER TABLE "mango_connections" ADD COLUMN "key_fingerprint" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "mango_connections_key_fingerprint" ON "mango_connections" USING btree ("key_fingerprint");
