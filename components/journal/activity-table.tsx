@@ -1,6 +1,7 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
+import { useAccountDateTime } from "@/components/data-view/account-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { type ActivityStatus, StatusBadge, useKindLabel } from "./status";
 
@@ -19,7 +20,7 @@ export const DATE_TIME = { dateStyle: "short", timeStyle: "medium" } as const;
 
 export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (id: string) => void }) {
   const t = useTranslations("journal.columns");
-  const format = useFormatter();
+  const dateTime = useAccountDateTime();
   const kindLabel = useKindLabel();
   return (
     <Table data-testid="journal-table">
@@ -51,11 +52,11 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
             }}
           >
             <TableCell className="hidden pl-4 whitespace-nowrap tabular-nums text-muted-foreground sm:table-cell">
-              {format.dateTime(row.createdAt, DATE_TIME)}
+              {dateTime(row.createdAt, DATE_TIME)}
             </TableCell>
             <TableCell className="pl-4 sm:pl-2">
               <span className="block text-xs tabular-nums text-muted-foreground sm:hidden">
-                {format.dateTime(row.createdAt, DATE_TIME)}
+                {dateTime(row.createdAt, DATE_TIME)}
               </span>
               <span className="block font-medium whitespace-nowrap" title={row.kind}>
                 {kindLabel(row.kind)}
@@ -76,7 +77,7 @@ export function ActivityTable({ rows, onOpen }: { rows: ActivityRow[]; onOpen: (
             </TableCell>
             <TableCell className="hidden text-right tabular-nums lg:table-cell">{row.attempts}</TableCell>
             <TableCell className="hidden pr-4 whitespace-nowrap lg:table-cell tabular-nums text-muted-foreground">
-              {row.nextRetryAt ? format.dateTime(row.nextRetryAt, DATE_TIME) : "—"}
+              {row.nextRetryAt ? dateTime(row.nextRetryAt, DATE_TIME) : "—"}
             </TableCell>
           </TableRow>
         ))}

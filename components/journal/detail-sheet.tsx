@@ -2,8 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ExternalLink, LoaderCircle, RotateCw } from "lucide-react";
-import { useFormatter, useTranslations } from "next-intl";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { useAccountDateTime } from "@/components/data-view/account-time";
 import { isAdminRole, useTenant } from "@/components/shell/use-tenant";
 import { Button } from "@/components/ui/button";
 import { Separator } from "@/components/ui/separator";
@@ -35,7 +36,7 @@ export function DetailSheet({
 }) {
   const t = useTranslations("journal");
   const tCommon = useTranslations("common");
-  const format = useFormatter();
+  const dateTime = useAccountDateTime();
   const kindLabel = useKindLabel();
   const errorText = useErrorText();
   const trpc = useTRPC();
@@ -92,12 +93,12 @@ export function DetailSheet({
                     : e.attempts}
                 </Field>
                 <Field label={t("columns.nextRetry")}>
-                  {e.nextRetryAt ? format.dateTime(e.nextRetryAt, DATE_TIME) : dash}
+                  {e.nextRetryAt ? dateTime(e.nextRetryAt, DATE_TIME) : dash}
                 </Field>
                 <Field label={t("columns.subject")}>{e.subject ?? dash}</Field>
                 <Field label={t("detail.source")}>{t(`sources.${e.source}`)}</Field>
-                <Field label={t("detail.created")}>{format.dateTime(e.createdAt, DATE_TIME)}</Field>
-                <Field label={t("detail.updated")}>{format.dateTime(e.updatedAt, DATE_TIME)}</Field>
+                <Field label={t("detail.created")}>{dateTime(e.createdAt, DATE_TIME)}</Field>
+                <Field label={t("detail.updated")}>{dateTime(e.updatedAt, DATE_TIME)}</Field>
                 {e.relatedJobActivityId ? (
                   <Field label={t("detail.related")}>
                     <Button
