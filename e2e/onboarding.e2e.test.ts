@@ -201,8 +201,31 @@ describe("Обзор: onboarding", () => {
         await expect(member.getByTestId(testId).count(), testId).resolves.toBe(0);
       }
       await expect(card.getByRole("button", { name: "Изменить ключ" }).count()).resolves.toBe(0);
+      await expect(card.getByRole("button", { name: "Отключить АТС" }).count()).resolves.toBe(0);
     } finally {
       await memberContext.close();
     }
+  });
+
+  it("the owner disconnects the PBX after confirming: key and salt wiped, the form is back", async () => {
+    await page.goto("/overview#mango");
+    const card = page.getByTestId("mango-card");
+    await card.getByRole("button", { name: "Отключить АТС" }).click();
+    const dialog = page.getByTestId("mango-disconnect-dialog");
+    await dialog
+      .getByText("После отключения эту АТС можно подключить к другой компании.", { exact: false })
+      .waitFor();
+    await dialog.screenshot({ path: path.join(ARTIFACTS_DIR, "mango-disconnect-confirm.png") });
+    // Cancelling changes nothing.
+    await dialog.getByRole("button", { name: "Отмена" }).first().click();
+    await dialog.waitFor({ state: "detached" });
+    expect((await storedMango()).secrets).toEqual(["mango.api_key", "mango.api_salt"]);
+
+    await card.getByRole("button", { name: "Отключить АТС" }).click();
+    await page.getByTestId("mango-disconnect-confirm").click();
+    await page.getByTestId("mango-connect-form").waitFor();
+    await expect(card.getAttribute("data-connected")).resolves.toBe("false");
+    await expect(page.getByTestId("mango-status").textContent()).resolves.toBe("Не подключено");
+    expect(await storedMango()).toEqual({ connections: [], secrets: [] });
   });
 });

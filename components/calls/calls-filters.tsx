@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
+import { useAccountTimeZone } from "@/components/data-view/account-time";
 import { FilterBar, FilterSelect } from "@/components/data-view/filter-bar";
 import { useTRPC } from "@/lib/trpc/client";
 import {
@@ -15,6 +16,7 @@ import {
 
 export function CallsFilters({ value, onChange }: { value: Filters; onChange: (next: Filters) => void }) {
   const t = useTranslations("calls");
+  const timeZone = useAccountTimeZone();
   const trpc = useTRPC();
   const directory = useQuery(trpc.employees.list.queryOptions(undefined, { staleTime: 60_000 }));
   const employees = (directory.data?.employees ?? [])
@@ -29,7 +31,7 @@ export function CallsFilters({ value, onChange }: { value: Filters; onChange: (n
       periodLabel={t("filters.period")}
       periodName={(p) => t(`periods.${p}`)}
       dirty={isDirty(value)}
-      onReset={() => onChange(defaultFilters())}
+      onReset={() => onChange(defaultFilters(timeZone))}
       resetLabel={t("filters.reset")}
     >
       <FilterSelect

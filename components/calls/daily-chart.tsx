@@ -5,7 +5,7 @@ import { DailyBars } from "@/components/data-view/daily-bars";
 
 export type DayCounts = { day: string; answered: number; missed: number };
 
-/** Answered and missed calls per Moscow day (the shared daily bars with the Calls page's words). */
+/** Answered and missed calls per day of the account's time zone (the shared daily bars with the Calls page's words). */
 export function DailyChart({ days }: { days: DayCounts[] }) {
   const t = useTranslations("calls.chart");
   return (

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { defaultFilters, formatDuration, isDirty, queryInputOf } from "./filters-state";
 
+const MSK = "Europe/Moscow";
+
 describe("calls filters", () => {
   const now = new Date("2026-11-25T18:00:00Z");
 
   it("starts with the last 7 Moscow days and nothing else", () => {
-    const f = defaultFilters(now);
+    const f = defaultFilters(MSK, now);
     expect(isDirty(f)).toBe(false);
-    expect(queryInputOf(f, now)).toEqual({
+    expect(queryInputOf(f, MSK, now)).toEqual({
       callDirection: undefined,
       extension: undefined,
       result: undefined,
@@ -18,13 +20,13 @@ describe("calls filters", () => {
 
   it("passes the chosen filters on", () => {
     const f = {
-      ...defaultFilters(now),
+      ...defaultFilters(MSK, now),
       direction: "incoming" as const,
       extension: "101",
       result: "missed" as const,
     };
     expect(isDirty(f)).toBe(true);
-    expect(queryInputOf(f, now)).toMatchObject({
+    expect(queryInputOf(f, MSK, now)).toMatchObject({
       callDirection: "incoming",
       extension: "101",
       result: "missed",

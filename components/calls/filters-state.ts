@@ -1,5 +1,5 @@
 /** Calls page filters → the inputs of `calls.list` and `calls.daily`. Pure, so it is unit-tested. */
-import { type Range, rangeOf } from "@/components/journal/period";
+import { type Range, rangeOf } from "@/components/data-view/period";
 
 export type CallsPeriod = "today" | "7d" | "30d" | "custom";
 export const CALLS_PERIODS: readonly CallsPeriod[] = ["today", "7d", "30d", "custom"];
@@ -14,24 +14,24 @@ export type CallsFilters = {
   range: Range;
 };
 
-export const defaultFilters = (now: Date = new Date()): CallsFilters => ({
+export const defaultFilters = (timeZone: string, now: Date = new Date()): CallsFilters => ({
   direction: null,
   extension: null,
   result: null,
   period: "7d",
-  range: rangeOf("7d", now),
+  range: rangeOf("7d", timeZone, now),
 });
 
 export const isDirty = (f: CallsFilters) =>
   f.direction !== null || f.extension !== null || f.result !== null || f.period !== "7d";
 
 /** The query input: absent filters are omitted; the period always has a start (the chart needs one). */
-export function queryInputOf(f: CallsFilters, now: Date = new Date()) {
+export function queryInputOf(f: CallsFilters, timeZone: string, now: Date = new Date()) {
   return {
     callDirection: f.direction ?? undefined,
     extension: f.extension ?? undefined,
     result: f.result ?? undefined,
-    from: f.range.from ?? rangeOf("7d", now).from!,
+    from: f.range.from ?? rangeOf("7d", timeZone, now).from!,
     to: f.range.to,
   };
 }

@@ -22,7 +22,7 @@ const PAD = { top: 12, right: 8, bottom: 24, left: 32 };
 const MAX_LABELS = 12;
 
 /**
- * Counts per Moscow day as grouped SVG bars, with the same numbers as a table for screen readers (the
+ * Counts per account day (the server cut them in the account's time zone) as grouped SVG bars, with the same numbers as a table for screen readers (the
  * Calls and SMS charts). Test hooks: `chart-day` per day with `data-<key>`, totals in `chart-<key>`.
  */
 export function DailyBars<K extends string>({
@@ -38,11 +38,12 @@ export function DailyBars<K extends string>({
 }) {
   const format = useFormatter();
   const id = useId();
+  // A day is a calendar date, not an instant: read and written in UTC so no zone can move it.
   const dayLabel = (day: string, long = false) =>
-    format.dateTime(
-      new Date(`${day}T12:00:00+03:00`),
-      long ? { day: "numeric", month: "long" } : { day: "2-digit", month: "2-digit" },
-    );
+    format.dateTime(new Date(`${day}T12:00:00Z`), {
+      timeZone: "UTC",
+      ...(long ? { day: "numeric", month: "long" } : { day: "2-digit", month: "2-digit" }),
+    });
   const countsOf = (d: Record<K, number>) =>
     Object.fromEntries(series.map((s) => [s.key, d[s.key]])) as Record<K, number>;
   const totals = Object.fromEntries(

@@ -2,11 +2,12 @@
 
 import { X } from "lucide-react";
 import type { ReactNode } from "react";
-import { CustomRangeForm } from "@/components/journal/custom-range-form";
-import { type Period, type Range, rangeOf } from "@/components/journal/period";
 import { Button } from "@/components/ui/button";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { cn } from "@/lib/utils";
+import { useAccountTimeZone } from "./account-time";
+import { CustomRangeForm } from "./custom-range-form";
+import { type Period, type Range, rangeOf } from "./period";
 
 const ALL = "__all";
 
@@ -75,6 +76,7 @@ export function FilterBar<P extends Period, F extends PeriodFilter<P>>({
   rowClassName?: string;
   children: ReactNode;
 }) {
+  const timeZone = useAccountTimeZone();
   return (
     <div className="flex flex-col gap-3">
       <div className={cn("flex flex-wrap gap-2", rowClassName)}>
@@ -83,7 +85,11 @@ export function FilterBar<P extends Period, F extends PeriodFilter<P>>({
           value={value.period}
           onValueChange={(v) => {
             const period = v as P;
-            onChange({ ...value, period, range: period === "custom" ? value.range : rangeOf(period) });
+            onChange({
+              ...value,
+              period,
+              range: period === "custom" ? value.range : rangeOf(period, timeZone),
+            });
           }}
         >
           <SelectTrigger className="min-w-36" aria-label={periodLabel} data-testid="filter-period">

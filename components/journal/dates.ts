@@ -1,14 +1,11 @@
 "use client";
 
-import { useFormatter } from "next-intl";
+import { useAccountDateTime } from "@/components/data-view/account-time";
 
-/**
- * Every date the journal shows is formatted here, so moving the journal to the account's timezone is one
- * change (the period bounds are in period.ts).
- */
+/** Every date the journal shows is formatted here, on the amoCRM account's clock (period bounds: period.ts). */
 export const DATE_TIME = { dateStyle: "short", timeStyle: "medium" } as const;
 
 export function useJournalDate(): (d: Date) => string {
-  const format = useFormatter();
-  return (d) => format.dateTime(d, DATE_TIME);
+  const dateTime = useAccountDateTime();
+  return (d) => dateTime(d, DATE_TIME);
 }

@@ -13,6 +13,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/lib/trpc/client";
 import { DATE_TIME } from "./format";
 import { type Connected, MangoConnectForm } from "./mango-connect-form";
+import { MangoDisconnect } from "./mango-disconnect";
 import { MangoEventsCheck } from "./mango-events-check";
 import { MangoWebhook } from "./mango-webhook";
 
@@ -95,11 +96,12 @@ export function MangoCard() {
                 <Separator />
                 <MangoEventsCheck canCheck={isAdmin} />
                 {isAdmin ? (
-                  <div>
+                  <div className="flex flex-wrap gap-2">
                     <Button type="button" variant="ghost" size="sm" onClick={() => setEditing(true)}>
                       <Pencil />
                       {t("changeKey")}
                     </Button>
+                    <MangoDisconnect />
                   </div>
                 ) : null}
               </>

@@ -17,7 +17,7 @@ import { useOnboardingErrorText } from "./error-text";
 const secret = z.string().trim().min(1, "required").min(4, "tooShort").max(200, "tooLong");
 const schema = z.object({ apiKey: secret, salt: secret });
 type Values = z.infer<typeof schema>;
-type Reason = "wrong_key" | "wrong_salt" | "locked" | "unreachable" | "other";
+type Reason = "wrong_key" | "wrong_salt" | "locked" | "unreachable" | "in_use" | "other";
 export type Connected = { employees: number; ccFields: "ok" | "failed" };
 
 /** «Ключ API» and «Соль»: verified against MANGO OFFICE by `mango.connect`; nothing is saved on failure. */
@@ -67,7 +67,7 @@ export function MangoConnectForm({
     const text = reasonText(res.reason, res.message);
     if (res.reason === "wrong_salt")
       form.setError("salt", { type: "server", message: text }, { shouldFocus: true });
-    else if (res.reason === "wrong_key")
+    else if (res.reason === "wrong_key" || res.reason === "in_use")
       form.setError("apiKey", { type: "server", message: text }, { shouldFocus: true });
     else setGeneral(text);
   });

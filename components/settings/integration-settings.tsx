@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import { CircleCheck, LoaderCircle } from "lucide-react";
-import { useLocale, useTranslations } from "next-intl";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { type FieldErrors, type Resolver, useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
@@ -101,6 +101,7 @@ function SettingsForm({
 }: FormProps) {
   const t = useTranslations("integrationSettings");
   const locale = useLocale();
+  const format = useFormatter();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const form = useForm<IntegrationSettings>({
@@ -185,7 +186,11 @@ function SettingsForm({
               <span className="text-muted-foreground">{t("unsaved")}</span>
             ) : (
               <span className="text-muted-foreground">
-                {updatedAt ? t("savedAt", { date: updatedAt.toLocaleString(locale) }) : t("neverSaved")}
+                {updatedAt
+                  ? t("savedAt", {
+                      date: format.dateTime(updatedAt, { dateStyle: "short", timeStyle: "short" }),
+                    })
+                  : t("neverSaved")}
               </span>
             )}
           </div>

@@ -1,6 +1,6 @@
 /** SMS log filters → the inputs of `sms.list` and `sms.daily`. Pure, so it is unit-tested. */
 import { CALLS_PERIODS, type CallsPeriod } from "@/components/calls/filters-state";
-import { type Range, rangeOf } from "@/components/journal/period";
+import { type Range, rangeOf } from "@/components/data-view/period";
 
 export const SMS_PERIODS = CALLS_PERIODS;
 export type SmsPeriod = CallsPeriod;
@@ -18,12 +18,12 @@ export type SmsFilters = {
   range: Range;
 };
 
-export const defaultFilters = (now: Date = new Date()): SmsFilters => ({
+export const defaultFilters = (timeZone: string, now: Date = new Date()): SmsFilters => ({
   status: null,
   ruleId: null,
   search: "",
   period: "7d",
-  range: rangeOf("7d", now),
+  range: rangeOf("7d", timeZone, now),
 });
 
 export const searchDigits = (search: string) => search.replace(/\D/g, "");
@@ -35,13 +35,13 @@ export const isDirty = (f: SmsFilters) =>
   f.status !== null || f.ruleId !== null || searchDigits(f.search) !== "" || f.period !== "7d";
 
 /** The query input: absent filters are omitted; the period always has a start (the chart needs one). */
-export function queryInputOf(f: SmsFilters, now: Date = new Date()) {
+export function queryInputOf(f: SmsFilters, timeZone: string, now: Date = new Date()) {
   const digits = searchDigits(f.search);
   return {
     status: f.status ?? undefined,
     ruleId: f.ruleId ?? undefined,
     search: digits.length >= MIN_SEARCH_DIGITS ? digits : undefined,
-    from: f.range.from ?? rangeOf("7d", now).from!,
+    from: f.range.from ?? rangeOf("7d", timeZone, now).from!,
     to: f.range.to,
   };
 }

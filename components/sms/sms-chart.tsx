@@ -5,7 +5,7 @@ import { DailyBars } from "@/components/data-view/daily-bars";
 
 export type SmsDayCounts = { day: string; sent: number; delivered: number; failed: number };
 
-/** Sent (delivered included), delivered and failed SMS per Moscow day. */
+/** Sent (delivered included), delivered and failed SMS per day of the account's time zone. */
 export function SmsChart({ days }: { days: SmsDayCounts[] }) {
   const t = useTranslations("sms.chart");
   return (

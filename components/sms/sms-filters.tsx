@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Search } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
+import { useAccountTimeZone } from "@/components/data-view/account-time";
 import { FilterBar, FilterSelect } from "@/components/data-view/filter-bar";
 import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc/client";
@@ -23,6 +24,7 @@ const SEARCH_DELAY_MS = 350;
 
 export function SmsFilters({ value, onChange }: { value: Filters; onChange: (next: Filters) => void }) {
   const t = useTranslations("sms");
+  const timeZone = useAccountTimeZone();
   const trpc = useTRPC();
   const hintId = useId();
   const rules = useQuery(trpc.rules.list.queryOptions({}, { staleTime: 60_000 }));
@@ -46,7 +48,7 @@ export function SmsFilters({ value, onChange }: { value: Filters; onChange: (nex
       periodLabel={t("filters.period")}
       periodName={(p) => t(`periods.${p}`)}
       dirty={isDirty(value)}
-      onReset={() => onChange(defaultFilters())}
+      onReset={() => onChange(defaultFilters(timeZone))}
       resetLabel={t("filters.reset")}
       rowClassName="items-start"
     >

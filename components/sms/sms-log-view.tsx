@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { MessageSquareOff } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useAccountTimeZone } from "@/components/data-view/account-time";
 import { ChartCard } from "@/components/data-view/chart-card";
 import { LogPage } from "@/components/data-view/log-page";
 import { PagedList } from "@/components/data-view/paged-list";
@@ -19,9 +20,10 @@ const REFRESH_MS = 10_000;
 /** SMS: what the tenant's rules sent, with filters, cursor pages and a daily chart of sent / delivered / failed. */
 export function SmsLogView() {
   const t = useTranslations("sms");
+  const timeZone = useAccountTimeZone();
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<Filters>(() => defaultFilters());
-  const input = queryInputOf(filters);
+  const [filters, setFilters] = useState<Filters>(() => defaultFilters(timeZone));
+  const input = queryInputOf(filters, timeZone);
 
   const list = useInfiniteQuery(
     trpc.sms.list.infiniteQueryOptions(

@@ -13,6 +13,11 @@ export const mangoConnections = pgTable(
     status: mangoConnectionStatus("status").notNull(),
     /** The API key's first and last characters, to recognise it in the portal. */
     keyHint: text("key_hint").notNull(),
+    /**
+     * Keyed fingerprint of the VPBX key (server/secrets/fingerprint.ts), unique: a PBX posts its events to one
+     * address, so it belongs to one tenant at a time.
+     */
+    keyFingerprint: text("key_fingerprint"),
     verifiedAt: ts("verified_at"),
     /** When the first/last correctly signed event arrived ("Проверить" turns green on it). */
     firstEventAt: ts("first_event_at"),
@@ -20,7 +25,10 @@ export const mangoConnections = pgTable(
     lastError: text("last_error"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("mango_connections_tenant").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("mango_connections_tenant").on(t.tenantId),
+    uniqueIndex("mango_connections_key_fingerprint").on(t.keyFingerprint),
+  ],
 );
 
 /** A tenant's integration settings (zod-validated document, server/settings/schema.ts). */

@@ -14,6 +14,11 @@ export const tenants = pgTable("tenants", {
   status: tenantStatus("status").notNull().default("active"),
   /** Unguessable path segment of this tenant's webhook URLs; the tenant of a webhook comes from it. */
   webhookKey: text("webhook_key").notNull().unique(),
+  /**
+   * The amoCRM account's IANA time zone (account `datetime_settings.timezone`), read at sign-in and every
+   * directory refresh: dates, chart days and period filters follow it.
+   */
+  timeZone: text("time_zone").notNull().default("Europe/Moscow"),
   ...timestamps,
 });
 

@@ -1,5 +1,6 @@
 // Control API under /__control/ (JSON). Not part of amoCRM: it lets tests and the demo drive the emulator.
 import { readFile, writeFile } from "node:fs/promises";
+import { accountTimezone } from "./api/account";
 import { patchLeads } from "./api/leads";
 import { type ApiCtx, accountBase, type Emu, mulberry32 } from "./context";
 import { deliver, settle } from "./deliver";
@@ -169,7 +170,15 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
     case "POST /accounts": {
       const acc = account(emu, b);
       if (typeof b.paid === "boolean") acc.paid = b.paid;
-      return json({ subdomain: acc.subdomain, id: acc.id, paid: acc.paid });
+      if (typeof b.timezone === "string") {
+        try {
+          new Intl.DateTimeFormat("en-US", { timeZone: b.timezone });
+        } catch {
+          fail(400, `Unknown time zone ${b.timezone}`);
+        }
+        acc.timezone = b.timezone;
+      }
+      return json({ subdomain: acc.subdomain, id: acc.id, paid: acc.paid, timezone: accountTimezone(acc) });
     }
     case "POST /oauth/code": {
       // Shortcut for tests without a browser: what pressing "Разрешить" on /oauth produces.

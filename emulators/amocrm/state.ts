@@ -205,6 +205,8 @@ export interface Account {
   amojo_id: string;
   /** false → every API call answers 402 (subscription ended). */
   paid: boolean;
+  /** The account's IANA time zone (`datetime_settings.timezone`); Europe/Moscow when unset. */
+  timezone?: string;
   current_user_id: number;
   groups: UserGroup[];
   users: User[];

@@ -79,7 +79,12 @@ export async function readAmocrmIdentity(
     .catch(() => null);
   const user = raw ? toUser(raw) : null;
   return {
-    account: { id: account.id, subdomain: account.subdomain, name: account.name },
+    account: {
+      id: account.id,
+      subdomain: account.subdomain,
+      name: account.name,
+      timeZone: account.timezone,
+    },
     baseUrl,
     user: {
       id: account.currentUserId,

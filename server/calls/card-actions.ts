@@ -101,7 +101,7 @@ export async function createFromCard(
     const contact =
       found ?? (memo ? { id: memo.contactId, leadIds: memo.leadId ? [memo.leadId] : [] } : null);
     const newContact = {
-      name: campaign.name ?? newClientName(input.now ?? new Date()),
+      name: campaign.name ?? newClientName(input.now ?? new Date(), tenant.timeZone),
       responsible_user_id: amoUserId,
       custom_fields_values: [phoneField(phone), ...campaign.fields],
     };

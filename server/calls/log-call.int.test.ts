@@ -52,7 +52,7 @@ describe("logging calls to amoCRM", () => {
     const contacts = contactsWithPhone(s, phone);
     expect(contacts).toHaveLength(1);
     const [row] = await w.t.db.select().from(calls).where(eq(calls.entryId, entryId));
-    expect(contacts[0]!.name).toBe(newClientName(row!.startedAt!));
+    expect(contacts[0]!.name).toBe(newClientName(row!.startedAt!, "Europe/Moscow"));
     expect(contacts[0]!.responsible_user_id).toBe(PAIRS["101"]);
     const leads = leadsOf(s, contacts[0]!.id);
     expect(leads).toHaveLength(1);

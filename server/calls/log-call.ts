@@ -172,7 +172,7 @@ async function resolveClient(
     tenantId: tenant.id,
     phone: call.clientPhone!,
     responsibleUserId: o.userId,
-    contactName: campaign?.clientName ?? newClientName(call.startedAt ?? o.now),
+    contactName: campaign?.clientName ?? newClientName(call.startedAt ?? o.now, tenant.timeZone),
     contactFields,
     decide: (known) => planClient(call, o.settings, known),
     // The locked section hands in its transaction: the client reads its token through it.

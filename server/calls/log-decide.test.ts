@@ -37,10 +37,15 @@ const missed = (over: Partial<LoggableCall> = {}) =>
   call({ answeredExtension: null, talkSeconds: 0, disconnectReason: 1111, ...over });
 
 describe("new client name", () => {
-  it("is the call's start in Moscow time (UTC+3), whatever the server's zone", () => {
-    expect(newClientName(new Date("2026-11-25T17:40:00Z"))).toBe("Новый клиент 20:40 25.11.2026");
+  it("is the call's start on the account's clock, whatever the server's zone", () => {
+    const msk = "Europe/Moscow";
+    expect(newClientName(new Date("2026-11-25T17:40:00Z"), msk)).toBe("Новый клиент 20:40 25.11.2026");
     // Past midnight in Moscow while still the previous day in UTC.
-    expect(newClientName(new Date("2026-12-31T21:05:00Z"))).toBe("Новый клиент 00:05 01.01.2027");
+    expect(newClientName(new Date("2026-12-31T21:05:00Z"), msk)).toBe("Новый клиент 00:05 01.01.2027");
+    // 23:30 in Moscow is 03:30 of the next day in Novosibirsk, 22:30 in Kaliningrad.
+    const lateMoscow = new Date("2026-11-25T20:30:00Z");
+    expect(newClientName(lateMoscow, "Asia/Novosibirsk")).toBe("Новый клиент 03:30 26.11.2026");
+    expect(newClientName(lateMoscow, "Europe/Kaliningrad")).toBe("Новый клиент 22:30 25.11.2026");
   });
 });
 

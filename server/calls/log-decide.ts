@@ -101,19 +101,18 @@ export function earliestContact<C extends Pick<AmoContact, "id" | "createdAt">>(
   return best;
 }
 
-const moscow = new Intl.DateTimeFormat("ru-RU", {
-  timeZone: "Europe/Moscow",
-  hour: "2-digit",
-  minute: "2-digit",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-  hourCycle: "h23",
-});
-
-/** "Новый клиент 14:05 28.11.2026": the call's start in Moscow time, whatever the server's zone. */
-export function newClientName(at: Date): string {
-  const p = Object.fromEntries(moscow.formatToParts(at).map((x) => [x.type, x.value]));
+/** "Новый клиент 14:05 28.11.2026": the call's start on the account's clock, whatever the server's zone. */
+export function newClientName(at: Date, timeZone: string): string {
+  const clock = new Intl.DateTimeFormat("ru-RU", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hourCycle: "h23",
+  });
+  const p = Object.fromEntries(clock.formatToParts(at).map((x) => [x.type, x.value]));
   return `Новый клиент ${p.hour}:${p.minute} ${p.day}.${p.month}.${p.year}`;
 }
 

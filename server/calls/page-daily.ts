@@ -1,24 +1,23 @@
-// The Calls page's chart: answered and missed calls per Moscow calendar day of the chosen period
-// (server/reports/moscow-days.ts).
+// The Calls page's chart: answered and missed calls per calendar day of the account's time zone in the chosen
+// period (server/reports/account-days.ts).
 import { count, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { calls } from "@/db/schema";
-import { chartWindow, moscowDaySql } from "@/server/reports/moscow-days";
+import { accountDaySql, chartWindow } from "@/server/reports/account-days";
 import { answeredSql, type CallsFilter, callsWhere, callTime } from "./page-filters";
 
 export type DayCounts = { day: string; answered: number; missed: number };
 
-const callDaySql = moscowDaySql(callTime);
-
-/** Per-day counts for the filter's period (`to` defaults to now); days without calls count zero. */
+/** Per-day counts for the filter's period, in the account's days (`to` defaults to now); days without calls count zero. */
 export async function dailyCallCounts(
   db: Db,
-  f: CallsFilter & { from: Date; now?: Date },
+  f: CallsFilter & { from: Date; now?: Date; timeZone: string },
 ): Promise<DayCounts[]> {
   const to = f.to ?? f.now ?? new Date();
-  const window = chartWindow(f.from, to);
+  const window = chartWindow(f.from, to, f.timeZone);
   if (!window) return [];
   const { days, from } = window;
+  const callDaySql = accountDaySql(callTime, f.timeZone);
   const rows = await db
     .select({
       day: callDaySql,

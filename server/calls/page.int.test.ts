@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
-import { moscowDaysBetween } from "@/server/reports/moscow-days";
+import { accountDaysBetween } from "@/server/reports/account-days";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
@@ -21,6 +21,7 @@ const BASE_URL = "https://romashka.amocrm.ru";
 
 /** 2026-11-20 in Moscow runs from 2026-11-19T21:00Z to 2026-11-20T20:59:59.999Z. */
 const at = (iso: string) => new Date(iso);
+const MSK = "Europe/Moscow";
 
 async function addCall(name: string, tenant: string, v: Partial<typeof calls.$inferInsert>) {
   const [row] = await t.db
@@ -223,9 +224,9 @@ describe("calls list", () => {
   });
 });
 
-describe("calls per Moscow day", () => {
+describe("calls per Moscow day (a tenant on Moscow time)", () => {
   it("lists every Moscow day of the period", () => {
-    expect(moscowDaysBetween(at("2026-11-18T21:00:00Z"), at("2026-11-21T20:59:59Z"))).toEqual([
+    expect(accountDaysBetween(at("2026-11-18T21:00:00Z"), at("2026-11-21T20:59:59Z"), MSK)).toEqual([
       "2026-11-19",
       "2026-11-20",
       "2026-11-21",
@@ -235,6 +236,7 @@ describe("calls per Moscow day", () => {
   it("counts answered and missed per Moscow day, the boundaries to the millisecond", async () => {
     const days = await dailyCallCounts(t.db, {
       tenantId,
+      timeZone: MSK,
       from: at("2026-11-18T21:00:00.000Z"),
       to: at("2026-11-21T20:59:59.999Z"),
     });
@@ -245,6 +247,7 @@ describe("calls per Moscow day", () => {
     ]);
     const incomingOf101 = await dailyCallCounts(t.db, {
       tenantId,
+      timeZone: MSK,
       direction: "incoming",
       extension: "101",
       from: at("2026-11-19T21:00:00.000Z"),
@@ -256,6 +259,7 @@ describe("calls per Moscow day", () => {
   it("does not count another tenant's calls", async () => {
     const days = await dailyCallCounts(t.db, {
       tenantId: otherTenantId,
+      timeZone: MSK,
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });

@@ -1,11 +1,15 @@
 import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { amocrmAccountState, amocrmPipelines, amocrmUsers } from "@/db/schema";
+import { amocrmAccountState, amocrmPipelines, amocrmUsers, tenants } from "@/db/schema";
+import { isTimeZone } from "@/lib/account-time";
 import type { AmocrmClient } from "@/server/amocrm";
 
 export const DIRECTORY_STALE_MS = 6 * 3600_000;
 
-/** Reads the account's users (with group names) and pipelines from amoCRM into the tenant's cache. */
+/**
+ * Reads the account's users (with group names) and pipelines from amoCRM into the tenant's cache, and the
+ * account's time zone into the tenant (an account that names none, or an unknown one, keeps the current).
+ */
 export async function syncAmocrmDirectory(
   db: Db,
   { tenantId, client }: { tenantId: string; client: AmocrmClient },
@@ -17,6 +21,12 @@ export async function syncAmocrmDirectory(
   ]);
   const groupName = new Map(account.usersGroups.map((g) => [g.id, g.name]));
   await db.transaction(async (tx) => {
+    if (isTimeZone(account.timezone)) {
+      await tx
+        .update(tenants)
+        .set({ timeZone: account.timezone, updatedAt: new Date() })
+        .where(eq(tenants.id, tenantId));
+    }
     for (const u of users) {
       const values = {
         tenantId,

@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amocrmPipelines, amocrmUsers } from "@/db/schema";
+import { amocrmPipelines, amocrmUsers, tenants } from "@/db/schema";
 import { createLocalWorker } from "@/inngest/local/worker";
+import { createAmocrmClient } from "@/server/amocrm";
 import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { createTenant } from "@/server/tenancy/queries";
-import { connect, startEmulator } from "@/test/amocrm-emulator";
+import { connect, control, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
-import { directorySyncedAt } from "./amocrm-sync";
+import { directorySyncedAt, syncAmocrmDirectory } from "./amocrm-sync";
 import { refreshStaleDirectories, syncDirectory } from "./jobs";
 
 let t: TestDb;
@@ -46,5 +47,26 @@ describe("amoCRM directory refresh", () => {
     // Fresh now: the next hourly run finds nothing to do.
     const again = createLocalWorker({ db: t.db, definitions: [syncDirectory] });
     expect(await again.tick()).toBe(0);
+  });
+
+  it("takes the account's time zone from amoCRM (datetime_settings.timezone) on every refresh", async () => {
+    const { baseUrl, pair } = await connect(emu, "demo");
+    const tenant = await createTenant(t.db, {
+      amocrmAccountId: 2,
+      amocrmSubdomain: "demo",
+      amocrmBaseUrl: baseUrl,
+      name: "D2",
+    });
+    const zoneOf = async () =>
+      (await t.db.select().from(tenants).where(eq(tenants.id, tenant.id)))[0]!.timeZone;
+    expect(await zoneOf()).toBe("Europe/Moscow");
+    const client = createAmocrmClient({ baseUrl, getAccessToken: () => pair.accessToken });
+    await control(emu, "/accounts", { subdomain: "demo", timezone: "Asia/Novosibirsk" });
+    await syncAmocrmDirectory(t.db, { tenantId: tenant.id, client });
+    expect(await zoneOf()).toBe("Asia/Novosibirsk");
+    await control(emu, "/accounts", { subdomain: "demo", timezone: "Europe/Kaliningrad" });
+    await syncAmocrmDirectory(t.db, { tenantId: tenant.id, client });
+    expect(await zoneOf()).toBe("Europe/Kaliningrad");
+    await control(emu, "/accounts", { subdomain: "demo", timezone: "Europe/Moscow" });
   });
 });

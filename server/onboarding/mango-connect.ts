@@ -5,11 +5,12 @@ import { env } from "@/server/config/env";
 import { syncMangoEmployees } from "@/server/directory/mango-sync";
 import { createMangoClient } from "@/server/mango/api";
 import { MangoError } from "@/server/mango/errors";
+import { secretFingerprint } from "@/server/secrets/fingerprint";
 import { putSecret } from "@/server/secrets/store";
 
 export type MangoConnectFailure = {
   ok: false;
-  reason: "wrong_key" | "wrong_salt" | "locked" | "unreachable" | "other";
+  reason: "wrong_key" | "wrong_salt" | "locked" | "unreachable" | "in_use" | "other";
   message: string;
 };
 export type MangoConnectResult = { ok: true; employees: number } | MangoConnectFailure;
@@ -37,9 +38,27 @@ function failureOf(err: unknown): MangoConnectFailure {
   return { ok: false, reason, message };
 }
 
+/** A PBX posts its events to one address: connecting it to a second tenant would silence the first. */
+export const MANGO_KEY_IN_USE_MESSAGE =
+  "Эта АТС MANGO OFFICE уже подключена к другой компании в Amango. Сначала отключите её там " +
+  "(«Обзор» → MANGO OFFICE → «Отключить АТС»), затем подключите здесь.";
+
+class MangoKeyInUse extends Error {}
+
+/** The unique fingerprint index refused the row: another tenant holds this PBX (a lost race included). */
+function isFingerprintTaken(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const pg = e as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (pg.code === "23505" && String(pg.constraint ?? pg.message).includes("key_fingerprint")) return true;
+  }
+  return false;
+}
+
 /**
  * Verifies a VPBX key and salt by reading the PBX's employees; only a verified pair is stored (sealed),
- * together with the employee list. A wrong key, a wrong salt or an unreachable API saves nothing.
+ * together with the employee list. A wrong key, a wrong salt or an unreachable API saves nothing, and so
+ * does a PBX another tenant holds (only a verified key and salt learn that): the unique fingerprint index
+ * decides, so of two tenants connecting one PBX at once exactly one wins. The same tenant may reconnect it.
  */
 export async function connectMango(
   db: Db,
@@ -60,13 +79,44 @@ export async function connectMango(
   } catch (err) {
     return failureOf(err);
   }
+  const keyFingerprint = secretFingerprint("mango.api_key", apiKey);
+  try {
+    await saveConnection(db, { ...input, apiKey, salt, keyFingerprint, employees: employees.length });
+  } catch (err) {
+    if (err instanceof MangoKeyInUse || isFingerprintTaken(err))
+      return { ok: false, reason: "in_use", message: MANGO_KEY_IN_USE_MESSAGE };
+    throw err;
+  }
+  await syncMangoEmployees(db, { tenantId: input.tenantId, employees });
+  return { ok: true, employees: employees.length };
+}
+
+async function saveConnection(
+  db: Db,
+  input: {
+    tenantId: string;
+    actorUserId: string | null;
+    apiKey: string;
+    salt: string;
+    keyFingerprint: string;
+    employees: number;
+  },
+) {
+  const { apiKey, salt, keyFingerprint } = input;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // The friendly check; the unique index is what holds under a race.
+    const [holder] = await t
+      .select({ tenantId: mangoConnections.tenantId })
+      .from(mangoConnections)
+      .where(eq(mangoConnections.keyFingerprint, keyFingerprint));
+    if (holder && holder.tenantId !== input.tenantId) throw new MangoKeyInUse();
     await putSecret(t, { tenantId: input.tenantId, kind: "mango.api_key", value: apiKey });
     await putSecret(t, { tenantId: input.tenantId, kind: "mango.api_salt", value: salt });
     const values = {
       status: "connected" as const,
       keyHint: keyHint(apiKey),
+      keyFingerprint,
       verifiedAt: new Date(),
       lastError: null,
     };
@@ -79,11 +129,9 @@ export async function connectMango(
       actorUserId: input.actorUserId,
       action: "mango.connect",
       target: "mango",
-      after: { keyHint: values.keyHint, employees: employees.length },
+      after: { keyHint: values.keyHint, employees: input.employees },
     });
   });
-  await syncMangoEmployees(db, { tenantId: input.tenantId, employees });
-  return { ok: true, employees: employees.length };
 }
 
 export async function getMangoConnection(db: Db, { tenantId }: { tenantId: string }) {

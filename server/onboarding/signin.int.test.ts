@@ -173,4 +173,21 @@ describe("sign-in with amoCRM", () => {
       baseUrl: `${emu.url}/a/demo`,
     });
   });
+
+  it("keeps the account's time zone: read at sign-in, an unknown zone leaves the current one", async () => {
+    await control(emu, "/accounts", { subdomain: "demo", timezone: "Asia/Novosibirsk" });
+    try {
+      const out = await signIn(await codeFor("demo", USERS.admin));
+      expect(out.tenant.timeZone).toBe("Asia/Novosibirsk");
+    } finally {
+      await control(emu, "/accounts", { subdomain: "demo", timezone: "Europe/Moscow" });
+    }
+    const odd = await signInWithAmocrm(t.db, {
+      account: { id: 777_002, subdomain: "chetvertaya", name: "Четвёртая", timeZone: "GMT+7" },
+      baseUrl: "https://chetvertaya.amocrm.ru",
+      user: { id: 777_556, name: "Ольга", email: null },
+      tokens: { accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 60_000 },
+    });
+    expect(odd.tenant.timeZone).toBe("Europe/Moscow");
+  });
 });

@@ -4,6 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type MemberRole, memberships, type Tenant, tenants, type User, users } from "@/db/schema";
+import { isTimeZone } from "@/lib/account-time";
 import { recordActivity } from "@/server/activity/record";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
@@ -12,7 +13,8 @@ import { logger } from "@/server/log/logger";
 import { addMembership, newWebhookKey, upsertUser } from "@/server/tenancy/queries";
 
 export type AmocrmIdentity = {
-  account: { id: number; subdomain: string; name: string };
+  /** `timeZone`: the account's IANA zone when amoCRM named one (a missing or unknown one keeps ours). */
+  account: { id: number; subdomain: string; name: string; timeZone?: string | null };
   /** Already checked against the amoCRM/Kommo (or emulator) allow-list: the tokens were issued there. */
   baseUrl: string;
   /** `name` is null when amoCRM would not say (then the name we already know, if any, stays). */
@@ -33,6 +35,9 @@ export type SignInOutcome = {
 };
 
 const CAN_CONNECT: readonly MemberRole[] = ["owner", "admin"];
+
+const accountTimeZone = (identity: AmocrmIdentity) =>
+  isTimeZone(identity.account.timeZone) ? { timeZone: identity.account.timeZone } : {};
 
 /**
  * Upserts tenant, user and membership from an amoCRM identity, in one transaction under a per-account
@@ -63,6 +68,7 @@ export async function signInWithAmocrm(db: Db, identity: AmocrmIdentity): Promis
             amocrmBaseUrl: identity.baseUrl,
             name: identity.account.name,
             webhookKey: newWebhookKey(),
+            ...accountTimeZone(identity),
           })
           .returning()
       )[0]!;
@@ -100,6 +106,7 @@ export async function signInWithAmocrm(db: Db, identity: AmocrmIdentity): Promis
         // The tokens only work on the base they were issued for (an account may change its subdomain).
         amocrmBaseUrl: identity.baseUrl,
         amocrmSubdomain: identity.account.subdomain,
+        ...accountTimeZone(identity),
         updatedAt: new Date(),
       })
       .where(and(eq(tenants.id, tenant.id), eq(tenants.amocrmAccountId, identity.account.id)))

@@ -1,27 +1,27 @@
-// The SMS log's chart: per Moscow calendar day of the chosen period (the day the SMS was made, as the
+// The SMS log's chart: per calendar day of the account's time zone in the chosen period (the day the SMS was made, as the
 // list's period filter), how many went out, were delivered, failed. "Sent" counts every SMS MANGO
 // accepted, delivered ones included, so the bars read as a funnel: sent ≥ delivered.
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { smsMessages } from "@/db/schema";
-import { chartWindow, moscowDaySql } from "@/server/reports/moscow-days";
+import { accountDaySql, chartWindow } from "@/server/reports/account-days";
 import { type SmsLogFilter, smsLogWhere, smsTime } from "./log";
 
 export type SmsDayCounts = { day: string; sent: number; delivered: number; failed: number };
 
-const smsDaySql = moscowDaySql(smsTime);
 const countWhere = (condition: ReturnType<typeof sql>) =>
   sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
 
-/** Per-day counts for the filter's period (`to` defaults to now); days without SMS count zero. */
+/** Per-day counts for the filter's period, in the account's days (`to` defaults to now); days without SMS count zero. */
 export async function dailySmsCounts(
   db: Db,
-  f: SmsLogFilter & { from: Date; now?: Date },
+  f: SmsLogFilter & { from: Date; now?: Date; timeZone: string },
 ): Promise<SmsDayCounts[]> {
   const to = f.to ?? f.now ?? new Date();
-  const window = chartWindow(f.from, to);
+  const window = chartWindow(f.from, to, f.timeZone);
   if (!window) return [];
   const { days, from } = window;
+  const smsDaySql = accountDaySql(smsTime, f.timeZone);
   const rows = await db
     .select({
       day: smsDaySql,

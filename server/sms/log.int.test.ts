@@ -266,6 +266,7 @@ describe("SMS per Moscow day", () => {
   it("counts sent (delivered included), delivered and failed per Moscow day, boundaries to the ms", async () => {
     const days = await dailySmsCounts(t.db, {
       tenantId,
+      timeZone: "Europe/Moscow",
       from: at("2026-11-18T21:00:00.000Z"),
       to: at("2026-11-21T20:59:59.999Z"),
     });
@@ -276,6 +277,7 @@ describe("SMS per Moscow day", () => {
     ]);
     const ofRule = await dailySmsCounts(t.db, {
       tenantId,
+      timeZone: "Europe/Moscow",
       ruleId: ruleOther,
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-21T20:59:59.999Z"),
@@ -289,6 +291,7 @@ describe("SMS per Moscow day", () => {
   it("does not count another tenant's SMS", async () => {
     const days = await dailySmsCounts(t.db, {
       tenantId: otherTenantId,
+      timeZone: "Europe/Moscow",
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });

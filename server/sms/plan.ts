@@ -7,6 +7,7 @@ import type { DealTruth } from "@/server/rules/deal";
 import { idempotencyKeyFor } from "@/server/rules/dp-webhook";
 import type { Rule, SmsAction } from "@/server/rules/schema";
 import type { DealEvent } from "@/server/rules/snapshot";
+import { tenantTimeZone } from "@/server/tenancy/queries";
 import { sendSmsJob } from "./jobs";
 import { resolveSmsRecipients, type SmsEmployee } from "./recipients";
 import { composeSms } from "./template";
@@ -66,6 +67,7 @@ export async function planSmsAction(
   const composed = composeSms(
     action.template,
     {
+      timezone: await tenantTimeZone(db, { tenantId }),
       lead: truth.lead,
       mainContact: truth.mainContact,
       responsible: truth.responsible

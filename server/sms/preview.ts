@@ -39,7 +39,7 @@ export type SmsPreviewInput = {
 
 export async function previewSms(
   db: Db,
-  tenant: Pick<Tenant, "id" | "amocrmBaseUrl">,
+  tenant: Pick<Tenant, "id" | "amocrmBaseUrl" | "timeZone">,
   input: SmsPreviewInput,
 ) {
   const truth = await readDealTruth(db, tenant, input.leadId);
@@ -68,6 +68,7 @@ export async function previewSms(
       responsible: responsible
         ? { name: responsible.name, extension: responsible.mapped?.extension ?? null }
         : null,
+      timezone: tenant.timeZone,
     },
     { fallback: input.sms.fallback },
   );

@@ -19,7 +19,7 @@ export type SmsTemplateContext = {
   responsible: { name: string | null; extension: string | null } | null;
   /** `AmoCustomField.type` by field id, so date fields print as dates; without it they print as stored. */
   fieldTypes?: ReadonlyMap<number, string>;
-  /** The amoCRM account's timezone for dates (amoCRM stores them as unix seconds). */
+  /** The amoCRM account's timezone for dates (amoCRM stores them as unix seconds); Moscow when absent. */
   timezone?: string;
 };
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type MemberRole, memberships, type Tenant, tenants, users } from "@/db/schema";
+import { timeZoneOr } from "@/lib/account-time";
 
 export const newWebhookKey = () => randomBytes(24).toString("base64url");
 
@@ -25,6 +26,12 @@ export async function createTenant(
 export async function getTenant(db: Db, { tenantId }: { tenantId: string }) {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
   return row ?? null;
+}
+
+/** The amoCRM account's time zone of a tenant (dates in SMS, chart days); Moscow for an unknown tenant. */
+export async function tenantTimeZone(db: Db, { tenantId }: { tenantId: string }): Promise<string> {
+  const [row] = await db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId));
+  return timeZoneOr(row?.timeZone);
 }
 
 /** The tenant a webhook URL names; the only way a webhook learns its tenant. */

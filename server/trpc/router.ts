@@ -14,6 +14,7 @@ import { employeesProposals } from "./procedures/employees-proposals";
 import { employeesResync } from "./procedures/employees-resync";
 import { employeesUnlink } from "./procedures/employees-unlink";
 import { mangoConnectProcedure } from "./procedures/mango-connect";
+import { mangoDisconnectProcedure } from "./procedures/mango-disconnect";
 import { mangoStatus } from "./procedures/mango-status";
 import { meGet } from "./procedures/me-get";
 import { membersList } from "./procedures/members-list";
@@ -69,7 +70,11 @@ export const appRouter = router({
   }),
   sms: router({ list: smsList, daily: smsDaily }),
   settings: router({ get: settingsGet, save: settingsSave }),
-  mango: router({ status: mangoStatus, connect: mangoConnectProcedure }),
+  mango: router({
+    status: mangoStatus,
+    connect: mangoConnectProcedure,
+    disconnect: mangoDisconnectProcedure,
+  }),
   onboarding: router({ checklist: onboardingChecklistProcedure, ensureCcFields: onboardingEnsureCcFields }),
   widget: router({ status: widgetStatus, stage: widgetStage }),
 });

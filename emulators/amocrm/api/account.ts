@@ -30,6 +30,18 @@ const ENTITY_NAMES = {
   },
 };
 
+export const accountTimezone = (acc: Account) => acc.timezone ?? "Europe/Moscow";
+
+/** "+07:00" for Asia/Novosibirsk: the zone's offset at an instant, as amoCRM writes it. */
+function timezoneOffset(timeZone: string, atMs: number): string {
+  const name =
+    new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })
+      .formatToParts(new Date(atMs))
+      .find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(name);
+  return m ? `${m[1]}:${m[2] ?? "00"}` : "+00:00";
+}
+
 export function getAccount(ctx: ApiCtx): Res {
   const { acc, base } = ctx;
   const w = withParams(ctx.req.url);
@@ -70,8 +82,8 @@ export function getAccount(ctx: ApiCtx): Res {
       short_time_pattern: "H:i",
       date_formant: "d.m.Y", // sic: the typo is in amoCRM's own response
       time_format: "H:i:s",
-      timezone: "Europe/Moscow",
-      timezone_offset: "+03:00",
+      timezone: accountTimezone(acc),
+      timezone_offset: timezoneOffset(accountTimezone(acc), ctx.emu.clock.nowSec() * 1000),
     };
   }
   body._embedded = emb;

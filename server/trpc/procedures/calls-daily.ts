@@ -5,7 +5,7 @@ import { callsFilterInput } from "./calls-list";
 
 const DAY_MS = 86_400_000;
 
-/** Answered and missed calls per Moscow day of the period (the same filters as `calls.list`). */
+/** Answered and missed calls per day of the account's time zone in the period (the same filters as `calls.list`). */
 export const callsDaily = tenantProcedure
   .meta({ access: "tenant", sample: () => ({ from: new Date(Date.now() - 30 * DAY_MS) }) })
   .input(callsFilterInput.extend({ from: z.date() }))
@@ -21,6 +21,7 @@ export const callsDaily = tenantProcedure
   .query(({ ctx, input }) =>
     dailyCallCounts(ctx.db, {
       tenantId: ctx.tenant.id,
+      timeZone: ctx.tenant.timeZone,
       direction: input.callDirection,
       extension: input.extension,
       result: input.result,

@@ -14,7 +14,7 @@ export const mangoConnectProcedure = adminProcedure
       z.object({ ok: z.literal(true), employees: z.number(), ccFields: z.enum(["ok", "failed"]) }),
       z.object({
         ok: z.literal(false),
-        reason: z.enum(["wrong_key", "wrong_salt", "locked", "unreachable", "other"]),
+        reason: z.enum(["wrong_key", "wrong_salt", "locked", "unreachable", "in_use", "other"]),
         message: z.string(),
       }),
     ]),

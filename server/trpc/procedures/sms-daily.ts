@@ -5,7 +5,7 @@ import { smsFilterInput } from "./sms-list";
 
 const DAY_MS = 86_400_000;
 
-/** Sent, delivered and failed SMS per Moscow day of the period (the same filters as `sms.list`). */
+/** Sent, delivered and failed SMS per day of the account's time zone in the period (the same filters as `sms.list`). */
 export const smsDaily = tenantProcedure
   .meta({ access: "tenant", sample: () => ({ from: new Date(Date.now() - 30 * DAY_MS) }) })
   .input(smsFilterInput.extend({ from: z.date() }))
@@ -22,6 +22,7 @@ export const smsDaily = tenantProcedure
   .query(({ ctx, input }) =>
     dailySmsCounts(ctx.db, {
       tenantId: ctx.tenant.id,
+      timeZone: ctx.tenant.timeZone,
       status: input.status,
       ruleId: input.ruleId,
       from: input.from,

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { moscowDate, type Range, toMoscowDateString } from "./period";
+import { useAccountTimeZone } from "./account-time";
+import { accountDate, type Range, toAccountDateString } from "./period";
 
 const schema = z
   .object({
@@ -17,15 +18,16 @@ const schema = z
   .refine((v) => v.from <= v.to, { path: ["to"], message: "rangeInvalid" });
 type Values = z.infer<typeof schema>;
 
-/** "Свой период": two Moscow calendar days, inclusive. */
+/** "Свой период": two calendar days of the account's time zone, inclusive. */
 export function CustomRangeForm({ range, onApply }: { range: Range; onApply: (range: Range) => void }) {
   const t = useTranslations("journal.filters");
-  const today = toMoscowDateString(new Date());
+  const timeZone = useAccountTimeZone();
+  const today = toAccountDateString(new Date(), timeZone);
   const form = useForm<Values>({
     resolver: zodResolver(schema),
     defaultValues: {
-      from: range.from ? toMoscowDateString(range.from) : today,
-      to: range.to ? toMoscowDateString(range.to) : today,
+      from: range.from ? toAccountDateString(range.from, timeZone) : today,
+      to: range.to ? toAccountDateString(range.to, timeZone) : today,
     },
   });
   const { errors } = form.formState;
@@ -36,7 +38,9 @@ export function CustomRangeForm({ range, onApply }: { range: Range; onApply: (ra
       noValidate
       data-testid="custom-range"
       className="flex flex-wrap items-end gap-3 rounded-lg border bg-muted/30 p-3"
-      onSubmit={form.handleSubmit((v) => onApply({ from: moscowDate(v.from), to: moscowDate(v.to, true) }))}
+      onSubmit={form.handleSubmit((v) =>
+        onApply({ from: accountDate(v.from, timeZone), to: accountDate(v.to, timeZone, true) }),
+      )}
     >
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="range-from">{t("from")}</Label>
