@@ -45,12 +45,13 @@ for (const [name, bytes] of widgetPackageFiles({ appUrl })) {
   writeFileSync(file, bytes);
 }
 
-const amo = await startAmocrmEmulator({ port: amoPort, widgetsDir });
+const mango = await startMangoEmulator({ port: mangoPort, eventsBaseUrl: `${appUrl}/api/mango/demo` });
+// The amoCRM emulator's control page rings calls and shows MANGO's request log through `mangoUrl`.
+const amo = await startAmocrmEmulator({ port: amoPort, widgetsDir, mangoUrl: mango.url });
 const standIn = `${amo.url}/a/demo/__widget-host?${new URLSearchParams({
   widget: `${amo.url}/__widgets/amango`,
   client_id: env.AMOCRM_CLIENT_ID ?? DEMO_CLIENT_ID,
 })}`;
-const mango = await startMangoEmulator({ port: mangoPort, eventsBaseUrl: `${appUrl}/api/mango/demo` });
 
 // Seed before the portal starts: PGlite allows one process per data directory.
 const db = await openDb({

@@ -9,12 +9,14 @@ import { LocaleSwitch } from "@/components/locale-switch";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetTitle } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
+import { DemoBanner } from "./demo-banner";
 import { Nav } from "./nav";
 import { TenantBanner } from "./tenant-banner";
 import { useTenant } from "./use-tenant";
 import { UserMenu } from "./user-menu";
 
-export function AppShell({ children }: { children: ReactNode }) {
+/** `demoControlUrl`: in demo mode, the amoCRM emulator's control page (the demo banner links to it). */
+export function AppShell({ children, demoControlUrl }: { children: ReactNode; demoControlUrl?: string }) {
   const t = useTranslations("shell");
   const tCommon = useTranslations("common");
   const tenant = useTenant();
@@ -58,6 +60,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <LocaleSwitch />
           <UserMenu />
         </header>
+        {demoControlUrl ? <DemoBanner controlUrl={demoControlUrl} /> : null}
         <TenantBanner />
         <main className="flex-1 px-4 py-6 sm:px-6 lg:px-8">{children}</main>
       </div>

@@ -1,4 +1,5 @@
-// `npx tsx emulators/amocrm/cli.ts` — starts the amoCRM emulator on 4010 (env AMOCRM_EMULATOR_PORT).
+// `npx tsx emulators/amocrm/cli.ts` — starts the amoCRM emulator on 4010 (env AMOCRM_EMULATOR_PORT; AMOCRM_EMULATOR_MANGO_URL
+// = the MANGO emulator the control page rings through).
 import { DEMO_CLIENT_ID, DEMO_REDIRECT_URI } from "./seed";
 import { startAmocrmEmulator } from "./server";
 
@@ -10,9 +11,10 @@ const emu = await startAmocrmEmulator({
   publicBaseUrl: process.env.AMOCRM_EMULATOR_PUBLIC_URL,
   snapshotFile: process.env.AMOCRM_EMULATOR_SNAPSHOT,
   rateLimitPerSecond: process.env.AMOCRM_EMULATOR_RPS ? Number(process.env.AMOCRM_EMULATOR_RPS) : undefined,
+  mangoUrl: process.env.AMOCRM_EMULATOR_MANGO_URL,
 });
 process.stdout.write(
-  `amoCRM emulator: ${emu.url}\n  account base: ${emu.url}/a/demo\n  consent: ${emu.url}/oauth?client_id=${DEMO_CLIENT_ID}\n  redirect: ${DEMO_REDIRECT_URI}\n`,
+  `amoCRM emulator: ${emu.url}\n  account base: ${emu.url}/a/demo\n  control page: ${emu.url}/__control/ui\n  consent: ${emu.url}/oauth?client_id=${DEMO_CLIENT_ID}\n  redirect: ${DEMO_REDIRECT_URI}\n`,
 );
 const stop = () => {
   void emu.close().then(() => process.exit(0));

@@ -1,11 +1,11 @@
 // Control API under /__control/ (JSON). Not part of amoCRM: it lets tests and the demo drive the emulator.
 import { readFile, writeFile } from "node:fs/promises";
 import { accountTimezone } from "./api/account";
-import { patchLeads } from "./api/leads";
-import { type ApiCtx, accountBase, type Emu, mulberry32 } from "./context";
+import { type Emu, mulberry32 } from "./context";
 import { deliver, settle } from "./deliver";
 import { fail } from "./errors";
 import { json, noContent, type Req, type Res } from "./http";
+import { changeLead } from "./lead-actions";
 import { refererFor } from "./oauth";
 import { seedState } from "./seed";
 import { type Account, type Integration, nextId, type State } from "./state";
@@ -61,20 +61,6 @@ export function resetEmu(emu: Emu, state: State = seedState()): void {
 
 function clockInfo(emu: Emu) {
   return { now: emu.clock.nowSec(), offset_ms: emu.clock.offsetMs, frozen: emu.clock.frozenAt !== null };
-}
-
-/** Runs an account API handler as the given user would (UI actions: move a deal, edit it). */
-function asUser(emu: Emu, acc: Account, userId: number, path: string, rawBody: string): ApiCtx {
-  const url = new URL(`${accountBase(emu, acc.subdomain)}${path}`);
-  return {
-    emu,
-    acc,
-    userId,
-    clientId: null,
-    base: accountBase(emu, acc.subdomain),
-    params: {},
-    req: { method: "PATCH", url, path, headers: {}, rawBody },
-  };
 }
 
 export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): Promise<Res> {
@@ -282,17 +268,8 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
       const changes = route.endsWith("move")
         ? { status_id: num(b.status_id), ...(num(b.pipeline_id) ? { pipeline_id: num(b.pipeline_id) } : {}) }
         : ((b.changes as Body | undefined) ?? {});
-      const from = emu.deliveries.length;
-      const ctx = asUser(
-        emu,
-        acc,
-        num(b.user_id) ?? acc.current_user_id,
-        "/api/v4/leads",
-        JSON.stringify([{ id: b.lead_id, ...changes }]),
-      );
-      const res = await patchLeads(ctx);
-      await settle(emu);
-      return json({ result: res.body, deliveries: emu.deliveries.slice(from) });
+      const out = await changeLead(emu, acc, { leadId: b.lead_id, changes, userId: num(b.user_id) });
+      return json({ result: out.result, deliveries: out.deliveries });
     }
     case "GET /deliveries":
       return json(emu.deliveries);

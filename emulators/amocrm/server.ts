@@ -16,6 +16,8 @@ import {
   legacySubdomain,
   tokenEndpoint,
 } from "./oauth";
+import { CONTROL_PAGE, controlPage } from "./pages/control-page";
+import { entityPage } from "./pages/entity-pages";
 import type { State } from "./state";
 import { sessionUser, widgetHost, widgetHostAsset } from "./widget-host";
 
@@ -41,6 +43,8 @@ export interface AmocrmEmulatorOptions {
   publicHost?: string;
   /** A directory served at `/__widgets/` (CORS open), e.g. an unpacked widget for the stand-in page. */
   widgetsDir?: string;
+  /** The MANGO OFFICE emulator's base URL: the control page rings calls and shows requests through it. */
+  mangoUrl?: string;
 }
 
 export interface RunningAmocrmEmulator {
@@ -62,6 +66,8 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
   }
   if (req.path === "/__widget-host" || req.path.startsWith("/__widget-host/"))
     return widgetHost(emu, acc, req);
+  const card = req.method === "GET" ? entityPage(emu, acc, req.path) : null;
+  if (card) return card;
   if (!req.path.startsWith("/api/")) return problem(404, `Cannot get ${accountBase(emu, sub)}${req.path}`);
 
   const verdict = emu.rate.check(sub, emu.clock.nowMs());
@@ -104,6 +110,8 @@ async function accountApi(emu: Emu, req: Req, sub: string): Promise<Res> {
 
 async function route(emu: Emu, req: Req, opts: AmocrmEmulatorOptions): Promise<Res> {
   const p = req.url.pathname;
+  if (p === "/__control" || p === "/__control/") return { status: 303, headers: { location: CONTROL_PAGE } };
+  if (p === CONTROL_PAGE || p.startsWith(`${CONTROL_PAGE}/`)) return controlPage(emu, req, opts.mangoUrl);
   if (p.startsWith("/__control")) return handleControl(emu, req, opts.snapshotFile);
   if (p === "/oauth" && req.method === "GET") return consentPage(emu, req);
   if (p === "/oauth" && req.method === "POST") return consentDecision(emu, req);
@@ -128,11 +136,14 @@ function write(res: ServerResponse, r: Res): void {
   res.end(payload);
 }
 
+/** The emulator's own HTML cards (`/a/<sub>/leads/detail/<id>`…): not API calls, so neither logged nor faulted. */
+const isCardPage = (path: string) => /^\/a\/[^/]+\/(contacts|leads|companies)\/detail\//.test(path);
+
 async function handle(emu: Emu, opts: AmocrmEmulatorOptions, inc: IncomingMessage, res: ServerResponse) {
   const url = new URL(inc.url ?? "/", emu.publicBaseUrl);
   const rawBody = await readBody(inc);
   const req: Req = { method: inc.method ?? "GET", url, path: url.pathname, headers: inc.headers, rawBody };
-  const isControl = url.pathname.startsWith("/__control");
+  const isControl = url.pathname.startsWith("/__control") || isCardPage(url.pathname);
   const fault: Fault | null =
     isControl || !url.pathname.startsWith("/a/") ? null : takeFault(emu, url.pathname);
   let out: Res;

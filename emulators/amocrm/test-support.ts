@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "./seed";
-import { type RunningAmocrmEmulator, startAmocrmEmulator } from "./server";
+import { type AmocrmEmulatorOptions, type RunningAmocrmEmulator, startAmocrmEmulator } from "./server";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const SAMPLES_DIR = path.resolve(repoRoot, "test/fixtures/samples/amocrm");
@@ -45,8 +45,8 @@ export interface Harness {
   token: string;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const emu = await startAmocrmEmulator({ port: 0 });
+export async function startHarness(opts: AmocrmEmulatorOptions = {}): Promise<Harness> {
+  const emu = await startAmocrmEmulator({ port: 0, ...opts });
   const h: Harness = {
     emu,
     token: "",

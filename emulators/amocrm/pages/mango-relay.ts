@@ -1,0 +1,82 @@
+// The control page's bridge to the MANGO OFFICE emulator: plain HTTP to its control API at a URL the
+// launcher passes (option `mangoUrl`), server to server — no import of the MANGO emulator, no CORS.
+
+export type MangoRequest = {
+  id: number;
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  code: number | null;
+};
+
+async function call(url: string, init?: RequestInit): Promise<{ ok: boolean; body: unknown; text: string }> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the message
+  }
+  return { ok: res.ok, body, text };
+}
+
+const post = (mangoUrl: string, path: string, body: unknown) =>
+  call(`${mangoUrl}/__control/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+export type RingForm = {
+  pbx: string;
+  from: string;
+  extension: string;
+  answered: boolean;
+  talkSeconds: number;
+  instant: boolean;
+};
+
+/** Rings an incoming call through MANGO's `/__control/scenarios`; returns a Russian one-line outcome. */
+export async function ring(mangoUrl: string, f: RingForm): Promise<string> {
+  const scenario = {
+    type: "incoming",
+    pbx: f.pbx,
+    from: f.from,
+    ring: [f.extension],
+    ...(f.answered ? { answeredBy: f.extension, talkSeconds: f.talkSeconds } : {}),
+    instant: f.instant,
+  };
+  const out = await post(mangoUrl, "scenarios", scenario);
+  if (!out.ok) return `MANGO OFFICE отказал: ${out.text.slice(0, 300)}`;
+  const entry = (out.body as { entry_id?: string } | null)?.entry_id ?? "?";
+  return `Звонок с ${f.from} на ${f.extension} запущен (entry_id ${entry}${f.answered ? `, разговор ${f.talkSeconds} с` : ", без ответа"}).`;
+}
+
+/** Points a PBX's events at `url` (what the owner pastes into MANGO's «Адрес внешней системы»). */
+export async function setEventsUrl(mangoUrl: string, pbx: string, url: string): Promise<string> {
+  const out = await post(mangoUrl, "webhook", { pbx, url });
+  return out.ok
+    ? `MANGO OFFICE (${pbx}) шлёт события на ${url}.`
+    : `MANGO OFFICE отказал: ${out.text.slice(0, 300)}`;
+}
+
+/** Events base URL per PBX and the newest API requests; null when the MANGO emulator does not answer. */
+export async function mangoOverview(
+  mangoUrl: string,
+): Promise<{ webhooks: Array<{ pbx: string; url: string }>; requests: MangoRequest[] } | null> {
+  try {
+    const webhooks = await Promise.all(
+      ["demo", "other"].map(async (pbx) => {
+        const r = await call(`${mangoUrl}/__control/webhook?pbx=${pbx}`);
+        return { pbx, url: r.ok ? String((r.body as { url?: string } | null)?.url ?? "") : "—" };
+      }),
+    );
+    const r = await call(`${mangoUrl}/__control/requests`);
+    const requests = ((r.body as { requests?: MangoRequest[] } | null)?.requests ?? []).slice(-50).reverse();
+    return { webhooks, requests };
+  } catch {
+    return null;
+  }
+}
