@@ -81,9 +81,9 @@ async function placeWidgetInPipelines(
 }
 
 /**
- * The two emulators' seeds share no e-mails or names, so automatic matching proposes nothing for them:
- * the demo pairs each still unpaired employee (by extension) with the next unpaired active user, as an
- * owner would by hand.
+ * The two emulators' seeds name the same people with the same e-mails (101 Алексей Смирнов … 105 Мария
+ * Иванова), so the automatic proposals pair them; anyone still unpaired (e.g. after editing a seed) is paired
+ * by extension with the next unpaired active user, as an owner would by hand.
  */
 async function mapDemoEmployees(db: Db, tenantId: string): Promise<number> {
   const actor = { tenantId, actorUserId: null };

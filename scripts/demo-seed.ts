@@ -7,7 +7,7 @@ export type DemoSeed = { accountId: number; baseUrl: string; ownerAmoId: number;
 
 /**
  * The demo tenant on the emulators' `demo` account, with its webhook key fixed to the word "demo"
- * (demo mode only), an owner and a member. Idempotent: re-running the demo keeps what is there.
+ * (demo mode only), an owner and a member, named as the emulators name them. Idempotent: re-running the demo keeps what is there.
  */
 export async function seedDemoTenant(db: Db, s: DemoSeed) {
   const [existing] = await db.select().from(tenants).where(eq(tenants.amocrmAccountId, s.accountId));
@@ -22,13 +22,13 @@ export async function seedDemoTenant(db: Db, s: DemoSeed) {
     }));
   const owner = await upsertUser(db, {
     amocrmUserId: s.ownerAmoId,
-    name: "Анна Владелец",
-    email: "owner@demo.example",
+    name: "Анна Администратова",
+    email: "admin@demo.example",
   });
   const member = await upsertUser(db, {
     amocrmUserId: s.memberAmoId,
-    name: "Иван Менеджер",
-    email: "manager@demo.example",
+    name: "Алексей Смирнов",
+    email: "smirnov@demo.example",
   });
   await addMembership(db, { tenantId: tenant.id, userId: owner.id, role: "owner" });
   await addMembership(db, { tenantId: tenant.id, userId: member.id, role: "member" });

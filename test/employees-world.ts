@@ -1,5 +1,5 @@
 // Integration-test support: the cases the employees acceptance needs, written into both emulators through
-// their control APIs (the default seeds share no e-mail or name between MANGO and amoCRM).
+// their control APIs (both sides written here in full: the default seeds pair everyone by e-mail and name).
 
 type Json = Record<string, unknown>;
 
@@ -77,7 +77,13 @@ export const WORLD = {
 } as const;
 
 export async function seedEmployeeWorld(mangoUrl: string, amoUrl: string) {
-  await editMangoEmployees(mangoUrl, [{ extension: "103", name: "Сёмин Олег Викторович", mobile: null }]);
+  await editMangoEmployees(mangoUrl, [
+    { extension: "101", name: "Иванов Иван Петрович", email: "ivanov@amango-demo.ru" },
+    { extension: "102", name: "Петрова Анна Сергеевна", email: "petrova@amango-demo.ru" },
+    { extension: "103", name: "Сёмин Олег Викторович", email: "semin@amango-demo.ru", mobile: null },
+    { extension: "104", name: "Кузнецова Мария Игоревна", email: "kuznetsova@amango-demo.ru" },
+    { extension: "105", name: "Смирнов Дмитрий Алексеевич", email: "smirnov@amango-demo.ru" },
+  ]);
   await editAmocrmUsers(amoUrl, [
     { id: 8238874, email: "IVANOV@Amango-Demo.ru" },
     { id: 32321, name: "Анна Петрова", email: "anna.p@demo.example" },

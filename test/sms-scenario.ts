@@ -197,7 +197,7 @@ export async function seedScenarioDb(db: Db, { tenantId }: { tenantId: string })
   const mango: { extension: string; name: string; mangoUserId: number; mobile: string | null }[] = [
     SCENARIO.lopatkin,
     SCENARIO.noMobile,
-    { ...SCENARIO.admin, name: "Кузнецова Мария Игоревна" },
+    SCENARIO.admin, // MANGO 104 is the admin in the emulator seed, same name
   ];
   for (const e of mango) {
     const values = { extension: e.extension, name: e.name, mobile: e.mobile, isPresent: true };

@@ -7,6 +7,7 @@ import {
   FIELD,
   OTHER_ACCOUNT_ID,
   OTHER_SUBDOMAIN,
+  OTHER_USERS,
   PHONE_ENUMS,
   PIPELINE_MAIN,
   PIPELINE_REPEAT,
@@ -158,10 +159,26 @@ export function otherAccount(): Account {
   acc.name = "Другая компания";
   acc.uuid = "5a1b7c3e-0d2f-4e6a-8b9c-1d2e3f4a5b6c";
   acc.amojo_id = "0e4f2a6b-3c5d-4e7f-8a9b-0c1d2e3f4a5b";
-  acc.contacts = [contact(21000001, "Пётр", "Сидоров", [phoneCf("+79990001122", "MOB")], USERS.admin)];
-  acc.leads = [
-    lead(21000101, "Сделка другого аккаунта", 1000, PIPELINE_MAIN, STATUS.mainFirstContact, [21000001]),
+  // Its admin is the demo account's admin (one amoCRM user in two accounts); the rest of its staff are its
+  // own, named as in the MANGO emulator's `other` PBX.
+  acc.users = [
+    user(USERS.admin, "Анна Администратова", "admin@demo.example", true, 0),
+    user(OTHER_USERS.nikolaev, "Олег Николаев", "nikolaev@other.example", false, 0),
+    user(OTHER_USERS.fedorova, "Ирина Фёдорова", "fedorova@other.example", false, 0),
   ];
+  acc.contacts = [
+    contact(21000001, "Пётр", "Сидоров", [phoneCf("+79990001122", "MOB")], OTHER_USERS.nikolaev),
+  ];
+  const deal = lead(
+    21000101,
+    "Сделка другого аккаунта",
+    1000,
+    PIPELINE_MAIN,
+    STATUS.mainFirstContact,
+    [21000001],
+  );
+  deal.responsible_user_id = OTHER_USERS.nikolaev;
+  acc.leads = [deal];
   acc.notes = [];
   acc.tasks = [];
   acc.next_id = 50000001;

@@ -20,6 +20,9 @@ export const USERS = {
   support: 47272,
 } as const;
 
+/** The `other` account's own staff (its admin is the demo admin: one person owning two companies). */
+export const OTHER_USERS = { nikolaev: 7300101, fedorova: 7300102 } as const;
+
 export const PIPELINE_MAIN = 3383152;
 export const PIPELINE_REPEAT = 47521;
 export const STATUS = {

@@ -15,7 +15,7 @@ function campaign(id: number, name: string, status: number, over: Partial<Campai
   return {
     campaign_id: id,
     line_id: 300100001,
-    created_by: { user_id: DEMO_PRODUCT_ID * 10 + 105, name: "Смирнов Дмитрий Алексеевич", extension: "105" },
+    created_by: { user_id: DEMO_PRODUCT_ID * 10 + 105, name: "Мария Иванова", extension: "105" },
     name,
     start: s - 86400 * 7,
     end: s + 86400 * 60,

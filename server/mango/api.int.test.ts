@@ -28,8 +28,8 @@ describe("configuration reads against the emulator", () => {
     expect(users.map((u) => u.extension)).toEqual(["101", "102", "103", "104", "105"]);
     expect(users[0]).toMatchObject({
       userId: 4000000111,
-      name: "Иванов Иван Петрович",
-      email: "ivanov@amango-demo.ru",
+      name: "Алексей Смирнов",
+      email: "smirnov@demo.example",
       mobilePhone: "+79161110101",
       groups: [10060001],
       outgoingLine: "74950000000",
@@ -47,7 +47,7 @@ describe("configuration reads against the emulator", () => {
     const client = h.client();
     await client.getUsers();
     const [only] = await client.getUsers({ extension: "103" });
-    expect(only?.name).toBe("Сидоров Олег Викторович");
+    expect(only?.name).toBe("Дмитрий Соколов");
   });
 
   it("a rate-limited read with no retries left is a typed rate-limit error", async () => {
