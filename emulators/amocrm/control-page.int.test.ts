@@ -97,6 +97,8 @@ describe("control page", () => {
     });
     const page = await getText("/__control/ui");
     expect(page.html).toContain("Основная воронка → Принимают решение");
+    // The account webhook's form body is shown decoded, one field a line.
+    expect(page.html).toContain(`leads[status][0][id]=${LEAD}`);
   });
 
   it("changing the responsible posts the responsible_lead account webhook", async () => {
@@ -141,7 +143,8 @@ describe("control page", () => {
     const page = await getText("/__control/ui");
     expect(page.html).toContain("GET /a/demo/api/v4/account");
     expect(page.html).toContain("Запросы портала к MANGO OFFICE");
-    expect(page.html).toContain(`${rx.url}/mango`);
+    expect(page.html).toContain(`<code>${rx.url}/mango</code>`); // where the demo PBX posts events
+    expect(page.html).toContain(`${rx.url}/mango/events/summary`); // the events it posted
   });
 
   it("points a PBX's events at the address the portal shows", async () => {

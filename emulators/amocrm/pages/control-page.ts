@@ -81,6 +81,18 @@ export async function controlPage(emu: Emu, req: Req, mangoUrl: string | undefin
   return back(accName, `Неизвестное действие ${action}`);
 }
 
+const whenMs = (ms: number) => when(Math.floor(ms / 1000));
+
+/** Form-encoded webhook bodies decoded for reading (`leads[status][0][id]=…`, one field a line). */
+function readable(body: string): string {
+  if (body.startsWith("{") || !body.includes("=")) return body;
+  try {
+    return [...new URLSearchParams(body)].map(([k, v]) => `${k}=${v}`).join("\n");
+  } catch {
+    return body;
+  }
+}
+
 function dealsTable(emu: Emu, acc: Account): Raw {
   const base = `${emu.publicBaseUrl}/a/${acc.subdomain}`;
   const stages = (current: number, pipelineId: number) =>
@@ -137,14 +149,25 @@ async function mangoSection(acc: Account, mangoUrl: string | undefined): Promise
   const hooks = overview.webhooks.map((w) => h`<tr><td>${w.pbx}</td><td><code>${w.url}</code></td></tr>`);
   const requests = overview.requests.map(
     (r) =>
-      h`<tr><td>${when(r.at)}</td><td>${r.method} ${r.path}</td><td>${r.status}</td><td>${r.code ?? ""}</td></tr>`,
+      h`<tr><td>${whenMs(r.at)}</td><td>${r.apiKey ?? ""}</td><td>${r.method} ${r.path}</td><td>${r.status}</td><td>${r.code ?? ""}</td></tr>`,
   );
+  const events = overview.deliveries.map((d) => {
+    const last = d.attempts.at(-1);
+    const outcome = d.delivered
+      ? `${last?.status}`
+      : d.gaveUp
+        ? `не доставлено: ${last?.error ?? last?.status}`
+        : "в пути";
+    return h`<tr><td>${whenMs(last?.at ?? 0)}</td><td>${d.pbxId}</td><td><code>${d.url}</code></td><td>${outcome}</td><td>${d.attempts.length}</td></tr>`;
+  });
   return h`${ringForm}
 <h2 style="margin-top:16px">Куда MANGO OFFICE шлёт события</h2><table><tr><th>АТС</th><th>Адрес событий</th></tr>${hooks}</table>
 <form method="post" action="${CONTROL_PAGE}/mango-webhook" style="margin-top:8px">${acct}<select name="pbx"><option>demo</option><option${raw(pbx === "other" ? " selected" : "")}>other</option></select>
 <input name="url" size="60" placeholder="адрес из «Обзора» портала, например http://localhost:3000/api/mango/…" required><button>Сохранить адрес</button></form>
+<h2 style="margin-top:16px">События, отправленные MANGO OFFICE</h2>
+${events.length ? h`<table><tr><th>Когда</th><th>АТС</th><th>Куда</th><th>Ответ</th><th>Попыток</th></tr>${events}</table>` : h`<p class="muted">Пока ничего</p>`}
 <h2 style="margin-top:16px">Запросы портала к MANGO OFFICE</h2><p class="muted"><a href="${mangoUrl}/__control/requests">все в JSON</a></p>
-${requests.length ? h`<table><tr><th>Когда</th><th>Запрос</th><th>HTTP</th><th>result</th></tr>${requests}</table>` : h`<p class="muted">Запросов ещё не было</p>`}`;
+${requests.length ? h`<table><tr><th>Когда</th><th>Ключ</th><th>Запрос</th><th>HTTP</th><th>result</th></tr>${requests}</table>` : h`<p class="muted">Запросов ещё не было</p>`}`;
 }
 
 async function render(emu: Emu, req: Req, mangoUrl: string | undefined): Promise<Res> {
@@ -157,7 +180,7 @@ async function render(emu: Emu, req: Req, mangoUrl: string | undefined): Promise
     .reverse()
     .map(
       (d) =>
-        h`<tr><td>${when(d.at)}</td><td>${d.kind === "dp" ? "DP виджета" : d.kind === "webhook" ? "вебхук аккаунта" : "отключение"}</td><td><code>${d.url}</code></td><td>${d.status ?? d.error}</td><td><pre>${d.body.slice(0, 400)}</pre></td></tr>`,
+        h`<tr><td>${when(d.at)}</td><td>${d.kind === "dp" ? "DP виджета" : d.kind === "webhook" ? "вебхук аккаунта" : "отключение"}</td><td><code>${d.url}</code></td><td>${d.status ?? d.error}</td><td><pre>${readable(d.body).slice(0, 500)}</pre></td></tr>`,
     );
   const log = emu.log
     .filter((e) => e.path.startsWith(`/a/${acc.subdomain}/`))

@@ -1,13 +1,25 @@
 // The control page's bridge to the MANGO OFFICE emulator: plain HTTP to its control API at a URL the
 // launcher passes (option `mangoUrl`), server to server — no import of the MANGO emulator, no CORS.
 
+/** `at` in epoch milliseconds (the MANGO emulator's clock). */
 export type MangoRequest = {
   id: number;
   at: number;
   method: string;
   path: string;
+  apiKey: string | null;
   status: number;
   code: number | null;
+};
+
+/** An event MANGO posted to a PBX's events address, with its attempts (`at` in ms). */
+export type MangoDelivery = {
+  pbxId: string;
+  url: string;
+  path: string;
+  attempts: Array<{ at: number; status: number | null; error?: string }>;
+  delivered: boolean;
+  gaveUp: boolean;
 };
 
 async function call(url: string, init?: RequestInit): Promise<{ ok: boolean; body: unknown; text: string }> {
@@ -63,9 +75,11 @@ export async function setEventsUrl(mangoUrl: string, pbx: string, url: string): 
 }
 
 /** Events base URL per PBX and the newest API requests; null when the MANGO emulator does not answer. */
-export async function mangoOverview(
-  mangoUrl: string,
-): Promise<{ webhooks: Array<{ pbx: string; url: string }>; requests: MangoRequest[] } | null> {
+export async function mangoOverview(mangoUrl: string): Promise<{
+  webhooks: Array<{ pbx: string; url: string }>;
+  requests: MangoRequest[];
+  deliveries: MangoDelivery[];
+} | null> {
   try {
     const webhooks = await Promise.all(
       ["demo", "other"].map(async (pbx) => {
@@ -75,7 +89,11 @@ export async function mangoOverview(
     );
     const r = await call(`${mangoUrl}/__control/requests`);
     const requests = ((r.body as { requests?: MangoRequest[] } | null)?.requests ?? []).slice(-50).reverse();
-    return { webhooks, requests };
+    const d = await call(`${mangoUrl}/__control/deliveries`);
+    const deliveries = ((d.body as { deliveries?: MangoDelivery[] } | null)?.deliveries ?? [])
+      .slice(-30)
+      .reverse();
+    return { webhooks, requests, deliveries };
   } catch {
     return null;
   }
