@@ -114,6 +114,7 @@ describe("the demo explains itself", () => {
     await expect(banner.textContent()).resolves.toContain("Демо-режим");
     const link = banner.getByRole("link", { name: "Открыть пульт эмулятора" });
     await expect(link.getAttribute("href")).resolves.toBe(`${amo.url}/__control/ui`);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "demo-banner.png") });
 
     await page.goto(`${amo.url}/__control/ui`);
     await page.getByRole("heading", { name: "Пульт эмулятора amoCRM" }).waitFor();
