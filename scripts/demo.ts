@@ -81,9 +81,11 @@ console.warn(`
   Portal:            ${appUrl}   (sign in: "Войти" → choose a demo user)
   Demo tenant:       ${tenant.name} (${db.kind}; amoCRM and MANGO connected, ${onboarded.employees} employees)
   amoCRM emulator:   ${amo.url}/a/demo
+  Control page:      ${amo.url}/__control/ui   (move deals, change responsible, ring a call, request logs)
   Widget in amoCRM:  ${standIn}
                      (amoCRM's stand-in page running the built widget: «Настройки виджета», Digital Pipeline)
-  MANGO emulator:    ${mango.url}/vpbx   (key demo-vpbx-key, salt demo-vpbx-salt)
+  MANGO emulator:    ${mango.url}/vpbx   (key demo-vpbx-key, salt demo-vpbx-salt;
+                     second company: other-vpbx-key, other-vpbx-salt)
   MANGO events URL:  ${appUrl}/api/mango/demo/events/<kind>
   Health:            ${appUrl}/api/health
 `);
