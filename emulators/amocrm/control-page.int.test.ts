@@ -224,6 +224,12 @@ describe("read-only cards", () => {
     expect(log.filter((e) => e.path.includes("/detail/"))).toEqual([]);
   });
 
+  it("dates on the account's clock", async () => {
+    expect((await getText("/a/demo/contacts/detail/3")).html).toContain("25.10.2025, 19:00"); // Moscow
+    h.emu.emu.state.accounts.demo!.timezone = "Asia/Novosibirsk";
+    expect((await getText("/a/demo/contacts/detail/3")).html).toContain("25.10.2025, 23:00");
+  });
+
   it("escapes entity values", async () => {
     h.emu.emu.state.accounts.demo!.contacts[0]!.name = "<b onmouseover=x>Иван</b>";
     const card = await getText("/a/demo/contacts/detail/3");

@@ -2,6 +2,7 @@
 // see. Per account: deals with pipeline, stage and responsible, forms to move a deal or change its responsible
 // (the same change as `/__control/leads/move|update`, so DP and account webhooks go out), an incoming call
 // rung through the MANGO emulator (its URL is the `mangoUrl` option), and the request logs of both emulators.
+import { accountTimezone } from "../api/account";
 import type { Emu } from "../context";
 import type { Req, Res } from "../http";
 import { changeLead } from "../lead-actions";
@@ -81,7 +82,7 @@ export async function controlPage(emu: Emu, req: Req, mangoUrl: string | undefin
   return back(accName, `Неизвестное действие ${action}`);
 }
 
-const whenMs = (ms: number) => when(Math.floor(ms / 1000));
+const whenMs = (ms: number, timeZone: string) => when(Math.floor(ms / 1000), timeZone);
 
 /** Form-encoded webhook bodies decoded for reading (`leads[status][0][id]=…`, one field a line). */
 function readable(body: string): string {
@@ -127,6 +128,7 @@ async function mangoSection(acc: Account, mangoUrl: string | undefined): Promise
   if (!mangoUrl)
     return h`<p class="muted">Эмулятор MANGO OFFICE не подключён к пульту: запустите его вместе с amoCRM (npm run demo или npm run emulators) или передайте опцию mangoUrl.</p>`;
   const overview = await mangoOverview(mangoUrl);
+  const tz = accountTimezone(acc);
   const phones = acc.contacts.flatMap((c) =>
     c.custom_fields_values.flatMap((cf) =>
       cf.values
@@ -149,7 +151,7 @@ async function mangoSection(acc: Account, mangoUrl: string | undefined): Promise
   const hooks = overview.webhooks.map((w) => h`<tr><td>${w.pbx}</td><td><code>${w.url}</code></td></tr>`);
   const requests = overview.requests.map(
     (r) =>
-      h`<tr><td>${whenMs(r.at)}</td><td>${r.apiKey ?? ""}</td><td>${r.method} ${r.path}</td><td>${r.status}</td><td>${r.code ?? ""}</td></tr>`,
+      h`<tr><td>${whenMs(r.at, tz)}</td><td>${r.apiKey ?? ""}</td><td>${r.method} ${r.path}</td><td>${r.status}</td><td>${r.code ?? ""}</td></tr>`,
   );
   const events = overview.deliveries.map((d) => {
     const last = d.attempts.at(-1);
@@ -158,7 +160,7 @@ async function mangoSection(acc: Account, mangoUrl: string | undefined): Promise
       : d.gaveUp
         ? `не доставлено: ${last?.error ?? last?.status}`
         : "в пути";
-    return h`<tr><td>${whenMs(last?.at ?? 0)}</td><td>${d.pbxId}</td><td><code>${d.url}</code></td><td>${outcome}</td><td>${d.attempts.length}</td></tr>`;
+    return h`<tr><td>${whenMs(last?.at ?? 0, tz)}</td><td>${d.pbxId}</td><td><code>${d.url}</code></td><td>${outcome}</td><td>${d.attempts.length}</td></tr>`;
   });
   return h`${ringForm}
 <h2 style="margin-top:16px">Куда MANGO OFFICE шлёт события</h2><table><tr><th>АТС</th><th>Адрес событий</th></tr>${hooks}</table>
@@ -175,19 +177,21 @@ async function render(emu: Emu, req: Req, mangoUrl: string | undefined): Promise
   const acc = emu.state.accounts[req.url.searchParams.get("account") ?? "demo"] ?? accounts[0];
   if (!acc) return page("Пульт эмулятора", h`<main>Нет аккаунтов</main>`);
   const msg = req.url.searchParams.get("msg");
+  const tz = accountTimezone(acc);
   const deliveries = emu.deliveries
     .slice(-30)
     .reverse()
     .map(
       (d) =>
-        h`<tr><td>${when(d.at)}</td><td>${d.kind === "dp" ? "DP виджета" : d.kind === "webhook" ? "вебхук аккаунта" : "отключение"}</td><td><code>${d.url}</code></td><td>${d.status ?? d.error}</td><td><pre>${readable(d.body).slice(0, 500)}</pre></td></tr>`,
+        h`<tr><td>${when(d.at, tz)}</td><td>${d.kind === "dp" ? "DP виджета" : d.kind === "webhook" ? "вебхук аккаунта" : "отключение"}</td><td><code>${d.url}</code></td><td>${d.status ?? d.error}</td><td><pre>${readable(d.body).slice(0, 500)}</pre></td></tr>`,
     );
   const log = emu.log
     .filter((e) => e.path.startsWith(`/a/${acc.subdomain}/`))
     .slice(-50)
     .reverse()
     .map(
-      (e) => h`<tr><td>${when(e.at)}</td><td>${e.method} ${e.path}${e.query}</td><td>${e.status}</td></tr>`,
+      (e) =>
+        h`<tr><td>${when(e.at, tz)}</td><td>${e.method} ${e.path}${e.query}</td><td>${e.status}</td></tr>`,
     );
   return page(
     "Пульт эмулятора amoCRM",

@@ -1,6 +1,7 @@
 // Read-only stand-ins for amoCRM's own cards: `<account>/contacts/detail/<id>`, `/leads/detail/<id>` and
 // `/companies/detail/<id>` (production: https://<sub>.amocrm.ru/leads/detail/<id>), so the portal's links to
 // contacts and deals open something in the demo. Russian, plain HTML, every value escaped.
+import { accountTimezone } from "../api/account";
 import type { Emu } from "../context";
 import type { Res } from "../http";
 import type { Account, Call, EntityType, Note, StoredCf, Task } from "../state";
@@ -79,7 +80,7 @@ function notesOf(acc: Account, entity: EntityType, id: number): Raw {
   if (!list.length) return h`<p class="muted">Примечаний нет</p>`;
   return h`<table><tr><th>Когда</th><th>Тип</th><th>Автор</th><th>Текст</th></tr>${list.map(
     (n) =>
-      h`<tr data-note="${n.id}"><td>${when(n.created_at)}</td><td>${n.note_type}</td><td>${userName(acc, n.created_by)}</td><td>${noteText(n)}</td></tr>`,
+      h`<tr data-note="${n.id}"><td>${when(n.created_at, accountTimezone(acc))}</td><td>${n.note_type}</td><td>${userName(acc, n.created_by)}</td><td>${noteText(n)}</td></tr>`,
   )}</table>`;
 }
 
@@ -103,7 +104,7 @@ function tasksOf(acc: Account, entity: EntityType, id: number): Raw {
   if (!list.length) return h`<p class="muted">Задач нет</p>`;
   return h`<table><tr><th>Срок</th><th>Задача</th><th>Ответственный</th><th>Статус</th></tr>${list.map(
     (t) =>
-      h`<tr data-task="${t.id}"><td>${when(t.complete_till)}</td><td>${t.text}</td><td>${userName(acc, t.responsible_user_id)}</td><td>${t.is_completed ? "выполнена" : "открыта"}</td></tr>`,
+      h`<tr data-task="${t.id}"><td>${when(t.complete_till, accountTimezone(acc))}</td><td>${t.text}</td><td>${userName(acc, t.responsible_user_id)}</td><td>${t.is_completed ? "выполнена" : "открыта"}</td></tr>`,
   )}</table>`;
 }
 
@@ -138,7 +139,7 @@ function leadCard(acc: Account, base: string, id: number): Res | null {
 <dt>Этап</dt><dd data-testid="lead-stage">${stageOf(acc, l.pipeline_id, l.status_id)}</dd>
 <dt>Ответственный</dt><dd data-testid="responsible">${userName(acc, l.responsible_user_id)}</dd>
 <dt>Бюджет</dt><dd>${l.price.toLocaleString("ru-RU")} ₽</dd><dt>Теги</dt><dd>${tags(acc, "leads", l.tag_ids)}</dd>
-${loss ? h`<dt>Причина отказа</dt><dd>${loss}</dd>` : raw("")}<dt>Создана</dt><dd>${when(l.created_at)}</dd></dl>`,
+${loss ? h`<dt>Причина отказа</dt><dd>${loss}</dd>` : raw("")}<dt>Создана</dt><dd>${when(l.created_at, accountTimezone(acc))}</dd></dl>`,
     ],
     ["Поля", fields(acc, "leads", l.custom_fields_values)],
     ["Контакты", links(contacts, "Контактов нет")],
@@ -166,7 +167,7 @@ function contactCard(acc: Account, base: string, id: number): Res | null {
       "",
       h`<h1 data-testid="entity-name">${c.name}</h1><p class="muted">Контакт № ${c.id}</p><dl>
 <dt>Ответственный</dt><dd data-testid="responsible">${userName(acc, c.responsible_user_id)}</dd>
-<dt>Теги</dt><dd>${tags(acc, "contacts", c.tag_ids)}</dd><dt>Создан</dt><dd>${when(c.created_at)}</dd></dl>`,
+<dt>Теги</dt><dd>${tags(acc, "contacts", c.tag_ids)}</dd><dt>Создан</dt><dd>${when(c.created_at, accountTimezone(acc))}</dd></dl>`,
     ],
     ["Телефоны, почта и поля", fields(acc, "contacts", c.custom_fields_values)],
     ["Сделки", links(deals, "Сделок нет")],

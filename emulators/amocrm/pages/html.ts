@@ -59,11 +59,11 @@ export function page(title: string, body: Raw, status = 200): Res {
   return { status, contentType: "text/html; charset=utf-8", raw: doc.html };
 }
 
-/** "24.11.2025 18:20" in Moscow time (the emulator's accounts are Moscow accounts). */
-export function when(epochSec: number | null | undefined): string {
+/** "24.11.2025, 18:20" on the account's clock (its time zone; Moscow by default). */
+export function when(epochSec: number | null | undefined, timeZone = "Europe/Moscow"): string {
   if (!epochSec) return "—";
   return new Date(epochSec * 1000).toLocaleString("ru-RU", {
-    timeZone: "Europe/Moscow",
+    timeZone,
     dateStyle: "short",
     timeStyle: "short",
   });
