@@ -66,11 +66,16 @@ async function seedCalls(tenantId: string) {
         answeredExtension: "102",
         talkSeconds: 47,
       }),
-      // Earlier days of the last week: one answered, two missed.
+      // Earlier days of the last week: one answered, two missed, one outgoing the client did not pick up.
       call("d1", today - DAY_MS + 10 * 3600_000, {
         clientPhone: "+79260001122",
         answeredExtension: "101",
         talkSeconds: 300,
+      }),
+      call("d2", today - 2 * DAY_MS + 11 * 3600_000, {
+        direction: "outgoing",
+        clientPhone: "+79990006677",
+        callerExtension: "102",
       }),
       call("d3", today - 3 * DAY_MS + 15 * 3600_000, {
         clientPhone: "+79990002233",
@@ -153,12 +158,16 @@ describe("Звонки", () => {
     await page.waitForURL("**/calls");
     await page.getByRole("heading", { level: 1, name: "Звонки" }).waitFor();
 
-    // The last 7 Moscow days: six calls, the chart one bar pair per day.
-    await expectRows(page, 6);
+    // The last 7 Moscow days: seven calls, the chart one bar group per day.
+    await expectRows(page, 7);
     const chart = page.getByTestId("calls-chart");
     await expect.poll(() => chart.getByTestId("chart-day").count()).toBe(7);
     await expect(chart.getByTestId("chart-answered").textContent()).resolves.toBe("3");
     await expect(chart.getByTestId("chart-missed").textContent()).resolves.toBe("3");
+    await expect(chart.getByTestId("chart-notAnswered").textContent()).resolves.toBe("1");
+    // An outgoing call the client did not pick up is not «Пропущен».
+    const unpicked = rowsOf(page).filter({ hasText: "+7999***6677" });
+    await expect(unpicked.getByTestId("call-result").textContent()).resolves.toBe("Не дозвонились");
     await expect(chart.getByRole("img", { name: "Звонки по дням" }).count()).resolves.toBe(1);
 
     // Numbers masked, employee by name, links to amoCRM and the journal.
@@ -176,6 +185,8 @@ describe("Звонки", () => {
     );
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "calls-page.png"), fullPage: true });
 
+    await choose(page, "Результат", "Не дозвонились");
+    await expectRows(page, 1);
     await choose(page, "Результат", "Пропущенные");
     await expectRows(page, 3);
     await expect(chart.getByTestId("chart-answered").textContent()).resolves.toBe("0");
@@ -185,14 +196,14 @@ describe("Звонки", () => {
     await expectRows(page, 3);
     await choose(page, "Сотрудник", "Все сотрудники");
     await choose(page, "Направление", "Исходящие");
-    await expectRows(page, 1);
+    await expectRows(page, 2);
     await expect(rowsOf(page).first().getAttribute("data-direction")).resolves.toBe("outgoing");
     await choose(page, "Направление", "Все направления");
     await choose(page, "Период", "Сегодня");
     await expectRows(page, 3);
     await expect.poll(() => chart.getByTestId("chart-day").count()).toBe(1);
     await choose(page, "Период", "30 дней");
-    await expectRows(page, 7);
+    await expectRows(page, 8);
 
     // The journal link opens the entry of the run that logged the call.
     await rowsOf(page).filter({ hasText: "+7916***4567" }).getByTestId("call-journal").click();

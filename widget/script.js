@@ -272,7 +272,9 @@ define(["jquery"], ($) => {
         const lc = card.lastCall;
         const how = lc.answered
           ? `${calls("last_call_answered")} ${lc.talkSeconds} ${calls("seconds")}`
-          : calls("last_call_missed");
+          : lc.direction === "outgoing"
+            ? calls("last_call_not_answered")
+            : calls("last_call_missed");
         node.appendChild(
           el(
             "div",

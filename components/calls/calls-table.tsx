@@ -18,6 +18,7 @@ const ICONS = { incoming: PhoneIncoming, outgoing: PhoneOutgoing, unknown: Phone
 const RESULT_TONE = {
   answered: "border-emerald-200 bg-emerald-50 text-emerald-800",
   missed: "border-red-200 bg-red-50 text-red-700",
+  notAnswered: "border-amber-200 bg-amber-50 text-amber-800",
   inProgress: "border-sky-200 bg-sky-50 text-sky-800",
 };
 

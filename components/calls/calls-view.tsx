@@ -48,7 +48,7 @@ export function CallsView() {
       <CallsFilters value={filters} onChange={setFilters} />
       <ChartCard
         query={daily}
-        isEmpty={(days) => days.every((d) => d.answered + d.missed === 0)}
+        isEmpty={(days) => days.every((d) => d.answered + d.missed + d.notAnswered === 0)}
         emptyText={t("chart.empty")}
       >
         {(days) => <DailyChart days={days} />}

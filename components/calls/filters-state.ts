@@ -4,7 +4,7 @@ import { type Range, rangeOf } from "@/components/data-view/period";
 export type CallsPeriod = "today" | "7d" | "30d" | "custom";
 export const CALLS_PERIODS: readonly CallsPeriod[] = ["today", "7d", "30d", "custom"];
 export const DIRECTIONS = ["incoming", "outgoing"] as const;
-export const RESULTS = ["answered", "missed"] as const;
+export const RESULTS = ["answered", "missed", "notAnswered"] as const;
 
 export type CallsFilters = {
   direction: (typeof DIRECTIONS)[number] | null;

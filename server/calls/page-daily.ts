@@ -1,12 +1,19 @@
-// The Calls page's chart: answered and missed calls per calendar day of the account's time zone in the chosen
-// period (server/reports/account-days.ts).
-import { count, sql } from "drizzle-orm";
+// The Calls page's chart: answered, missed (incoming) and not answered (outgoing) calls per calendar day of
+// the account's time zone in the chosen period (server/reports/account-days.ts).
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { calls } from "@/db/schema";
 import { accountDaySql, chartWindow } from "@/server/reports/account-days";
-import { answeredSql, type CallsFilter, callsWhere, callTime } from "./page-filters";
+import {
+  answeredSql,
+  type CallsFilter,
+  callsWhere,
+  callTime,
+  missedSql,
+  notAnsweredSql,
+} from "./page-filters";
 
-export type DayCounts = { day: string; answered: number; missed: number };
+export type DayCounts = { day: string; answered: number; missed: number; notAnswered: number };
 
 /** Per-day counts for the filter's period, in the account's days (`to` defaults to now); days without calls count zero. */
 export async function dailyCallCounts(
@@ -22,7 +29,8 @@ export async function dailyCallCounts(
     .select({
       day: callDaySql,
       answered: sql<number>`count(*) filter (where ${answeredSql})`.mapWith(Number),
-      total: count(),
+      missed: sql<number>`count(*) filter (where ${missedSql})`.mapWith(Number),
+      notAnswered: sql<number>`count(*) filter (where ${notAnsweredSql})`.mapWith(Number),
     })
     .from(calls)
     .where(callsWhere({ ...f, from, to }))
@@ -30,7 +38,6 @@ export async function dailyCallCounts(
   const byDay = new Map(rows.map((r) => [r.day, r]));
   return days.map((day) => {
     const r = byDay.get(day);
-    const answered = r?.answered ?? 0;
-    return { day, answered, missed: (r ? Number(r.total) : 0) - answered };
+    return { day, answered: r?.answered ?? 0, missed: r?.missed ?? 0, notAnswered: r?.notAnswered ?? 0 };
   });
 }

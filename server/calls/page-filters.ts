@@ -6,7 +6,11 @@ import { calls } from "@/db/schema";
 
 export const PAGE_DIRECTIONS = ["incoming", "outgoing"] as const;
 export type PageDirection = (typeof PAGE_DIRECTIONS)[number];
-export const CALL_RESULTS = ["answered", "missed"] as const;
+/**
+ * `missed`: a client's call nobody answered (incoming); `notAnswered`: our outgoing call the client did not
+ * pick up — not "missed", nobody missed anything of the client's.
+ */
+export const CALL_RESULTS = ["answered", "missed", "notAnswered"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
 
 export type CallsFilter = {
@@ -25,6 +29,18 @@ export const callTime = sql<Date>`date_trunc('milliseconds', coalesce(${calls.st
 /** The same rule as logging (`isAnswered` in log-decide.ts): someone answered, or there was talk time. */
 export const answeredSql = or(isNotNull(calls.answeredExtension), sql`${calls.talkSeconds} > 0`)!;
 
+const outgoingSql = sql`${calls.direction} = 'outgoing'`;
+/** Unanswered, not an outgoing call: the client called and nobody answered. */
+export const missedSql = sql`not (${answeredSql}) and not (${outgoingSql})`;
+/** Unanswered outgoing call: the client did not pick up. */
+export const notAnsweredSql = sql`not (${answeredSql}) and ${outgoingSql}`;
+
+const resultSql = { answered: answeredSql, missed: missedSql, notAnswered: notAnsweredSql };
+
+/** The result of a call as the Calls page shows it (the same rules as the SQL above). */
+export const callResultOf = (answered: boolean, direction: string): CallResult =>
+  answered ? "answered" : direction === "outgoing" ? "notAnswered" : "missed";
+
 /** The tenant is always in the where; internal calls (no client) are not shown. */
 export function callsWhere(f: CallsFilter): SQL {
   return and(
@@ -41,7 +57,7 @@ export function callsWhere(f: CallsFilter): SQL {
           ),
         )
       : undefined,
-    f.result === "answered" ? answeredSql : f.result === "missed" ? sql`not (${answeredSql})` : undefined,
+    f.result ? resultSql[f.result] : undefined,
     f.from ? sql`${callTime} >= ${f.from.toISOString()}::timestamptz` : undefined,
     f.to ? sql`${callTime} <= ${f.to.toISOString()}::timestamptz` : undefined,
   )!;

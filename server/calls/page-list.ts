@@ -15,7 +15,14 @@ import {
 } from "@/db/schema";
 import { maskPhone } from "@/server/log/mask";
 import { logCall } from "./jobs";
-import { answeredSql, type CallResult, type CallsFilter, callsWhere, callTime } from "./page-filters";
+import {
+  answeredSql,
+  type CallResult,
+  type CallsFilter,
+  callResultOf,
+  callsWhere,
+  callTime,
+} from "./page-filters";
 
 /** The last row of the previous page: the next page starts strictly after it in (time, id) order. */
 export type CallsCursor = { at: Date; id: string };
@@ -112,7 +119,7 @@ export async function listCallsPage(
       employeeName: person?.name ?? null,
       amoUserName: person?.amoUserName ?? null,
       talkSeconds: r.talkSeconds,
-      result: r.answered ? "answered" : "missed",
+      result: callResultOf(r.answered, r.direction),
       contactUrl: contactId ? contactUrlOf(f.amocrmBaseUrl, contactId) : null,
       logEntry: r.logEntryId && r.logStatus ? { id: r.logEntryId, status: r.logStatus } : null,
     };

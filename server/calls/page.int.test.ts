@@ -1,5 +1,6 @@
 // Issue 6 "Calls page": the list and the daily chart on real PostgreSQL — filters, cursor pages, Moscow
 // days, masking, the links to amoCRM and the journal, and another tenant's calls staying out.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
@@ -196,7 +197,7 @@ describe("calls list", () => {
     expect(items[0]).toMatchObject({
       id: ids.placed,
       extension: "103",
-      result: "missed",
+      result: "notAnswered",
       contactUrl: `${BASE_URL}/contacts/detail/8001`,
       logEntry: null,
     });
@@ -220,7 +221,26 @@ describe("calls list", () => {
       from: at("2026-11-19T21:00:00Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });
-    expect(days).toEqual([{ day: "2026-11-20", answered: 1, missed: 1 }]);
+    expect(days).toEqual([{ day: "2026-11-20", answered: 1, missed: 1, notAnswered: 0 }]);
+  });
+
+  it("calls an outgoing call the client did not pick up «not answered», never «missed»", async () => {
+    await addCall("unpicked", tenantId, {
+      direction: "outgoing",
+      clientPhone: "+79990000021",
+      callerExtension: "101",
+      startedAt: at("2026-11-20T11:00:00Z"),
+    });
+    const idsOf = async (f: Parameters<typeof list>[0]) => (await list(f)).items.map((c) => c.id);
+    expect(await idsOf({ result: "notAnswered" })).toEqual([ids.unpicked, ids.placed]);
+    expect(await idsOf({ result: "missed" })).not.toContain(ids.unpicked);
+    const day = await dailyCallCounts(t.db, {
+      tenantId,
+      from: at("2026-11-19T21:00:00.000Z"),
+      to: at("2026-11-20T20:59:59.999Z"),
+    });
+    expect(day).toEqual([{ day: "2026-11-20", answered: 2, missed: 1, notAnswered: 1 }]);
+    await t.db.delete(calls).where(eq(calls.id, ids.unpicked!));
   });
 });
 
@@ -241,9 +261,9 @@ describe("calls per Moscow day (a tenant on Moscow time)", () => {
       to: at("2026-11-21T20:59:59.999Z"),
     });
     expect(days).toEqual([
-      { day: "2026-11-19", answered: 0, missed: 1 },
-      { day: "2026-11-20", answered: 2, missed: 1 },
-      { day: "2026-11-21", answered: 1, missed: 0 },
+      { day: "2026-11-19", answered: 0, missed: 1, notAnswered: 0 },
+      { day: "2026-11-20", answered: 2, missed: 1, notAnswered: 0 },
+      { day: "2026-11-21", answered: 1, missed: 0, notAnswered: 0 },
     ]);
     const incomingOf101 = await dailyCallCounts(t.db, {
       tenantId,
@@ -253,7 +273,7 @@ describe("calls per Moscow day (a tenant on Moscow time)", () => {
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });
-    expect(incomingOf101).toEqual([{ day: "2026-11-20", answered: 1, missed: 1 }]);
+    expect(incomingOf101).toEqual([{ day: "2026-11-20", answered: 1, missed: 1, notAnswered: 0 }]);
   });
 
   it("does not count another tenant's calls", async () => {
@@ -263,6 +283,6 @@ describe("calls per Moscow day (a tenant on Moscow time)", () => {
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });
-    expect(days).toEqual([{ day: "2026-11-20", answered: 0, missed: 1 }]);
+    expect(days).toEqual([{ day: "2026-11-20", answered: 0, missed: 1, notAnswered: 0 }]);
   });
 });

@@ -5,7 +5,7 @@ import { callsFilterInput } from "./calls-list";
 
 const DAY_MS = 86_400_000;
 
-/** Answered and missed calls per day of the account's time zone in the period (the same filters as `calls.list`). */
+/** Answered, missed (incoming) and not answered (outgoing) calls per day of the account's time zone in the period (the same filters as `calls.list`). */
 export const callsDaily = tenantProcedure
   .meta({ access: "tenant", sample: () => ({ from: new Date(Date.now() - 30 * DAY_MS) }) })
   .input(callsFilterInput.extend({ from: z.date() }))
@@ -15,6 +15,7 @@ export const callsDaily = tenantProcedure
         day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
         answered: z.number().int(),
         missed: z.number().int(),
+        notAnswered: z.number().int(),
       }),
     ),
   )
