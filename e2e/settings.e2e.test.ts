@@ -77,6 +77,8 @@ async function settingsPage(): Promise<Page> {
     if (msg.text().includes(REFUSED_SAVE)) refusedSaves++;
     else browserErrors.push(`console ${page.url()}: ${msg.text()}`);
   });
+  // Reloading with unsaved changes asks (beforeunload): the tests that reload on purpose leave.
+  page.on("dialog", (dialog) => void dialog.accept());
   await page.goto("/login");
   await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
   await page.waitForURL("**/overview");
@@ -207,5 +209,58 @@ describe("Настройки → Основные настройки интег�
       .getByRole("combobox", { name: "Действие для повторного клиента" })
       .filter({ hasText: "Создавать сделку, если нет открытых" })
       .waitFor();
+  });
+
+  it("asks before leaving with unsaved changes: «Остаться» keeps the change, «Уйти без сохранения» leaves", async () => {
+    const page = await settingsPage();
+    await page.getByRole("tab", { name: "Ограничения" }).click();
+    await page.getByTestId("lines-summary").waitFor();
+    const before = await checked(page, DEMO_LINE_MAIN);
+    await toggle(page, DEMO_LINE_MAIN).click();
+    const changed = before === "true" ? "false" : "true";
+    await expect.poll(() => checked(page, DEMO_LINE_MAIN)).toBe(changed);
+
+    // Switching tabs keeps the change and asks nothing.
+    await page.getByRole("tab", { name: "Обработка звонков" }).click();
+    await page.getByRole("tab", { name: "Ограничения" }).click();
+    await expect(checked(page, DEMO_LINE_MAIN)).resolves.toBe(changed);
+    await expect(page.getByTestId("unsaved-changes-dialog").count()).resolves.toBe(0);
+
+    // A sidebar link asks; «Остаться» keeps the page and the change.
+    const dialog = page.getByTestId("unsaved-changes-dialog");
+    await page.getByRole("link", { name: "Журнал", exact: true }).click();
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain(
+      "Есть несохранённые изменения. Уйти без сохранения?",
+    );
+    await shot(page, "settings-unsaved-dialog.png");
+    await dialog.getByRole("button", { name: "Остаться" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(new URL(page.url()).pathname).toBe("/settings");
+    await expect(checked(page, DEMO_LINE_MAIN)).resolves.toBe(changed);
+
+    // Reload and close are held by beforeunload while the form is dirty.
+    const held = () =>
+      page.evaluate(() => {
+        const event = new Event("beforeunload", { cancelable: true });
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+      });
+    await expect(held()).resolves.toBe(true);
+
+    // «Уйти без сохранения» leaves for the clicked page.
+    await page.getByRole("link", { name: "Журнал", exact: true }).click();
+    await dialog.getByRole("button", { name: "Уйти без сохранения" }).click();
+    await page.waitForURL("**/journal");
+    await expect(held()).resolves.toBe(false);
+
+    // Back on Настройки nothing was saved, and an untouched form lets you go without asking.
+    await page.getByRole("link", { name: "Настройки", exact: true }).click();
+    await page.waitForURL("**/settings");
+    await page.getByRole("tab", { name: "Ограничения" }).click();
+    await expect.poll(() => checked(page, DEMO_LINE_MAIN)).toBe(before);
+    await page.getByRole("link", { name: "Звонки", exact: true }).click();
+    await page.waitForURL("**/calls");
+    await expect(dialog.count()).resolves.toBe(0);
   });
 });

@@ -17,6 +17,7 @@ import { CallsTab } from "./calls-tab";
 import { ExtraTab } from "./extra-tab";
 import type { SettingsOptions } from "./fields";
 import { LimitsTab } from "./limits-tab";
+import { UnsavedChangesGuard } from "./unsaved-changes-guard";
 
 const TABS = ["calls", "extra", "limits"] as const;
 type Tab = (typeof TABS)[number];
@@ -144,6 +145,7 @@ function SettingsForm({
   return (
     <form noValidate onSubmit={form.handleSubmit(onValid, onInvalid)} className="flex flex-col gap-6">
       {canEdit ? null : <p className="text-sm text-muted-foreground">{t("readOnly")}</p>}
+      <UnsavedChangesGuard dirty={canEdit && form.formState.isDirty} />
       <Tabs value={tab} onValueChange={(v) => onTab(v as Tab)}>
         <TabsList className="h-auto flex-wrap">
           {TABS.map((k) => (
