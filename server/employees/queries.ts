@@ -113,6 +113,7 @@ export async function currentProposals(db: Db, { tenantId }: { tenantId: string 
       employee: employee.get(p.employeeId)!,
       user: user.get(p.amoUserId)!,
       reason: p.reason,
+      confidence: p.confidence,
     })),
     conflicts: conflicts.map((c) => ({
       reason: c.reason,

@@ -43,7 +43,15 @@ const employeeRef = z.object({ id: z.string(), extension: z.string().nullable(),
 const userRef = z.object({ amoUserId: z.number(), name: z.string() });
 
 export const proposalsSchema = z.object({
-  proposals: z.array(z.object({ employee: employeeRef, user: userRef, reason: matchReasonSchema })),
+  proposals: z.array(
+    z.object({
+      employee: employeeRef,
+      user: userRef,
+      reason: matchReasonSchema,
+      /** 0…1; 1 for e-mail and mobile, name similarity otherwise. */
+      confidence: z.number().min(0).max(1),
+    }),
+  ),
   conflicts: z.array(
     z.object({ reason: matchReasonSchema, employees: z.array(employeeRef), users: z.array(userRef) }),
   ),
