@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type MatchEmployee, type MatchUser, proposeMatches } from "./matching";
-import { MIN_NAME_CONFIDENCE, NAME_INITIAL_SCORE, NAME_TYPO_SCORE, nameSimilarity } from "./similarity";
 import { emailKey, mobileKey, namesMatch, nameTokens } from "./normalize";
+import { MIN_NAME_CONFIDENCE, NAME_INITIAL_SCORE, NAME_TYPO_SCORE, nameSimilarity } from "./similarity";
 
 const emp = (id: string, name: string, email: string | null = null, mobile: string | null = null) =>
   ({ id, name, email, mobile }) satisfies MatchEmployee;

@@ -26,7 +26,7 @@ export function nameTokens(name: string | null | undefined): string[] {
 }
 
 /** Russian patronymics (and the Turkic "оглы/кызы/улы" forms), which one side may have and the other not. */
-const PATRONYMIC = /(?:вич|вна|ична|чна|инична|оглы|кызы|улы)$/;
+export const PATRONYMIC = /(?:вич|вна|ична|чна|инична|оглы|кызы|улы)$/;
 
 const sameWords = (a: string[], b: string[]) => {
   if (a.length !== b.length) return false;

@@ -1,4 +1,4 @@
-import { namesMatch, nameTokens } from "./normalize";
+import { namesMatch, nameTokens, PATRONYMIC } from "./normalize";
 
 /**
  * How sure we are that two typed names are the same person, 0 (no idea) … 1 (the same words). Used only to
@@ -17,8 +17,6 @@ const TRANSLIT_FACTOR = 0.9;
 
 /** A pair below this is not proposed. */
 export const MIN_NAME_CONFIDENCE = 0.6;
-
-const PATRONYMIC = /(?:вич|вна|ична|чна|инична|оглы|кызы|улы)$/;
 
 /** Words without a patronymic (never the first word: «Абрамович Роман» keeps its surname). */
 function core(tokens: string[]): string[] {
