@@ -68,7 +68,9 @@ export function EmployeesTable({
                   </Badge>
                 )}
               </TableCell>
-              <TableCell className="text-xs text-muted-foreground">{e.groups.join(", ") || "—"}</TableCell>
+              <TableCell className="text-xs text-muted-foreground" data-testid="employee-groups">
+                {e.groups.map((g) => g.name ?? t("table.unknownGroup", { id: g.id })).join(", ") || "—"}
+              </TableCell>
               <TableCell>
                 <PairControl employee={e} freeUsers={freeUsers} api={api} canEdit={canEdit} />
               </TableCell>

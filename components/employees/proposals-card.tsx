@@ -11,6 +11,22 @@ import type { EmployeesApi } from "./use-employees";
 const who = (e: { extension: string | null; name: string }) =>
   e.extension ? `${e.extension} · ${e.name}` : e.name;
 
+type Conflict = Proposals["conflicts"][number];
+
+/** Why this group was not proposed, in words: one user for two extensions, or two users for one employee. */
+function conflictWhy(t: ReturnType<typeof useTranslations<"employees">>, c: Conflict) {
+  const [user] = c.users;
+  const [employee] = c.employees;
+  if (c.users.length === 1 && user)
+    return t("conflicts.userTwice", { user: user.name, employees: c.employees.map(who).join(", ") });
+  if (c.employees.length === 1 && employee)
+    return t("conflicts.employeeTwice", {
+      employee: who(employee),
+      users: c.users.map((u) => u.name).join(", "),
+    });
+  return t("conflicts.several");
+}
+
 /** Proposals of the automatic matching (apply all or one by one) and the conflicts it would not guess. */
 export function ProposalsCard({
   data,
@@ -52,6 +68,15 @@ export function ProposalsCard({
                 <ArrowLeftRight className="size-4 text-muted-foreground" />
                 <span>{p.user.name}</span>
                 <ReasonBadge reason={p.reason} />
+                {p.reason === "name" ? (
+                  <span
+                    className="text-xs text-muted-foreground tabular-nums"
+                    title={t("proposals.confidenceHint")}
+                    data-testid="proposal-confidence"
+                  >
+                    {t("proposals.confidence", { percent: Math.round(p.confidence * 100) })}
+                  </span>
+                ) : null}
                 {canEdit ? (
                   <Button
                     size="sm"
@@ -86,6 +111,9 @@ export function ProposalsCard({
                     {t("conflicts.by", { reason: t(`reasons.${c.reason}`) })}
                   </span>
                   <span>{c.users.map((u) => u.name).join(", ")}</span>
+                  <span className="text-xs md:col-span-3" data-testid="conflict-why">
+                    {conflictWhy(t, c)}
+                  </span>
                 </li>
               ))}
             </ul>

@@ -71,6 +71,21 @@ export const mangoEmployees = pgTable(
   ],
 );
 
+/** The PBX's groups (MANGO `groups`), cached with the employees so the page shows names, not ids. */
+export const mangoGroups = pgTable(
+  "mango_groups",
+  {
+    id: primaryId(),
+    tenantId: tenantRef(),
+    groupId: bigint("group_id", { mode: "number" }).notNull(),
+    name: text("name").notNull(),
+    /** The group's short number, if it has one. */
+    extension: text("extension"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("mango_groups_tenant_group").on(t.tenantId, t.groupId)],
+);
+
 export const employeeLinkSource = pgEnum("employee_link_source", ["email", "name", "mobile", "manual"]);
 
 /**

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { mangoEmployees } from "@/db/schema";
-import type { MangoEmployee } from "@/server/mango/domain";
+import { mangoEmployees, mangoGroups } from "@/db/schema";
+import { logger } from "@/server/log/logger";
+import type { MangoEmployee, MangoGroup } from "@/server/mango/domain";
 
 export type EmployeeSyncReport = { added: string[]; removed: string[]; changed: string[]; total: number };
 
@@ -70,4 +71,51 @@ export async function listMangoEmployees(db: Db, { tenantId }: { tenantId: strin
     .from(mangoEmployees)
     .where(eq(mangoEmployees.tenantId, tenantId))
     .orderBy(mangoEmployees.extension);
+}
+
+/**
+ * Replaces the tenant's cached MANGO groups (id → name) with what MANGO `groups` answered: the Сотрудники page
+ * names an employee's groups from here. A group gone from the PBX is dropped (an employee still listing it
+ * shows its id).
+ */
+export async function syncMangoGroups(
+  db: Db,
+  { tenantId, groups }: { tenantId: string; groups: MangoGroup[] },
+) {
+  await db.transaction(async (tx) => {
+    const seen = new Set<number>();
+    for (const g of groups) {
+      seen.add(g.id);
+      const values = { name: g.name, extension: g.extension, updatedAt: new Date() };
+      await tx
+        .insert(mangoGroups)
+        .values({ tenantId, groupId: g.id, ...values })
+        .onConflictDoUpdate({ target: [mangoGroups.tenantId, mangoGroups.groupId], set: values });
+    }
+    const cached = await tx.select().from(mangoGroups).where(eq(mangoGroups.tenantId, tenantId));
+    for (const row of cached)
+      if (!seen.has(row.groupId))
+        await tx
+          .delete(mangoGroups)
+          .where(and(eq(mangoGroups.tenantId, tenantId), eq(mangoGroups.id, row.id)));
+  });
+  return { total: groups.length };
+}
+
+/** The tenant's cached group names by MANGO group id. */
+export async function mangoGroupNames(db: Db, { tenantId }: { tenantId: string }) {
+  const rows = await db
+    .select({ groupId: mangoGroups.groupId, name: mangoGroups.name })
+    .from(mangoGroups)
+    .where(eq(mangoGroups.tenantId, tenantId));
+  return new Map(rows.map((r) => [r.groupId, r.name]));
+}
+
+/** Group names are a nicety: a PBX that refuses `groups` still has its employees refreshed. */
+export async function refreshMangoGroups(db: Db, tenantId: string, load: () => Promise<MangoGroup[]>) {
+  try {
+    await syncMangoGroups(db, { tenantId, groups: await load() });
+  } catch (err) {
+    logger.warn({ tenantId, err: (err as Error).message }, "directory: MANGO groups not refreshed");
+  }
 }

@@ -1,13 +1,14 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, employeeLinks, mangoEmployees } from "@/db/schema";
+import { mangoGroupNames } from "@/server/directory/mango-sync";
 import { type MatchReason, proposeMatches } from "./matching";
 
 export type LinkSource = MatchReason | "manual";
 
 /** Both directories of the tenant with their pairs: what the Сотрудники page shows. */
 export async function listDirectory(db: Db, { tenantId }: { tenantId: string }) {
-  const [employeeRows, userRows] = await Promise.all([
+  const [employeeRows, userRows, groupNames] = await Promise.all([
     db
       .select({ employee: mangoEmployees, link: employeeLinks })
       .from(mangoEmployees)
@@ -26,6 +27,7 @@ export async function listDirectory(db: Db, { tenantId }: { tenantId: string }) 
       )
       .where(eq(amocrmUsers.tenantId, tenantId))
       .orderBy(amocrmUsers.name),
+    mangoGroupNames(db, { tenantId }),
   ]);
   const userById = new Map(userRows.map((r) => [r.user.amoUserId, r.user]));
   return {
@@ -37,7 +39,10 @@ export async function listDirectory(db: Db, { tenantId }: { tenantId: string }) 
         name: e.name,
         email: e.email,
         mobile: e.mobile,
-        groups: Array.isArray(e.groups) ? (e.groups as unknown[]).map(Number) : [],
+        groups: (Array.isArray(e.groups) ? (e.groups as unknown[]).map(Number) : []).map((id) => ({
+          id,
+          name: groupNames.get(id) ?? null,
+        })),
         isPresent: e.isPresent,
         link: link
           ? {

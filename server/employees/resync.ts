@@ -3,8 +3,12 @@ import type { Db } from "@/db/client";
 import { amocrmUsers, employeeLinks, mangoEmployees } from "@/db/schema";
 import type { AmocrmClient } from "@/server/amocrm";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
-import { type EmployeeSyncReport, syncMangoEmployees } from "@/server/directory/mango-sync";
-import type { MangoEmployee } from "@/server/mango/domain";
+import {
+  type EmployeeSyncReport,
+  refreshMangoGroups,
+  syncMangoEmployees,
+} from "@/server/directory/mango-sync";
+import type { MangoEmployee, MangoGroup } from "@/server/mango/domain";
 
 type Side<T> = ({ ok: true } & T) | { ok: false; error: string };
 
@@ -60,15 +64,22 @@ export async function resyncDirectory(
   {
     tenantId,
     mangoEmployees: loadEmployees,
+    mangoGroups: loadGroups,
     amocrm,
   }: {
     tenantId: string;
     mangoEmployees: () => Promise<MangoEmployee[]>;
+    /** The PBX's groups, for their names; a failure keeps the names cached before. */
+    mangoGroups?: () => Promise<MangoGroup[]>;
     amocrm: () => Promise<AmocrmClient>;
   },
 ): Promise<ResyncReport> {
   const [mango, amo] = await Promise.all([
-    side(async () => syncMangoEmployees(db, { tenantId, employees: await loadEmployees() })),
+    side(async () => {
+      const report = await syncMangoEmployees(db, { tenantId, employees: await loadEmployees() });
+      if (loadGroups) await refreshMangoGroups(db, tenantId, loadGroups);
+      return report;
+    }),
     side(() => amocrmSide(db, tenantId, amocrm)),
   ]);
   return { mango, amocrm: amo, links: await linkHealth(db, tenantId) };

@@ -14,7 +14,8 @@ export const directorySchema = z.object({
       name: z.string(),
       email: z.string().nullable(),
       mobile: z.string().nullable(),
-      groups: z.array(z.number()),
+      /** MANGO groups by id with their cached name (null: not in the cache, e.g. before a re-sync). */
+      groups: z.array(z.object({ id: z.number(), name: z.string().nullable() })),
       isPresent: z.boolean(),
       link: z
         .object({

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, mangoConnections } from "@/db/schema";
 import { env } from "@/server/config/env";
-import { syncMangoEmployees } from "@/server/directory/mango-sync";
+import { refreshMangoGroups, syncMangoEmployees } from "@/server/directory/mango-sync";
 import { createMangoClient } from "@/server/mango/api";
 import { MangoError } from "@/server/mango/errors";
 import { secretFingerprint } from "@/server/secrets/fingerprint";
@@ -88,6 +88,7 @@ export async function connectMango(
     throw err;
   }
   await syncMangoEmployees(db, { tenantId: input.tenantId, employees });
+  await refreshMangoGroups(db, input.tenantId, () => client.getGroups());
   return { ok: true, employees: employees.length };
 }
 

@@ -13,10 +13,12 @@ export const employeesResync = adminProcedure
   .meta({ access: "admin", sample: () => undefined })
   .input(z.void())
   .output(resyncReportSchema)
-  .mutation(({ ctx }) =>
-    resyncDirectory(ctx.db, {
+  .mutation(({ ctx }) => {
+    const mango = () => mangoClientFor(ctx.db, { tenantId: ctx.tenant.id });
+    return resyncDirectory(ctx.db, {
       tenantId: ctx.tenant.id,
-      mangoEmployees: async () => (await mangoClientFor(ctx.db, { tenantId: ctx.tenant.id })).getUsers(),
+      mangoEmployees: async () => (await mango()).getUsers(),
+      mangoGroups: async () => (await mango()).getGroups(),
       amocrm: async () => amocrmClientFor(ctx.db, ctx.tenant),
-    }),
-  );
+    });
+  });
