@@ -167,6 +167,18 @@ describe("employees: proposals by name similarity and «Принять все п
     expect(bProposals.proposals).toHaveLength(2);
   });
 
+  it("refuses out-of-bounds input with its limit, in Russian", async () => {
+    const many = Array.from({ length: 2001 }, () => crypto.randomUUID());
+    await expect(caller(owner.a).employees.applyProposals({ employeeIds: many })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("не больше 2000 предложений"),
+    });
+    const anyId = (await linksOf(tenant.a))[0]?.mangoEmployeeId ?? crypto.randomUUID();
+    await expect(
+      caller(owner.a).employees.link({ mangoEmployeeId: anyId, amoUserId: -1 }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("не может быть отрицательным") });
+  });
+
   it("a second «accept all» finds nothing left to pair", async () => {
     const { linked } = await caller(owner.a).employees.applyProposals({});
     expect(linked).toEqual([]);

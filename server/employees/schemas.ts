@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { MATCH_REASONS } from "./matching";
 
+/** Inputs: ids picked from the page's lists, bounded like every input, with Russian messages. */
+export const employeeIdInput = z.uuid({ error: "Сотрудник MANGO OFFICE: неверный идентификатор" });
+export const amoUserIdInput = z
+  .number({ error: "Пользователь amoCRM: нужен идентификатор" })
+  .int({ error: "Пользователь amoCRM: идентификатор — целое число" })
+  .positive({ error: "Пользователь amoCRM: идентификатор не может быть отрицательным или нулём" });
+export const EMPLOYEE_IDS_MAX = 2000;
+export const employeeIdsInput = z
+  .array(employeeIdInput)
+  .max(EMPLOYEE_IDS_MAX, { error: `Принять можно не больше ${EMPLOYEE_IDS_MAX} предложений за раз` });
+
 /** Output shapes of the employees procedures (zod at the edge), shared by the procedures and the UI types. */
 
 export const matchReasonSchema = z.enum(MATCH_REASONS);

@@ -90,6 +90,35 @@ describe("settings schema", () => {
     ).toBe(false);
     expect(settingsDocumentSchema.safeParse({ limits: { lines: [""] } }).success).toBe(false);
   });
+
+  it("says in Russian which limit a value broke; a negative number is called negative", () => {
+    const messages = (input: unknown) => {
+      const r = settingsDocumentSchema.safeParse(input);
+      return r.success ? [] : r.error.issues.map((i) => i.message);
+    };
+    expect(messages({ limits: { lines: ["7".repeat(10_000)] } })).toEqual([
+      "Номер линии — не длиннее 128 символов",
+    ]);
+    expect(messages({ limits: { lines: Array.from({ length: 501 }, (_, i) => `7495000${i}`) } })).toEqual([
+      "Выбрать можно не больше 500 линий",
+    ]);
+    expect(messages({ limits: { lines: ["   "] } })).toEqual(["Номер линии не может быть пустым"]);
+    expect(messages({ calls: { autoCallback: { ratePerMinute: -5 } } })).toEqual([
+      "Скорость автоперезвона не может быть отрицательной",
+    ]);
+    expect(messages({ calls: { autoCallback: { ratePerMinute: 1001 } } })).toEqual([
+      "Скорость автоперезвона — не больше 1000 звонков в минуту",
+    ]);
+    expect(messages({ calls: { autoCallback: { ratePerMinute: "много" } } })).toEqual([
+      "Скорость автоперезвона: введите число звонков в минуту",
+    ]);
+    expect(messages({ calls: { missedTasks: { responsibleUserId: -3 } } })).toEqual([
+      "Пользователь amoCRM: идентификатор не может быть отрицательным или нулём",
+    ]);
+    expect(messages({ calls: { answeredStage: { pipelineId: 1, statusId: 2.5 } } })).toEqual([
+      "Этап: идентификатор — целое число",
+    ]);
+  });
 });
 
 describe("effectiveSettings", () => {

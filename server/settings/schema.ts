@@ -11,14 +11,29 @@ import { z } from "zod";
  */
 export const SETTINGS_SCHEMA_VERSION = 1;
 
+/**
+ * An amoCRM id (pipeline, stage, user): picked from a list, never typed, but bounded like everything the
+ * portal accepts, with Russian messages that say what is wrong.
+ */
+const amoId = (what: string) =>
+  z
+    .number({ error: `${what}: нужен идентификатор amoCRM` })
+    .int({ error: `${what}: идентификатор — целое число` })
+    .positive({ error: `${what}: идентификатор не может быть отрицательным или нулём` });
+
 /** A stage of an amoCRM pipeline; null = not chosen (amoCRM's default: first stage of the main pipeline). */
 export const stageRefSchema = z
-  .object({ pipelineId: z.number().int().positive(), statusId: z.number().int().positive() })
+  .object({ pipelineId: amoId("Воронка"), statusId: amoId("Этап") })
   .nullable()
   .default(null);
 export type StageRef = z.infer<typeof stageRefSchema>;
 
-const amoUserId = z.number().int().positive().nullable().default(null);
+const amoUserId = amoId("Пользователь amoCRM").nullable().default(null);
+
+/** MANGO line numbers: digits, SIP addresses (`sip:line@…mangosip.ru`); MANGO's own limit is 128 bytes. */
+export const LINE_NUMBER_MAX = 128;
+export const LINES_MAX = 500;
+export const AUTO_CALLBACK_RATE_MAX = 1000;
 
 /** Incoming call from an unknown number (§2.3 "Действие для нового Клиента"). */
 export const NEW_CLIENT_ACTIONS = ["contact", "contact_and_deal", "manual"] as const;
@@ -45,7 +60,17 @@ const callsSchema = z.object({
    * ratePerMinute: calls per minute, 0 = paused, null = not configured.
    */
   autoCallback: z
-    .object({ ratePerMinute: z.number().int().min(0).max(1000).nullable().default(null) })
+    .object({
+      ratePerMinute: z
+        .number({ error: "Скорость автоперезвона: введите число звонков в минуту" })
+        .int({ error: "Скорость автоперезвона: целое число звонков в минуту" })
+        .min(0, { error: "Скорость автоперезвона не может быть отрицательной" })
+        .max(AUTO_CALLBACK_RATE_MAX, {
+          error: `Скорость автоперезвона — не больше ${AUTO_CALLBACK_RATE_MAX} звонков в минуту`,
+        })
+        .nullable()
+        .default(null),
+    })
     .prefault({}),
 });
 
@@ -71,7 +96,16 @@ const extraSchema = z.object({
 
 const limitsSchema = z.object({
   /** MANGO line numbers whose calls are processed; empty = every line. */
-  lines: z.array(z.string().min(1).max(64)).max(500).default([]),
+  lines: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, { error: "Номер линии не может быть пустым" })
+        .max(LINE_NUMBER_MAX, { error: `Номер линии — не длиннее ${LINE_NUMBER_MAX} символов` }),
+    )
+    .max(LINES_MAX, { error: `Выбрать можно не больше ${LINES_MAX} линий` })
+    .default([]),
 });
 
 /** The stored document, without cross-field rules: what `getSettings` reads. */

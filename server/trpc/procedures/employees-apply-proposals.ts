@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { applyProposals } from "@/server/employees/links";
-import { matchReasonSchema } from "@/server/employees/schemas";
+import { employeeIdsInput, matchReasonSchema } from "@/server/employees/schemas";
 import { adminProcedure } from "../init";
 import { asTrpcError } from "./employees-errors";
 
 /** "Применить предложения" (no ids) or accepting one row (its employee id). */
 export const employeesApplyProposals = adminProcedure
   .meta({ access: "admin", sample: () => ({}) })
-  .input(z.object({ employeeIds: z.array(z.uuid()).max(2000).optional() }))
+  .input(z.object({ employeeIds: employeeIdsInput.optional() }))
   .output(
     z.object({
       linked: z.array(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { linkEmployee } from "@/server/employees/links";
+import { amoUserIdInput, employeeIdInput } from "@/server/employees/schemas";
 import { adminProcedure } from "../init";
 import { asTrpcError } from "./employees-errors";
 
@@ -9,7 +10,7 @@ export const employeesLink = adminProcedure
     access: "admin",
     sample: (f) => ({ mangoEmployeeId: f.mangoEmployeeId, amoUserId: Number(f.amoUserId) }),
   })
-  .input(z.object({ mangoEmployeeId: z.uuid(), amoUserId: z.number().int().positive() }))
+  .input(z.object({ mangoEmployeeId: employeeIdInput, amoUserId: amoUserIdInput }))
   .output(z.object({ created: z.boolean() }))
   .mutation(({ ctx, input }) =>
     linkEmployee(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }).catch((err) => {
