@@ -60,7 +60,7 @@ export function UnsavedChangesGuard({ dirty }: { dirty: boolean }) {
 
   return (
     <Dialog open={pending !== null} onOpenChange={(open) => (open ? null : setPending(null))}>
-      <DialogContent closeLabel={t("stay")} data-testid="unsaved-changes-dialog">
+      <DialogContent closeLabel={t("close")} data-testid="unsaved-changes-dialog">
         <DialogHeader>
           <DialogTitle>{t("title")}</DialogTitle>
           <DialogDescription>{t("description")}</DialogDescription>
