@@ -233,6 +233,8 @@ describe("Настройки → Основные настройки интег�
     await expect(dialog.textContent()).resolves.toContain(
       "Есть несохранённые изменения. Уйти без сохранения?",
     );
+    // Wait for the dialog's opening animation, so the screenshot shows it as the user reads it.
+    await dialog.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
     await shot(page, "settings-unsaved-dialog.png");
     await dialog.getByRole("button", { name: "Остаться" }).click();
     await dialog.waitFor({ state: "detached" });
