@@ -236,6 +236,7 @@ describe("calls list", () => {
     expect(await idsOf({ result: "missed" })).not.toContain(ids.unpicked);
     const day = await dailyCallCounts(t.db, {
       tenantId,
+      timeZone: MSK,
       from: at("2026-11-19T21:00:00.000Z"),
       to: at("2026-11-20T20:59:59.999Z"),
     });
