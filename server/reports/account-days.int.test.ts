@@ -77,12 +77,12 @@ const shown = (at: Date, timeZone: string) =>
 describe("a Novosibirsk account sees a 23:30 Moscow call on the next day", () => {
   it("in the calls chart", async () => {
     expect(await callers[NSK]!.calls.daily(twoDays(NSK))).toEqual([
-      { day: "2026-11-20", answered: 0, missed: 0 },
-      { day: "2026-11-21", answered: 0, missed: 1 },
+      { day: "2026-11-20", answered: 0, missed: 0, notAnswered: 0 },
+      { day: "2026-11-21", answered: 0, missed: 1, notAnswered: 0 },
     ]);
     expect(await callers[MSK]!.calls.daily(twoDays(MSK))).toEqual([
-      { day: "2026-11-20", answered: 0, missed: 1 },
-      { day: "2026-11-21", answered: 0, missed: 0 },
+      { day: "2026-11-20", answered: 0, missed: 1, notAnswered: 0 },
+      { day: "2026-11-21", answered: 0, missed: 0, notAnswered: 0 },
     ]);
   });
 
