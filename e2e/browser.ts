@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium; Playwright's own browser download cannot work on these machines. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -53,4 +53,38 @@ export async function launchChromiumProfile({
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A Russian-locale page signed in through the development path as `ownerName`, landed on «Обзор». Page
+ * errors (and console errors unless `consoleErrors: false`, for pages that embed emulator pages whose
+ * own console noise is not ours) are pushed to `errors`, which the test asserts empty at its end.
+ */
+export async function signedInOwnerPage(
+  browser: Browser,
+  opts: {
+    baseURL: string;
+    ownerName: string;
+    errors: string[];
+    viewport?: { width: number; height: number };
+    consoleErrors?: boolean;
+  },
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1440, height: 1000 },
+    baseURL: opts.baseURL,
+    locale: "ru-RU",
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (err) => opts.errors.push(`pageerror ${page.url()}: ${err.message}`));
+  if (opts.consoleErrors !== false) {
+    page.on("console", (msg) => {
+      if (msg.type() === "error") opts.errors.push(`console ${page.url()}: ${msg.text()}`);
+    });
+  }
+  await page.goto("/login");
+  await page.getByRole("button", { name: `Войти как ${opts.ownerName}` }).click();
+  await page.waitForURL("**/overview");
+  return page;
 }

@@ -11,7 +11,7 @@ import { activityLog, amocrmUsers, calls, employeeLinks, mangoEmployees } from "
 import { logCall } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { type AppServer, startAppServer } from "./app-server";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 
 let app: AppServer;
 let browser: Browser;
@@ -110,22 +110,12 @@ async function seedCalls(tenantId: string) {
   loggedEntryId = entry!.id;
 }
 
-async function signedInPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+function signedInPage(): Promise<Page> {
+  return signedInOwnerPage(browser, {
     baseURL: app.url,
-    locale: "ru-RU",
+    ownerName: app.seed.owner.name,
+    errors: browserErrors,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") browserErrors.push(`console ${page.url()}: ${msg.text()}`);
-  });
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, mangoEmployees, mangoGroups } from "@/db/schema";
 import { type AppServer, startAppServer } from "./app-server";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 
 let app: AppServer;
 let browser: Browser;
@@ -59,22 +59,13 @@ async function seedDirectory(tenantId: string) {
     ]);
 }
 
-async function signedInPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
+function signedInPage(): Promise<Page> {
+  return signedInOwnerPage(browser, {
     baseURL: app.url,
-    locale: "ru-RU",
+    ownerName: app.seed.owner.name,
+    errors: browserErrors,
+    viewport: { width: 1440, height: 900 },
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") browserErrors.push(`console ${page.url()}: ${msg.text()}`);
-  });
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
 }
 
 beforeAll(async () => {

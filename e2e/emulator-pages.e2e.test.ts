@@ -14,7 +14,7 @@ import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server
 import { logCall } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { type AppServer, startAppServer } from "./app-server";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 
 let app: AppServer;
 let amo: RunningAmocrmEmulator;
@@ -54,19 +54,13 @@ async function seedLoggedCall(tenantId: string) {
   await recordAttempt(db, logCall, run.row, 1, { kind: "done", result: { contactId: 3 } }, { retryAt: null });
 }
 
-async function signedInPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+function signedInPage(): Promise<Page> {
+  return signedInOwnerPage(browser, {
     baseURL: app.url,
-    locale: "ru-RU",
+    ownerName: app.seed.owner.name,
+    errors: browserErrors,
+    consoleErrors: false,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { saveRule } from "@/server/rules/store";
 import { type AppServer, startAppServer } from "./app-server";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 
 let app: AppServer;
 let browser: Browser;
@@ -130,22 +130,12 @@ async function seedSms(tenantId: string, ownerId: string) {
   ]);
 }
 
-async function signedInPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+function signedInPage(): Promise<Page> {
+  return signedInOwnerPage(browser, {
     baseURL: app.url,
-    locale: "ru-RU",
+    ownerName: app.seed.owner.name,
+    errors: browserErrors,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") browserErrors.push(`console ${page.url()}: ${msg.text()}`);
-  });
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${app.seed.owner.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
 }
 
 beforeAll(async () => {

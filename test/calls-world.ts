@@ -13,17 +13,15 @@ import {
 } from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
-import { createLocalQueue } from "@/inngest/local/queue";
 import { logCall } from "@/server/calls/jobs";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
-import { receiveMangoEvent } from "@/server/events/mango-intake";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/server/settings/schema";
 import { createTenant } from "@/server/tenancy/queries";
 import { connect, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, drainJobs, type TestDb } from "@/test/db";
-import { serveHandler } from "@/test/http-bridge";
+import { serveMangoIntake } from "@/test/mango-intake-bridge";
 
 /** Extension → amoCRM user, as the Сотрудники page would pair them. 103 stays unpaired. */
 export const PAIRS = { "101": 8238874, "102": 32321 } as const;
@@ -50,13 +48,7 @@ export async function startLogWorld() {
   // recording links go to this emulator.
   process.env.MANGO_API_URL = `${mango.url}/vpbx`;
   const t: TestDb = await createTestDb();
-  const queue = createLocalQueue(t.db);
-  const bridge = await serveHandler(async (req) => {
-    const m = /^\/api\/mango\/([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
-    return m
-      ? receiveMangoEvent(req, { webhookKey: m[1]!, path: m[2]! }, { db: t.db, queue })
-      : new Response(null, { status: 404 });
-  });
+  const bridge = await serveMangoIntake(t.db);
   const mangoControl = async (path: string, body: unknown) => {
     const res = await fetch(`${mango.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
     return (await res.json()) as Json;

@@ -2,13 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calls } from "@/db/schema";
 import { startMangoEmulator } from "@/emulators/mango/server";
-import { createLocalQueue } from "@/inngest/local/queue";
-import { receiveMangoEvent } from "@/server/events/mango-intake";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, drainJobs, type TestDb } from "@/test/db";
-import { serveHandler } from "@/test/http-bridge";
+import type { serveHandler } from "@/test/http-bridge";
+import { serveMangoIntake } from "@/test/mango-intake-bridge";
 
 let t: TestDb;
 let mango: Awaited<ReturnType<typeof startMangoEmulator>>;
@@ -21,13 +20,7 @@ const control = (path: string, body: unknown) =>
 beforeAll(async () => {
   t = await createTestDb();
   mango = await startMangoEmulator({ port: 0 });
-  const queue = createLocalQueue(t.db);
-  bridge = await serveHandler(async (req) => {
-    const m = /^\/api\/mango\/([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
-    return m
-      ? receiveMangoEvent(req, { webhookKey: m[1]!, path: m[2]! }, { db: t.db, queue })
-      : new Response(null, { status: 404 });
-  });
+  bridge = await serveMangoIntake(t.db);
 });
 afterAll(async () => {
   await bridge.close();

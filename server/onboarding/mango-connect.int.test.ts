@@ -2,13 +2,12 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mangoConnections, mangoEmployees, tenantSecrets, webhookInbox } from "@/db/schema";
 import { startMangoEmulator } from "@/emulators/mango/server";
-import { createLocalQueue } from "@/inngest/local/queue";
 import { createLocalWorker } from "@/inngest/local/worker";
-import { receiveMangoEvent } from "@/server/events/mango-intake";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
-import { serveHandler } from "@/test/http-bridge";
+import type { serveHandler } from "@/test/http-bridge";
+import { serveMangoIntake } from "@/test/mango-intake-bridge";
 import { connectMango, getMangoConnection } from "./mango-connect";
 
 let t: TestDb;
@@ -23,12 +22,7 @@ const control = (path: string, body?: unknown) =>
 beforeAll(async () => {
   t = await createTestDb();
   mango = await startMangoEmulator({ port: 0 });
-  const queue = createLocalQueue(t.db);
-  bridge = await serveHandler(async (req) => {
-    const m = /^\/api\/mango\/([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
-    if (!m) return new Response("not found", { status: 404 });
-    return receiveMangoEvent(req, { webhookKey: m[1]!, path: m[2]! }, { db: t.db, queue });
-  });
+  bridge = await serveMangoIntake(t.db);
 });
 afterAll(async () => {
   await bridge.close();

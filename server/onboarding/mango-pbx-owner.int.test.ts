@@ -5,11 +5,10 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, mangoConnections, mangoEmployees, tenantSecrets, webhookInbox } from "@/db/schema";
 import { startMangoEmulator } from "@/emulators/mango/server";
-import { createLocalQueue } from "@/inngest/local/queue";
-import { receiveMangoEvent } from "@/server/events/mango-intake";
 import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
-import { serveHandler } from "@/test/http-bridge";
+import type { serveHandler } from "@/test/http-bridge";
+import { serveMangoIntake } from "@/test/mango-intake-bridge";
 import { connectMango, getMangoConnection, MANGO_KEY_IN_USE_MESSAGE } from "./mango-connect";
 import { disconnectMango } from "./mango-disconnect";
 
@@ -23,12 +22,7 @@ let bridge: Awaited<ReturnType<typeof serveHandler>>;
 beforeAll(async () => {
   t = await createTestDb();
   mango = await startMangoEmulator({ port: 0 });
-  const queue = createLocalQueue(t.db);
-  bridge = await serveHandler(async (req) => {
-    const m = /^\/api\/mango\/([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
-    if (!m) return new Response("not found", { status: 404 });
-    return receiveMangoEvent(req, { webhookKey: m[1]!, path: m[2]! }, { db: t.db, queue });
-  });
+  bridge = await serveMangoIntake(t.db);
 });
 afterAll(async () => {
   await bridge.close();
