@@ -6,7 +6,7 @@
 // reads the row for the tenant and user it names (the seal is bound to them too) and delivers it to its
 // streams of that user. A listener that reconnected replays the rows it missed meanwhile.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type { Client } from "pg";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { type Keyring, open, seal } from "@/server/crypto/envelope";
@@ -63,7 +63,7 @@ export function createPgHub<T>(opts: PgHubOptions): PgHub<T> {
   const keyOf = (k: ChannelKey) => `${k.tenantId}:${k.amoUserId}`;
 
   let closed = false;
-  let client: pg.Client | null = null;
+  let client: Client | null = null;
   let connecting: Promise<void> | null = null;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let renewTimer: NodeJS.Timeout | null = null;
@@ -97,7 +97,7 @@ export function createPgHub<T>(opts: PgHubOptions): PgHub<T> {
     retryMs = Math.min(retryMs * 2, RECONNECT_MAX_MS);
   }
 
-  function dropped(c: pg.Client) {
+  function dropped(c: Client) {
     if (client !== c) return;
     client = null;
     connecting = null;
@@ -107,6 +107,8 @@ export function createPgHub<T>(opts: PgHubOptions): PgHub<T> {
   }
 
   async function connect(): Promise<void> {
+    // Loaded here, as db/client.ts does: an embedded (PGlite) process never loads the driver.
+    const { default: pg } = await import("pg");
     const c = new pg.Client({ connectionString: opts.connectionString, application_name: "amango-realtime" });
     c.on("error", () => dropped(c));
     c.on("end", () => dropped(c));
