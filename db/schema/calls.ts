@@ -91,6 +91,11 @@ export const callLogs = pgTable(
     client: jsonb("client"),
     /** Step 2, the call: through POST /api/v4/calls (`calls_api`) or as a call note (`note`). */
     loggedAt: ts("logged_at"),
+    /**
+     * Stamped before the call's write is sent. Set without `logged_at`, the write's outcome is unknown (a
+     * timeout, a lost answer, a crash): the next run looks for the call in amoCRM before writing it again.
+     */
+    logAttemptedAt: ts("log_attempted_at"),
     loggedVia: text("logged_via"),
     amoCallId: bigint("amo_call_id", { mode: "number" }),
     amoNoteId: bigint("amo_note_id", { mode: "number" }),

@@ -6,7 +6,12 @@ import { type Account, Clock, type State } from "./state";
 
 export interface Fault {
   id: number;
-  kind: "latency" | "status" | "drop";
+  /**
+   * latency: waits, then handles the request. late: handles it (a write is stored) and answers only after
+   * `latencyMs`, as amoCRM does when it is slow: a client that gave up meanwhile never learns its write
+   * happened. status: answers the status without handling. drop: resets the connection unhandled.
+   */
+  kind: "latency" | "late" | "status" | "drop";
   /** For kind=status: 500, 502, 503, 429, 401, …; the body is the matching problem+json. */
   status?: number;
   latencyMs?: number;

@@ -101,8 +101,8 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
       return json(emu.faults);
     case "POST /faults": {
       const kind = str(b.kind, "status");
-      if (kind !== "latency" && kind !== "status" && kind !== "drop")
-        fail(400, "kind: latency | status | drop");
+      if (kind !== "latency" && kind !== "late" && kind !== "status" && kind !== "drop")
+        fail(400, "kind: latency | late | status | drop");
       const f = {
         id: emu.nextFaultId++,
         kind,

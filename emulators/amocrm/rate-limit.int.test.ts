@@ -98,3 +98,38 @@ describe("fault injection", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
   });
 });
+
+describe("a late answer", () => {
+  it("stores the write first and answers after the delay, as a slow amoCRM does", async () => {
+    await h.control("/clock", { freeze: false });
+    await h.control("/faults", {
+      kind: "late",
+      latency_ms: 1500,
+      count: 1,
+      path_prefix: "/a/demo/api/v4/contacts/notes",
+    });
+    const before = ((await h.control("/state", undefined, "GET")).body as StateBody).accounts.demo.notes
+      .length;
+    let answered = false;
+    const pending = h
+      .api(
+        "POST",
+        "/api/v4/contacts/notes",
+        [{ entity_id: 11070887, note_type: "common", params: { text: "late" } }],
+        { token: demoToken },
+      )
+      .then((r) => {
+        answered = true;
+        return r;
+      });
+    const notesNow = async () =>
+      ((await h.control("/state", undefined, "GET")).body as StateBody).accounts.demo.notes;
+    let notes = await notesNow();
+    while (notes.length === before) notes = await notesNow();
+    expect(answered).toBe(false);
+    expect(notes.at(-1)).toMatchObject({ entity_id: 11070887, params: { text: "late" } });
+    expect((await pending).status).toBe(200);
+  });
+});
+
+type StateBody = { accounts: { demo: { notes: { entity_id: number; params: Record<string, unknown> }[] } } };

@@ -159,6 +159,8 @@ async function handle(emu: Emu, opts: AmocrmEmulatorOptions, inc: IncomingMessag
     } catch (e) {
       out = e instanceof HttpError ? e.res : problem(500, e instanceof Error ? e.message : String(e));
     }
+    // Handled and stored; the answer goes out late (a client that timed out meanwhile gets nothing).
+    if (fault?.kind === "late") await sleep(fault.latencyMs ?? 1000);
   }
   if (!isControl) {
     const headers: Record<string, string> = {};

@@ -152,6 +152,24 @@ describe("a call from a known and an unknown number", () => {
     expect(byType.sms_out?.params).toEqual({ text: "Спасибо за звонок", phone });
   });
 
+  it("lists an entity's call notes only, with our uniq (how a lost write is looked for)", async () => {
+    const [contact] = await amo.createContacts([
+      { name: "Заметки", custom_fields_values: [phoneField("+79215550102")] },
+    ]);
+    const call = { direction: "outbound", phone: "+79215550102", duration: 5, source: "Amango" } as const;
+    await amo.addNotes("contacts", [
+      callNote(contact!.id, { ...call, uniq: "entry-a" }),
+      smsNote(contact!.id, { direction: "outbound", phone: call.phone, text: "не звонок" }),
+      callNote(contact!.id, { ...call, direction: "inbound", uniq: "entry-b" }),
+    ]);
+    const notes = await amo.listEntityNotes("contacts", contact!.id, { noteTypes: ["call_in", "call_out"] });
+    expect(notes.map((n) => [n.note_type, n.params?.uniq]).sort()).toEqual([
+      ["call_in", "entry-b"],
+      ["call_out", "entry-a"],
+    ]);
+    expect(notes.every((n) => n.entity_id === contact!.id)).toBe(true);
+  });
+
   it("logs a call through /calls on the contact's single active lead", async () => {
     const { logged, errors } = await amo.addCalls([
       callCreate({ direction: "inbound", phone: "+7 999 000-00-01", duration: 3, source: "Amango" }),

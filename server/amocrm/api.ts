@@ -16,6 +16,7 @@ import {
   leadFilterQuery,
   type NoteCreate,
   type NoteEntity,
+  type NoteType,
   type TaskCreate,
 } from "./requests";
 import {
@@ -33,6 +34,7 @@ import {
   toUser,
 } from "./transform";
 import {
+  type AmoNoteRaw,
   accountSchema,
   callErrorSchema,
   callsCreatedSchema,
@@ -41,6 +43,7 @@ import {
   createdItemSchema,
   embeddedSchema,
   leadSchema,
+  noteSchema,
   pipelinesListSchema,
   updatedItemSchema,
   userSchema,
@@ -219,6 +222,24 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
         );
         return (res?._embedded.notes ?? []).map((r) => ({ ...created(r), entityId: r.entity_id ?? null }));
       });
+    },
+
+    /**
+     * One entity's notes of these types, newest first (`GET /api/v4/{entity}/{id}/notes`, reference §6.7):
+     * how a write whose answer was lost is looked for before it is repeated.
+     */
+    async listEntityNotes(
+      entity: NoteEntity,
+      entityId: number,
+      o: { noteTypes: NoteType[]; maxPages?: number },
+    ): Promise<AmoNoteRaw[]> {
+      const query = { "filter[note_type][]": o.noteTypes, "order[updated_at]": "desc" };
+      return collect(
+        http.paginate(`/api/v4/${entity}/${entityId}/notes`, "notes", noteSchema, {
+          query,
+          maxPages: o.maxPages ?? 4,
+        }),
+      );
     },
 
     async createTasks(tasks: TaskCreate[]): Promise<Created[]> {

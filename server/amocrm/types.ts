@@ -189,6 +189,15 @@ export function embeddedSchema<K extends string, T extends z.ZodType>(key: K, it
 
 /** Create answers of leads/contacts/tasks/notes: ids in request order with `request_id` (reference §5). */
 export const createdItemSchema = z.object({ id, request_id: requestId, entity_id: id.nullish() });
+/** A note in a list (reference §6.7): only what finding our own notes needs. */
+export const noteSchema = z.looseObject({
+  id,
+  entity_id: id,
+  note_type: z.string(),
+  params: z.record(z.string(), z.unknown()).nullish(),
+});
+export type AmoNoteRaw = z.infer<typeof noteSchema>;
+
 /** Update answers: `{ id, updated_at }` per entity. */
 export const updatedItemSchema = z.object({ id, updated_at: z.number().nullish() });
 

@@ -5,7 +5,7 @@ import { usersOfExtensions } from "@/server/employees/queries";
 import { loggerFor } from "@/server/log/logger";
 import { callEventSchema } from "@/server/mango/event-types";
 import { toCallEvent } from "@/server/mango/events";
-import { processHub } from "@/server/realtime/hub";
+import { processHub } from "@/server/realtime/process-hub";
 import { type CallCard, type CardClient, type CardState, cardClientOf, lastCallWith } from "./card";
 import {
   type CardCampaign,
@@ -105,8 +105,8 @@ export async function onCallEventForCards(
   if (known && RANK[known.state] >= RANK[state]) return { published: 0, reason: "already shown" };
   const amoUserId = known?.amoUserId ?? (await userOfExtension(db, tenant.id, extension));
   if (amoUserId === null) return { published: 0, reason: "extension not mapped" };
-  // Nobody of that user has a tab open in this process: no card, and no amoCRM lookup for nobody.
-  if (!known && cardHub().subscribers({ tenantId: tenant.id, amoUserId }) === 0)
+  // Nobody of that user has a tab open on any instance: no card, and no amoCRM lookup for nobody.
+  if (!known && !(await cardHub().watched({ tenantId: tenant.id, amoUserId })))
     return { published: 0, reason: "no open tab" };
 
   // §2.4: a Contact Center campaign call gets a card only with «Интеграция с Контакт-центром» on.

@@ -26,6 +26,8 @@ import {
 } from "./log-decide";
 import {
   finishCallLog,
+  type LoggedCall,
+  markLogAttempt,
   openCallLog,
   saveClientStep,
   saveLoggedStep,
@@ -33,7 +35,7 @@ import {
   storedClient,
   storedLogged,
 } from "./log-steps";
-import { createMissedTask, writeCall } from "./log-write";
+import { createMissedTask, findLoggedCall, writeCall } from "./log-write";
 
 export { CALL_SOURCE } from "./log-write";
 
@@ -97,9 +99,15 @@ export async function logCallToAmocrm(
   const logged = await once(storedLogged(log), log.loggedAt, async () => {
     const recordingId = (call.recordingIds as string[])[0];
     const link = recordingId ? await mangoRecordingLink(db, tenantId, recordingId, now) : null;
-    const result = client.contactId
-      ? await writeCall(amo, call, client, { userId: responsible.userId, link })
-      : null;
+    let result: LoggedCall | null = null;
+    if (client.contactId) {
+      // An earlier run sent the call and never learnt whether amoCRM stored it: look before writing again.
+      result = log.logAttemptedAt ? await findLoggedCall(amo, call, client) : null;
+      if (!result) {
+        await markLogAttempt(db, ids);
+        result = await writeCall(amo, call, client, { userId: responsible.userId, link });
+      }
+    }
     await saveLoggedStep(db, { ...ids, logged: result });
     return result;
   });

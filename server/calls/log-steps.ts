@@ -2,9 +2,11 @@
 // soon as amoCRM accepted it, so a retried run (a 5xx on the next step, a crashed worker) resumes after
 // the last accepted step instead of creating the contact, the deal, the call or the task again.
 //
-// What it cannot close: a crash after amoCRM accepted a request and before its answer is stored. For the
-// client step that window is covered by the per-number lock and the phone search (the retry finds the
-// contact it created); for the call and the task it remains, and is as narrow as one database write.
+// A request amoCRM may have processed without our learning it (a timeout, a lost answer, a crash before
+// the answer is stored): for the client step the per-number lock and the phone search cover it (the retry
+// finds the contact it created); for the call, `log_attempted_at` is stamped before the write, and a run
+// that finds it set without `logged_at` first looks for the call among the entity's call notes, which carry
+// our `uniq` (the entry id). The task carries no id of ours, so for it the window remains.
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
@@ -13,7 +15,8 @@ import type { CallClient } from "./contacts";
 import type { ClientPlan } from "./log-decide";
 
 export type LoggedCall = {
-  via: "calls_api" | "note";
+  /** `found`: an earlier run's write whose answer was lost, found among the entity's call notes. */
+  via: "calls_api" | "note" | "found";
   id: number | null;
   /** Where amoCRM put it (the calls API answers null when it does not say). */
   entityType: string | null;
@@ -82,8 +85,8 @@ export async function saveClientStep(
 export function storedLogged(row: CallLogRow): LoggedCall | null {
   if (!row.loggedAt || !row.loggedVia) return null;
   return {
-    via: row.loggedVia === "note" ? "note" : "calls_api",
-    id: row.loggedVia === "note" ? row.amoNoteId : row.amoCallId,
+    via: row.loggedVia === "note" || row.loggedVia === "found" ? row.loggedVia : "calls_api",
+    id: row.loggedVia === "calls_api" ? row.amoCallId : row.amoNoteId,
     entityType: row.loggedEntityType,
     entityId: row.loggedEntityId,
   };
@@ -100,11 +103,16 @@ export async function saveLoggedStep(
       loggedAt: sql`now()`,
       loggedVia: logged?.via ?? null,
       amoCallId: logged?.via === "calls_api" ? logged.id : null,
-      amoNoteId: logged?.via === "note" ? logged.id : null,
+      amoNoteId: logged && logged.via !== "calls_api" ? logged.id : null,
       loggedEntityType: logged?.entityType ?? null,
       loggedEntityId: logged?.entityId ?? null,
     })
     .where(key(tenantId, callId));
+}
+
+/** Before the call's write is sent: from now on until `saveLoggedStep`, its outcome is unknown. */
+export async function markLogAttempt(db: Db, { tenantId, callId }: { tenantId: string; callId: string }) {
+  await db.update(callLogs).set({ logAttemptedAt: sql`now()` }).where(key(tenantId, callId));
 }
 
 export async function saveTaskStep(

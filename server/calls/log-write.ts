@@ -1,7 +1,14 @@
 // The two amoCRM writes of a logged call besides the client: the call itself and the missed-call task.
 import type { CallRow } from "@/db/schema";
 import { AmocrmApiError, type AmocrmClient } from "@/server/amocrm";
-import { type CallCreate, type CallDetails, callCreate, callNote } from "@/server/amocrm/requests";
+import {
+  type CallCreate,
+  type CallDetails,
+  callCreate,
+  callNote,
+  type NoteEntity,
+  type NoteType,
+} from "@/server/amocrm/requests";
 import type { CallClient } from "./contacts";
 import { callResultOf, callStatusOf } from "./log-decide";
 import type { LoggedCall } from "./log-steps";
@@ -45,6 +52,30 @@ export async function writeCall(
   const entityId = client.leadId ?? client.contactId!;
   const [note] = await amo.addNotes(entity, [callNote(entityId, details, { userId: o.userId, createdAt })]);
   return { via: "note", id: note?.id ?? null, entityType: entity, entityId };
+}
+
+const CALL_NOTE_TYPES: NoteType[] = ["call_in", "call_out"];
+
+/**
+ * The call as an earlier run may have written it when its answer never came (a POST that timed out may
+ * still have been stored: amoCRM has no idempotency key). Through the calls API or as a note, amoCRM keeps
+ * it as a call note with our `uniq` (the MANGO entry id) on the contact or its only open deal: those are
+ * the entities this call can be on, so their call notes are read (two GETs at most), newest first.
+ */
+export async function findLoggedCall(
+  amo: AmocrmClient,
+  call: CallRow,
+  client: CallClient,
+): Promise<LoggedCall | null> {
+  const places: [NoteEntity, number][] = [];
+  if (client.leadId) places.push(["leads", client.leadId]);
+  if (client.contactId) places.push(["contacts", client.contactId]);
+  for (const [entity, entityId] of places) {
+    const notes = await amo.listEntityNotes(entity, entityId, { noteTypes: CALL_NOTE_TYPES });
+    const ours = notes.find((n) => n.params?.uniq === call.entryId);
+    if (ours) return { via: "found", id: ours.id, entityType: entity, entityId };
+  }
+  return null;
 }
 
 /** The call logged by amoCRM, or null when it found no entity for the number (200 with errors, or 400). */

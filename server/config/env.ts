@@ -38,6 +38,8 @@ export const envSchema = z.object({
   AMOCRM_CLIENT_ID: z.string().optional(),
   AMOCRM_CLIENT_SECRET: z.string().optional(),
   AMOCRM_EMULATOR_URL: z.url().optional(),
+  /** How long an amoCRM request may take before we stop waiting (its outcome is then unknown). */
+  AMOCRM_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   MANGO_API_URL: z.url().default("https://app.mango-office.ru/vpbx"),
 });
 

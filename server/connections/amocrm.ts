@@ -34,6 +34,7 @@ export function amocrmClientFor(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseU
   return createAmocrmClient({
     baseUrl: tenant.amocrmBaseUrl,
     rateLimiter: sharedRateLimiter(tenant.amocrmBaseUrl),
+    timeoutMs: env().AMOCRM_TIMEOUT_MS,
     getAccessToken: () => getFreshAccessToken(db, { tenantId: tenant.id, refresh }),
     onUnauthorized: async (staleToken) => {
       await getFreshAccessToken(db, { tenantId: tenant.id, refresh, force: true, staleToken });

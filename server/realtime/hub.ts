@@ -1,28 +1,37 @@
-// A small per-process pub/sub for things pushed to one amoCRM user's browser tabs (the call card).
-// Channels are keyed by tenant + amoCRM user: a message published for one user never reaches another user
-// or another tenant, whatever the message says.
+// A small pub/sub for things pushed to one amoCRM user's browser tabs (the call card). Channels are keyed by
+// tenant + amoCRM user: a message published for one user never reaches another user or another tenant,
+// whatever the message says.
 //
-// Production caveat: with several app instances behind a load balancer, the webhook that produces a card
-// and the SSE stream of the user who should see it may land on different instances. This hub only fans out
-// inside its own process. PostgreSQL LISTEN/NOTIFY (a channel per tenant, the card as payload; PGlite
-// supports it too) would carry `publish` across instances; it is not wired yet because it needs a dedicated
-// connection per instance outside the pool and payloads under 8 kB. Until then run one instance, or pin
-// MANGO's webhook and the widget's stream to the same instance (sticky routing by tenant).
+// `createHub` fans out inside one process. With several app instances the webhook that produces a card and
+// the SSE stream of the user who should see it may land on different instances: `createPgHub`
+// (pg-hub.ts) wraps this hub and carries `publish` to the other instances through PostgreSQL
+// LISTEN/NOTIFY. `processHub` (process-hub.ts) picks one: PostgreSQL when DATABASE_URL is set, this
+// in-process hub on embedded PGlite (one process by construction).
 
 export type ChannelKey = { tenantId: string; amoUserId: number };
 export type Listener<T> = (message: T) => void;
 
 export type Hub<T> = {
   subscribe(key: ChannelKey, listener: Listener<T>): () => void;
-  /** Delivers to the channel's listeners in this process; answers how many got it. */
+  /**
+   * Delivers to the channel's listeners in this process at once and answers how many got it; a fan-out hub
+   * also hands it to the other instances (asynchronously).
+   */
   publish(key: ChannelKey, message: T): number;
+  /** Listeners of the channel in this process. */
   subscribers(key: ChannelKey): number;
+  /** Whether anyone listens on the channel, in this process or (fan-out) on another instance. */
+  watched(key: ChannelKey): Promise<boolean>;
+  /** Resolves once what was subscribed and published so far has reached the database (fan-out only). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
 };
 
 const channelOf = (k: ChannelKey) => `${k.tenantId}\u0000${k.amoUserId}`;
 
 export function createHub<T>(): Hub<T> {
   const channels = new Map<string, Set<Listener<T>>>();
+  const subscribers = (key: ChannelKey) => channels.get(channelOf(key))?.size ?? 0;
   return {
     subscribe(key, listener) {
       const name = channelOf(key);
@@ -53,19 +62,11 @@ export function createHub<T>(): Hub<T> {
       }
       return delivered;
     },
-    subscribers(key) {
-      return channels.get(channelOf(key))?.size ?? 0;
+    subscribers,
+    watched: async (key) => subscribers(key) > 0,
+    ready: async () => {},
+    close: async () => {
+      channels.clear();
     },
   };
-}
-
-/**
- * One hub per process and name, kept on globalThis: Next.js may bundle the webhook route and the stream
- * route into separate chunks, each with its own copy of this module, and they must share the channels.
- */
-export function processHub<T>(name: string): Hub<T> {
-  const slot = Symbol.for(`amango.realtime.${name}`);
-  const g = globalThis as unknown as Record<symbol, Hub<T> | undefined>;
-  g[slot] ??= createHub<T>();
-  return g[slot];
 }

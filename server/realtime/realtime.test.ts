@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createHub, processHub } from "./hub";
+import { createHub } from "./hub";
+import { processHub } from "./process-hub";
 import { sseFrame, sseResponse } from "./sse";
 import { readStreamTicket, STREAM_TICKET_TTL_SEC, signStreamTicket } from "./ticket";
 
