@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -9,6 +10,9 @@ import { createLocalQueue } from "./queue";
 import { createLocalWorker } from "./worker";
 
 // Issue 16, "a crashed run does not stall a tenant": short leases renewed by a heartbeat while a run works.
+
+/** The job test-support/dying-worker.ts runs (and never finishes). */
+const SIGKILL_JOB = "test.sigkill";
 
 let t: TestDb;
 let tenantId: string;
@@ -72,8 +76,9 @@ describe("local driver leases", () => {
       heartbeatMs: 3600_000,
     });
     const deadTick = dead.tick();
-    await expect.poll(async () => (await runOf(first.runId)).lockedBy, { timeout: 10_000 }).toBe("dead");
+    await expect.poll(() => attempts.length, { timeout: 10_000 }).toBe(1);
     expect(attempts).toEqual([{ n: 1, attempt: 1 }]);
+    expect((await runOf(first.runId)).lockedBy).toBe("dead");
 
     const alive = createLocalWorker({
       db: t.db,
@@ -208,5 +213,60 @@ describe("local driver leases", () => {
     release();
     await running;
     expect(await runOf(runId)).toMatchObject({ status: "done", lockedBy: null, lockedUntil: null });
+  });
+
+  it("a worker process SIGKILLed mid-run: its run is done by another worker once the short lease lapses", async () => {
+    const done: string[] = [];
+    const job = defineJob({
+      id: SIGKILL_JOB,
+      title: "sigkill",
+      payload: z.object({}),
+      handler: async (_p, ctx) => {
+        done.push(`attempt ${ctx.attempt}`);
+        return { status: "done" };
+      },
+    });
+    const { runId } = await createLocalQueue(t.db).enqueue(job, {}, { tenantId, idempotencyKey: "k1" });
+    // A real process: it claims the run with a 1.5 s lease and keeps renewing it while its handler hangs.
+    // In a process group of its own: the tsx CLI runs the script in a child process, and the group is killed.
+    const script = "inngest/local/test-support/dying-worker.ts";
+    const child = spawn("node_modules/.bin/tsx", [script, t.url, "1500"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: true,
+    });
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (b: Buffer) => b.toString().includes("running") && resolve());
+        child.once("exit", () => reject(new Error("the worker process exited before running")));
+      });
+      // While it lives, its heartbeat keeps the lease: another worker finds nothing to claim past the lease.
+      const other = createLocalWorker({ db: t.db, definitions: [job], workerId: "survivor", leaseMs: 1500 });
+      const firstLease = (await runOf(runId)).lockedUntil!.getTime();
+      await expect
+        .poll(async () => (await runOf(runId)).lockedUntil!.getTime(), { timeout: 10_000, interval: 100 })
+        .toBeGreaterThan(firstLease + 1500);
+      expect(await other.tick()).toBe(0);
+      expect(await runOf(runId)).toMatchObject({ status: "running", lockedBy: "doomed", attempts: 1 });
+    } finally {
+      process.kill(-child.pid!, "SIGKILL");
+      await exited;
+    }
+    // Dead: within seconds (one lease) the run is free again and another worker finishes it.
+    const survivor = createLocalWorker({ db: t.db, definitions: [job], workerId: "survivor", leaseMs: 1500 });
+    await expect
+      .poll(
+        async () => {
+          await survivor.tick();
+          return (await runOf(runId)).status;
+        },
+        {
+          timeout: 10_000,
+          interval: 100,
+        },
+      )
+      .toBe("done");
+    expect(done).toEqual(["attempt 2"]);
+    expect(await runOf(runId)).toMatchObject({ attempts: 2, lockedBy: null });
   });
 });
