@@ -3,6 +3,7 @@ export * from "./calls";
 export * from "./connections";
 export * from "./directory";
 export * from "./jobs";
+export * from "./leases";
 export * from "./members";
 export * from "./realtime";
 export * from "./rule-applications";

@@ -20,7 +20,8 @@ export type ClaimedRun = Pick<
 
 /**
  * Claims due runs for this worker. Candidates are locked with FOR UPDATE SKIP LOCKED so pollers never
- * take the same row; a running row whose lease expired (its worker died) is due again. Concurrency and
+ * take the same row; a running row whose lease expired (its worker died or stalled: no heartbeat, lease.ts) is
+ * due again, and no longer counts against its concurrency key. Concurrency and
  * rate limits are checked under a transaction-scoped advisory lock per key, so two pollers cannot both
  * take the last free slot. A worker claims only the jobs it has definitions for (during a rolling deploy an
  * older process leaves newer jobs to newer processes). Runs of a tenant that is not active (it must reconnect

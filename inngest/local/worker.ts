@@ -5,13 +5,17 @@ import { markRunning, recordAttempt, runHandler } from "@/server/jobs/runs";
 import { logger } from "@/server/log/logger";
 import { type ClaimedRun, claimDueRuns } from "./claim";
 import { scheduleCronSlots } from "./cron";
+import { DEFAULT_LEASE_MS, type HeldLease, renewLeases } from "./lease";
 import { createLocalQueue } from "./queue";
 
 export type LocalWorkerOptions = {
   db: Db;
   definitions: JobDefinition[];
   workerId?: string;
+  /** How long a claimed run stays this worker's without a heartbeat (default 30 s). */
   leaseMs?: number;
+  /** How often the leases of the runs in flight are renewed (default a third of the lease). */
+  heartbeatMs?: number;
   batchSize?: number;
   now?: () => Date;
   random?: () => number;
@@ -22,12 +26,54 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   const definitions = new Map(opts.definitions.map((d) => [d.id, d]));
   const workerId = opts.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
-  const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const heartbeatMs = opts.heartbeatMs ?? Math.floor(leaseMs / 3);
   const queue = createLocalQueue(opts.db, now);
 
+  // The runs this worker is executing, renewed together by one UPDATE per heartbeat while any is in flight.
+  const held = new Map<string, HeldLease>();
+  let heartbeat: NodeJS.Timeout | undefined;
+  async function renew(): Promise<void> {
+    const runs = [...held.values()];
+    if (runs.length === 0) return;
+    const renewed = await renewLeases(opts.db, { workerId, runs, now: now(), leaseMs });
+    for (const r of runs)
+      if (!renewed.has(r.id) && held.get(r.id) === r) {
+        // Another worker took the run over after our lease lapsed: our result will be refused.
+        held.delete(r.id);
+        logger.warn({ runId: r.id, attempt: r.attempt, workerId }, "job run lease lost");
+      }
+  }
+  function hold(run: ClaimedRun): HeldLease {
+    const lease = { id: run.id, attempt: run.attempts };
+    held.set(run.id, lease);
+    heartbeat ??= setInterval(() => {
+      renew().catch((err) => logger.error({ err: String(err), workerId }, "job lease heartbeat failed"));
+    }, heartbeatMs);
+    heartbeat.unref?.();
+    return lease;
+  }
+  function release(lease: HeldLease): void {
+    if (held.get(lease.id) === lease) held.delete(lease.id);
+    if (held.size === 0 && heartbeat) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+    }
+  }
+
   async function execute(run: ClaimedRun): Promise<void> {
+    const lease = hold(run);
+    try {
+      await executeHeld(run);
+    } finally {
+      release(lease);
+    }
+  }
+
+  async function executeHeld(run: ClaimedRun): Promise<void> {
     const def = definitions.get(run.jobId);
     const at = now();
+    const guard = { owner: workerId, attempt: run.attempts };
     if (!def) {
       const missing = { id: run.jobId, options: {} } as JobDefinition;
       const reason = `no job definition "${run.jobId}" in this build`;
@@ -37,7 +83,7 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
         run,
         run.attempts,
         { kind: "failed", reason, retriable: false },
-        { retryAt: null, now: at },
+        { retryAt: null, now: at, lease: guard },
       );
       return;
     }
@@ -48,14 +94,27 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
         reason: "the last attempt did not finish (lease expired)",
         retriable: false,
       } as const;
-      await recordAttempt(opts.db, def, run, run.maxAttempts, result, { retryAt: null, now: at });
+      await recordAttempt(opts.db, def, run, run.maxAttempts, result, {
+        retryAt: null,
+        now: at,
+        lease: { owner: workerId, attempt: run.attempts },
+      });
       return;
     }
     await markRunning(opts.db, def, run, run.attempts);
     const result = await runHandler(opts.db, def, run, run.attempts, queue);
     const canRetry = result.kind === "failed" && result.retriable && run.attempts < run.maxAttempts;
     const retryAt = canRetry ? new Date(now().getTime() + backoffMs(run.attempts, opts.random)) : null;
-    await recordAttempt(opts.db, def, run, run.attempts, result, { retryAt, now: now() });
+    const recorded = await recordAttempt(opts.db, def, run, run.attempts, result, {
+      retryAt,
+      now: now(),
+      lease: guard,
+    });
+    if (!recorded)
+      logger.warn(
+        { runId: run.id, jobId: run.jobId, attempt: run.attempts, workerId },
+        "job run finished after its lease was taken over: result not recorded",
+      );
   }
 
   const maxInFlight = opts.batchSize ?? 10;
@@ -93,6 +152,8 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   return {
     workerId,
     tick,
+    /** Renews the leases of the runs in flight now (the heartbeat does this every `heartbeatMs`). */
+    renewLeases: renew,
     /** How many runs the background loop is executing now. */
     inFlight: () => inFlight.size,
     /** Polls every `pollMs` until stopped; errors are logged and the loop goes on. */

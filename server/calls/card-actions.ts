@@ -1,20 +1,22 @@
 // «Создать контакт» / «Создать сделку» on the card of a new number. Idempotent per call and per number: the
-// search and the creation run under the same advisory lock as the call log's (contacts.ts), so a second
-// click, a second tab, or the log job finishing at that moment finds the contact the first one made.
+// search and the creation run under the same lease as the call log's (contacts.ts), so a second click, a
+// second tab, or the log job finishing at that moment finds the contact the first one made. No transaction or
+// advisory lock is open while amoCRM answers.
 // A Contact Center campaign call's new contact is named after the task's client and gets the three ЦОВ
 // fields, as the call log would give it (campaign.ts).
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { calls, type Tenant } from "@/db/schema";
 import type { AmocrmClient } from "@/server/amocrm";
 import { type CustomFieldValueInput, phoneField } from "@/server/amocrm/requests";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { mappedEmployeeOf } from "@/server/employees/queries";
+import { withLease } from "@/server/leases/lease";
 import { type CampaignClient, campaignClientOf, ccContactFields } from "./campaign";
 import { type CardClient, forgetCardClient, lookupCardClient } from "./card";
 import { campaignCardSettings, campaignClientOfCard } from "./card-campaign";
 import { liveCallFor, replaceCardClient } from "./card-events";
-import { dealName } from "./contacts";
+import { callClientLeaseKey, dealName } from "./contacts";
 import { campaignTaskOf, earliestContact, isOpenStatus, newClientName } from "./log-decide";
 
 export type CardAction = "contact" | "deal";
@@ -85,17 +87,14 @@ export async function createFromCard(
   const { tenant, amoUserId, entryId, action } = input;
   const clientFor = deps.clientFor ?? ((d: Db) => amocrmClientFor(d, tenant));
   const call = await callForUser(db, { tenantId: tenant.id, entryId, amoUserId });
-  // Outside the transaction: ensuring the ЦОВ fields opens its own.
+  // Before the number's lease: ensuring the ЦОВ fields takes a lease of its own.
   const campaign = call && (await campaignContact(db, tenant, call));
   if (!call || !campaign) return { ok: false, reason: "call_not_found" };
   const { phone } = call;
   const memoKey = `${tenant.id}:${entryId}`;
 
-  const made = await db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`call-client:${tenant.id}:${phone}`}))`);
-    // With embedded PGlite there is one connection: the client reads its token through the transaction.
-    const amo = clientFor(t);
+  const made = await withLease(db, callClientLeaseKey(tenant.id, phone), async () => {
+    const amo = clientFor(db);
     const memo = createdFor.get(memoKey);
     const found = earliestContact(await amo.findContactsByPhone(phone, { withLeads: true }));
     const contact =

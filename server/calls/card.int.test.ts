@@ -1,9 +1,15 @@
 // The call card against both emulators: MANGO's events reach our intake over HTTP, the card goes to the
 // paired user's channel only, with the contact as amoCRM has it; a new number gets «Новый клиент» and the
 // card's buttons create one contact and one deal however often they are pressed.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openDb } from "@/db/client";
+import { tenants } from "@/db/schema";
+import { createAmocrmClient } from "@/server/amocrm";
+import { readAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "@/test/amocrm-emulator";
 import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
+import { heldByDatabase, httpGate } from "@/test/held-connections";
 import type { CallCard } from "./card";
 import { createFromCard } from "./card-actions";
 import { cardHub } from "./card-events";
@@ -106,6 +112,46 @@ describe("call card from MANGO's ring to the paired user's channel", () => {
       ok: false,
       reason: "call_not_found",
     });
+  });
+});
+
+describe("card actions while amoCRM is slow", () => {
+  it("hold no transaction or lock while amoCRM answers, and three racing clicks create one contact", async () => {
+    const phone = "+79990004422";
+    const entryId = await ring({ from: phone, ring: ["101"] });
+    await vi.waitFor(() => expect(lastOf(MAPPED, entryId)?.lookup).toBe("done"));
+    // Three tabs press «Создать контакт» at once, on a pool of two connections; amoCRM holds every request.
+    const small = await openDb({ databaseUrl: w.t.url, max: 2 });
+    try {
+      const gate = httpGate();
+      const clientFor = () =>
+        createAmocrmClient({
+          baseUrl: w.tenant.amocrmBaseUrl,
+          getAccessToken: async () =>
+            (await readAmocrmTokens(w.t.db, { tenantId: w.tenant.id }))!.accessToken,
+          fetch: gate.fetch,
+          rateLimiter: null,
+        });
+      const input = { tenant: w.tenant, amoUserId: MAPPED, entryId, action: "contact" as const };
+      const clicks = Promise.all([1, 2, 3].map(() => createFromCard(small.db, input, { clientFor })));
+      // Only the lease holder's search reaches amoCRM; the other clicks wait for the number's lease.
+      await expect.poll(() => gate.waiting(), { timeout: 10_000 }).toBe(1);
+      expect(await heldByDatabase(w.t.name)).toEqual({ inTransaction: 0, advisoryLocks: 0 });
+      const [portal] = await small.db
+        .select({ id: tenants.id })
+        .from(tenants)
+        .where(eq(tenants.id, w.tenant.id));
+      expect(portal?.id).toBe(w.tenant.id);
+      gate.open();
+      const results = await clicks;
+      const ok = results.filter((r) => r.ok);
+      expect(ok).toHaveLength(3);
+      expect(ok.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(ok.map((r) => r.contactId)).size).toBe(1);
+      expect(contactsWithPhone(await w.amoState(), phone)).toHaveLength(1);
+    } finally {
+      await small.close();
+    }
   });
 });
 

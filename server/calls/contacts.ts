@@ -1,7 +1,7 @@
 // The client of a call in amoCRM: found by phone (the first-created duplicate wins) or created per the
-// settings, under a per-tenant, per-number lock so concurrent calls from one new number create one contact
+// settings, under a per-tenant, per-number lease so concurrent calls from one new number create one contact
 // and one deal.
-import { sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
 import type { AmocrmClient } from "@/server/amocrm";
 import {
@@ -10,6 +10,7 @@ import {
   type LeadCreate,
   phoneField,
 } from "@/server/amocrm/requests";
+import { withLease } from "@/server/leases/lease";
 import type { StageRef } from "@/server/settings/schema";
 import { type ClientPlan, earliestContact, isOpenStatus } from "./log-decide";
 
@@ -36,11 +37,11 @@ export type ResolveClientInput = {
   contactFields?: CustomFieldValueInput[];
   /** The settings' decision once we know whether the number is known (log-decide.ts `planClient`). */
   decide(known: { hasOpenDeal: boolean } | null): ClientPlan;
-  /** The tenant's amoCRM client on the given connection (see below why). */
+  /** The tenant's amoCRM client. */
   clientFor(db: Db): AmocrmClient;
   /**
-   * Records the resolved client on the lock's transaction (call_logs): it commits when the lock is
-   * released, so neither a retry of this call nor the next call from the number can miss what was created.
+   * Records the resolved client (call_logs) before the lease is given back, so neither a retry of this call
+   * nor the next call from the number can miss what was created.
    */
   onResolved?(db: Db, client: CallClient): Promise<void>;
 };
@@ -52,24 +53,27 @@ const stageOf = (stage: StageRef): Pick<LeadCreate, "pipeline_id" | "status_id">
 export const dealName = (phone: string) => `Сделка ${phone}`;
 
 /**
- * Finds or creates the call's client. The search and the creation run under a transaction-scoped advisory
- * lock on hashtext(tenant:phone): a second call from the same new number waits, then finds the contact the
- * first one created. With embedded PGlite there is one connection, so the amoCRM client (which reads and
- * refreshes its token in the database) is built on the transaction.
+ * The lease key of a client number: the card actions and the call log of one tenant and number share it. The
+ * number is hashed: lease rows and their errors carry no phone.
+ */
+export const callClientLeaseKey = (tenantId: string, phone: string) =>
+  `call-client:${tenantId}:${createHash("sha256").update(phone).digest("base64url").slice(0, 22)}`;
+
+/**
+ * Finds or creates the call's client. The search and the creation run under a lease on (tenant, number)
+ * (server/leases/lease.ts): a second call from the same new number waits, then finds the contact the first
+ * one created. No transaction or advisory lock is open while amoCRM answers, so a slow amoCRM pins no
+ * pooled connection.
  */
 export async function resolveCallClient(db: Db, input: ResolveClientInput): Promise<CallClient> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    await t.execute(
-      sql`select pg_advisory_xact_lock(hashtext(${`call-client:${input.tenantId}:${input.phone}`}))`,
-    );
-    const amo = input.clientFor(t);
+  return withLease(db, callClientLeaseKey(input.tenantId, input.phone), async () => {
+    const amo = input.clientFor(db);
     const contacts = await amo.findContactsByPhone(input.phone, { withLeads: true });
     const contact = earliestContact(contacts);
     const client = contact
       ? await knownClient(amo, input, contact, contacts.length)
       : await newClient(amo, input);
-    await input.onResolved?.(t, client);
+    await input.onResolved?.(db, client);
     return client;
   });
 }

@@ -156,9 +156,9 @@ async function once<T>(stored: T, doneAt: Date | null, run: () => Promise<T>): P
 }
 
 /**
- * The client step: found or created under the per-number lock, and recorded in call_logs on the lock's
- * transaction. A campaign call's new contact is named after the campaign task's client and gets the three
- * «ЦОВ» fields; both are read from MANGO before the lock (ensuring the fields opens its own transaction).
+ * The client step: found or created under the per-number lease, and recorded in call_logs before the lease
+ * is given back. A campaign call's new contact is named after the campaign task's client and gets the three
+ * «ЦОВ» fields; both are read from MANGO before the lease (ensuring the fields takes a lease of its own).
  */
 async function resolveClient(
   db: Db,
@@ -183,7 +183,6 @@ async function resolveClient(
     contactName: campaign?.clientName ?? newClientName(call.startedAt ?? o.now, tenant.timeZone),
     contactFields,
     decide: (known) => planClient(call, o.settings, known),
-    // The locked section hands in its transaction: the client reads its token through it.
     clientFor: (d) => amocrmClientFor(d, tenant),
     onResolved: (t, client) => saveClientStep(t, { tenantId: tenant.id, callId: call.id, client }),
   });

@@ -58,8 +58,8 @@ export function storedClient(row: CallLogRow): CallClient | null {
 }
 
 /**
- * Runs inside the per-number lock's transaction (contacts.ts), so the record commits with the lock's
- * release: the next call from the same number and a retry of this one both see it.
+ * Runs while the per-number lease is held (contacts.ts) and commits before it is given back: the next call
+ * from the same number and a retry of this one both see it.
  */
 export async function saveClientStep(
   db: Db,

@@ -1,8 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { tenants } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
+import { withLease } from "@/server/leases/lease";
 import { getSecret, putSecret } from "@/server/secrets/store";
 
 export const amocrmTokensSchema = z.object({
@@ -45,9 +46,10 @@ export async function readAmocrmTokens(
 }
 
 /**
- * A valid access token for the tenant. An expired one is refreshed under a per-tenant PostgreSQL lock,
- * re-reading the tokens after the lock is taken: concurrent callers cause exactly one refresh, and
- * amoCRM's single-use refresh token is never sent twice. A refused refresh marks the tenant
+ * A valid access token for the tenant. An expired one is refreshed under a per-tenant lease
+ * (server/leases/lease.ts), re-reading the tokens once it is held: concurrent callers, in any process, cause
+ * exactly one refresh, and amoCRM's single-use refresh token is never sent twice. No transaction or advisory
+ * lock is open while amoCRM's token endpoint answers; the new pair is saved in one statement. A refused refresh marks the tenant
  * "needs reconnect" (which pauses its background work) and throws TenantNeedsReconnectError.
  */
 export async function getFreshAccessToken(
@@ -71,17 +73,15 @@ export async function getFreshAccessToken(
   const replaced = (t: AmocrmTokens) => opts.staleToken !== undefined && t.accessToken !== opts.staleToken;
   if (replaced(current)) return current.accessToken;
 
-  const outcome = await db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`amocrm-refresh:${opts.tenantId}`}))`);
-    const latest = await readAmocrmTokens(t, opts);
+  const outcome = await withLease(db, `amocrm-refresh:${opts.tenantId}`, async () => {
+    const latest = await readAmocrmTokens(db, opts);
     if (!latest) return { ok: false, error: "amoCRM не подключена: нет токенов" } as const;
-    // Someone refreshed while we waited for the lock: use theirs.
+    // Someone refreshed while we waited for the lease: use theirs.
     if (latest.refreshToken !== current.refreshToken || replaced(latest))
       return { ok: true, token: latest.accessToken } as const;
     try {
       const next = await opts.refresh(latest.refreshToken);
-      await saveAmocrmTokens(t, { tenantId: opts.tenantId, tokens: next });
+      await saveAmocrmTokens(db, { tenantId: opts.tenantId, tokens: next });
       return { ok: true, token: next.accessToken } as const;
     } catch (err) {
       if (!(err instanceof RefreshRejectedError)) throw err;

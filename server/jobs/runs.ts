@@ -111,21 +111,27 @@ export async function runHandler(
   }
 }
 
-/** Records where a run ended up after an attempt, on the row and in the journal. */
+/**
+ * Records where a run ended up after an attempt, on the row and in the journal. With `lease` (the local
+ * driver) only the lease's holder may: a worker whose lease lapsed and was taken over by another (it stalled,
+ * or its heartbeat stopped) finds the row no longer `running` under its name and attempt, writes nothing and
+ * gets false, so its late result never overwrites the new owner's.
+ */
 export async function recordAttempt(
   db: Db,
   def: JobDefinition,
   run: Pick<JobRunRow, "id" | "tenantId">,
   attempt: number,
   result: AttemptResult,
-  next: { retryAt: Date | null; now?: Date },
-): Promise<void> {
+  next: { retryAt: Date | null; now?: Date; lease?: { owner: string; attempt: number } },
+): Promise<boolean> {
   const now = next.now ?? new Date();
   const retrying = result.kind === "failed" && next.retryAt !== null;
   const status = retrying ? "queued" : result.kind;
   const reason = result.kind === "done" ? null : result.reason;
-  await db.transaction(async (tx) => {
-    await tx
+  const { lease } = next;
+  return db.transaction(async (tx) => {
+    const updated = await tx
       .update(jobRuns)
       .set({
         status,
@@ -137,7 +143,16 @@ export async function recordAttempt(
         lockedBy: null,
         lockedUntil: null,
       })
-      .where(eq(jobRuns.id, run.id));
+      .where(
+        and(
+          eq(jobRuns.id, run.id),
+          lease ? eq(jobRuns.status, "running") : undefined,
+          lease ? eq(jobRuns.lockedBy, lease.owner) : undefined,
+          lease ? eq(jobRuns.attempts, lease.attempt) : undefined,
+        ),
+      )
+      .returning({ id: jobRuns.id });
+    if (updated.length === 0) return false;
     await recordActivity(tx as unknown as Db, {
       tenantId: run.tenantId,
       source: "job",
@@ -148,6 +163,7 @@ export async function recordAttempt(
       attempts: attempt,
       nextRetryAt: retrying ? next.retryAt : null,
     });
+    return true;
   });
 }
 

@@ -1,8 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { amocrmAccountState } from "@/db/schema";
 import type { AmocrmClient } from "@/server/amocrm";
+import { withLease } from "@/server/leases/lease";
 
 /** The contact fields MANGO's Contact Center integration fills (mango-cc-and-widget.md §2). */
 export const CC_CONTACT_FIELDS = {
@@ -15,18 +16,16 @@ export const ccFieldIdsSchema = z.record(z.enum(["campaignName", "campaignId", "
 
 /**
  * Makes sure the three "ЦОВ" contact fields exist, creating only the missing ones. Runs under a per-tenant
- * PostgreSQL lock and re-reads the account's fields inside it, so two concurrent connects create each
- * field once. Returns the amoCRM field ids, also kept for the calls feature.
+ * lease (server/leases/lease.ts) and re-reads the account's fields inside it, so two concurrent connects
+ * create each field once; no transaction or advisory lock is open while amoCRM answers. Returns the amoCRM
+ * field ids, also kept for the calls feature.
  */
 export async function ensureCcContactFields(
   db: Db,
   { tenantId, clientFor }: { tenantId: string; clientFor: (db: Db) => AmocrmClient },
 ): Promise<{ ids: Record<CcFieldKey, number>; created: CcFieldKey[] }> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`cc-fields:${tenantId}`}))`);
-    // The client reads its token through this transaction: embedded PGlite has a single connection.
-    const client = clientFor(t);
+  return withLease(db, `cc-fields:${tenantId}`, async () => {
+    const client = clientFor(db);
     const existing = await client.listCustomFields("contacts");
     const byName = new Map(existing.map((f) => [f.name.trim().toLowerCase(), f.id]));
     const ids: Partial<Record<CcFieldKey, number>> = {};
@@ -47,7 +46,7 @@ export async function ensureCcContactFields(
       }
     }
     const complete = ccFieldIdsSchema.parse(ids) as Record<CcFieldKey, number>;
-    await t
+    await db
       .insert(amocrmAccountState)
       .values({ tenantId, ccFieldIds: complete, ccFieldsEnsuredAt: new Date() })
       .onConflictDoUpdate({

@@ -41,7 +41,9 @@ const accountTimeZone = (identity: AmocrmIdentity) =>
 
 /**
  * Upserts tenant, user and membership from an amoCRM identity, in one transaction under a per-account
- * advisory lock so two people signing in to a brand-new account at once cannot both become its owner.
+ * advisory lock so two people signing in to a brand-new account at once cannot both become its owner. Only
+ * database work happens under it: the code was exchanged for tokens before, and the directory sync that
+ * follows (`syncDirectoryAfterSignIn`) calls amoCRM after the transaction.
  *
  * - First sign-in of an account: creates the tenant (base URL = the validated account base) and makes the
  *   user its owner. A tenant that exists but has nobody in it (seeded, or everyone removed) also gives its
