@@ -1,0 +1,84 @@
+import type { AmocrmClient, AmoLeadEvent } from "@/server/amocrm";
+import type { AmoLead } from "@/server/amocrm/transform";
+import type { DpTriggerEvent } from "./dp-webhook";
+
+/**
+ * amoCRM signs nothing in a DP webhook, so anyone holding its URL could post one. Before a rule acts, the
+ * trigger is confirmed against amoCRM itself (the tenant's token, amoCRM's clock on both sides):
+ * - the deal exists and is in the trigger's pipeline and stage now;
+ * - "entered the stage": the deal changed no earlier than the trigger (`updated_at`, no extra request), and
+ *   amoCRM's event feed has a `lead_status_changed` into that stage within `TRIGGER_MATCH_WINDOW_S` of the
+ *   webhook's `event.time`;
+ * - "created in the stage": the deal's `created_at` is within that window of `event.time`.
+ * Other triggers (incoming call, mail, chat, site visit) are confirmed by the stage only.
+ */
+export const TRIGGER_MATCH_WINDOW_S = 300;
+
+const NOT_CONFIRMED = "триггер не подтверждён, ничего не отправлено";
+export const TRIGGER_REASONS = {
+  gone: (leadId: number) => `Сделка ${leadId} удалена или не найдена в amoCRM — ${NOT_CONFIRMED}`,
+  otherStage: `Сделка не в этом этапе в amoCRM — ${NOT_CONFIRMED}`,
+  unchanged: `Сделка в amoCRM не менялась с момента триггера — ${NOT_CONFIRMED}`,
+  noMove: `В событиях amoCRM нет перехода сделки в этот этап в момент триггера — ${NOT_CONFIRMED}`,
+  notCreated: `Сделка создана в amoCRM не в момент триггера — ${NOT_CONFIRMED}`,
+} as const;
+
+export type TriggerCheck = { confirmed: true } | { confirmed: false; reason: string };
+
+type Trigger = Pick<DpTriggerEvent, "leadId" | "pipelineId" | "statusId" | "time" | "trigger">;
+
+const near = (at: number | null, time: number) =>
+  at !== null && Math.abs(at - time) <= TRIGGER_MATCH_WINDOW_S;
+
+/** What the deal as read says about the trigger, before any further request; null = nothing against it. */
+export function checkDealAgainstTrigger(trigger: Trigger, lead: AmoLead | null): string | null {
+  if (!lead || lead.isDeleted) return TRIGGER_REASONS.gone(trigger.leadId);
+  if (lead.pipelineId !== trigger.pipelineId || lead.statusId !== trigger.statusId)
+    return TRIGGER_REASONS.otherStage;
+  if (trigger.trigger === "created_in_stage" && !near(lead.createdAt, trigger.time))
+    return TRIGGER_REASONS.notCreated;
+  if (
+    trigger.trigger === "entered_stage" &&
+    lead.updatedAt !== null &&
+    lead.updatedAt < trigger.time - TRIGGER_MATCH_WINDOW_S
+  )
+    return TRIGGER_REASONS.unchanged;
+  return null;
+}
+
+/**
+ * The feed's move that backs the trigger: into its stage, nearest to `event.time`. A move whose stage the
+ * feed does not name in a shape we read (`value_after` is UNCERTAIN in the reference) still counts: the deal
+ * is in the stage now, which was checked before.
+ */
+export function moveBackingTrigger(trigger: Trigger, events: readonly AmoLeadEvent[]): AmoLeadEvent | null {
+  const moves = events.filter(
+    (e) =>
+      e.type === "lead_status_changed" &&
+      near(e.createdAt, trigger.time) &&
+      (e.stageAfter === null ||
+        (e.stageAfter.pipelineId === trigger.pipelineId && e.stageAfter.statusId === trigger.statusId)),
+  );
+  const distance = (e: AmoLeadEvent) =>
+    (e.stageAfter === null ? TRIGGER_MATCH_WINDOW_S + 1 : 0) + Math.abs(e.createdAt - trigger.time);
+  return moves.sort((a, b) => distance(a) - distance(b))[0] ?? null;
+}
+
+/** The whole confirmation of a DP trigger, given the deal as read (null: amoCRM has no such deal). */
+export async function confirmDpTrigger(
+  amo: Pick<AmocrmClient, "listLeadEvents">,
+  trigger: Trigger,
+  lead: AmoLead | null,
+): Promise<TriggerCheck> {
+  const against = checkDealAgainstTrigger(trigger, lead);
+  if (against) return { confirmed: false, reason: against };
+  if (trigger.trigger !== "entered_stage") return { confirmed: true };
+  const events = await amo.listLeadEvents(trigger.leadId, {
+    types: ["lead_status_changed"],
+    from: trigger.time - TRIGGER_MATCH_WINDOW_S,
+    to: trigger.time + TRIGGER_MATCH_WINDOW_S,
+  });
+  return moveBackingTrigger(trigger, events)
+    ? { confirmed: true }
+    : { confirmed: false, reason: TRIGGER_REASONS.noMove };
+}
