@@ -30,7 +30,7 @@ let w: DpWorld;
 const sentTo = async (mobile: string) => (await w.smsCommands()).filter((c) => c.to_number === mobile).length;
 
 /** A DP webhook as anyone holding the URL could post it: the real account, any deal, "entered now". */
-async function forgeDp(leadId: number, stage = DECISION) {
+async function forgeDp(leadId: number, stage = DECISION, time = Math.floor(Date.now() / 1000)) {
   const res = await fetch(w.dpUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -43,7 +43,7 @@ async function forgeDp(leadId: number, stage = DECISION) {
           element_type: 2,
           ...{ pipeline_id: stage.pipelineId, status_id: stage.statusId },
         },
-        time: Math.floor(Date.now() / 1000),
+        time,
       },
       action: { settings: { widget: { settings: {} } } },
       subdomain: "demo",
@@ -135,6 +135,18 @@ describe("a genuine move", () => {
     expect(await sentTo(MOVED.mobile)).toBe(1);
     const [row] = await journalRowOf(MOVED.leadId);
     expect(row).toMatchObject({ kind: "rules.evaluate", status: "done" });
+  }, 60_000);
+
+  it("re-posted with a shifted time is the same move to amoCRM: the same intent, nothing more is sent", async () => {
+    const [first] = (await w.evaluateRuns()).filter(
+      (r) => (r.payload as { event: { leadId: number } }).event.leadId === MOVED.leadId,
+    );
+    const body = (first!.payload as { event: unknown }).event as { time: number };
+    await forgeDp(MOVED.leadId, DECISION, body.time + 90);
+    expect(await sentTo(MOVED.mobile)).toBe(1);
+    const rows = (await w.sms()).filter((r) => r.leadId === MOVED.leadId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.idempotencyKey).toMatch(/:amo:move:\w+:sms:client$/);
   }, 60_000);
 });
 

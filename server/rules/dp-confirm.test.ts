@@ -102,13 +102,25 @@ describe("confirmDpTrigger", () => {
       reason: TRIGGER_REASONS.otherStage,
     });
     expect(asked).toEqual([]);
-    expect(await confirmDpTrigger(amo, trigger, lead())).toEqual({ confirmed: true });
+    expect(await confirmDpTrigger(amo, trigger, lead())).toEqual({
+      confirmed: true,
+      occurrence: `amo:move:e${T + 1}`,
+    });
     expect(asked).toEqual([
       [
         7,
         { types: ["lead_status_changed"], from: T - TRIGGER_MATCH_WINDOW_S, to: T + TRIGGER_MATCH_WINDOW_S },
       ],
     ]);
+  });
+
+  it("confirms a creation by the deal's created_at, as one occurrence whatever time the body names", async () => {
+    const amo = { listLeadEvents: async () => [] };
+    const created = { ...trigger, trigger: "created_in_stage" as const };
+    expect(await confirmDpTrigger(amo, created, lead({ createdAt: T + 2 }))).toEqual({
+      confirmed: true,
+      occurrence: "amo:created",
+    });
   });
 
   it("is not confirmed when the feed has no such move", async () => {

@@ -23,7 +23,11 @@ export const TRIGGER_REASONS = {
   notCreated: `Сделка создана в amoCRM не в момент триггера — ${NOT_CONFIRMED}`,
 } as const;
 
-export type TriggerCheck = { confirmed: true } | { confirmed: false; reason: string };
+/**
+ * `occurrence`: amoCRM's own identity of what happened, for the idempotency keys in place of the body's
+ * `event.time` — a body re-posted with a shifted time confirms the same move and so plans nothing new.
+ */
+export type TriggerCheck = { confirmed: true; occurrence?: string } | { confirmed: false; reason: string };
 
 type Trigger = Pick<DpTriggerEvent, "leadId" | "pipelineId" | "statusId" | "time" | "trigger">;
 
@@ -72,13 +76,16 @@ export async function confirmDpTrigger(
 ): Promise<TriggerCheck> {
   const against = checkDealAgainstTrigger(trigger, lead);
   if (against) return { confirmed: false, reason: against };
+  // A deal is created once: its creation is one occurrence whatever time a body names.
+  if (trigger.trigger === "created_in_stage") return { confirmed: true, occurrence: "amo:created" };
   if (trigger.trigger !== "entered_stage") return { confirmed: true };
   const events = await amo.listLeadEvents(trigger.leadId, {
     types: ["lead_status_changed"],
     from: trigger.time - TRIGGER_MATCH_WINDOW_S,
     to: trigger.time + TRIGGER_MATCH_WINDOW_S,
   });
-  return moveBackingTrigger(trigger, events)
-    ? { confirmed: true }
+  const move = moveBackingTrigger(trigger, events);
+  return move
+    ? { confirmed: true, occurrence: `amo:move:${move.id}` }
     : { confirmed: false, reason: TRIGGER_REASONS.noMove };
 }

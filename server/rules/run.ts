@@ -46,7 +46,8 @@ export async function runRulesForDealEvent(
     confirm?: (lead: AmoLead | null, amo: AmocrmClient) => Promise<TriggerCheck>;
   },
 ): Promise<JobOutcome> {
-  const { tenantId, leadId, event, stale = leftTheStage, confirm } = input;
+  const { tenantId, leadId, stale = leftTheStage, confirm } = input;
+  let { event } = input;
   const stageRules = rulesToRun(
     await listRules(db, { tenantId, pipelineId: event.pipelineId, statusId: event.statusId }),
     event,
@@ -60,6 +61,7 @@ export async function runRulesForDealEvent(
   if (confirm) {
     const check = await confirm(lead, amo);
     if (!check.confirmed) return { status: "skipped", reason: check.reason };
+    if (check.occurrence) event = { ...event, occurrence: check.occurrence };
   }
   if (!lead) return { status: "skipped", reason: `Сделка ${leadId} не найдена в amoCRM` };
   const truth = await completeDealTruth(db, { tenantId, amo, lead });
