@@ -3,7 +3,7 @@ import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
 import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
 import { listJournal } from "@/server/activity/journal";
 import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
-import { TRIGGER_REASONS } from "./dp-confirm";
+import { FEED_RECHECKS, TRIGGER_REASONS } from "./dp-confirm";
 import type { SmsAction } from "./schema";
 
 /**
@@ -114,6 +114,11 @@ describe("a forged DP webhook", () => {
     expect(await sentTo(EDITED.mobile)).toBe(0);
     const [row] = await journalRowOf(EDITED.leadId);
     expect(row).toMatchObject({ status: "skipped", reason: TRIGGER_REASONS.noMove });
+    // Looked for the move again before giving up (the feed may lag the webhook).
+    const run = (await w.evaluateRuns()).find(
+      (r) => (r.payload as { event: { leadId: number } }).event.leadId === EDITED.leadId,
+    );
+    expect(run).toMatchObject({ status: "skipped", attempts: FEED_RECHECKS + 1 });
     // The check asked amoCRM's event feed for this deal's stage moves.
     const log = (await (
       await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api/v4/events`)

@@ -4,6 +4,8 @@ import type { AmoLead } from "@/server/amocrm/transform";
 import {
   checkDealAgainstTrigger,
   confirmDpTrigger,
+  FEED_RECHECKS,
+  MoveNotInFeedYetError,
   moveBackingTrigger,
   TRIGGER_MATCH_WINDOW_S,
   TRIGGER_REASONS,
@@ -129,5 +131,19 @@ describe("confirmDpTrigger", () => {
       confirmed: false,
       reason: TRIGGER_REASONS.noMove,
     });
+  });
+
+  it("looks for a missing move again on the job's first attempts (the feed may lag the webhook)", async () => {
+    let moves: AmoLeadEvent[] = [];
+    const amo = { listLeadEvents: async () => moves };
+    for (let attempt = 1; attempt <= FEED_RECHECKS; attempt++)
+      await expect(confirmDpTrigger(amo, trigger, lead(), attempt)).rejects.toBeInstanceOf(
+        MoveNotInFeedYetError,
+      );
+    expect(await confirmDpTrigger(amo, trigger, lead(), FEED_RECHECKS + 1)).toMatchObject({
+      confirmed: false,
+    });
+    moves = [move(T)];
+    expect(await confirmDpTrigger(amo, trigger, lead(), 2)).toMatchObject({ confirmed: true });
   });
 });

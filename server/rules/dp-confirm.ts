@@ -27,6 +27,21 @@ export const TRIGGER_REASONS = {
  * `occurrence`: amoCRM's own identity of what happened, for the idempotency keys in place of the body's
  * `event.time` — a body re-posted with a shifted time confirms the same move and so plans nothing new.
  */
+/**
+ * amoCRM may list a move in its event feed a moment after the DP webhook went out (UNCERTAIN: the reference
+ * says nothing of the feed's delay). A move not found is looked for again this many times — the job's own
+ * retries, about 1–2 s and then 2–4 s later — before the trigger is called unconfirmed.
+ */
+export const FEED_RECHECKS = 2;
+
+/** Thrown on the first attempts when the feed has no move yet: the job retries and looks again. */
+export class MoveNotInFeedYetError extends Error {
+  override name = "MoveNotInFeedYetError";
+  constructor() {
+    super("В событиях amoCRM пока нет перехода сделки в этот этап — проверим ещё раз");
+  }
+}
+
 export type TriggerCheck = { confirmed: true; occurrence?: string } | { confirmed: false; reason: string };
 
 type Trigger = Pick<DpTriggerEvent, "leadId" | "pipelineId" | "statusId" | "time" | "trigger">;
@@ -68,11 +83,16 @@ export function moveBackingTrigger(trigger: Trigger, events: readonly AmoLeadEve
   return moves.sort((a, b) => distance(a) - distance(b))[0] ?? null;
 }
 
-/** The whole confirmation of a DP trigger, given the deal as read (null: amoCRM has no such deal). */
+/**
+ * The whole confirmation of a DP trigger, given the deal as read (null: amoCRM has no such deal). On the
+ * job's attempts up to `FEED_RECHECKS` a move missing from the feed throws `MoveNotInFeedYetError` (look
+ * again); later — or without an attempt number — it is an answer.
+ */
 export async function confirmDpTrigger(
   amo: Pick<AmocrmClient, "listLeadEvents">,
   trigger: Trigger,
   lead: AmoLead | null,
+  attempt = Number.POSITIVE_INFINITY,
 ): Promise<TriggerCheck> {
   const against = checkDealAgainstTrigger(trigger, lead);
   if (against) return { confirmed: false, reason: against };
@@ -85,7 +105,7 @@ export async function confirmDpTrigger(
     to: trigger.time + TRIGGER_MATCH_WINDOW_S,
   });
   const move = moveBackingTrigger(trigger, events);
-  return move
-    ? { confirmed: true, occurrence: `amo:move:${move.id}` }
-    : { confirmed: false, reason: TRIGGER_REASONS.noMove };
+  if (move) return { confirmed: true, occurrence: `amo:move:${move.id}` };
+  if (attempt <= FEED_RECHECKS) throw new MoveNotInFeedYetError();
+  return { confirmed: false, reason: TRIGGER_REASONS.noMove };
 }

@@ -97,7 +97,16 @@ export async function runRulesForDealEvent(
 export async function runRulesForDpEvent(
   db: Db,
   queue: JobQueue,
-  { tenantId, event }: { tenantId: string; event: DpTriggerEvent },
+  {
+    tenantId,
+    event,
+    attempt,
+  }: {
+    tenantId: string;
+    event: DpTriggerEvent;
+    /** The job's attempt (dp-confirm.ts looks for a move again on the first ones); absent: final answer. */
+    attempt?: number;
+  },
 ): Promise<JobOutcome> {
   const dealEvent = dpDealEvent(event);
   if (!dealEvent)
@@ -106,6 +115,6 @@ export async function runRulesForDpEvent(
     tenantId,
     leadId: event.leadId,
     event: dealEvent,
-    confirm: (lead, amo) => confirmDpTrigger(amo, event, lead),
+    confirm: (lead, amo) => confirmDpTrigger(amo, event, lead, attempt),
   });
 }
