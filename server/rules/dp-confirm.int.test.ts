@@ -30,14 +30,19 @@ let w: DpWorld;
 const sentTo = async (mobile: string) => (await w.smsCommands()).filter((c) => c.to_number === mobile).length;
 
 /** A DP webhook as anyone holding the URL could post it: the real account, any deal, "entered now". */
-async function forgeDp(leadId: number, stage = DECISION, time = Math.floor(Date.now() / 1000)) {
+async function forgeDp(
+  leadId: number,
+  stage = DECISION,
+  time = Math.floor(Date.now() / 1000),
+  type: [number, string] = [14, "lead_status_changed"],
+) {
   const res = await fetch(w.dpUrl, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       event: {
-        type: 14,
-        type_code: "lead_status_changed",
+        type: type[0],
+        type_code: type[1],
         data: {
           id: leadId,
           element_type: 2,
@@ -165,5 +170,39 @@ describe("a deal deleted before the job ran", () => {
     expect(await sentTo(DELETED.mobile)).toBe(0);
     const [row] = await journalRowOf(DELETED.leadId);
     expect(row).toMatchObject({ status: "skipped", reason: TRIGGER_REASONS.gone(DELETED.leadId) });
+  }, 60_000);
+});
+
+describe("a deal created in the stage", () => {
+  const CREATED_TEXT = "Заявка принята";
+  const textsSent = async () => (await w.smsCommands()).filter((c) => c.text === CREATED_TEXT);
+
+  it("is confirmed by its creation time and texted once; a forged creation of an old deal is not", async () => {
+    await w.rule({
+      ...DECISION,
+      name: "Новая заявка",
+      trigger: "created_in_stage",
+      actions: [{ ...SMS, template: CREATED_TEXT }],
+    });
+    const [created] = await w.amocrm().createLeads([
+      {
+        name: "Заявка с сайта",
+        pipeline_id: DECISION.pipelineId,
+        status_id: DECISION.statusId,
+        responsible_user_id: MANAGER.amoUserId,
+        _embedded: { contacts: [{ id: 11070881, is_main: true }] },
+      },
+    ]);
+    await fetch(`${w.amo.url}/__control/deliveries/settle`, { method: "POST" });
+    await w.settle();
+    expect(await textsSent()).toHaveLength(1);
+    const rows = (await w.sms()).filter((r) => r.leadId === created!.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.idempotencyKey).toContain(":created_in_stage:amo:created:");
+
+    await forgeDp(SITTING.leadId, DECISION, Math.floor(Date.now() / 1000), [1, "lead_added"]);
+    expect(await textsSent()).toHaveLength(1);
+    const [row] = (await journalRowOf(SITTING.leadId)).filter((g) => g.reason === TRIGGER_REASONS.notCreated);
+    expect(row).toMatchObject({ status: "skipped" });
   }, 60_000);
 });
