@@ -10,7 +10,8 @@ import type { DpTriggerEvent } from "./dp-webhook";
  *   amoCRM's event feed has a `lead_status_changed` into that stage within `TRIGGER_MATCH_WINDOW_S` of the
  *   webhook's `event.time`;
  * - "created in the stage": the deal's `created_at` is within that window of `event.time`.
- * Other triggers (incoming call, mail, chat, site visit) are confirmed by the stage only.
+ * Other triggers (incoming call, mail, chat, site visit) are confirmed by the stage only. An unconfirmed
+ * trigger ends the rules run "skipped" with one of `TRIGGER_REASONS` (the journal shows it as is).
  */
 export const TRIGGER_MATCH_WINDOW_S = 300;
 
@@ -23,10 +24,6 @@ export const TRIGGER_REASONS = {
   notCreated: `Сделка создана в amoCRM не в момент триггера — ${NOT_CONFIRMED}`,
 } as const;
 
-/**
- * `occurrence`: amoCRM's own identity of what happened, for the idempotency keys in place of the body's
- * `event.time` — a body re-posted with a shifted time confirms the same move and so plans nothing new.
- */
 /**
  * amoCRM may list a move in its event feed a moment after the DP webhook went out (UNCERTAIN: the reference
  * says nothing of the feed's delay). A move not found is looked for again this many times — the job's own
@@ -42,6 +39,10 @@ export class MoveNotInFeedYetError extends Error {
   }
 }
 
+/**
+ * `occurrence`: amoCRM's own identity of what happened, for the idempotency keys in place of the body's
+ * `event.time` — a body re-posted with a shifted time confirms the same move and so plans nothing new.
+ */
 export type TriggerCheck = { confirmed: true; occurrence?: string } | { confirmed: false; reason: string };
 
 type Trigger = Pick<DpTriggerEvent, "leadId" | "pipelineId" | "statusId" | "time" | "trigger">;
