@@ -1,6 +1,7 @@
 // Control API under /__control/ (JSON). Not part of amoCRM: it lets tests and the demo drive the emulator.
 import { readFile, writeFile } from "node:fs/promises";
 import { accountTimezone } from "./api/account";
+import { recordLeadDeleted } from "./api/event-feed";
 import { type Emu, mulberry32 } from "./context";
 import { deliver, settle } from "./deliver";
 import { fail } from "./errors";
@@ -270,6 +271,17 @@ export async function handleControl(emu: Emu, req: Req, snapshotFile?: string): 
         : ((b.changes as Body | undefined) ?? {});
       const out = await changeLead(emu, acc, { leadId: b.lead_id, changes, userId: num(b.user_id) });
       return json({ result: out.result, deliveries: out.deliveries });
+    }
+    case "POST /leads/delete": {
+      // A user deletes the deal in amoCRM's interface: the API no longer returns it (GET → 204).
+      const acc = account(emu, b);
+      const lead = acc.leads.find((l) => l.id === num(b.lead_id) && !l.is_deleted);
+      if (!lead) fail(404, `Unknown lead ${String(b.lead_id)}`);
+      const now = emu.clock.nowSec();
+      lead.is_deleted = true;
+      lead.updated_at = now;
+      recordLeadDeleted(acc, lead, num(b.user_id) ?? acc.current_user_id, now);
+      return json({ ok: true });
     }
     case "GET /deliveries":
       return json(emu.deliveries);

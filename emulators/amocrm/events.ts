@@ -1,5 +1,6 @@
 // Side effects of entity changes: DP widget webhooks and account webhooks (subscriptions via /api/v4/webhooks).
 // Account webhooks are form-encoded with the legacy field names of the real captures (reference §7).
+import { recordLeadAdded, recordLeadStatusChanged } from "./api/event-feed";
 import type { Emu } from "./context";
 import { deliver, toForm } from "./deliver";
 import { dpOnCreate, dpOnStageChange } from "./dp";
@@ -84,6 +85,7 @@ function fire(emu: Emu, acc: Account, event: string, entity: string, action: str
 }
 
 export function leadCreated(emu: Emu, acc: Account, l: Lead): void {
+  recordLeadAdded(acc, l, emu.clock.nowSec());
   fire(emu, acc, "add_lead", "leads", "add", legacyLead(acc, l));
   dpOnCreate(emu, acc, l);
 }
@@ -97,6 +99,7 @@ export function leadUpdated(
   const moved = before.status_id !== l.status_id || before.pipeline_id !== l.pipeline_id;
   fire(emu, acc, "update_lead", "leads", "update", legacyLead(acc, l));
   if (moved) {
+    recordLeadStatusChanged(acc, l, before, emu.clock.nowSec());
     fire(emu, acc, "status_lead", "leads", "status", legacyLead(acc, l, before.status_id));
     dpOnStageChange(emu, acc, l, before);
   }

@@ -147,6 +147,7 @@ export function demoAccount(): Account {
       },
     ],
     dp_actions: [],
+    events: [],
     next_id: 40000001,
   };
 }

@@ -185,6 +185,22 @@ export interface WidgetInstall {
   settings: Record<string, unknown>;
 }
 
+/**
+ * One entry of the account's event feed (`GET /api/v4/events`, reference §6.11): what amoCRM's "События"
+ * list shows. Recorded for leads created, moved between stages and deleted.
+ */
+export interface FeedEvent {
+  /** amoCRM's event ids are strings (e.g. `01pz58t6p04ymgsgfbmfyfy1mf`). */
+  id: string;
+  type: string;
+  entity_type: "lead";
+  entity_id: number;
+  created_by: number;
+  created_at: number;
+  value_after: unknown[];
+  value_before: unknown[];
+}
+
 /** A DP widget action placed on one or more stages (a "stretched" zone when action_multiple). */
 export interface DpAction {
   id: number;
@@ -224,6 +240,8 @@ export interface Account {
   webhooks: WebhookSub[];
   widgets: WidgetInstall[];
   dp_actions: DpAction[];
+  /** The event feed, oldest first; absent in snapshots taken before it existed. */
+  events?: FeedEvent[];
   next_id: number;
 }
 

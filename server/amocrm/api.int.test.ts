@@ -229,6 +229,30 @@ describe("a call from a known and an unknown number", () => {
     ]);
   });
 
+  it("reads a deal's stage moves from the event feed, within the time window asked", async () => {
+    const created = await amo.createLeads([{ name: "Ход по этапам", pipeline_id: 47521, status_id: 525743 }]);
+    const id = created[0]!.id;
+    const now = Math.floor(Date.now() / 1000);
+    await amo.updateLeads([{ id, pipeline_id: 47521, status_id: 525746 }]);
+    const moves = await amo.listLeadEvents(id, {
+      types: ["lead_status_changed"],
+      from: now - 60,
+      to: now + 60,
+    });
+    expect(moves).toHaveLength(1);
+    expect(moves[0]).toMatchObject({
+      type: "lead_status_changed",
+      leadId: id,
+      stageAfter: { pipelineId: 47521, statusId: 525746 },
+    });
+    expect(moves[0]!.id).toBeTypeOf("string");
+    const added = await amo.listLeadEvents(id, { types: ["lead_added"], from: now - 60, to: now + 60 });
+    expect(added.map((e) => e.type)).toEqual(["lead_added"]);
+    expect(
+      await amo.listLeadEvents(id, { types: ["lead_status_changed"], from: now - 900, to: now - 300 }),
+    ).toEqual([]);
+  });
+
   it("creates lead fields in a batch and keeps the validation detail of a refused write", async () => {
     const fields = await amo.createCustomFields("leads", [
       { name: "MANGO: длительность", type: "numeric" },

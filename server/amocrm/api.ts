@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { accountConfigMethods } from "./account-config";
 import { bulkMethods } from "./bulk";
 import { AmocrmResponseError } from "./errors";
+import { eventMethods } from "./events";
 import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
 import {
   type CallCreate,
@@ -127,6 +128,8 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
     ...bulkMethods(http),
     /** Custom fields, tags and webhook subscriptions (account-config.ts). */
     ...accountConfigMethods(http),
+    /** A deal's events from amoCRM's event feed (events.ts). */
+    ...eventMethods(http),
 
     async createLeads(leads: LeadCreate[]): Promise<Created[]> {
       return inChunks(leads, async (chunk) => {

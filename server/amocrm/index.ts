@@ -8,6 +8,7 @@ export {
   AmocrmOAuthError,
   AmocrmResponseError,
 } from "./errors";
+export { type AmoLeadEvent, type LeadEventType, MAX_EVENTS_PAGE } from "./events";
 export { inChunks, MAX_BATCH_SIZE, MAX_PAGE_SIZE } from "./http";
 export {
   accountBaseUrlFromReferer,

@@ -6,7 +6,7 @@ import { createLocalQueue } from "@/inngest/local/queue";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { SENT_RECENTLY, smsCommandIdFor } from "@/server/sms/plan";
 import { drainJobs } from "@/test/db";
-import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
+import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 import { applicationStatus, startApplyToCurrentDeals } from "./apply-current";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { ALREADY_SENT, CURRENT_DEALS_OCCURRENCE, TRIGGER_NOT_APPLICABLE } from "./apply-run";
@@ -17,7 +17,8 @@ import type { Rule, SmsAction } from "./schema";
 /**
  * The guards around "apply to current deals" and repeated SMS, against both emulators: a deal the DP webhook
  * already texted is not texted again by an application; DP bodies with fresh times (the webhook is unsigned)
- * do not text a deal again within 10 minutes; a retried application counts its own SMS as queued; a rule
+ * are the move amoCRM confirms them by and text nothing new, and a real re-entry does not text a deal again
+ * within 10 minutes; a retried application counts its own SMS as queued; a rule
  * whose trigger is not a stage entry is refused by the job; a silent application is reported failed.
  */
 const SEEDED = [
@@ -54,6 +55,16 @@ async function postDp(shiftSec: number) {
     body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
+  await w.settle();
+}
+
+/** The deal leaves «Принимают решение» and comes back, `advance` later on amoCRM's clock: a real new move. */
+async function reenterDecision(advance: string) {
+  await w.amoControl("clock", { advance });
+  await w.moveDeal(DP_LEAD, FIRST_CONTACT.statusId);
+  await w.amoControl("clock", { advance: "+5 s" });
+  const back = await w.moveDeal(DP_LEAD, DECISION.statusId);
+  expect(back.filter((d) => d.url === w.dpUrl)).toHaveLength(1);
   await w.settle();
 }
 
@@ -107,21 +118,36 @@ describe("a deal the DP webhook already texted", () => {
 });
 
 describe("DP webhooks with fresh event times (the webhook is not signed)", () => {
-  it("do not text the same deal again within 10 minutes; the reason is in the journal", async () => {
+  const rowsOfDpLead = () =>
+    w.t.db
+      .select({ id: smsMessages.id, key: smsMessages.idempotencyKey })
+      .from(smsMessages)
+      .where(and(eq(smsMessages.ruleId, rule.id), eq(smsMessages.leadId, DP_LEAD)));
+
+  it("are the move amoCRM confirms them by: the same intent, nothing new is texted", async () => {
     await postDp(60);
     await postDp(120);
     expect(await sentTo(DP_MOBILE)).toBe(1);
-    const journal = JSON.stringify((await w.evaluateRuns()).map((r) => r.result));
-    expect(journal).toContain(SENT_RECENTLY);
-    // The same body again is the same intent: its own row, no second SMS and no "recently" reason needed.
-    const rows = await w.t.db
-      .select({ id: smsMessages.id })
-      .from(smsMessages)
-      .where(and(eq(smsMessages.ruleId, rule.id), eq(smsMessages.leadId, DP_LEAD)));
-    expect(rows).toHaveLength(1);
+    expect(await rowsOfDpLead()).toHaveLength(1);
+    // The three runs of DP_LEAD's webhook (the move, two re-posts) all acted on one intent: one queued it.
+    const runs = (await w.evaluateRuns()).filter(
+      (r) => (r.payload as { event: { leadId: number } }).event.leadId === DP_LEAD,
+    );
+    expect(runs.map((r) => r.status)).toEqual(["done", "done", "done"]);
+    const queued = runs.map((r) => (r.result as { rules: { queued: number }[] }).rules[0]!.queued);
+    expect(queued.sort()).toEqual([0, 0, 1]);
   }, 60_000);
 
-  it("text it again once the earlier SMS is more than 10 minutes old", async () => {
+  it("a real re-entry within 10 minutes does not text the deal again; the reason is in the journal", async () => {
+    // Past the confirmation window of the first move, so the two moves cannot be taken for each other.
+    await reenterDecision("+15 min");
+    expect(await sentTo(DP_MOBILE)).toBe(1);
+    const journal = JSON.stringify((await w.evaluateRuns()).map((r) => r.result));
+    expect(journal).toContain(SENT_RECENTLY);
+    expect(await rowsOfDpLead()).toHaveLength(1);
+  }, 60_000);
+
+  it("a real re-entry texts it again once the earlier SMS is more than 10 minutes old; a re-posted body does not", async () => {
     await w.t.db
       .update(smsMessages)
       .set({ createdAt: sql`now() - interval '11 minutes'` })
@@ -133,6 +159,8 @@ describe("DP webhooks with fresh event times (the webhook is not signed)", () =>
         ),
       );
     await postDp(180);
+    expect(await sentTo(DP_MOBILE)).toBe(1);
+    await reenterDecision("+1 min");
     expect(await sentTo(DP_MOBILE)).toBe(2);
   }, 60_000);
 });

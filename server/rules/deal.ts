@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, type Tenant } from "@/db/schema";
+import type { AmocrmClient } from "@/server/amocrm";
 import type { AmoContact, AmoLead } from "@/server/amocrm/transform";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { mappedEmployeeOf } from "@/server/employees/queries";
@@ -36,13 +37,26 @@ export async function readDealTruth(
   leadId: number,
 ): Promise<DealTruth | null> {
   const amo = amocrmClientFor(db, tenant);
+  const lead = await readLiveLead(amo, leadId);
+  return lead ? completeDealTruth(db, { tenantId: tenant.id, amo, lead }) : null;
+}
+
+/** The lead `with=contacts`, or null when amoCRM has none with this id or it is deleted. */
+export async function readLiveLead(amo: AmocrmClient, leadId: number): Promise<AmoLead | null> {
   const lead = await amo.getLead(leadId, { withContacts: true });
-  if (!lead || lead.isDeleted) return null;
+  return lead && !lead.isDeleted ? lead : null;
+}
+
+/** The rest of the truth once the lead is read (and, for a DP trigger, confirmed). */
+export async function completeDealTruth(
+  db: Db,
+  { tenantId, amo, lead }: { tenantId: string; amo: AmocrmClient; lead: AmoLead },
+): Promise<DealTruth> {
   const main = lead.contacts.find((c) => c.isMain) ?? lead.contacts[0];
   const mainContact = main ? await amo.getContact(main.id) : null;
   const responsible =
     lead.responsibleUserId !== null
-      ? await smsEmployeeOf(db, { tenantId: tenant.id, amoUserId: lead.responsibleUserId })
+      ? await smsEmployeeOf(db, { tenantId, amoUserId: lead.responsibleUserId })
       : null;
   return { lead, mainContact, responsible };
 }

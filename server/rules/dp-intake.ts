@@ -19,9 +19,9 @@ import { type EvaluateRulesPayload, evaluateRulesJob } from "./jobs";
  * webhooks), so `verify` has nothing to check. What can be checked is done: the URL carries the tenant's
  * unguessable webhook key (unknown key → 404), and the account in the body (`account_id`, else the
  * subdomain) must be the tenant's — a mismatch is rejected 400 and recorded in the inbox with the reason.
- * The body only names the deal: the job reads the deal from amoCRM with the tenant's own token, so a
- * forged body can at most make us evaluate a real deal of this account once more; the idempotency keys
- * keep that from sending anything twice.
+ * The body only names the deal: the job reads the deal from amoCRM with the tenant's own token and confirms
+ * the trigger there before any rule acts (dp-confirm.ts), so a forged body for a deal that did not just
+ * enter the stage sends nothing; the idempotency keys keep a real one from sending anything twice.
  */
 export function dpWebhookSpecFor(
   tenant: Pick<Tenant, "amocrmAccountId" | "amocrmSubdomain"> | null,

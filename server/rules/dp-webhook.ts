@@ -137,7 +137,10 @@ export function dpInboxKey(e: DpTriggerEvent): string {
   return `dp:${e.accountId ?? e.subdomain}:${e.leadId}:${e.pipelineId}:${e.statusId}:${e.type}:${e.time}`;
 }
 
-/** The DP webhook as a rule event, or null when no rule can wait for it. */
+/**
+ * The DP webhook as a rule event, or null when no rule can wait for it. The body's occurrence is replaced by
+ * amoCRM's once the trigger is confirmed (dp-confirm.ts); it stays for triggers confirmed by stage alone.
+ */
 export function dpDealEvent(e: DpTriggerEvent): DealEvent | null {
   if (!e.trigger) return null;
   return {
@@ -151,7 +154,7 @@ export function dpDealEvent(e: DpTriggerEvent): DealEvent | null {
 /**
  * One intent = (rule, deal, stage, trigger, occurrence). A webhook delivered again — or the same event
  * posted once per DP action when the widget sits twice on a stage — yields the same key, so it sends once;
- * the deal entering the stage again later has a new `event.time` and acts again. The action settings are
+ * the deal entering the stage again later is another move in amoCRM's event feed and acts again. The action settings are
  * left out on purpose: rules live in Amango, not in `dp.settings`. `part` names the side effect inside the
  * rule (e.g. "sms:client"), so each recipient of each action is deduplicated on its own.
  */

@@ -43,10 +43,10 @@ export const evaluateRulesJob = defineJob({
   subject: (p) => `сделка ${p.event.leadId}`,
   // The amoCRM bucket (7 rps) is shared with everything else the tenant does.
   options: { retries: 5, concurrency: { limit: 2 } },
-  handler: async (p, { db, tenantId, queue }) => {
+  handler: async (p, { db, tenantId, queue, attempt }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
     try {
-      return await runRulesForDpEvent(db, queue, { tenantId, event: p.event });
+      return await runRulesForDpEvent(db, queue, { tenantId, event: p.event, attempt });
     } catch (err) {
       if (err instanceof TenantNeedsReconnectError) throw new SkipJobError(err.message);
       throw err;

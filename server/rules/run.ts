@@ -1,10 +1,13 @@
 import type { Db } from "@/db/client";
+import type { AmocrmClient } from "@/server/amocrm";
 import type { AmoLead } from "@/server/amocrm/transform";
+import { amocrmClientFor } from "@/server/connections/amocrm";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { getTenant } from "@/server/tenancy/queries";
 import { actOnDeal, type RuleOutcome, ruleLabel } from "./act";
-import { readDealTruth, smsEmployeeOf } from "./deal";
+import { completeDealTruth, readLiveLead, smsEmployeeOf } from "./deal";
+import { confirmDpTrigger, type TriggerCheck } from "./dp-confirm";
 import { type DpTriggerEvent, dpDealEvent } from "./dp-webhook";
 import { rulesToRun } from "./evaluate";
 import type { Rule } from "./schema";
@@ -31,9 +34,20 @@ const leftTheStage: StaleCheck = (lead, rule) =>
 export async function runRulesForDealEvent(
   db: Db,
   queue: JobQueue,
-  input: { tenantId: string; leadId: number; event: DealEvent; stale?: StaleCheck },
+  input: {
+    tenantId: string;
+    leadId: number;
+    event: DealEvent;
+    stale?: StaleCheck;
+    /**
+     * Whether amoCRM confirms the event, asked with the deal as read (null: no such deal) before anything
+     * else is read or planned; an unconfirmed event ends "skipped" with its reason.
+     */
+    confirm?: (lead: AmoLead | null, amo: AmocrmClient) => Promise<TriggerCheck>;
+  },
 ): Promise<JobOutcome> {
-  const { tenantId, leadId, event, stale = leftTheStage } = input;
+  const { tenantId, leadId, stale = leftTheStage, confirm } = input;
+  let { event } = input;
   const stageRules = rulesToRun(
     await listRules(db, { tenantId, pipelineId: event.pipelineId, statusId: event.statusId }),
     event,
@@ -41,8 +55,16 @@ export async function runRulesForDealEvent(
   if (stageRules.length === 0) return { status: "skipped", reason: "На этом этапе нет правил для события" };
   const tenant = await getTenant(db, { tenantId });
   if (!tenant) return { status: "skipped", reason: "аккаунт удалён" };
-  const truth = await readDealTruth(db, tenant, leadId);
-  if (!truth) return { status: "skipped", reason: `Сделка ${leadId} не найдена в amoCRM` };
+  // No transaction is open here: the amoCRM requests below hold no database connection.
+  const amo = amocrmClientFor(db, tenant);
+  const lead = await readLiveLead(amo, leadId);
+  if (confirm) {
+    const check = await confirm(lead, amo);
+    if (!check.confirmed) return { status: "skipped", reason: check.reason };
+    if (check.occurrence) event = { ...event, occurrence: check.occurrence };
+  }
+  if (!lead) return { status: "skipped", reason: `Сделка ${leadId} не найдена в amoCRM` };
+  const truth = await completeDealTruth(db, { tenantId, amo, lead });
   const snapshot = dealSnapshotFrom({
     lead: truth.lead,
     mainContact: truth.mainContact,
@@ -68,14 +90,31 @@ export async function runRulesForDealEvent(
   return { status: "done", result: { leadId, rules: outcomes } };
 }
 
-/** One DP webhook: the deal entered (or was created in, …) the stage the webhook names. */
+/**
+ * One DP webhook: the deal entered (or was created in, …) the stage the webhook names — once amoCRM
+ * confirms it (dp-confirm.ts): the webhook is unsigned, so its claim is checked before any rule acts.
+ */
 export async function runRulesForDpEvent(
   db: Db,
   queue: JobQueue,
-  { tenantId, event }: { tenantId: string; event: DpTriggerEvent },
+  {
+    tenantId,
+    event,
+    attempt,
+  }: {
+    tenantId: string;
+    event: DpTriggerEvent;
+    /** The job's attempt (dp-confirm.ts looks for a move again on the first ones); absent: final answer. */
+    attempt?: number;
+  },
 ): Promise<JobOutcome> {
   const dealEvent = dpDealEvent(event);
   if (!dealEvent)
     return { status: "skipped", reason: `Событие ${event.typeCode ?? event.type} не запускает правила` };
-  return runRulesForDealEvent(db, queue, { tenantId, leadId: event.leadId, event: dealEvent });
+  return runRulesForDealEvent(db, queue, {
+    tenantId,
+    leadId: event.leadId,
+    event: dealEvent,
+    confirm: (lead, amo) => confirmDpTrigger(amo, event, lead, attempt),
+  });
 }

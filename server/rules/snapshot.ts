@@ -5,7 +5,9 @@ import type { RuleTrigger } from "./schema";
  * One occurrence of a deal event on a stage, whatever brought it (DP webhook, account webhook, the
  * "apply to current deals" job). Rules are picked by stage + trigger; `occurrence` tells this occurrence
  * from another of the same trigger on the same deal and stage, and goes into the idempotency key:
- * - DP webhook: `dp:<type>:<event.time>` (see dp-webhook.ts — a redelivery carries the same body);
+ * - DP webhook: what amoCRM confirmed (dp-confirm.ts) — `amo:move:<event id>` of the stage move in
+ *   amoCRM's event feed, `amo:created` for a deal created in the stage — so a body re-posted with another
+ *   time is the same occurrence; other triggers `dp:<type>:<event.time>` (a redelivery carries the same body);
  * - apply to current deals: `current-deals` (one intent per rule and deal, so re-running never resends);
  * - account webhooks (responsible changed, deal lost): the wiring session picks the field that makes a
  *   redelivery equal (e.g. the lead's `last_modified`).

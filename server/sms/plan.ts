@@ -29,9 +29,11 @@ export function smsCommandIdFor(idempotencyKey: string): string {
  * `idempotencyKeyFor(rule, lead, event, "sms:<role>")`, so a webhook delivered again finds the row and the
  * run already there and sends nothing more.
  *
- * The key's occurrence comes from the webhook body (the DP event's time, the lead's `last_modified`), and
- * those webhooks are not signed: bodies with fresh times — or a job retried after the deal changed — would
- * be new intents. So a new intent of the same rule for the same deal and recipient within
+ * The key's occurrence is amoCRM's for a confirmed DP stage entry (the move's event id, dp-confirm.ts), but
+ * comes from the webhook body elsewhere (the lead's `last_modified` of an account webhook, the DP event's
+ * time of a call/mail/chat trigger), and those webhooks are not signed: bodies with fresh times — or a job
+ * retried after the deal changed — would be new intents; and a deal really re-entering a stage is one too.
+ * So a new intent of the same rule for the same deal and recipient within
  * `REPEAT_GUARD_MINUTES` of an earlier SMS is skipped with the reason; the same intent again still meets
  * its own row (nothing new, no reason).
  */

@@ -5,6 +5,7 @@ import { addCalls, addV2Events } from "./calls";
 import { getCompany, listCompanies } from "./companies";
 import { createContacts, getContact, listContacts, patchContacts } from "./contacts";
 import { createFields, getField, listFields } from "./custom-fields";
+import { listEvents } from "./event-feed";
 import { createLeads, getLead, listLeads, patchLeads } from "./leads";
 import {
   getWidget,
@@ -73,6 +74,7 @@ r("PATCH", "/api/v4/tasks", patchTasks);
 r("GET", "/api/v4/tasks/(?<id>\\d+)", getTask);
 r("PATCH", "/api/v4/tasks/(?<id>\\d+)", patchTask);
 r("POST", "/api/v4/calls", addCalls);
+r("GET", "/api/v4/events", listEvents);
 r("GET", "/api/v4/webhooks", listWebhooks);
 r("POST", "/api/v4/webhooks", subscribeWebhook);
 r("DELETE", "/api/v4/webhooks", unsubscribeWebhook);
