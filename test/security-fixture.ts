@@ -19,11 +19,12 @@ import { saveSettings } from "@/server/settings/queries";
 import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SecurityFixture, SessionIdentity } from "@/server/trpc/init";
+import { seedAttackerRows, seedVictimRows } from "@/test/security-seed";
 
 /**
- * The data the shared security suite (server/trpc/security.int.test.ts) attacks: tenant A with one row of
- * everything, tenant B that must see none of it. A feature with new tenant-owned rows adds them here and
- * their ids to `SecurityFixture`; the suite itself never changes.
+ * The data the shared security suite (server/trpc/security.int.test.ts) attacks: tenant A (the victim) with
+ * rows in every tenant-scoped table, tenant B (the attacker) that must see and change none of them. A feature
+ * with new tenant-owned rows adds them here (or in test/security-seed.ts) and their ids to `SecurityFixture`.
  */
 export type SecurityWorld = {
   fx: SecurityFixture;
@@ -222,6 +223,14 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     })
     .returning();
 
+  const more = await seedVictimRows(db, {
+    tenantId: a.id,
+    ownerUserId: ownerA.id,
+    callId: callA!.id,
+    pairedEmployeeId: ownerExt!.id,
+  });
+  await seedAttackerRows(db, { tenantId: b.id, ownerAmoUserId: 2001 });
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
@@ -232,6 +241,8 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     callId: callA!.id,
     ruleId: ruleA!.id,
     ruleApplicationId: applicationA!.id,
+    ownerUserId: ownerA.id,
+    ...more,
   };
   return {
     fx,
@@ -264,6 +275,11 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       "+7 916 ***-**-77",
       SMS_TEXT_OF_A,
       "7700456",
+      more.linkedMangoEmployeeId,
+      more.proposedMangoEmployeeId,
+      more.runningRuleId,
+      "Прохоров",
+      "demo-vpbx",
     ],
   };
 }
