@@ -1,4 +1,5 @@
 import type { inferRouterInputs } from "@trpc/server";
+import { OTHER_VPBX_API_KEY, OTHER_VPBX_API_SALT } from "@/emulators/mango/seed-constants";
 import type { ProcedureMeta, SecurityFixture } from "@/server/trpc/init";
 import type { AppRouter } from "@/server/trpc/router";
 import { VICTIM_MANGO_KEY } from "@/test/security-seed";
@@ -27,6 +28,8 @@ type SecurityCase<Input> = {
 type Inputs = inferRouterInputs<AppRouter>;
 export type SecurityCases = { [R in keyof Inputs]: { [P in keyof Inputs[R]]: SecurityCase<Inputs[R][P]> } };
 
+/** The attacker's own PBX on the MANGO emulator (its `other` account). */
+export const ATTACKER_MANGO_KEY = { apiKey: OTHER_VPBX_API_KEY, salt: OTHER_VPBX_API_SALT };
 const STAGE = { pipelineId: 3_300_000, statusId: 4_400_100 };
 const CALLBACK = { kind: "callback", target: { type: "responsible" } } as const;
 const MONTH_AGO = () => new Date(Date.now() - 30 * 86_400_000);
@@ -140,10 +143,10 @@ export const securityCases: SecurityCases = {
   },
   mango: {
     status: { access: "tenant" },
-    // The victim's own PBX key: refused as another tenant's PBX, nothing of the victim's touched.
+    // The victim's PBX key is refused as another tenant's PBX; the attacker's own reconnects and syncs.
     connect: {
       access: "admin",
-      attacks: () => [VICTIM_MANGO_KEY],
+      attacks: () => [VICTIM_MANGO_KEY, ATTACKER_MANGO_KEY],
       targets: ["mango_connections", "tenant_secrets", "mango_employees", "mango_groups", "audit_log"],
     },
     disconnect: { access: "admin", targets: ["mango_connections", "tenant_secrets", "audit_log"] },

@@ -11,6 +11,7 @@ import {
   ruleApplications,
   smsMessages,
 } from "@/db/schema";
+import { DEMO_PRODUCT_ID } from "@/emulators/mango/seed-constants";
 import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
@@ -19,7 +20,7 @@ import { saveSettings } from "@/server/settings/queries";
 import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SecurityFixture, SessionIdentity } from "@/server/trpc/init";
-import { seedAttackerRows, seedVictimRows } from "@/test/security-seed";
+import { type AttackerConnections, seedAttackerRows, seedVictimRows } from "@/test/security-seed";
 
 /**
  * The data the shared security suite (server/trpc/security.int.test.ts) attacks: tenant A (the victim) with
@@ -39,6 +40,9 @@ const CONTACT_OF_A = 7_700_123;
 const SMS_TO_A = "+79165550377";
 const SMS_TEXT_OF_A = "Секретное SMS клиенту Альфы";
 
+/** MANGO's key of the demo PBX's employee 101: a directory refresh on the emulator keeps the owner's pair present. */
+const OWNER_MANGO_KEY = `user:${DEMO_PRODUCT_ID * 10 + 101}`;
+
 const job = defineJob({
   id: "test.security",
   title: "t",
@@ -46,7 +50,11 @@ const job = defineJob({
   handler: async () => undefined,
 });
 
-export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
+/** With `attacker`, tenant B is connected to the emulators, so its own amoCRM and MANGO writes run to the end. */
+export async function buildSecurityWorld(
+  db: Db,
+  opts: { attacker?: AttackerConnections } = {},
+): Promise<SecurityWorld> {
   const a = await createTenant(db, {
     amocrmAccountId: 100,
     amocrmSubdomain: "alfa",
@@ -56,7 +64,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   const b = await createTenant(db, {
     amocrmAccountId: 200,
     amocrmSubdomain: "beta",
-    amocrmBaseUrl: "http://b",
+    amocrmBaseUrl: opts.attacker?.amocrmBaseUrl ?? "http://b",
     name: "Бета",
   });
   const ownerA = await upsertUser(db, { amocrmUserId: 1001, name: "Владелец Альфы" });
@@ -148,7 +156,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   // a rule of A on a recognisable stage with a recognisable template.
   const [ownerExt] = await db
     .insert(mangoEmployees)
-    .values({ tenantId: a.id, mangoKey: "user:9100502", extension: "502", name: "Гурьев Аркадий" })
+    .values({ tenantId: a.id, mangoKey: OWNER_MANGO_KEY, extension: "502", name: "Гурьев Аркадий" })
     .returning();
   await db
     .insert(employeeLinks)
@@ -229,7 +237,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     callId: callA!.id,
     pairedEmployeeId: ownerExt!.id,
   });
-  await seedAttackerRows(db, { tenantId: b.id, ownerAmoUserId: 2001 });
+  await seedAttackerRows(db, { tenantId: b.id, ownerAmoUserId: 2001, connections: opts.attacker });
 
   const fx: SecurityFixture = {
     tenantId: a.id,

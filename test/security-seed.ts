@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   amocrmAccountState,
@@ -11,7 +12,8 @@ import {
   webhookInbox,
   widgetTokenUses,
 } from "@/db/schema";
-import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
+import { connectMango } from "@/server/onboarding/mango-connect";
 import { saveRule } from "@/server/rules/store";
 import { secretFingerprint } from "@/server/secrets/fingerprint";
 import { putSecret } from "@/server/secrets/store";
@@ -124,18 +126,50 @@ export async function seedVictimRows(
   };
 }
 
+/** Tenant B on the emulators' second amoCRM account and second PBX (test/amocrm-emulator.ts `connect`). */
+export type AttackerConnections = {
+  amocrmBaseUrl: string;
+  tokens: AmocrmTokens;
+  mango: { apiKey: string; salt: string; baseUrl: string };
+};
+
 /**
  * The attacker's own extension, paired with its owner: rules.save with a PBX action gets past the extension
- * check and reaches the write, so a missing tenant filter there would show.
+ * check and reaches the write, so a missing tenant filter there would show. Connected to the emulators, its
+ * employees are the PBX's (a directory refresh keeps them present) and the first one is the owner's.
  */
-export async function seedAttackerRows(db: Db, a: { tenantId: string; ownerAmoUserId: number }) {
-  const [employee] = await db
-    .insert(mangoEmployees)
-    .values({ tenantId: a.tenantId, mangoKey: "user:2001", extension: "201", name: "Борисов Борис" })
-    .returning();
+export async function seedAttackerRows(
+  db: Db,
+  a: { tenantId: string; ownerAmoUserId: number; connections?: AttackerConnections },
+) {
+  const c = a.connections;
+  let employeeId: string;
+  if (c) {
+    await saveAmocrmTokens(db, { tenantId: a.tenantId, tokens: c.tokens });
+    const { baseUrl, ...key } = c.mango;
+    const connected = await connectMango(
+      db,
+      { tenantId: a.tenantId, actorUserId: null, ...key },
+      { baseUrl },
+    );
+    if (!connected.ok) throw new Error(`the attacker's PBX did not connect: ${connected.reason}`);
+    const [first] = await db
+      .select()
+      .from(mangoEmployees)
+      .where(eq(mangoEmployees.tenantId, a.tenantId))
+      .orderBy(mangoEmployees.extension)
+      .limit(1);
+    employeeId = first!.id;
+  } else {
+    const [employee] = await db
+      .insert(mangoEmployees)
+      .values({ tenantId: a.tenantId, mangoKey: "user:2001", extension: "201", name: "Борисов Борис" })
+      .returning();
+    employeeId = employee!.id;
+  }
   await db.insert(employeeLinks).values({
     tenantId: a.tenantId,
-    mangoEmployeeId: employee!.id,
+    mangoEmployeeId: employeeId,
     amoUserId: a.ownerAmoUserId,
     source: "manual",
   });

@@ -1,8 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMangoEmulator } from "@/emulators/mango/server";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { connect, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
-import { casesByPath } from "@/test/security-cases";
+import { ATTACKER_MANGO_KEY, casesByPath } from "@/test/security-cases";
 import { buildSecurityWorld, type SecurityWorld } from "@/test/security-fixture";
 import { dumpTenant, type TenantDump, tenantTables, uuidsOf } from "@/test/tenant-dump";
 import type { ProcedureMeta, SecurityFixture, SessionIdentity, TrpcContext } from "./init";
@@ -21,12 +23,32 @@ let sessions: SecurityWorld["sessions"];
 let secretsOfA: string[];
 let victimIds: Set<string>;
 
+let emulators: { close(): Promise<void> }[] = [];
+
 beforeAll(async () => {
+  // The attacker is on the emulators' second amoCRM account and second PBX, so its own writes through
+  // amoCRM and MANGO (directory refresh, ЦОВ fields, reconnecting its PBX) run to the end; the victim holds
+  // the demo PBX's key, which the attacker then tries to connect.
+  const [amo, mango] = await Promise.all([startEmulator(), startMangoEmulator({ port: 0 })]);
+  emulators = [amo, mango];
+  process.env.MANGO_API_URL = `${mango.url}/vpbx`;
+  const other = await connect(amo, "other");
   t = await createTestDb();
-  ({ fx, sessions, secretsOfA } = await buildSecurityWorld(t.db));
+  ({ fx, sessions, secretsOfA } = await buildSecurityWorld(t.db, {
+    attacker: {
+      amocrmBaseUrl: other.baseUrl,
+      tokens: other.pair,
+      mango: { ...ATTACKER_MANGO_KEY, baseUrl: process.env.MANGO_API_URL },
+    },
+  }));
+  // The attacker's directory is read once, so it has proposals of its own to accept.
+  await call(sessions.ownerB, "employees.resync", undefined);
   victimIds = uuidsOf(await dumpTenant(t.db, fx.tenantId));
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await t.drop();
+  await Promise.all(emulators.map((e) => e.close()));
+});
 
 type Entry = { path: string; type: string; meta: ProcedureMeta };
 const procedures: Entry[] = Object.entries(
@@ -67,6 +89,11 @@ function expectNothingOfVictim(path: string, input: unknown, { code, text }: Out
   // An input naming the victim's rows is answered as if they did not exist: NOT_FOUND, or no data.
   const namesVictim = [...victimIds].some((id) => JSON.stringify(input ?? null).includes(id));
   if (namesVictim && code !== "OK") expect(code, `${path} ${JSON.stringify(input)}`).toBe("NOT_FOUND");
+}
+
+async function victimRowsNamedByAttacker(): Promise<string[]> {
+  const attacker = JSON.stringify(await dumpTenant(t.db, sessions.ownerB.tenantId!));
+  return [...victimIds].filter((id) => attacker.includes(id));
 }
 
 describe("the security suite covers the router", () => {
@@ -131,6 +158,7 @@ describe.each(procedures)("$path", (p) => {
   if (p.type === "mutation") {
     it("leaves every row of another tenant byte-identical when that tenant's ids are aimed at", async () => {
       const before: TenantDump = await dumpTenant(t.db, fx.tenantId);
+      const namedBefore = await victimRowsNamedByAttacker();
       const outcomes: [unknown, Outcome][] = [];
       for (const input of inputsOf(p))
         outcomes.push([input, await outcomeOf(call(sessions.ownerB, p.path, input))]);
@@ -138,6 +166,10 @@ describe.each(procedures)("$path", (p) => {
       for (const table of Object.keys(before))
         expect(after[table], `${p.path} changed ${table}`).toEqual(before[table]);
       expect(JSON.stringify(after)).toBe(JSON.stringify(before));
+      // Nor does the attacker gain a reference to a victim's row (a pair with its employee, an audit entry).
+      expect(await victimRowsNamedByAttacker(), `${p.path}: the attacker's rows name the victim's`).toEqual(
+        namedBefore,
+      );
       for (const [input, outcome] of outcomes) expectNothingOfVictim(p.path, input, outcome);
     });
   } else {
