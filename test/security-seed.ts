@@ -4,6 +4,7 @@ import {
   amocrmAccountState,
   amocrmUsers,
   callLogs,
+  calls,
   employeeLinks,
   mangoConnections,
   mangoEmployees,
@@ -172,5 +173,18 @@ export async function seedAttackerRows(
     mangoEmployeeId: employeeId,
     amoUserId: a.ownerAmoUserId,
     source: "manual",
+  });
+  // A call of its own that rang the victim's extensions' numbers (501, 502: extensions are per PBX), so a
+  // join by extension that lost its tenant would show the victim's employees to the attacker.
+  await db.insert(calls).values({
+    tenantId: a.tenantId,
+    entryId: "beta-entry-1",
+    direction: "incoming",
+    stage: "finished",
+    clientPhone: "+79035550199",
+    answeredExtension: "501",
+    rangExtensions: ["501", "502"],
+    startedAt: new Date(Date.now() - 1800_000),
+    talkSeconds: 7,
   });
 }
