@@ -7,7 +7,16 @@ import { createTestDb, type TestDb } from "@/test/db";
 import { ATTACKER_MANGO_KEY, casesByPath } from "@/test/security-cases";
 import { buildSecurityWorld, type SecurityWorld } from "@/test/security-fixture";
 import { dumpTenant, type TenantDump, tenantTables, uuidsOf } from "@/test/tenant-dump";
-import type { ProcedureMeta, SecurityFixture, SessionIdentity, TrpcContext } from "./init";
+import {
+  adminProcedure,
+  type ProcedureMeta,
+  protectedProcedure,
+  type SecurityFixture,
+  type SessionIdentity,
+  type TrpcContext,
+  tenantProcedure,
+} from "./init";
+import { ruleEditorProcedure } from "./procedures/rules-access";
 import { appRouter, createCaller } from "./router";
 
 /**
@@ -58,10 +67,27 @@ afterAll(async () => {
   await Promise.all(emulators.map((e) => e.close()));
 });
 
-type Entry = { path: string; type: string; meta: ProcedureMeta };
-const procedures: Entry[] = Object.entries(
-  appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: ProcedureMeta } }>,
-).map(([path, p]) => ({ path, type: p._def.type, meta: p._def.meta ?? { access: "public" } }));
+type Access = ProcedureMeta["access"];
+type Built = { _def: { type: string; meta?: ProcedureMeta; middlewares: unknown[] } };
+/** The access check each base procedure adds last: a procedure's access is the strictest one it is built on. */
+const GUARDS: [Access, unknown][] = [
+  ["extended", (ruleEditorProcedure as unknown as Built)._def.middlewares.at(-1)],
+  ["admin", (adminProcedure as unknown as Built)._def.middlewares.at(-1)],
+  ["tenant", (tenantProcedure as unknown as Built)._def.middlewares.at(-1)],
+  ["protected", (protectedProcedure as unknown as Built)._def.middlewares.at(-1)],
+];
+const builtOn = (p: Built): Access =>
+  GUARDS.find(([, guard]) => p._def.middlewares.includes(guard))?.[0] ?? "public";
+
+type Entry = { path: string; type: string; meta: ProcedureMeta; builtOn: Access };
+const procedures: Entry[] = Object.entries(appRouter._def.procedures as unknown as Record<string, Built>).map(
+  ([path, p]) => ({
+    path,
+    type: p._def.type,
+    meta: p._def.meta ?? { access: "public" },
+    builtOn: builtOn(p),
+  }),
+);
 const cases = casesByPath();
 
 const ctxFor = (session: SessionIdentity | null): TrpcContext => ({
@@ -111,9 +137,11 @@ describe("the security suite covers the router", () => {
     expect([...cases.keys()].sort()).toEqual(procedures.map((p) => p.path).sort());
   });
 
-  it("finds each procedure's declared access in its case, and a sample input on the guarded ones", () => {
+  it("reads each procedure's access from the procedure it is built on, and finds it in its case and meta", () => {
+    expect(GUARDS.every(([, guard]) => typeof guard === "function")).toBe(true);
     for (const p of procedures) {
-      expect(p.meta.access, p.path).toBe(cases.get(p.path)?.access);
+      expect(cases.get(p.path)?.access, `${p.path}: the case`).toBe(p.builtOn);
+      expect(p.meta.access, `${p.path}: meta.access`).toBe(p.builtOn);
       if (p.meta.access !== "public")
         expect(p.meta.sample, `${p.path} needs meta.sample`).toBeTypeOf("function");
     }
@@ -134,7 +162,7 @@ describe("the security suite covers the router", () => {
 });
 
 describe.each(procedures)("$path", (p) => {
-  const access = cases.get(p.path)?.access ?? p.meta.access;
+  const access = cases.get(p.path)?.access ?? p.builtOn;
 
   if (access === "public") {
     it("answers without a session, with nothing of any tenant", async () => {
