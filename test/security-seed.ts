@@ -27,6 +27,8 @@ import { putSecret } from "@/server/secrets/store";
 
 /** The victim's PBX: the key the MANGO emulator accepts, so another tenant's mango.connect is refused. */
 export const VICTIM_MANGO_KEY = { apiKey: "demo-vpbx-key", salt: "demo-vpbx-salt" };
+/** The demo and other amoCRM accounts' common admin (emulators/amocrm/seed-ids.ts). */
+const SHARED_AMO_USER = 504_141;
 const STAGE = { pipelineId: 3_300_000, statusId: 4_400_100 };
 
 export async function seedVictimRows(
@@ -68,6 +70,16 @@ export async function seedVictimRows(
   await db
     .insert(widgetTokenUses)
     .values({ tenantId, jti: "alfa-secret-jti", expiresAt: new Date(Date.now() + 3600_000) });
+
+  // A pair with the amoCRM user the attacker's account shares (one person in two accounts, amoCRM's id
+  // 504141 in both): a join on the amoCRM user id that lost its tenant would show this pair to the attacker.
+  const [shared] = await db
+    .insert(mangoEmployees)
+    .values({ tenantId, mangoKey: "user:9100504", extension: "504", name: "Гурьев Антон" })
+    .returning();
+  await db
+    .insert(employeeLinks)
+    .values({ tenantId, mangoEmployeeId: shared!.id, amoUserId: SHARED_AMO_USER, source: "manual" });
 
   // An employee and a user the automatic matching pairs by e-mail, not paired yet.
   const [proposed] = await db
