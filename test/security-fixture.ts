@@ -11,6 +11,7 @@ import {
   ruleApplications,
   smsMessages,
 } from "@/db/schema";
+import { DEMO_PRODUCT_ID } from "@/emulators/mango/seed-constants";
 import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
@@ -19,11 +20,12 @@ import { saveSettings } from "@/server/settings/queries";
 import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SecurityFixture, SessionIdentity } from "@/server/trpc/init";
+import { type AttackerConnections, seedAttackerRows, seedVictimRows } from "@/test/security-seed";
 
 /**
- * The data the shared security suite (server/trpc/security.int.test.ts) attacks: tenant A with one row of
- * everything, tenant B that must see none of it. A feature with new tenant-owned rows adds them here and
- * their ids to `SecurityFixture`; the suite itself never changes.
+ * The data the shared security suite (server/trpc/security.int.test.ts) attacks: tenant A (the victim) with
+ * rows in every tenant-scoped table, tenant B (the attacker) that must see and change none of them. A feature
+ * with new tenant-owned rows adds them here (or in test/security-seed.ts) and their ids to `SecurityFixture`.
  */
 export type SecurityWorld = {
   fx: SecurityFixture;
@@ -38,6 +40,9 @@ const CONTACT_OF_A = 7_700_123;
 const SMS_TO_A = "+79165550377";
 const SMS_TEXT_OF_A = "Секретное SMS клиенту Альфы";
 
+/** MANGO's key of the demo PBX's employee 101: a directory refresh on the emulator keeps the owner's pair present. */
+const OWNER_MANGO_KEY = `user:${DEMO_PRODUCT_ID * 10 + 101}`;
+
 const job = defineJob({
   id: "test.security",
   title: "t",
@@ -45,7 +50,11 @@ const job = defineJob({
   handler: async () => undefined,
 });
 
-export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
+/** With `attacker`, tenant B is connected to the emulators, so its own amoCRM and MANGO writes run to the end. */
+export async function buildSecurityWorld(
+  db: Db,
+  opts: { attacker?: AttackerConnections } = {},
+): Promise<SecurityWorld> {
   const a = await createTenant(db, {
     amocrmAccountId: 100,
     amocrmSubdomain: "alfa",
@@ -55,7 +64,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   const b = await createTenant(db, {
     amocrmAccountId: 200,
     amocrmSubdomain: "beta",
-    amocrmBaseUrl: "http://b",
+    amocrmBaseUrl: opts.attacker?.amocrmBaseUrl ?? "http://b",
     name: "Бета",
   });
   const ownerA = await upsertUser(db, { amocrmUserId: 1001, name: "Владелец Альфы" });
@@ -147,7 +156,7 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
   // a rule of A on a recognisable stage with a recognisable template.
   const [ownerExt] = await db
     .insert(mangoEmployees)
-    .values({ tenantId: a.id, mangoKey: "user:9100502", extension: "502", name: "Гурьев Аркадий" })
+    .values({ tenantId: a.id, mangoKey: OWNER_MANGO_KEY, extension: "502", name: "Гурьев Аркадий" })
     .returning();
   await db
     .insert(employeeLinks)
@@ -222,6 +231,14 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     })
     .returning();
 
+  const more = await seedVictimRows(db, {
+    tenantId: a.id,
+    ownerUserId: ownerA.id,
+    callId: callA!.id,
+    pairedEmployeeId: ownerExt!.id,
+  });
+  await seedAttackerRows(db, { tenantId: b.id, ownerAmoUserId: 2001, connections: opts.attacker });
+
   const fx: SecurityFixture = {
     tenantId: a.id,
     activityId: await entryOf(ok.runId),
@@ -232,6 +249,8 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
     callId: callA!.id,
     ruleId: ruleA!.id,
     ruleApplicationId: applicationA!.id,
+    ownerUserId: ownerA.id,
+    ...more,
   };
   return {
     fx,
@@ -264,6 +283,11 @@ export async function buildSecurityWorld(db: Db): Promise<SecurityWorld> {
       "+7 916 ***-**-77",
       SMS_TEXT_OF_A,
       "7700456",
+      more.linkedMangoEmployeeId,
+      more.proposedMangoEmployeeId,
+      more.runningRuleId,
+      "Прохоров",
+      "demo-vpbx",
     ],
   };
 }

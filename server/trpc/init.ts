@@ -32,6 +32,14 @@ export type SecurityFixture = {
   ruleId: string;
   /** A finished "apply to current deals" of that rule. */
   ruleApplicationId: string;
+  /** The fixture tenant's owner (members.setRole must not demote them from another tenant). */
+  ownerUserId: string;
+  /** A MANGO employee of the fixture tenant paired with its owner (employees.unlink would remove the pair). */
+  linkedMangoEmployeeId: string;
+  /** A MANGO employee the automatic matching pairs by e-mail, not yet paired (employees.applyProposals). */
+  proposedMangoEmployeeId: string;
+  /** A second rule of the fixture tenant with an "apply to current deals" running (rules.applyCancel). */
+  runningRuleId: string;
 };
 
 export type ProcedureMeta = {
