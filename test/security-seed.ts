@@ -6,9 +6,12 @@ import {
   callLogs,
   calls,
   employeeLinks,
+  leases,
   mangoConnections,
   mangoEmployees,
   mangoGroups,
+  realtimeMessages,
+  realtimePresence,
   ruleApplications,
   webhookInbox,
   widgetTokenUses,
@@ -66,6 +69,28 @@ export async function seedVictimRows(
     eventKey: "alfa-secret-event",
     status: "accepted",
     payload: { entry_id: "alfa-entry-1" },
+  });
+  // Work in flight: a lease naming the tenant (server/leases; lapsed, so the owner's own calls below are not
+  // held up by it), a live card on its way to another instance.
+  const inAMinute = new Date(Date.now() + 60_000);
+  const aMinuteAgo = new Date(Date.now() - 60_000);
+  await db
+    .insert(leases)
+    .values({ key: `cc-fields:${tenantId}`, holder: "alfa-worker", expiresAt: aMinuteAgo });
+  await db.insert(realtimeMessages).values({
+    topic: "call-card",
+    tenantId,
+    amoUserId: SHARED_AMO_USER,
+    origin: "alfa-instance",
+    ciphertext: "alfa-sealed-card",
+    keyId: "k1",
+  });
+  await db.insert(realtimePresence).values({
+    instanceId: "alfa-instance",
+    topic: "call-card",
+    tenantId,
+    amoUserId: SHARED_AMO_USER,
+    expiresAt: inAMinute,
   });
   await db
     .insert(widgetTokenUses)

@@ -14,6 +14,8 @@ export type TenantDump = Record<string, string[]>;
 const OWNED_ELSEWHERE: Record<string, (tenantId: string) => SQL> = {
   tenants: (tenantId) => sql`id = ${tenantId}`,
   users: (tenantId) => sql`id in (select user_id from memberships where tenant_id = ${tenantId})`,
+  // Lease keys name their tenant: `<purpose>:<tenantId>[:<more>]` (server/leases).
+  leases: (tenantId) => sql`key like ${`%:${tenantId}`} or key like ${`%:${tenantId}:%`}`,
 };
 
 const allTables = () =>
