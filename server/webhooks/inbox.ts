@@ -2,13 +2,35 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
+import { admitRejection } from "./rejections";
 
 const MAX_KEPT_BODY = 4096;
 
+/**
+ * Records a rejected webhook (inbox row + journal entry) within its source's budget (./rejections.ts):
+ * beyond it the rejection is only counted, and null is returned.
+ */
 export async function recordRejectedWebhook(
   db: Db,
-  r: { tenantId: string | null; provider: string; kind: string; reason: string; raw: string },
-): Promise<string> {
+  r: {
+    tenantId: string | null;
+    provider: string;
+    kind: string;
+    reason: string;
+    raw: string;
+    /** The sender's client address (./client-address.ts); "unknown" when the caller has none. */
+    address?: string;
+    at?: Date;
+  },
+): Promise<string | null> {
+  const admitted = await admitRejection(db, {
+    tenantId: r.tenantId,
+    provider: r.provider,
+    address: r.address ?? "unknown",
+    reason: r.reason,
+    at: r.at ?? new Date(),
+  });
+  if (!admitted) return null;
   const body = r.raw.length > MAX_KEPT_BODY ? `${r.raw.slice(0, MAX_KEPT_BODY)}…` : r.raw;
   return db.transaction(async (tx) => {
     const [row] = await tx

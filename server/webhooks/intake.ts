@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import type { JobDefinition } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
+import { clientAddress } from "./client-address";
 import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
 import { keptRejectedBody, readBodyWithin, toJsonbSafe } from "./safe-body";
 
@@ -34,7 +35,12 @@ export type WebhookSpec<E, P> = {
   toJobPayload(event: E, inboxId: string): P;
 };
 
-export type IntakeDeps = { db: Db; queue: JobQueue };
+export type IntakeDeps = {
+  db: Db;
+  queue: JobQueue;
+  /** The clock of the rejection budget's minutes (tests fix it). */
+  now?: () => Date;
+};
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 const issuesOf = (error: z.ZodError) =>
@@ -64,6 +70,9 @@ export async function receiveWebhook<E, P>(
       reason,
       // Only what support needs: secrets censored, phones masked, characters jsonb refuses replaced.
       raw: keptRejectedBody(raw),
+      // Recorded at a bounded rate per sender and address; beyond it only counted (./rejections.ts).
+      address: clientAddress(req.headers),
+      at: deps.now?.() ?? new Date(),
     });
     log.warn({ status, reason }, "webhook rejected");
     return json(status, { error: reason });
