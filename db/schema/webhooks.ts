@@ -30,8 +30,17 @@ export const webhookInbox = pgTable(
     eventKey: text("event_key"),
     status: inboxStatus("status").notNull(),
     reason: text("reason"),
-    /** The parsed payload (raw body for rejected ones, truncated). */
+    /**
+     * What support may read: an accepted event masked (phones masked, secret fields censored), or what is
+     * kept of a rejected body (censored, masked, truncated).
+     */
     payload: jsonb("payload"),
+    /**
+     * The accepted event as received (full phone numbers), AES-256-GCM sealed with the row's tenant and id
+     * as additional data (server/webhooks/inbox.ts): the job reads it from here, its payload is only a hint.
+     */
+    sealedPayload: text("sealed_payload"),
+    sealedKeyId: text("sealed_key_id"),
     jobRunId: uuid("job_run_id"),
     ...timestamps,
   },
