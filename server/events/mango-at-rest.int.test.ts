@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, calls, jobRuns, webhookInbox } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { openCallPhone } from "@/server/calls/phone";
 import { sign } from "@/server/mango/sign";
 import { putSecret } from "@/server/secrets/store";
 import { createTenant } from "@/server/tenancy/queries";
@@ -55,7 +56,7 @@ const everything = async () =>
   });
 
 describe("MANGO events at rest", () => {
-  it("keeps no full phone number in the inbox or the job payload, and the job still reads it", async () => {
+  it("keeps no full phone number in the inbox, the job payload or the call, and the job still reads it", async () => {
     const res = await post(tenant.webhookKey, form(summary));
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
@@ -75,7 +76,11 @@ describe("MANGO events at rest", () => {
     });
     await drainJobs(t.db, [processMangoEvent]);
     const [call] = await t.db.select().from(calls).where(eq(calls.tenantId, tenant.id));
-    expect(call!.clientPhone?.replace(/\D/g, "")).toBe(CLIENT);
+    // The call row too keeps the number masked, and sealed for logging it.
+    expect(call!.clientPhone).toBe("+7999***4567");
+    expect(openCallPhone(call!)).toBe(`+${CLIENT}`);
+    expect(await everything()).not.toMatch(CLIENT_DIGITS);
+    expect(JSON.stringify(await t.db.select().from(calls))).not.toMatch(CLIENT_DIGITS);
     const [done] = await t.db.select().from(jobRuns).where(eq(jobRuns.id, row!.jobRunId!));
     expect(done!.status).toBe("done");
   });
