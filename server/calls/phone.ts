@@ -16,7 +16,11 @@ type PhoneColumns = Pick<
   "clientPhone" | "clientPhoneSealed" | "clientPhoneKeyId" | "clientPhoneLookup"
 >;
 
-/** The fingerprint `lastCallWith` looks a number up by: per tenant, useless without the server's key. */
+/**
+ * The fingerprint `lastCallWith` looks a number up by: per tenant, useless without the server's key. It is
+ * made with the current key, so after rotating ENCRYPTION_KEY older calls are no longer found by number
+ * (their sealed number still opens with the retired key in ENCRYPTION_OLD_KEYS).
+ */
 export const callPhoneLookup = (tenantId: string, phone: string, keyring: Keyring = appKeyring()) =>
   secretFingerprint("calls.client_phone", `${tenantId}:${phone}`, keyring);
 
