@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, calls, jobRuns, webhookInbox } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { lastCallWith } from "@/server/calls/card";
 import { openCallPhone } from "@/server/calls/phone";
+import { assembleCallEvent } from "@/server/calls/store";
 import { sign } from "@/server/mango/sign";
 import { putSecret } from "@/server/secrets/store";
 import { createTenant } from "@/server/tenancy/queries";
@@ -95,5 +97,36 @@ describe("MANGO events at rest", () => {
     const stored = await everything();
     expect(stored).not.toContain(KEY);
     expect(stored).not.toMatch(CLIENT_DIGITS);
+  });
+
+  it("still finds the previous call with a number it keeps sealed", async () => {
+    const other = await createTenant(t.db, {
+      amocrmAccountId: 82,
+      amocrmSubdomain: "r2",
+      amocrmBaseUrl: "http://r2",
+      name: "R2",
+    });
+    const summaryOf = (entryId: string, at: number) => ({
+      entry_id: entryId,
+      call_direction: 1,
+      from: { number: "79995550101" },
+      to: { extension: "101" },
+      create_time: at,
+      end_time: at + 30,
+      talk_time: 20,
+    });
+    await assembleCallEvent(t.db, {
+      tenantId: other.id,
+      kind: "events/summary",
+      event: summaryOf("UHJldi0x", 1_764_000_000),
+    });
+    const found = await lastCallWith(t.db, {
+      tenantId: other.id,
+      phone: "+79995550101",
+      entryId: "UHJldi0y",
+    });
+    expect(found).toMatchObject({ direction: "incoming", at: new Date(1_764_000_000_000).toISOString() });
+    // Another tenant's call with the same number is not "ours".
+    expect(await lastCallWith(t.db, { tenantId: tenant.id, phone: "+79995550101", entryId: "x" })).toBeNull();
   });
 });
