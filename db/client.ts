@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { hideQueryParameters } from "./query-errors";
 import * as schema from "./schema";
 
 /** The one database type the app codes against: node-postgres in production, PGlite embedded. */
@@ -14,6 +15,8 @@ export async function openDb(opts: {
   dataDir?: string;
   max?: number;
 }): Promise<DbHandle> {
+  // A failed query's error never carries its parameters (./query-errors.ts).
+  hideQueryParameters();
   if (opts.databaseUrl) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");

@@ -28,8 +28,16 @@ export const calls = pgTable(
     entryId: text("entry_id").notNull(),
     direction: callDirection("direction").notNull().default("unknown"),
     stage: callStage("stage").notNull().default("in_progress"),
-    /** The client's number, E.164 (null for internal calls or an unparseable number). */
+    /**
+     * The client's number masked (`+7999***4567`) for lists and the journal; null for internal calls or an
+     * unparseable number. Rows assembled before numbers were sealed hold it whole (`openCallPhone` reads both).
+     */
     clientPhone: text("client_phone"),
+    /** The number in E.164, AES-256-GCM sealed with the call's tenant and id (server/calls/phone.ts). */
+    clientPhoneSealed: text("client_phone_sealed"),
+    clientPhoneKeyId: text("client_phone_key_id"),
+    /** Keyed fingerprint of the number (HMAC, tenant-bound): "our previous call with this number". */
+    clientPhoneLookup: text("client_phone_lookup"),
     lineNumber: text("line_number"),
     /** Extensions that rang, in first-seen order. */
     rangExtensions: jsonb("rang_extensions").notNull().default([]),
@@ -57,6 +65,7 @@ export const calls = pgTable(
   (t) => [
     uniqueIndex("calls_tenant_entry").on(t.tenantId, t.entryId),
     index("calls_tenant_started").on(t.tenantId, t.startedAt),
+    index("calls_tenant_phone_lookup").on(t.tenantId, t.clientPhoneLookup),
   ],
 );
 

@@ -1,11 +1,11 @@
 import { and, inArray, lt } from "drizzle-orm";
 import { z } from "zod";
-import { activityLog, jobRuns, webhookInbox } from "@/db/schema";
+import { activityLog, jobRuns, webhookInbox, webhookRejectionWindows } from "@/db/schema";
 import { defineJob } from "@/server/jobs/define";
 
 export const ACTIVITY_RETENTION_DAYS = 90;
 
-/** Nightly: the journal, finished runs and the inbox keep 90 days. */
+/** Nightly: the journal, finished runs, the inbox and the rejection counters keep 90 days. */
 export const pruneActivity = defineJob({
   id: "activity.prune",
   title: "Очистка журнала",
@@ -26,6 +26,7 @@ export const pruneActivity = defineJob({
         ),
       );
     await db.delete(webhookInbox).where(lt(webhookInbox.createdAt, before));
+    await db.delete(webhookRejectionWindows).where(lt(webhookRejectionWindows.windowStart, before));
     return { status: "done", result: { journalEntriesRemoved: journal.length } };
   },
 });

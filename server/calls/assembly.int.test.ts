@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calls } from "@/db/schema";
 import { startMangoEmulator } from "@/emulators/mango/server";
+import { openCallPhone } from "@/server/calls/phone";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { createTenant } from "@/server/tenancy/queries";
@@ -76,10 +77,13 @@ describe("call assembly from MANGO events", () => {
       entryId: entry_id,
       direction: "incoming",
       stage: "finished",
-      clientPhone: "+79991234567",
+      // Stored masked; the whole number only sealed (server/calls/phone.ts).
+      clientPhone: "+7999***4567",
       answeredExtension: "101",
       talkSeconds: 35,
     });
+    expect(openCallPhone(rows[0]!)).toBe("+79991234567");
+    expect(JSON.stringify(rows[0])).not.toContain("9991234567");
     expect(rows[0]!.rangExtensions).toEqual(expect.arrayContaining(["101", "102"]));
     expect((rows[0]!.recordingIds as string[]).length).toBeGreaterThan(0);
   });

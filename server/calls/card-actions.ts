@@ -18,6 +18,7 @@ import { campaignCardSettings, campaignClientOfCard } from "./card-campaign";
 import { liveCallFor, replaceCardClient } from "./card-events";
 import { callClientLeaseKey, dealName } from "./contacts";
 import { campaignTaskOf, earliestContact, isOpenStatus, newClientName } from "./log-decide";
+import { openCallPhone } from "./phone";
 
 export type CardAction = "contact" | "deal";
 
@@ -51,9 +52,10 @@ async function callForUser(
     .from(calls)
     .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)));
   const mapped = await mappedEmployeeOf(db, { tenantId, amoUserId });
-  if (!row?.clientPhone || !mapped?.extension) return null;
+  const phone = row ? openCallPhone(row) : null;
+  if (!row || !phone || !mapped?.extension) return null;
   if (!(row.rangExtensions as string[]).includes(mapped.extension)) return null;
-  return { phone: row.clientPhone, taskId: campaignTaskOf(row), campaign: null };
+  return { phone, taskId: campaignTaskOf(row), campaign: null };
 }
 
 /** A campaign call's contact: its name and ЦОВ fields; null when the call may not act (КЦ integration off). */

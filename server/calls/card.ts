@@ -2,7 +2,7 @@
 // responsible, open deals — and our own last call with that number. Looked up once per number and kept
 // briefly, so the several legs of one call (parallel ringing, answer, hangup) and a second ring a moment
 // later cost one round of amoCRM requests, and the account's 7 requests/second stay for the call log.
-import { and, desc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, desc, eq, isNotNull, ne, or } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { amocrmUsers, calls, type Tenant } from "@/db/schema";
@@ -12,6 +12,7 @@ import { contactSchema } from "@/server/amocrm/types";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import type { CardCampaign } from "./card-campaign";
 import { earliestContact, isOpenStatus } from "./log-decide";
+import { callPhoneLookup } from "./phone";
 
 export type CardState = "ringing" | "answered" | "ended";
 
@@ -155,7 +156,8 @@ export async function lastCallWith(
     .where(
       and(
         eq(calls.tenantId, tenantId),
-        eq(calls.clientPhone, phone),
+        // Sealed rows by the number's fingerprint, rows from before sealing by the number itself.
+        or(eq(calls.clientPhoneLookup, callPhoneLookup(tenantId, phone)), eq(calls.clientPhone, phone)),
         ne(calls.entryId, entryId),
         isNotNull(calls.startedAt),
       ),

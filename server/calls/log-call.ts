@@ -36,6 +36,7 @@ import {
   storedLogged,
 } from "./log-steps";
 import { createMissedTask, findLoggedCall, writeCall } from "./log-write";
+import { withOpenPhone } from "./phone";
 
 export { CALL_SOURCE } from "./log-write";
 
@@ -62,11 +63,13 @@ export async function logCallToAmocrm(
 ): Promise<JobOutcome> {
   const tenant = await getTenant(db, { tenantId });
   if (!tenant) return skipped("аккаунт не найден");
-  const [call] = await db
+  const [row] = await db
     .select()
     .from(calls)
     .where(and(eq(calls.tenantId, tenantId), eq(calls.id, callId)));
-  if (!call) return skipped("звонок не найден");
+  if (!row) return skipped("звонок не найден");
+  // The number is sealed at rest; logging needs it whole (contact search, the call entry).
+  const call = withOpenPhone(row);
   const log = await openCallLog(db, { tenantId, callId });
   // A finished record means every step is in amoCRM. A skipped one wrote nothing there, so a later run
   // (re-enqueued after the settings changed) decides afresh.

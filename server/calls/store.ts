@@ -4,6 +4,7 @@ import { type CallRow, calls } from "@/db/schema";
 import { callEventSchema, eventSchema } from "@/server/mango/event-types";
 import { eventIdentity, toCallEvent, toCallSummary, toRecordingEvent } from "@/server/mango/events";
 import { type AssembledCall, applyCallEvent, applyRecording, applySummary, emptyCall } from "./assemble";
+import { sealCallPhone, withOpenPhone } from "./phone";
 
 /** The MANGO event kinds that build call records. */
 export const CALL_EVENT_KINDS = ["events/call", "events/summary", "events/recording"] as const;
@@ -54,12 +55,17 @@ export async function assembleCallEvent(
       .from(calls)
       .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)))
       .for("update");
-    const before = toAssembled(row!);
+    // The reducer works with the whole number; it is stored masked and sealed (./phone.ts).
+    const before = toAssembled(withOpenPhone(row!));
     const after = reduce(before, kind, event);
     if (after === before) return { call: row!, finishedNow: false };
+    const phone =
+      after.clientPhone === before.clientPhone && row!.clientPhoneSealed
+        ? {}
+        : sealCallPhone(row!, after.clientPhone);
     const [saved] = await tx
       .update(calls)
-      .set({ ...after, updatedAt: sql`now()` })
+      .set({ ...after, clientPhone: row!.clientPhone, ...phone, updatedAt: sql`now()` })
       .where(and(eq(calls.tenantId, tenantId), eq(calls.id, row!.id)))
       .returning();
     return { call: saved!, finishedNow: before.stage !== "finished" && after.stage === "finished" };

@@ -6,7 +6,7 @@ import { onCallEventForCards } from "@/server/calls/card-events";
 import { mangoCredentials } from "@/server/connections/mango";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
-import { maskPhone } from "@/server/log/mask";
+import { maskPayload, maskPhone } from "@/server/log/mask";
 import { eventKindFromPath, type MangoEventKind } from "@/server/mango/event-types";
 import { decodeSignedForm, verifyEventSignature } from "@/server/mango/sign";
 import { mangoWebhookParts } from "@/server/mango/webhook";
@@ -84,7 +84,14 @@ export async function receiveMangoEvent(
     toJobPayload: (event, inboxId) => {
       // The intake also calls this to check the payload before storing (with a placeholder id).
       if (inboxId !== PROBE_INBOX_ID) accepted.event = event;
-      return { inboxId, kind: parts.kind, event, receivedAt: new Date().toISOString() };
+      // The payload is a hint (masked: no full phone number in job_runs); the job reads the event sealed in
+      // its inbox row.
+      return {
+        inboxId,
+        kind: parts.kind,
+        event: maskPayload(event) as Record<string, unknown>,
+        receivedAt: new Date().toISOString(),
+      };
     },
   };
   // Set once the event is verified, valid and stored (a redelivery already enqueued leaves it unset).

@@ -4,6 +4,7 @@ import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 import { applySmsReport } from "@/server/sms/send";
+import { readAcceptedEvent } from "@/server/webhooks/inbox";
 
 /** MANGO sends events/recording around the summary, in no guaranteed order. */
 const LOG_CALL_DELAY_S = 15;
@@ -11,7 +12,10 @@ const LOG_CALL_DELAY_S = 15;
 export const mangoEventPayload = z.object({
   inboxId: z.uuid(),
   kind: z.string(),
-  /** The event as MANGO sent it (already verified and validated by the intake). */
+  /**
+   * The event masked (phones, secrets): a hint for the journal. The handler reads the event as MANGO sent
+   * it from the inbox row (sealed there); runs queued before that carry it whole here.
+   */
   event: z.record(z.string(), z.unknown()),
   receivedAt: z.iso.datetime(),
 });
@@ -28,10 +32,12 @@ export const processMangoEvent = defineJob({
   options: { retries: 5, concurrency: { limit: 4 } },
   handler: async (p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };
+    const sealed = await readAcceptedEvent(db, { tenantId, inboxId: p.inboxId });
+    const event = sealed ? mangoEventPayload.shape.event.parse(sealed) : p.event;
     await markMangoEventReceived(db, { tenantId, at: new Date(p.receivedAt) });
     if (p.kind === "result/sms" || p.kind === "events/sms") {
-      const commandId = p.event.command_id;
-      const code = Number(p.kind === "result/sms" ? p.event.result : p.event.reason);
+      const commandId = event.command_id;
+      const code = Number(p.kind === "result/sms" ? event.result : event.reason);
       const matched =
         commandId !== undefined && Number.isFinite(code)
           ? await applySmsReport(db, { tenantId, kind: p.kind, commandId: String(commandId), code }, queue)
@@ -39,7 +45,7 @@ export const processMangoEvent = defineJob({
       return { status: "done", result: { kind: p.kind, matched } };
     }
     if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
-    const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event: p.event });
+    const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event });
     if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };
     // The summary finished the call: log it to amoCRM once, a little later so a recording event racing the
     // summary is in the row when the log job reads it. A retried summary enqueues again (its first attempt

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { type JobRunRow, jobRuns, tenants } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
+import { safeErrorMessage } from "@/server/log/errors";
 import { loggerFor } from "@/server/log/logger";
 import {
   type JobDefinition,
@@ -105,8 +106,9 @@ export async function runHandler(
         retriable: false,
       };
     }
-    const reason = err instanceof Error ? err.message : String(err);
-    log.warn({ err: reason }, "job attempt failed");
+    // Kept on the run and in the journal: a failed query's parameters (phones, bodies, keys) never are.
+    const reason = safeErrorMessage(err);
+    log.warn({ err }, "job attempt failed");
     return { kind: "failed", reason, retriable: !(err instanceof NonRetriableError) };
   }
 }

@@ -64,7 +64,13 @@ export async function receiveAmocrmUninstall(
   {
     params,
     integration,
-  }: { params: URLSearchParams; integration: { clientId: string; clientSecret: string } },
+    address,
+  }: {
+    params: URLSearchParams;
+    integration: { clientId: string; clientSecret: string };
+    /** The sender's client address: rejections are recorded at a bounded rate per sender. */
+    address?: string;
+  },
 ): Promise<UninstallResult> {
   const verified = verifyDisconnectHook(params, integration);
   const payload = { account_id: params.get("account_id"), client_uuid: params.get("client_uuid") };
@@ -75,6 +81,7 @@ export async function receiveAmocrmUninstall(
       kind: "uninstall",
       reason: "неверная подпись запроса отключения интеграции",
       raw: JSON.stringify(payload),
+      address,
     });
     return { status: 401, body: { ok: false, error: "invalid signature" } };
   }
@@ -92,6 +99,7 @@ export async function receiveAmocrmUninstall(
         kind: "uninstall",
         reason,
         raw: JSON.stringify(payload),
+        address,
       });
       return state === "alive"
         ? { status: 409, body: { ok: false, error: "integration still installed" } }

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import type { MemberRole, Tenant } from "@/db/schema";
 import type { JobQueue } from "@/server/jobs/queue";
+import { safeErrorMessage } from "@/server/log/errors";
 import { getMembership } from "@/server/tenancy/queries";
 
 /** Who is calling: from the next-auth session, never from input. */
@@ -69,9 +70,20 @@ const t = initTRPC
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
+      if (error.code !== "INTERNAL_SERVER_ERROR")
+        return { ...shape, data: { ...shape.data, zodError: zodIssuesOf(error.cause) } };
+      // An unexpected failure's message may be a failed query's, with its parameters (and the development
+      // stack starts with it): never answer those.
+      const message = safeErrorMessage(error);
+      const frames = shape.data.stack?.split("\n").filter((line) => /^\s+at /.test(line));
       return {
         ...shape,
-        data: { ...shape.data, zodError: zodIssuesOf(error.cause) },
+        message,
+        data: {
+          ...shape.data,
+          stack: frames ? [`${error.name}: ${message}`, ...frames].join("\n") : undefined,
+          zodError: null,
+        },
       };
     },
   });

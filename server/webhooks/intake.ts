@@ -3,8 +3,9 @@ import type { Db } from "@/db/client";
 import type { JobDefinition } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
+import { clientAddress } from "./client-address";
 import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
-import { keptRejectedBody, readBodyWithin, toJsonbSafe } from "./safe-body";
+import { keptRejectedBody, keptRejectedReason, readBodyWithin, toJsonbSafe } from "./safe-body";
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -34,7 +35,12 @@ export type WebhookSpec<E, P> = {
   toJobPayload(event: E, inboxId: string): P;
 };
 
-export type IntakeDeps = { db: Db; queue: JobQueue };
+export type IntakeDeps = {
+  db: Db;
+  queue: JobQueue;
+  /** The clock of the rejection budget's minutes (tests fix it). */
+  now?: () => Date;
+};
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 const issuesOf = (error: z.ZodError) =>
@@ -57,15 +63,19 @@ export async function receiveWebhook<E, P>(
   const log = loggerFor({ tenantId: tenant?.id ?? null }).child({ webhook: `${spec.provider}.${spec.kind}` });
   let raw = "";
   const reject = async (status: number, reason: string) => {
+    const kept = keptRejectedReason(reason);
     await recordRejectedWebhook(db, {
       tenantId: tenant?.id ?? null,
       provider: spec.provider,
       kind: spec.kind,
-      reason,
+      reason: kept,
       // Only what support needs: secrets censored, phones masked, characters jsonb refuses replaced.
       raw: keptRejectedBody(raw),
+      // Recorded at a bounded rate per sender and address; beyond it only counted (./rejections.ts).
+      address: clientAddress(req.headers),
+      at: deps.now?.() ?? new Date(),
     });
-    log.warn({ status, reason }, "webhook rejected");
+    log.warn({ status, reason: kept }, "webhook rejected");
     return json(status, { error: reason });
   };
 

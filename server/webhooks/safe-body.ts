@@ -53,6 +53,24 @@ export function keptRejectedBody(raw: string, max = 4096): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+const SECRET_FORM_VALUE = /\b([\w-]*(?:secret|salt|token|password|api_?key|sign))=[^&\s"',]+/gi;
+
+/**
+ * What is kept of a rejection's reason (inbox, journal, log line): a decoder's or validator's message may
+ * quote the body (`Unexpected token … "vpbx_api_k"…`), so secret form values and JSON fields are censored
+ * and phones masked, as in the body; the sender is still answered the reason in full.
+ */
+export function keptRejectedReason(reason: string, max = 1000): string {
+  const text = jsonbSafeText(
+    maskText(
+      reason
+        .replace(SECRET_FORM_VALUE, "$1=[redacted]")
+        .replace(/("(?:[\w-]*(?:api_?key|salt|secret|token|sign))"\s*:\s*)"[^"]*"/gi, '$1"[redacted]"'),
+    ),
+  );
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /**
  * The body, read no further than `limit` bytes: null when it is larger (by its Content-Length or as it
  * streams), so a huge body is never held in memory whole.

@@ -22,7 +22,7 @@ const handler = async (req: Request) => {
     }),
     responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId }) }),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path, err: error.message }, "trpc error");
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path, err: error }, "trpc error");
       else log.info({ path, code: error.code }, "trpc refused");
     },
   });

@@ -1,4 +1,5 @@
 import { getDb } from "@/db";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 import { handleWidgetLaunch } from "@/server/widget/http";
 
@@ -10,6 +11,6 @@ export async function OPTIONS(req: Request) {
   return handleWidgetLaunch(await getDb(), req, widgetHttpConfig());
 }
 
-export async function POST(req: Request) {
+export const POST = withSafeErrors("widget.launch", async (req: Request) => {
   return handleWidgetLaunch(await getDb(), req, widgetHttpConfig());
-}
+});

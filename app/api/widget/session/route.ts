@@ -1,4 +1,5 @@
 import { getDb } from "@/db";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 import { handleWidgetEntry } from "@/server/widget/http";
 
@@ -7,10 +8,10 @@ import { handleWidgetEntry } from "@/server/widget/http";
 // forged or expired token.
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request) {
+export const GET = withSafeErrors("widget.session", async (req: Request) => {
   return handleWidgetEntry(await getDb(), req, widgetHttpConfig());
-}
+});
 
-export async function POST(req: Request) {
+export const POST = withSafeErrors("widget.session", async (req: Request) => {
   return handleWidgetEntry(await getDb(), req, widgetHttpConfig());
-}
+});

@@ -1,4 +1,5 @@
 import { getDb } from "@/db";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 import { handleWidgetExchange } from "@/server/widget/http";
 
@@ -6,6 +7,6 @@ import { handleWidgetExchange } from "@/server/widget/http";
 // short-lived session token out, kept in the page's memory. See server/widget/session.ts.
 export const dynamic = "force-dynamic";
 
-export async function POST(req: Request) {
+export const POST = withSafeErrors("widget.api.session", async (req: Request) => {
   return handleWidgetExchange(await getDb(), req, widgetHttpConfig());
-}
+});

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { handleCardAction } from "@/server/calls/card-http";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 
 // «Создать контакт» / «Создать сделку» from the call card (X-Auth-Token, idempotent per call and number).
@@ -9,6 +10,6 @@ export async function OPTIONS(req: Request) {
   return handleCardAction(await getDb(), req, widgetHttpConfig());
 }
 
-export async function POST(req: Request) {
+export const POST = withSafeErrors("widget.calls.action", async (req: Request) => {
   return handleCardAction(await getDb(), req, widgetHttpConfig());
-}
+});

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { handleCardStream } from "@/server/calls/card-http";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 
 // Server-Sent Events: the call cards of the ticket's amoCRM user. Node runtime: the cards come from this
@@ -7,6 +8,6 @@ import { widgetHttpConfig } from "@/server/widget/config";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export async function GET(req: Request) {
+export const GET = withSafeErrors("widget.calls.stream", async (req: Request) => {
   return handleCardStream(await getDb(), req, widgetHttpConfig());
-}
+});

@@ -1,5 +1,6 @@
 import { getDb } from "@/db";
 import { handleCardTicket } from "@/server/calls/card-http";
+import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 
 // The widget trades amoCRM's disposable token (X-Auth-Token) for a one-minute ticket that opens the call
@@ -10,6 +11,6 @@ export async function OPTIONS(req: Request) {
   return handleCardTicket(await getDb(), req, widgetHttpConfig());
 }
 
-export async function POST(req: Request) {
+export const POST = withSafeErrors("widget.calls.ticket", async (req: Request) => {
   return handleCardTicket(await getDb(), req, widgetHttpConfig());
-}
+});

@@ -33,8 +33,7 @@ const handler = async (req: Request) => {
     }),
     onError({ error, path, ctx }) {
       const tenantId = ctx?.session?.tenantId ?? null;
-      if (error.code === "INTERNAL_SERVER_ERROR")
-        log.error({ path, tenantId, err: error.message }, "trpc error");
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path, tenantId, err: error }, "trpc error");
       else log.info({ path, tenantId, code: error.code }, "trpc refused");
     },
   });
