@@ -14,6 +14,7 @@ import {
   realtimePresence,
   ruleApplications,
   webhookInbox,
+  webhookRejectionWindows,
   widgetTokenUses,
 } from "@/db/schema";
 import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
@@ -91,6 +92,16 @@ export async function seedVictimRows(
     tenantId,
     amoUserId: SHARED_AMO_USER,
     expiresAt: inAMinute,
+  });
+  // A minute of rejected webhooks at the victim's address, counted past its recorded budget.
+  await db.insert(webhookRejectionWindows).values({
+    scope: `address:${tenantId}:mango`,
+    windowStart: aMinuteAgo,
+    tenantId,
+    provider: "mango",
+    recorded: 100,
+    suppressed: 7,
+    lastReason: "bad signature",
   });
   await db
     .insert(widgetTokenUses)
