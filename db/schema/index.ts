@@ -4,6 +4,7 @@ export * from "./connections";
 export * from "./directory";
 export * from "./jobs";
 export * from "./members";
+export * from "./rate-budgets";
 export * from "./rule-applications";
 export * from "./rules";
 export * from "./secrets";

@@ -1,0 +1,20 @@
+import type { Db } from "@/db/client";
+import { accountLimitKey, DEFAULT_REQUESTS_PER_SECOND, type RateLimiter, WINDOW_MS } from "@/server/amocrm";
+import { budgetRateLimiter } from "./budget";
+
+/** The budget key of an amoCRM account: its normalized base URL (the same account whichever tenant asks). */
+export function amocrmBudgetKey(baseUrl: string): string {
+  return `amocrm:${accountLimitKey(baseUrl)}`;
+}
+
+/**
+ * The account's 7 requests/second (reference §0), shared through PostgreSQL by every instance, both job
+ * drivers, sign-in and the uninstall check.
+ */
+export function amocrmRateLimiter(db: Db, baseUrl: string): RateLimiter {
+  return budgetRateLimiter(db, {
+    key: amocrmBudgetKey(baseUrl),
+    capacity: DEFAULT_REQUESTS_PER_SECOND,
+    windowMs: WINDOW_MS,
+  });
+}
