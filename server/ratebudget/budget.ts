@@ -62,6 +62,81 @@ export async function reserveSlot(db: Db, limit: BudgetLimit): Promise<ReservedS
   return { slotMs, waitMs: Math.max(0, slotMs - Number(row.now_ms)) };
 }
 
+// Rows are never deleted, so a process creates each key's row once (an empty history limits nothing).
+const ensuredKeys = new Set<string>();
+
+async function ensureRows(db: Db, keys: readonly string[]): Promise<void> {
+  const missing = keys.filter((k) => !ensuredKeys.has(k));
+  if (missing.length === 0) return;
+  await db.execute(sql`
+    insert into rate_budgets (key, slots)
+    values ${sql.join(
+      missing.map((k) => sql`(${k}, '{}'::bigint[])`),
+      sql`, `,
+    )}
+    on conflict (key) do nothing`);
+  for (const k of missing) ensuredKeys.add(k);
+}
+
+/**
+ * Reserves one slot in several budgets at once (a MANGO request counts against its method's limit and
+ * its API's general one): the slot is the earliest every budget allows, and it is recorded in all of them,
+ * so the request is sent at a time each budget agreed to. One statement: the rows are locked in key order
+ * (two callers never wait on each other crosswise), the slot computed from what the locks guard, and the
+ * rows updated from those same values.
+ */
+export async function reserveSlots(db: Db, limits: readonly BudgetLimit[]): Promise<ReservedSlot> {
+  if (limits.length === 0) throw new Error("no budget to reserve in");
+  for (const l of limits) checkLimit(l);
+  if (new Set(limits.map((l) => l.key)).size !== limits.length) throw new Error("budget keys repeat");
+  await ensureRows(
+    db,
+    limits.map((l) => l.key),
+  );
+  const nowMs = sql`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+  const values = sql.join(
+    limits.map(
+      (l) =>
+        sql`(${l.key}::text, ${l.capacity}::int, ${l.windowMs + (l.marginMs ?? DEFAULT_MARGIN_MS)}::bigint)`,
+    ),
+    sql`, `,
+  );
+  const statement = sql`
+    with lim(key, capacity, spacing) as (values ${values}),
+    locked as (
+      select b.key, b.slots from rate_budgets b
+      where b.key in (select key from lim) order by b.key for update
+    ),
+    next as (
+      select greatest(
+        ${nowMs},
+        coalesce(max(l.slots[cardinality(l.slots) - lim.capacity + 1] + lim.spacing), 0)
+      ) as slot_ms
+      from locked l join lim on lim.key = l.key
+    )
+    update rate_budgets b
+    set slots = (l.slots || n.slot_ms)[greatest(1, cardinality(l.slots) + 2 - lim.capacity):]
+    from locked l, lim, next n
+    where b.key = l.key and lim.key = l.key
+    returning n.slot_ms, ${nowMs} as now_ms`;
+  let rows = rowsOf<{ slot_ms: string | number | bigint; now_ms: string | number | bigint }>(
+    await db.execute(statement),
+  );
+  if (rows.length !== limits.length) {
+    // A row this process thought existed is gone (a restored database): create it and reserve again.
+    for (const l of limits) ensuredKeys.delete(l.key);
+    await ensureRows(
+      db,
+      limits.map((l) => l.key),
+    );
+    rows = rowsOf(await db.execute(statement));
+  }
+  const row = rows[0];
+  if (!row || rows.length !== limits.length) throw new Error("rate budget: not every budget was reserved");
+  const slotMs = Number(row.slot_ms);
+  return { slotMs, waitMs: Math.max(0, slotMs - Number(row.now_ms)) };
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
