@@ -20,8 +20,8 @@ export function amocrmIntegration() {
 /**
  * The amoCRM client of one tenant: its base URL, its tokens (refreshed once under the tenant lock), and the
  * 7 requests/second budget of its account kept in PostgreSQL, shared with every instance and job driver.
- * The budget's one statement per request runs on `db`: pass the pool, not a transaction, where you can
- * (inside a transaction the budget row stays locked until it ends; PGlite has only that connection).
+ * The budget's one statement per request commits on its own, on the process's side pool when `db` is a
+ * transaction (server/ratebudget/, db/client.ts `outsideTransaction`).
  */
 export function amocrmClientFor(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseUrl">) {
   const integration = amocrmIntegration();

@@ -1,12 +1,14 @@
 // The request budget in PostgreSQL: two app instances (a pool each) share one amoCRM account's 7 rps.
+
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DbHandle, migrateDb, openDb } from "@/db/client";
+import { type DbHandle, migrateDb, openDb, registerProcessPool } from "@/db/client";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { createAmocrmClient, type RateLimiter } from "@/server/amocrm";
 import { connect, control, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 import { amocrmBudgetKey, amocrmRateLimiter } from "./amocrm";
-import { reserveSlot } from "./budget";
+import { budgetRateLimiter, reserveSlot } from "./budget";
 
 let t: TestDb;
 let instanceA: DbHandle;
@@ -69,6 +71,24 @@ describe("reserveSlot on PostgreSQL", () => {
     expect(next.waitMs).toBeGreaterThan(0);
   });
 
+  it("a limiter used inside a transaction commits its slot at once: another instance is not held", async () => {
+    const closeSidePool = await registerProcessPool(t.url);
+    try {
+      const limit = { key: "test:in-transaction", capacity: 7, windowMs: 1000 };
+      await instanceA.db.transaction(async (tx) => {
+        await budgetRateLimiter(tx, limit).take();
+        // The transaction is still open: the other instance reserves now, or fails after 2 s of waiting.
+        const other = await instanceB.db.transaction(async (t2) => {
+          await t2.execute(sql`set local lock_timeout = '2s'`);
+          return reserveSlot(t2, limit);
+        });
+        expect(other.waitMs).toBe(0);
+      });
+    } finally {
+      await closeSidePool();
+    }
+  });
+
   it("refuses a budget without capacity", async () => {
     await expect(
       reserveSlot(instanceA.db, { key: "test:zero", capacity: 0, windowMs: 1000 }),
@@ -87,6 +107,12 @@ describe("reserveSlot on PGlite (the embedded default)", () => {
       expect(busiestWindow(times)).toBe(7);
       expect(slots.filter((s) => s.waitMs === 0)).toHaveLength(7);
       expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(2 * 1050);
+      // Its one connection is the transaction's: a limiter used inside one reserves through it.
+      const inside = await lite.db.transaction(async (tx) => {
+        await budgetRateLimiter(tx, { key: "test:lite-tx", capacity: 7, windowMs: 1000 }).take();
+        return reserveSlot(tx, { key: "test:lite-tx", capacity: 7, windowMs: 1000 });
+      });
+      expect(inside.waitMs).toBe(0);
     } finally {
       await lite.close();
     }

@@ -11,7 +11,7 @@
 // commits at once; the caller then sleeps until its slot outside any transaction. A slot reserved by a
 // caller that never sends is simply spent.
 import { sql } from "drizzle-orm";
-import { type Db, rowsOf } from "@/db/client";
+import { type Db, outsideTransaction, rowsOf } from "@/db/client";
 import { DEFAULT_MARGIN_MS, type RateLimiter } from "@/server/amocrm";
 
 export type BudgetLimit = {
@@ -154,7 +154,7 @@ export function budgetRateLimiter(
   return {
     requestsPerSecond: (limit.capacity * 1000) / limit.windowMs,
     async take() {
-      const { waitMs } = await reserveSlot(db, limit);
+      const { waitMs } = await reserveSlot(outsideTransaction(db), limit);
       if (waitMs > 0) await sleep(waitMs);
     },
   };

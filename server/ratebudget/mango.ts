@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import { type Db, outsideTransaction } from "@/db/client";
 import type { MangoLimit, MangoRateLimiter } from "@/server/mango/limits";
 import { reserveSlots } from "./budget";
 
@@ -31,7 +31,7 @@ export function mangoRateLimiter(
   return {
     async take(limits) {
       const { waitMs } = await reserveSlots(
-        db,
+        outsideTransaction(db),
         limits.map((l) => ({
           key: mangoBudgetKey(tenantId, l),
           capacity: l.capacity,
