@@ -8,14 +8,16 @@
 // plus one window". Slots are therefore ascending and any window sees at most `capacity` of them, whatever
 // the alignment. One statement reserves a slot: INSERT … ON CONFLICT DO UPDATE locks the row, computes the
 // slot from the latest committed slots on PostgreSQL's clock (so instances' clocks need not agree) and
-// commits at once; the caller then sleeps until its slot outside any transaction. A slot reserved by a
-// caller that never sends is simply spent.
+// commits at once (a limiter built on a caller's transaction reserves on the process's side pool,
+// `outsideTransaction`); the caller then sleeps until its slot outside any transaction. A slot reserved by
+// a caller that never sends is simply spent. `reserveSlots` does the same for a request that counts against
+// several budgets (a MANGO method's own limit and its API's general one), with one slot for all of them.
 import { sql } from "drizzle-orm";
 import { type Db, outsideTransaction, rowsOf } from "@/db/client";
 import { DEFAULT_MARGIN_MS, type RateLimiter } from "@/server/amocrm";
 
 export type BudgetLimit = {
-  /** The budget's identity, e.g. `amocrm:https://demo.amocrm.ru` or `mango:<tenant>:general`. */
+  /** The budget's identity, e.g. `amocrm:https://demo.amocrm.ru` or `mango:<tenant>:vpbx`. */
   key: string;
   /** Requests allowed in one window. */
   capacity: number;
