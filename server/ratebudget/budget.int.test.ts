@@ -149,15 +149,18 @@ describe("two instances on one amoCRM account (emulator: 429 over 7 requests per
     expect(outcomes.filter((o) => o.status === "rejected").map((o) => String(o.reason))).toEqual([]);
     const { body } = await control(emu, "/requests", undefined, "GET");
     const log = body as { path: string; status: number }[];
-    expect(log.filter((e) => e.status === 429)).toHaveLength(0);
+    expect(
+      log.filter((e) => e.status === 429),
+      "answered 429 by the emulator",
+    ).toHaveLength(0);
     expect(log.filter((e) => e.path.startsWith("/a/demo/") && e.status === 200)).toHaveLength(60);
     expect(log.filter((e) => e.path.startsWith("/a/other/") && e.status === 200)).toHaveLength(7);
 
     expect(sent.demo).toHaveLength(60);
-    expect(busiestWindow(sent.demo)).toBeLessThanOrEqual(7);
+    expect(busiestWindow(sent.demo), "demo requests sent in one second").toBeLessThanOrEqual(7);
     expect(busiestWindow([...sent.demo, ...sent.other])).toBeGreaterThan(7); // two accounts, two budgets
     // The other account's seven went within demo's first window: none waited behind demo's queue.
     const demoEighth = [...sent.demo].sort((a, b) => a - b)[7] ?? 0;
-    expect(Math.max(...sent.other)).toBeLessThan(demoEighth);
+    expect(Math.max(...sent.other), "the other account's last send").toBeLessThan(demoEighth);
   });
 });
