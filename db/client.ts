@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { hideQueryParameters } from "./query-errors";
 import * as schema from "./schema";
 
@@ -47,4 +47,28 @@ export async function migrateDb(handle: DbHandle, migrationsFolder = MIGRATIONS_
 /** Rows of a raw `db.execute(sql)`, the same on both drivers. */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
+}
+
+// A small pool of the process's own, for the few statements that must commit on their own even when their
+// caller is inside a transaction: the request budgets (a budget row locked until someone's transaction ends
+// would hold every other request of that account). Its own connections, so callers holding the main pool's
+// connections in transactions can never starve it. Not for PGlite: its one connection is the transaction's.
+const processPool = Symbol.for("amango.db.processPool");
+const shared = globalThis as { [processPool]?: Db };
+
+/** Opens the side pool on `databaseUrl` (none for PGlite) and returns what closes it. */
+export async function registerProcessPool(databaseUrl: string | undefined): Promise<() => Promise<void>> {
+  if (!databaseUrl) return async () => {};
+  const side = await openDb({ databaseUrl, max: 2 });
+  shared[processPool] = side.db;
+  return async () => {
+    if (shared[processPool] === side.db) delete shared[processPool];
+    await side.close();
+  };
+}
+
+/** `db` itself, unless it is a transaction and the process has its side pool: then that pool (autocommit). */
+export function outsideTransaction(db: Db): Db {
+  const pool = shared[processPool];
+  return pool && db instanceof PgTransaction ? pool : db;
 }

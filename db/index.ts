@@ -1,6 +1,6 @@
 import path from "node:path";
 import { env } from "@/server/config/env";
-import { type Db, type DbHandle, migrateDb, openDb } from "./client";
+import { type Db, type DbHandle, migrateDb, openDb, registerProcessPool } from "./client";
 
 export type { Db } from "./client";
 
@@ -16,7 +16,14 @@ export function getDbHandle(): Promise<DbHandle> {
       dataDir: path.resolve(e.DATA_DIR, "pglite"),
     });
     await migrateDb(handle);
-    return handle;
+    const closeSidePool = await registerProcessPool(e.DATABASE_URL);
+    return {
+      ...handle,
+      async close() {
+        await closeSidePool();
+        await handle.close();
+      },
+    };
   })();
   return globalForDb.amangoDb;
 }

@@ -5,6 +5,7 @@ export * from "./directory";
 export * from "./jobs";
 export * from "./leases";
 export * from "./members";
+export * from "./rate-budgets";
 export * from "./realtime";
 export * from "./rule-applications";
 export * from "./rules";

@@ -21,7 +21,15 @@ export {
   refreshTokens,
   type TokenPair,
 } from "./oauth";
-export { createRateLimiter, type RateLimiter, sharedRateLimiter } from "./rate-limit";
+export {
+  accountLimitKey,
+  createRateLimiter,
+  DEFAULT_MARGIN_MS,
+  DEFAULT_REQUESTS_PER_SECOND,
+  type RateLimiter,
+  sharedRateLimiter,
+  WINDOW_MS,
+} from "./rate-limit";
 export * from "./requests";
 export * from "./transform";
 export {

@@ -23,7 +23,9 @@ export type RateLimiterOptions = {
 };
 
 export const DEFAULT_REQUESTS_PER_SECOND = 7;
-const WINDOW_MS = 1000;
+export const WINDOW_MS = 1000;
+/** Extra spacing added to each window by default (see `marginMs`). */
+export const DEFAULT_MARGIN_MS = 50;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +33,7 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): RateLimiter {
   const capacity = opts.requestsPerSecond ?? DEFAULT_REQUESTS_PER_SECOND;
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new Error("requestsPerSecond must be a positive integer");
-  const windowMs = WINDOW_MS + (opts.marginMs ?? 50);
+  const windowMs = WINDOW_MS + (opts.marginMs ?? DEFAULT_MARGIN_MS);
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? realSleep;
   // Times at which the last `capacity` tokens were (or will be) spent, ascending. Reserving synchronously
@@ -59,7 +61,8 @@ const shared = globalThis as { [REGISTRY]?: Map<string, RateLimiter> };
 if (!shared[REGISTRY]) shared[REGISTRY] = new Map<string, RateLimiter>();
 const registry: Map<string, RateLimiter> = shared[REGISTRY];
 
-function registryKey(baseUrl: string): string {
+/** One account's identity for rate limiting: its normalized base URL. */
+export function accountLimitKey(baseUrl: string): string {
   const u = new URL(baseUrl);
   // The emulator hosts accounts under /a/<sub>, so the path is part of the account's identity.
   return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, "")}`.toLowerCase();
@@ -68,9 +71,11 @@ function registryKey(baseUrl: string): string {
 /**
  * The process-wide limiter of one account: every caller (jobs, webhooks, onboarding) talking to the same
  * account must share it, or two of them together exceed the limit. Options apply on first use only.
+ * It is per process: the app hands its clients the account's budget kept in PostgreSQL instead
+ * (server/ratebudget/), which every instance shares; this one stays the client's default and the tests'.
  */
 export function sharedRateLimiter(baseUrl: string, opts?: RateLimiterOptions): RateLimiter {
-  const key = registryKey(baseUrl);
+  const key = accountLimitKey(baseUrl);
   let limiter = registry.get(key);
   if (!limiter) {
     limiter = createRateLimiter(opts);

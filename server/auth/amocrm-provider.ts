@@ -11,6 +11,7 @@ import {
   buildAuthorizeUrl,
   createAmocrmClient,
   exchangeCode,
+  type RateLimiter,
   sharedRateLimiter,
   toUser,
 } from "@/server/amocrm";
@@ -18,6 +19,7 @@ import { userSchema } from "@/server/amocrm/types";
 import { amocrmIntegration } from "@/server/connections/amocrm";
 import { subscribeAccountWebhooksAfterSignIn } from "@/server/onboarding/account-webhooks";
 import { type AmocrmIdentity, signInWithAmocrm, syncDirectoryAfterSignIn } from "@/server/onboarding/signin";
+import { amocrmRateLimiter } from "@/server/ratebudget/amocrm";
 
 export const AMOCRM_PROVIDER_ID = "amocrm";
 
@@ -61,14 +63,18 @@ export async function exchangeCallback(
   return { baseUrl, tokens };
 }
 
-/** Reads who signed in (account + user) with their own fresh token. */
+/**
+ * Reads who signed in (account + user) with their own fresh token. The app passes the account's budget in
+ * PostgreSQL (`amocrmRateLimiter`); without one the process's own limiter paces the two requests.
+ */
 export async function readAmocrmIdentity(
   baseUrl: string,
   tokens: AmocrmIdentity["tokens"],
+  rateLimiter: RateLimiter = sharedRateLimiter(baseUrl),
 ): Promise<AmocrmIdentity> {
   const client = createAmocrmClient({
     baseUrl,
-    rateLimiter: sharedRateLimiter(baseUrl),
+    rateLimiter,
     getAccessToken: () => tokens.accessToken,
   });
   const account = await client.getAccount();
@@ -147,12 +153,17 @@ export function amocrmProvider(
     userinfo: {
       async request({ tokens }) {
         const t = tokens as CarriedTokens;
-        const identity = await readAmocrmIdentity(t.amocrm_base_url ?? "", {
-          accessToken: t.access_token ?? "",
-          refreshToken: t.refresh_token ?? "",
-          expiresAt: t.amocrm_expires_at_ms ?? 0,
-        });
         const db = await getDb();
+        const baseUrl = t.amocrm_base_url ?? "";
+        const identity = await readAmocrmIdentity(
+          baseUrl,
+          {
+            accessToken: t.access_token ?? "",
+            refreshToken: t.refresh_token ?? "",
+            expiresAt: t.amocrm_expires_at_ms ?? 0,
+          },
+          amocrmRateLimiter(db, baseUrl),
+        );
         const outcome = await signInWithAmocrm(db, identity);
         await syncDirectoryAfterSignIn(db, outcome);
         await subscribeAccountWebhooksAfterSignIn(db, outcome);

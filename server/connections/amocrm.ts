@@ -1,7 +1,8 @@
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
-import { AmocrmOAuthError, createAmocrmClient, refreshTokens, sharedRateLimiter } from "@/server/amocrm";
+import { AmocrmOAuthError, createAmocrmClient, refreshTokens } from "@/server/amocrm";
 import { env } from "@/server/config/env";
+import { amocrmRateLimiter } from "@/server/ratebudget/amocrm";
 import { getFreshAccessToken, RefreshRejectedError, saveAmocrmTokens } from "./amocrm-tokens";
 
 /** Our amoCRM integration's credentials (the emulator's in demo mode). */
@@ -18,7 +19,9 @@ export function amocrmIntegration() {
 
 /**
  * The amoCRM client of one tenant: its base URL, its tokens (refreshed once under the tenant lock), and the
- * process-wide 7 requests/second bucket of its account, shared with everything else the tenant does.
+ * 7 requests/second budget of its account kept in PostgreSQL, shared with every instance and job driver.
+ * The budget's one statement per request commits on its own, on the process's side pool when `db` is a
+ * transaction (server/ratebudget/, db/client.ts `outsideTransaction`).
  */
 export function amocrmClientFor(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseUrl">) {
   const integration = amocrmIntegration();
@@ -33,7 +36,7 @@ export function amocrmClientFor(db: Db, tenant: Pick<Tenant, "id" | "amocrmBaseU
   };
   return createAmocrmClient({
     baseUrl: tenant.amocrmBaseUrl,
-    rateLimiter: sharedRateLimiter(tenant.amocrmBaseUrl),
+    rateLimiter: amocrmRateLimiter(db, tenant.amocrmBaseUrl),
     timeoutMs: env().AMOCRM_TIMEOUT_MS,
     getAccessToken: () => getFreshAccessToken(db, { tenantId: tenant.id, refresh }),
     onUnauthorized: async (staleToken) => {

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { env } from "@/server/config/env";
 import { createMangoClient } from "@/server/mango/api";
+import { mangoRateLimiter } from "@/server/ratebudget/mango";
 import { getSecret } from "@/server/secrets/store";
 
 export class MangoNotConnectedError extends Error {
@@ -15,9 +16,16 @@ export async function mangoCredentials(db: Db, { tenantId }: { tenantId: string 
   return apiKey && salt ? { apiKey, salt } : null;
 }
 
-/** The MANGO OFFICE client of one tenant, with its key and salt opened from tenant_secrets. */
+/**
+ * The MANGO OFFICE client of one tenant, with its key and salt opened from tenant_secrets and its product's
+ * request limits kept in PostgreSQL (shared by every instance).
+ */
 export async function mangoClientFor(db: Db, { tenantId }: { tenantId: string }) {
   const creds = await mangoCredentials(db, { tenantId });
   if (!creds) throw new MangoNotConnectedError("MANGO OFFICE не подключена");
-  return createMangoClient({ baseUrl: env().MANGO_API_URL, ...creds });
+  return createMangoClient({
+    baseUrl: env().MANGO_API_URL,
+    ...creds,
+    rateLimiter: mangoRateLimiter(db, tenantId),
+  });
 }

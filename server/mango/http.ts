@@ -8,6 +8,7 @@ import {
   MangoUnavailableError,
   mangoErrorFrom,
 } from "./errors";
+import { type MangoRateLimiter, mangoLimitsFor } from "./limits";
 import { sign } from "./sign";
 
 /**
@@ -37,6 +38,8 @@ export type TransportOptions = {
   timeoutMs?: number;
   /** 0..1, injectable so tests get deterministic back-off. */
   random?: () => number;
+  /** Paces requests to the product's limits (`limits.ts`) before every attempt; none when absent. */
+  rateLimiter?: MangoRateLimiter;
 };
 
 export type CallOptions<S extends z.ZodType> = {
@@ -154,7 +157,9 @@ export function createTransport(opts: TransportOptions) {
       json,
     }).toString();
     const url = `${base === "cc" ? ccBase : vpbxBase}/${method}`;
+    const limits = mangoLimitsFor(method, base);
     for (let n = 0; ; n += 1) {
+      await opts.rateLimiter?.take(limits);
       const outcome = await attempt(url, method, body, idempotent);
       if (!(outcome instanceof MangoError)) return outcome;
       const delay = delayFor(n, outcome);

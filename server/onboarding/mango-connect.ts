@@ -5,6 +5,7 @@ import { env } from "@/server/config/env";
 import { refreshMangoGroups, syncMangoEmployees } from "@/server/directory/mango-sync";
 import { createMangoClient } from "@/server/mango/api";
 import { MangoError } from "@/server/mango/errors";
+import { mangoRateLimiter } from "@/server/ratebudget/mango";
 import { secretFingerprint } from "@/server/secrets/fingerprint";
 import { putSecret } from "@/server/secrets/store";
 
@@ -72,6 +73,7 @@ export async function connectMango(
     apiKey,
     salt,
     maxRetries: 1,
+    rateLimiter: mangoRateLimiter(db, input.tenantId),
   });
   let employees: Awaited<ReturnType<typeof client.getUsers>>;
   try {

@@ -5,10 +5,11 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { tenantSecrets, tenants } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
-import { AmocrmApiError, createAmocrmClient, sharedRateLimiter, verifyDisconnectHook } from "@/server/amocrm";
+import { AmocrmApiError, createAmocrmClient, verifyDisconnectHook } from "@/server/amocrm";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { readAmocrmTokens, TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { logger } from "@/server/log/logger";
+import { amocrmRateLimiter } from "@/server/ratebudget/amocrm";
 import { recordRejectedWebhook, storeAcceptedWebhook } from "@/server/webhooks/inbox";
 
 export type UninstallResult =
@@ -34,7 +35,7 @@ async function integrationGone(
     tokens.expiresAt > Date.now() + 60_000
       ? createAmocrmClient({
           baseUrl: tenant.amocrmBaseUrl,
-          rateLimiter: sharedRateLimiter(tenant.amocrmBaseUrl),
+          rateLimiter: amocrmRateLimiter(db, tenant.amocrmBaseUrl),
           getAccessToken: async () => tokens.accessToken,
         })
       : amocrmClientFor(db, tenant);
