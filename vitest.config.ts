@@ -6,8 +6,9 @@ const alias = { "@": root };
 // No test may reach the real MANGO OFFICE: a closed local port answers at once (test workers inherit this).
 process.env.MANGO_API_URL ??= "http://127.0.0.1:9/vpbx";
 
-// Three projects share one runner so `npm test` can print one total:
-// unit (pure, fast), integration (real PostgreSQL, real HTTP to emulators), e2e (Chromium).
+// Four projects share one runner so `npm test` can print one total: unit (pure, fast), integration (real
+// PostgreSQL, real HTTP to emulators), reliability (issue 16's suites: bounded, seeded, loopback only; each
+// prints its figures) and e2e (Chromium).
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -30,6 +31,17 @@ export default defineConfig({
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "reliability",
+          include: ["reliability/**/*.rel.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
       {

@@ -10,6 +10,7 @@ import {
   mangoConnections,
   mangoEmployees,
   mangoGroups,
+  rateBudgets,
   realtimeMessages,
   realtimePresence,
   ruleApplications,
@@ -86,6 +87,7 @@ export async function seedVictimRows(
     ciphertext: "alfa-sealed-card",
     keyId: "k1",
   });
+  await db.insert(rateBudgets).values({ key: `mango:${tenantId}:vpbx`, slots: [Date.now() - 60_000] });
   await db.insert(realtimePresence).values({
     instanceId: "alfa-instance",
     topic: "call-card",

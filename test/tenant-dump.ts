@@ -16,6 +16,9 @@ const OWNED_ELSEWHERE: Record<string, (tenantId: string) => SQL> = {
   users: (tenantId) => sql`id in (select user_id from memberships where tenant_id = ${tenantId})`,
   // Lease keys name their tenant: `<purpose>:<tenantId>[:<more>]` (server/leases).
   leases: (tenantId) => sql`key like ${`%:${tenantId}`} or key like ${`%:${tenantId}:%`}`,
+  // MANGO budgets name their tenant; an amoCRM budget is its account's (server/ratebudget).
+  rate_budgets: (tenantId) =>
+    sql`key like ${`mango:${tenantId}:%`} or key in (select 'amocrm:' || rtrim(lower(amocrm_base_url), '/') from tenants where id = ${tenantId})`,
 };
 
 const allTables = () =>
