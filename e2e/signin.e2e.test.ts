@@ -125,11 +125,14 @@ const hasAmocrmTokens = async (tenantId: string) =>
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  app = await startAppServer({ amocrm: true, env: { ENCRYPTION_KEY } });
   process.env.ENCRYPTION_KEY = ENCRYPTION_KEY;
+  app = await startAppServer({ amocrm: true, env: { ENCRYPTION_KEY } });
   process.env.AMOCRM_EMULATOR_URL = amo().url;
   process.env.AMOCRM_CLIENT_ID = "5f3c1e2a-7b4d-4c8e-9a1f-2d3b4c5d6e7f";
   process.env.AMOCRM_CLIENT_SECRET = "demo-secret-2Xq9LmT4vR8sK1pW6yZ3nB7cH0jF5gD2";
+  // Seeding the portal already read the environment (sealing its webhooks); read it again with the above.
+  const { rereadEnvForTests } = await import("@/server/config/env");
+  rereadEnvForTests();
   browser = await launchChromium();
 });
 

@@ -100,3 +100,8 @@ export function env(): Env {
   cached ??= parseEnv();
   return cached;
 }
+
+/** Tests only: read the environment again (an e2e test learns its emulator's address after it started). */
+export function rereadEnvForTests(): void {
+  cached = undefined;
+}
