@@ -112,6 +112,11 @@ export const callLogs = pgTable(
     loggedEntityId: bigint("logged_entity_id", { mode: "number" }),
     /** Step 3, the missed-call task. */
     taskDoneAt: ts("task_done_at"),
+    /**
+     * Stamped before the task's write is sent. Set without `task_done_at`, its outcome is unknown: the next
+     * run looks for the task (its text carries our marker, `missedTaskMarker`) before creating it again.
+     */
+    taskAttemptedAt: ts("task_attempted_at"),
     taskId: bigint("task_id", { mode: "number" }),
     ...timestamps,
   },

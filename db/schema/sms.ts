@@ -21,9 +21,19 @@ export const smsMessages = pgTable(
     contactId: bigint("contact_id", { mode: "number" }),
     /** client / responsible / author; several joined by "," when one number stands for several roles. */
     recipientRole: text("recipient_role").notNull(),
-    /** E.164. */
+    /**
+     * The number masked (`+7999***4567`: the last four digits stay, for the SMS log's "ends with" search);
+     * the E.164 number in `phone_sealed` (AES-256-GCM, bound to the tenant and the row) and `phone_lookup`
+     * (keyed HMAC, tenant-bound) to find it by the whole number. Rows from before sealing hold it whole here.
+     */
     phone: text("phone").notNull(),
+    phoneSealed: text("phone_sealed"),
+    phoneLookup: text("phone_lookup"),
+    /** The text with every phone number in it masked; the text as sent in `text_sealed`. */
     text: text("text").notNull(),
+    textSealed: text("text_sealed"),
+    /** The key that sealed `phone_sealed` and `text_sealed`. */
+    sealKeyId: text("seal_key_id"),
     segments: integer("segments").notNull().default(1),
     /** Sent from this extension (the rule author's) under this sender name, fixed when the row is made. */
     fromExtension: text("from_extension").notNull(),
@@ -59,6 +69,7 @@ export const smsMessages = pgTable(
     uniqueIndex("sms_messages_tenant_key").on(t.tenantId, t.idempotencyKey),
     uniqueIndex("sms_messages_tenant_command").on(t.tenantId, t.commandId),
     index("sms_messages_tenant_created").on(t.tenantId, t.createdAt),
+    index("sms_messages_tenant_phone_lookup").on(t.tenantId, t.phoneLookup),
     // "Has this rule already texted this deal?" — the 10-minute guard and the apply-to-current-deals skip.
     index("sms_messages_tenant_rule_lead").on(t.tenantId, t.ruleId, t.leadId),
     index("sms_messages_notes_due")

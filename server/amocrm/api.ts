@@ -5,7 +5,7 @@ import { accountConfigMethods } from "./account-config";
 import { bulkMethods } from "./bulk";
 import { AmocrmResponseError } from "./errors";
 import { eventMethods } from "./events";
-import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks } from "./http";
+import { type AmocrmHttpOptions, collect, createAmocrmHttp, inChunks, type Query } from "./http";
 import {
   type CallCreate,
   type ComplexLeadCreate,
@@ -36,6 +36,7 @@ import {
 } from "./transform";
 import {
   type AmoNoteRaw,
+  type AmoTaskRaw,
   accountSchema,
   callErrorSchema,
   callsCreatedSchema,
@@ -46,6 +47,7 @@ import {
   leadSchema,
   noteSchema,
   pipelinesListSchema,
+  taskSchema,
   updatedItemSchema,
   userSchema,
 } from "./types";
@@ -242,6 +244,27 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
           query,
           maxPages: o.maxPages ?? 4,
         }),
+      );
+    },
+
+    /** Tasks by amoCRM's filters (reference §6.10), newest first, a few pages at most. */
+    async listTasks(o: {
+      taskType?: number;
+      responsibleUserId?: number;
+      entity?: { type: NoteEntity; id: number };
+      updatedFrom?: number;
+      maxPages?: number;
+    }): Promise<AmoTaskRaw[]> {
+      const query: Query = { "order[created_at]": "desc" };
+      if (o.taskType !== undefined) query["filter[task_type][]"] = [o.taskType];
+      if (o.responsibleUserId !== undefined) query["filter[responsible_user_id][]"] = [o.responsibleUserId];
+      if (o.entity) {
+        query["filter[entity_type]"] = o.entity.type;
+        query["filter[entity_id][]"] = [o.entity.id];
+      }
+      if (o.updatedFrom !== undefined) query["filter[updated_at][from]"] = o.updatedFrom;
+      return collect(
+        http.paginate("/api/v4/tasks", "tasks", taskSchema, { query, maxPages: o.maxPages ?? 4 }),
       );
     },
 

@@ -198,6 +198,15 @@ export const noteSchema = z.looseObject({
 });
 export type AmoNoteRaw = z.infer<typeof noteSchema>;
 
+/** A task as GET /api/v4/tasks lists it (reference §6.10), the fields we read. */
+export const taskSchema = z.looseObject({
+  id,
+  text: z.string().nullish(),
+  entity_id: z.number().int().nullish(),
+  entity_type: z.string().nullish(),
+});
+export type AmoTaskRaw = z.infer<typeof taskSchema>;
+
 /** Update answers: `{ id, updated_at }` per entity. */
 export const updatedItemSchema = z.object({ id, updated_at: z.number().nullish() });
 

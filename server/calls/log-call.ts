@@ -28,6 +28,7 @@ import {
   finishCallLog,
   type LoggedCall,
   markLogAttempt,
+  markTaskAttempt,
   openCallLog,
   saveClientStep,
   saveLoggedStep,
@@ -35,7 +36,7 @@ import {
   storedClient,
   storedLogged,
 } from "./log-steps";
-import { createMissedTask, findLoggedCall, writeCall } from "./log-write";
+import { createMissedTask, findLoggedCall, findMissedTask, writeCall } from "./log-write";
 import { withOpenPhone } from "./phone";
 
 export { CALL_SOURCE } from "./log-write";
@@ -115,15 +116,25 @@ export async function logCallToAmocrm(
     return result;
   });
   const task = await once(log.taskId, log.taskDoneAt, async () => {
-    const taskId = wantsMissedTask(call, settings)
-      ? await createMissedTask(amo, {
-          phone,
-          client,
-          userId:
-            settings.calls.missedTasks.responsibleUserId ?? client.contactResponsibleId ?? responsible.userId,
-          now,
-        })
-      : null;
+    let taskId: number | null = null;
+    if (wantsMissedTask(call, settings)) {
+      const task = {
+        entryId: call.entryId,
+        phone,
+        client,
+        userId:
+          settings.calls.missedTasks.responsibleUserId ?? client.contactResponsibleId ?? responsible.userId,
+        now,
+      };
+      // An earlier run sent the task and never learnt whether amoCRM stored it: look before writing again.
+      taskId = log.taskAttemptedAt
+        ? await findMissedTask(amo, { ...task, attemptedAt: log.taskAttemptedAt })
+        : null;
+      if (taskId === null) {
+        await markTaskAttempt(db, ids);
+        taskId = await createMissedTask(amo, task);
+      }
+    }
     await saveTaskStep(db, { ...ids, taskId });
     return taskId;
   });

@@ -115,6 +115,11 @@ export async function markLogAttempt(db: Db, { tenantId, callId }: { tenantId: s
   await db.update(callLogs).set({ logAttemptedAt: sql`now()` }).where(key(tenantId, callId));
 }
 
+/** Before the missed-call task's write is sent: from now on until `saveTaskStep`, its outcome is unknown. */
+export async function markTaskAttempt(db: Db, { tenantId, callId }: { tenantId: string; callId: string }) {
+  await db.update(callLogs).set({ taskAttemptedAt: sql`now()` }).where(key(tenantId, callId));
+}
+
 export async function saveTaskStep(
   db: Db,
   { tenantId, callId, taskId }: { tenantId: string; callId: string; taskId: number | null },

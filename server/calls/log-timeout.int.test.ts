@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { phoneField } from "@/server/amocrm/requests";
 import { contactsWithPhone, type LogWorld, startLogWorld } from "@/test/calls-world";
+import { missedTaskMarker } from "./log-write";
 
 /**
  * Issue 16, "a POST that timed out is not written twice": amoCRM stores the call and answers after our
@@ -101,5 +102,44 @@ describe("a call write whose answer came too late", () => {
     const [run] = await w.logRun(entryId);
     expect(run).toMatchObject({ status: "done", attempts: 2 });
     expect(run!.result).toMatchObject({ logged: { via: "calls_api" } });
+  });
+
+  it("the missed-call task: stored, timed out, retried → one task, found by our marker in its text", async () => {
+    await w.settings({
+      calls: { newClientAction: "contact", missedTasks: { enabled: true, responsibleUserId: 2004184 } },
+    });
+    await w.amoFaults({
+      kind: "late",
+      latency_ms: LATE_ANSWER_MS,
+      count: 1,
+      path_prefix: "/a/demo/api/v4/tasks",
+    });
+    const phone = "+79991230404";
+    const before = (await w.amoState()).tasks.length;
+    const entryId = await w.call({ type: "incoming", from: phone, ring: ["101"] });
+
+    const tasks = (await w.amoState()).tasks.slice(before);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ responsible_user_id: 2004184, task_type_id: 1 });
+    expect(tasks[0]!.text).toContain(missedTaskMarker(entryId));
+    const [run] = await w.logRun(entryId);
+    expect(run).toMatchObject({ status: "done", attempts: 2 });
+    expect(run!.result).toMatchObject({ taskId: tasks[0]!.id });
+    expect(await w.callLog(entryId)).toMatchObject({ taskId: tasks[0]!.id, state: "done" });
+  });
+
+  it("a task write that never reached amoCRM is created on the retry (the lookup finds nothing)", async () => {
+    await w.settings({
+      calls: { newClientAction: "contact", missedTasks: { enabled: true, responsibleUserId: 2004184 } },
+    });
+    await w.amoFaults({ kind: "drop", count: 1, path_prefix: "/a/demo/api/v4/tasks" });
+    const phone = "+79991230405";
+    const before = (await w.amoState()).tasks.length;
+    const entryId = await w.call({ type: "incoming", from: phone, ring: ["101"] });
+    const tasks = (await w.amoState()).tasks.slice(before);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]!.text).toContain(missedTaskMarker(entryId));
+    const [run] = await w.logRun(entryId);
+    expect(run).toMatchObject({ status: "done", attempts: 2 });
   });
 });

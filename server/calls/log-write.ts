@@ -88,23 +88,51 @@ async function addCallOrNothing(amo: AmocrmClient, call: CallCreate) {
   }
 }
 
-export async function createMissedTask(
-  amo: AmocrmClient,
-  o: { phone: string; client: CallClient | null; userId: number; now: Date },
-): Promise<number | null> {
-  const entity = o.client?.leadId
-    ? { entity_type: "leads" as const, entity_id: o.client.leadId }
-    : o.client?.contactId
-      ? { entity_type: "contacts" as const, entity_id: o.client.contactId }
+/**
+ * What makes a missed-call task ours and this call's: amoCRM keeps no `request_id` on a task (only its create
+ * answer echoes it), so the task's text carries the call's MANGO entry id, as its call note carries `uniq`.
+ */
+export const missedTaskMarker = (entryId: string) => `[Amango ${entryId}]`;
+
+type MissedTask = { entryId: string; phone: string; client: CallClient | null; userId: number; now: Date };
+
+const taskEntity = (client: CallClient | null) =>
+  client?.leadId
+    ? { entity_type: "leads" as const, entity_id: client.leadId }
+    : client?.contactId
+      ? { entity_type: "contacts" as const, entity_id: client.contactId }
       : {}; // a new number gets no contact for a missed call: the task still reminds someone to call back
+
+export async function createMissedTask(amo: AmocrmClient, o: MissedTask): Promise<number | null> {
   const [task] = await amo.createTasks([
     {
-      text: `Перезвонить: пропущенный звонок с ${o.phone}`,
+      text: `Перезвонить: пропущенный звонок с ${o.phone} ${missedTaskMarker(o.entryId)}`,
       complete_till: Math.floor(o.now.getTime() / 1000) + MISSED_TASK_DUE_S,
       task_type_id: TASK_TYPE_CALL,
       responsible_user_id: o.userId,
-      ...entity,
+      ...taskEntity(o.client),
     },
   ]);
   return task?.id ?? null;
+}
+
+/**
+ * The missed-call task as an earlier run may have created it when its answer never came: call tasks of the
+ * same responsible on the same entity, updated since shortly before that attempt, whose text carries our
+ * marker (one GET, a few pages at most).
+ */
+export async function findMissedTask(
+  amo: AmocrmClient,
+  o: Pick<MissedTask, "entryId" | "client" | "userId"> & { attemptedAt: Date },
+): Promise<number | null> {
+  const entity = taskEntity(o.client);
+  const marker = missedTaskMarker(o.entryId);
+  const tasks = await amo.listTasks({
+    taskType: TASK_TYPE_CALL,
+    responsibleUserId: o.userId,
+    entity:
+      entity.entity_type && entity.entity_id ? { type: entity.entity_type, id: entity.entity_id } : undefined,
+    updatedFrom: Math.floor(o.attemptedAt.getTime() / 1000) - 60,
+  });
+  return tasks.find((t) => t.text?.includes(marker))?.id ?? null;
 }

@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { maskPhone } from "@/server/log/mask";
 import { sendSmsJob } from "@/server/sms/jobs";
+import { hidePhonesIn } from "@/server/sms/mask";
+import { openSmsPhone, openSmsText, smsPhoneLookup } from "@/server/sms/phone";
 import { CLIENT_SMS as CLIENT_SMS_DRAFT } from "@/test/rules-fixtures";
 import type { EvaluateRulesPayload } from "./jobs";
 import { runRulesForDpEvent } from "./run";
@@ -55,12 +58,14 @@ describe("a DP webhook for a deal meeting the rule", () => {
 
   it("is marked delivered by MANGO's reports", async () => {
     const [sms] = await w.sms();
-    expect(sms).toMatchObject({
-      status: "delivered",
-      phone: `+${CLIENT_MOBILE}`,
-      text: TEXT,
-      leadId: 167353,
-    });
+    expect(sms).toMatchObject({ status: "delivered", leadId: 167353 });
+    // At rest the number and the text are masked; sealed, they open to what was sent.
+    expect(sms!.phone).toBe(maskPhone(`+${CLIENT_MOBILE}`));
+    expect(sms!.text).not.toBe(TEXT);
+    expect(sms!.text).toBe(hidePhonesIn(TEXT));
+    expect(openSmsPhone(sms!)).toBe(`+${CLIENT_MOBILE}`);
+    expect(openSmsText(sms!)).toBe(TEXT);
+    expect(sms!.phoneLookup).toBe(smsPhoneLookup(sms!.tenantId, `+${CLIENT_MOBILE}`));
   });
 
   it("is noted on the client's contact and on the deal in amoCRM, once", async () => {

@@ -1,5 +1,7 @@
 // Issue 7 "SMS log": the list and the daily chart on real PostgreSQL — filters, cursor pages, masking
 // (the full number never leaves), Moscow days to the millisecond, and another tenant's SMS staying out.
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
@@ -9,6 +11,7 @@ import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
 import { listSmsLog, type SmsLogCursor } from "./log";
 import { dailySmsCounts } from "./log-daily";
+import { openSmsPhone, openSmsText, sealSms } from "./phone";
 
 let t: TestDb;
 let tenantId: string;
@@ -21,18 +24,22 @@ const BASE_URL = "https://romashka.amocrm.ru";
 const at = (iso: string) => new Date(iso);
 
 type SmsValues = Partial<typeof smsMessages.$inferInsert>;
-async function addSms(name: string, tenant: string, v: SmsValues) {
+/** Stored as the rule's send path stores it: number and text masked and sealed (phone.ts). */
+async function addSms(name: string, tenant: string, v: SmsValues, { sealed = true } = {}) {
+  const id = randomUUID();
+  const phone = v.phone ?? "+79160000000";
+  const text = v.text ?? "Добрый день!";
   const [row] = await t.db
     .insert(smsMessages)
     .values({
+      id,
       tenantId: tenant,
       recipientRole: "client",
-      phone: "+79160000000",
-      text: "Добрый день!",
       fromExtension: "100",
       idempotencyKey: `key-${name}`,
       commandId: `cmd-${name}`,
       ...v,
+      ...(sealed ? sealSms({ tenantId: tenant, id }, { phone, text }) : { phone, text }),
     })
     .returning();
   ids[name] = row!.id;
@@ -212,7 +219,22 @@ describe("SMS log list", () => {
     // More than four digits never match the number: a longer suffix would let a member read a masked
     // number digit by digit.
     expect(await idsOf({ search: "34567" })).toEqual([]);
-    expect(await idsOf({ search: "9161234567" })).toEqual([]);
+    // The whole number finds it by its keyed fingerprint (any Russian spelling), never by its digits.
+    expect(await idsOf({ search: "9161234567" })).toEqual(named("delivered"));
+    expect(await idsOf({ search: "+7 916 123-45-67" })).toEqual(named("delivered"));
+    expect(await idsOf({ search: "89161234567" })).toEqual(named("delivered"));
+    expect(await idsOf({ search: "79161234560" })).toEqual([]);
+    // Another tenant's number is not found by its whole number either (the fingerprint is tenant-bound).
+    expect(await idsOf({ search: "79995554567" })).toEqual([]);
+  });
+
+  it("stores no full number: the number keeps its last four digits, the text its numbers masked", async () => {
+    const [row] = await t.db.select().from(smsMessages).where(eq(smsMessages.id, ids.delivered!));
+    expect(row!.phone).toBe("+7916***4567");
+    expect(row!.text).toBe("Олег, ваш номер +7 916 ***-**-67 подтверждён");
+    expect(JSON.stringify(row)).not.toMatch(/9161234567|916 123-45-67/);
+    expect(openSmsPhone(row!)).toBe("+79161234567");
+    expect(openSmsText(row!)).toBe("Олег, ваш номер +7 916 123-45-67 подтверждён");
   });
 
   it("pages by cursor through SMS made at the same instant, each exactly once", async () => {
@@ -296,5 +318,19 @@ describe("SMS per Moscow day", () => {
       to: at("2026-11-20T20:59:59.999Z"),
     });
     expect(days).toEqual([{ day: "2026-11-20", sent: 1, delivered: 1, failed: 0 }]);
+  });
+});
+
+describe("SMS log, rows from before sealing", () => {
+  it("still lists and finds a row stored before sealing (its number whole in `phone`)", async () => {
+    await addSms(
+      "legacy",
+      tenantId,
+      { phone: "+79031112298", createdAt: at("2026-11-01T10:00:00Z") },
+      { sealed: false },
+    );
+    expect(await idsOf({ search: "2298" })).toEqual(named("legacy"));
+    const legacy = (await list()).items.find((s) => s.id === ids.legacy);
+    expect(legacy!.phone).toBe("+7 903 ***-**-98");
   });
 });

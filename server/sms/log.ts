@@ -5,6 +5,7 @@ import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rules, smsMessages, smsStatus } from "@/db/schema";
 import { hidePhonesIn, maskRecipientPhone } from "./mask";
+import { openSmsPhone, searchedPhone, smsPhoneLookup } from "./phone";
 
 export const SMS_STATUSES = smsStatus.enumValues;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
@@ -17,7 +18,7 @@ export type SmsLogFilter = {
   ruleId?: string;
   from?: Date;
   to?: Date;
-  /** Digits: the end of the recipient's number, or a deal id. */
+  /** Digits: the end of the recipient's number (2–4 digits), the whole number (10+), or a deal id. */
   search?: string;
 };
 
@@ -57,10 +58,14 @@ export const smsTime = sql<Date>`date_trunc('milliseconds', ${smsMessages.create
 /** The tenant is always in the where. */
 export function smsLogWhere(f: SmsLogFilter): SQL {
   const digits = f.search?.replace(/\D/g, "") ?? "";
+  const wholeNumber = searchedPhone(digits);
   const search =
     digits.length >= MIN_SEARCH_DIGITS
       ? or(
+          // `phone` keeps the last four digits in clear (masked `+7999***4567`, or whole in older rows).
           digits.length <= MAX_PHONE_SEARCH_DIGITS ? like(smsMessages.phone, `%${digits}`) : undefined,
+          // A whole number: by its keyed fingerprint (phone.ts), never by the digits themselves.
+          wholeNumber ? eq(smsMessages.phoneLookup, smsPhoneLookup(f.tenantId, wholeNumber)) : undefined,
           digits.length <= MAX_LEAD_ID_DIGITS ? eq(smsMessages.leadId, Number(digits)) : undefined,
         )
       : undefined;
@@ -98,6 +103,8 @@ export async function listSmsLog(
       sentAt: smsMessages.sentAt,
       deliveredAt: smsMessages.deliveredAt,
       phone: smsMessages.phone,
+      phoneSealed: smsMessages.phoneSealed,
+      sealKeyId: smsMessages.sealKeyId,
       role: smsMessages.recipientRole,
       ruleId: rules.id,
       ruleName: sql<string | null>`${rules.document}->>'name'`,
@@ -120,7 +127,8 @@ export async function listSmsLog(
       createdAt: r.at,
       sentAt: r.sentAt,
       deliveredAt: r.deliveredAt,
-      phone: maskRecipientPhone(r.phone),
+      // Opened only to be masked the log's way (`+7 916 ***-**-67`); the stored mask keeps other digits.
+      phone: maskRecipientPhone(openSmsPhone({ ...r, tenantId: f.tenantId })),
       roles: rolesOf(r.role),
       rule: r.ruleId ? { id: r.ruleId, name: r.ruleName?.trim() ?? "" } : null,
       leadId: r.leadId,

@@ -4,6 +4,7 @@ import type { SmsMessageRow } from "@/db/schema";
 import { AmocrmApiError, type NoteCreate, type NoteEntity, smsNote } from "@/server/amocrm";
 import type { amocrmClientFor } from "@/server/connections/amocrm";
 import { logger } from "@/server/log/logger";
+import { openSmsPhone, openSmsText } from "./phone";
 
 /**
  * One entity's notes for a batch of SMS rows (notes.ts claims the batch). Each note is recorded right after
@@ -36,7 +37,7 @@ function reasonOf(err: AmocrmApiError, errors?: { code: string; path: string }[]
 }
 
 const noteOf = ({ row, entityId }: NoteItem): NoteCreate => ({
-  ...smsNote(entityId, { direction: "outbound", phone: row.phone, text: row.text }),
+  ...smsNote(entityId, { direction: "outbound", phone: openSmsPhone(row), text: openSmsText(row) }),
   request_id: row.id,
 });
 

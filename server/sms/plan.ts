@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { smsMessages } from "@/db/schema";
@@ -9,6 +9,7 @@ import type { Rule, SmsAction } from "@/server/rules/schema";
 import type { DealEvent } from "@/server/rules/snapshot";
 import { tenantTimeZone } from "@/server/tenancy/queries";
 import { sendSmsJob } from "./jobs";
+import { sealSms } from "./phone";
 import { resolveSmsRecipients, type SmsEmployee } from "./recipients";
 import { composeSms } from "./template";
 
@@ -88,16 +89,17 @@ export async function planSmsAction(
       reasons.push(SENT_RECENTLY);
       continue;
     }
+    const id = randomUUID();
     await db
       .insert(smsMessages)
       .values({
+        id,
         tenantId,
         ruleId: rule.id,
         leadId: truth.lead.id,
         contactId: recipient.roles.includes("client") ? (truth.mainContact?.id ?? null) : null,
         recipientRole: role,
-        phone: recipient.phone,
-        text: composed.text,
+        ...sealSms({ tenantId, id }, { phone: recipient.phone, text: composed.text }),
         segments: composed.count.segments,
         fromExtension,
         senderName: action.senderName,

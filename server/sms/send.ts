@@ -6,6 +6,7 @@ import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { MangoError } from "@/server/mango/errors";
 import { ensureSmsNotesRun, queueSmsNotes } from "./notes-jobs";
+import { withOpenSms } from "./phone";
 import { describeSmsRefusal } from "./refusals";
 import { checkMangoLength } from "./segments";
 
@@ -87,7 +88,8 @@ export async function sendRuleSms(
   if (!row) return { status: "skipped", reason: "SMS не найдено" };
   if (row.status === "skipped" || row.status === "failed")
     return { status: "skipped", reason: row.reason ?? "SMS не отправляется" };
-  const sent = await command(db, row);
+  // The number and the text as sent: the row holds them masked and sealed (phone.ts).
+  const sent = await command(db, withOpenSms(row));
   if (sent !== "sent") return sent;
   const [fresh] = await db.select().from(smsMessages).where(where(tenantId, smsId));
   // MANGO may already have said it did not send it (result/sms ≠ 1000): nothing to note then.

@@ -8,7 +8,7 @@ export const smsFilterInput = z.object({
   ruleId: z.uuid().optional(),
   from: z.date().optional(),
   to: z.date().optional(),
-  /** The last digits of the recipient's number, or a deal id; separators a person types are allowed. */
+  /** The last 2–4 digits of the recipient's number, the whole number, or a deal id; separators a person types are allowed. */
   search: z
     .string()
     .trim()

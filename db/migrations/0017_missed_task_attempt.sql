@@ -1,0 +1,1 @@
+ALTER TABLE "call_logs" ADD COLUMN "task_attempted_at" timestamp with time zone;
