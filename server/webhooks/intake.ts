@@ -51,9 +51,10 @@ const issuesOf = (error: z.ZodError) =>
 export const PROBE_INBOX_ID = "00000000-0000-4000-8000-000000000000";
 
 /**
- * The one webhook path for every provider: raw body → verify → decode + validate → persist once per
- * provider identity → enqueue → answer. Rejections are answered 4xx and recorded; no job starts for them.
- * A redelivery is answered 200 and not stored twice; if its first enqueue never happened, it happens now.
+ * The one webhook path for every provider: raw body → verify → decode + validate → ONE statement storing
+ * the event once per provider identity with its job run and journal entries (./inbox.ts `acceptWebhook`)
+ * → answer. Rejections are answered 4xx and recorded; no job starts for them. A redelivery is answered 200
+ * and not stored twice; if its first row has no run (stored before this path), it is enqueued now.
  */
 export async function receiveWebhook<E, P>(
   req: Request,
