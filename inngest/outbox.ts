@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import type { JobQueue } from "@/server/jobs/queue";
@@ -27,10 +27,43 @@ async function dispatch(db: Db, inngest: InngestClient, row: OutboxRow): Promise
   return true;
 }
 
+/**
+ * Marks sent runs dispatched, coalescing the marks of one turn of the event loop into one UPDATE: a burst
+ * of webhooks costs one statement for all their marks, not one each.
+ */
+function dispatchMarks(db: Db) {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = async () => {
+    scheduled = false;
+    const ids = pending;
+    pending = [];
+    await db.update(jobRuns).set({ dispatchedAt: new Date() }).where(inArray(jobRuns.id, ids));
+  };
+  return (id: string) => {
+    pending.push(id);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(
+      () =>
+        // Unmarked, a run is only sent again by the sweeper: Inngest drops it by its event id.
+        void flush().catch((err) => logger.warn({ err: String(err) }, "outbox marks not written")),
+    );
+  };
+}
+
 /** Enqueue = a durable row (the outbox) + an event to Inngest; a failed send is re-sent by `sweepOutbox`. */
 export function createInngestQueue(db: Db, inngest: InngestClient): JobQueue {
+  const mark = dispatchMarks(db);
   return {
     driver: "inngest",
+    // The webhook intake wrote the outbox row in its own statement: the send follows, off the request.
+    written(run) {
+      void inngest.send(eventFor(run)).then(
+        () => mark(run.id),
+        (err) => logger.warn({ runId: run.id, err: String(err) }, "inngest unreachable; job kept in outbox"),
+      );
+    },
     async enqueue(job, payload, opts) {
       const { runId, created, row } = await insertJobRun(db, job, payload, { ...opts, driver: "inngest" });
       if (!row.dispatchedAt) await dispatch(db, inngest, row);

@@ -1,4 +1,4 @@
-import { getDb } from "@/db";
+import { getDb, getJobsDb } from "@/db";
 import { env } from "@/server/config/env";
 import type { JobQueue } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
@@ -27,14 +27,16 @@ export function appInngestClient(): InngestClient {
 export function jobRuntime(): Promise<Runtime> {
   g.amangoJobs ??= (async () => {
     const e = env();
+    // Enqueues come from requests (web pool); handlers, the poller and the sweeper use the jobs pool.
     const db = await getDb();
+    const jobsDb = await getJobsDb();
     const background = !e.JOBS_DISABLED;
     if (e.jobDriver === "inngest") {
       const inngest = appInngestClient();
       const timer = background
         ? setInterval(
             () =>
-              void sweepOutbox(db, inngest).catch((err) =>
+              void sweepOutbox(jobsDb, inngest).catch((err) =>
                 logger.warn({ err: String(err) }, "outbox sweep failed"),
               ),
             15_000,
@@ -43,7 +45,11 @@ export function jobRuntime(): Promise<Runtime> {
       logger.info({ driver: "inngest" }, "job runtime started");
       return { queue: createInngestQueue(db, inngest), inngest, stop: async () => clearInterval(timer) };
     }
-    const worker = createLocalWorker({ db, definitions: jobDefinitions });
+    const worker = createLocalWorker({
+      db: jobsDb,
+      definitions: jobDefinitions,
+      batchSize: e.JOBS_CONCURRENCY,
+    });
     if (background) worker.start(e.JOBS_POLL_MS);
     logger.info({ driver: "local", polling: background }, "job runtime started");
     return { queue: createLocalQueue(db), inngest: null, stop: () => worker.stop() };

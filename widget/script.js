@@ -231,7 +231,14 @@ define(["jquery"], ($) => {
         part.appendChild(
           el("div", "amango-card-responsible", `${calls("responsible")}: ${c.responsible.name}`),
         );
-      const deals = el("div", "amango-card-deals", c.leads.length ? `${calls("deals")}:` : calls("no_deals"));
+      // The contact is shown after amoCRM's first answer; its deals follow in the next message.
+      const dealsTitle =
+        c.details === "pending"
+          ? calls("looking_up")
+          : c.leads.length
+            ? `${calls("deals")}:`
+            : calls("no_deals");
+      const deals = el("div", "amango-card-deals", dealsTitle);
       for (const lead of c.leads) {
         const row = el("div");
         row.appendChild(link("amango-card-deal", lead));

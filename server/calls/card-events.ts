@@ -6,7 +6,7 @@ import { loggerFor } from "@/server/log/logger";
 import { callEventSchema } from "@/server/mango/event-types";
 import { toCallEvent } from "@/server/mango/events";
 import { processHub } from "@/server/realtime/process-hub";
-import { type CallCard, type CardClient, type CardState, cardClientOf, lastCallWith } from "./card";
+import { type CallCard, type CardClient, type CardState, cardClientStagesOf, lastCallWith } from "./card";
 import {
   type CardCampaign,
   campaignCardSettings,
@@ -169,30 +169,42 @@ function followClientLeg(
   return { published: publishLeg(call, leg) };
 }
 
-/** Fills the card in, then re-sends every leg in its current state (which may have moved meanwhile). */
+const UNAVAILABLE: CardClient = {
+  status: "unavailable",
+  contact: null,
+  company: null,
+  responsible: null,
+  leads: [],
+};
+
+/**
+ * Fills the card in, re-sending every leg in its current state (which may have moved meanwhile): first as
+ * soon as amoCRM's contacts search answered (one request: the card shows who is calling), then again once
+ * the contact's deals and company are read, if it has any.
+ */
 async function lookUp(db: Db, call: LiveCall, deps: CardEventDeps): Promise<void> {
   const taskId = call.campaign?.taskId;
-  const [client, lastCall, campaign] = await Promise.all([
-    cardClientOf(db, call.tenant, call.phone, deps).catch((err) => {
-      loggerFor({ tenantId: call.tenant.id }).warn({ err: String(err) }, "call card: amoCRM lookup failed");
-      return {
-        status: "unavailable",
-        contact: null,
-        company: null,
-        responsible: null,
-        leads: [],
-      } as CardClient;
-    }),
+  const failed = (err: unknown) => {
+    loggerFor({ tenantId: call.tenant.id }).warn({ err: String(err) }, "call card: amoCRM lookup failed");
+    return UNAVAILABLE;
+  };
+  const stages = cardClientStagesOf(db, call.tenant, call.phone, deps);
+  const [contact, lastCall, campaign] = await Promise.all([
+    stages.contact.catch(failed),
     lastCallWith(db, { tenantId: call.tenant.id, phone: call.phone, entryId: call.entryId }).catch(
       () => null,
     ),
     taskId === undefined ? null : cardCampaignOf(db, call.tenant.id, taskId),
   ]);
-  call.client = client;
   call.lastCall = lastCall;
   if (campaign) call.campaign = campaign;
-  if (call.openDeal) call.openDealUrl = openDealUrlOf(client);
-  for (const leg of call.legs.values()) publishLeg(call, leg);
+  const show = (client: CardClient) => {
+    call.client = client;
+    if (call.openDeal) call.openDealUrl = openDealUrlOf(client);
+    for (const leg of call.legs.values()) publishLeg(call, leg);
+  };
+  show(contact);
+  if (contact.details === "pending") show(await stages.full.catch(failed));
 }
 
 /** Waits for the call's lookup (tests, and an action that needs the card filled in). */

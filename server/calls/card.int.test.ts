@@ -10,7 +10,7 @@ import { readAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URI } from "@/test/amocrm-emulator";
 import { contactsWithPhone, type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
 import { heldByDatabase, httpGate } from "@/test/held-connections";
-import type { CallCard } from "./card";
+import { type CallCard, forgetCardClient } from "./card";
 import { createFromCard } from "./card-actions";
 import { cardHub } from "./card-events";
 import { handleCardAction, handleCardStream, handleCardTicket } from "./card-http";
@@ -80,6 +80,54 @@ describe("call card from MANGO's ring to the paired user's channel", () => {
     expect(card.client?.responsible?.name).not.toMatch(/^#/);
     expect(card.client?.leads.map((l) => l.id)).toContain(167353);
     expect(seen[OTHER]!.filter((c) => c.entryId === entryId)).toEqual([]);
+  });
+
+  it("shows the contact after one amoCRM request; its deals and company follow", async () => {
+    const phone = "+79161234567";
+    forgetCardClient(w.tenant.id, phone); // the first test's lookup is cached for 30 s
+    await fetch(`${w.amo.url}/__control/requests`, { method: "DELETE" });
+    // The reads after the contacts search are answered late: a card that waited for them would come after.
+    for (const path of ["leads", "companies", "users"])
+      await fetch(`${w.amo.url}/__control/faults`, {
+        method: "POST",
+        body: JSON.stringify({
+          kind: "latency",
+          latencyMs: 2_000,
+          pathPrefix: `/a/demo/api/v4/${path}`,
+          remaining: 5,
+        }),
+      });
+    try {
+      const entryId = await ring({ from: phone, ring: ["101"] });
+      await vi.waitFor(() => expect(lastOf(MAPPED, entryId)?.client?.contact).toMatchObject({ id: 3 }), {
+        timeout: 10_000,
+        interval: 10,
+      });
+      const log = (await (await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api/`)).json()) as {
+        path: string;
+        query: string;
+      }[];
+      const withContact = seen[MAPPED]!.find((c) => c.entryId === entryId && c.client?.contact)!;
+      // Only the search was answered when the card showed the contact (one round trip), and the card said
+      // its deals were still on their way.
+      expect(log.map((e) => e.path)).toEqual(["/a/demo/api/v4/contacts"]);
+      expect(log[0]!.query).toContain("with=leads");
+      expect(withContact).toMatchObject({ lookup: "done", client: { status: "known", details: "pending" } });
+
+      await vi.waitFor(() => expect(lastOf(MAPPED, entryId)?.client?.details).toBeUndefined(), {
+        timeout: 15_000,
+      });
+      expect(lastOf(MAPPED, entryId)?.client?.leads.map((l) => l.id)).toContain(167353);
+      const after = (await (
+        await fetch(`${w.amo.url}/__control/requests?path=/a/demo/api/`)
+      ).json()) as unknown[];
+      // biome-ignore lint/suspicious/noConsole: the figure this test is for
+      console.log(
+        `ring → card with contact: ${log.length} amoCRM request(s) answered before it; ${after.length} in all with its deals`,
+      );
+    } finally {
+      await fetch(`${w.amo.url}/__control/faults`, { method: "DELETE" });
+    }
   });
 
   it("says «new client» for an unknown number, and its buttons create one contact and one deal", async () => {

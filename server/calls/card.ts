@@ -25,6 +25,11 @@ export type CardClient = {
   company: CardLink | null;
   responsible: { id: number; name: string } | null;
   leads: (CardLink & { price: number })[];
+  /**
+   * A known contact's deals and company (and a responsible the directory does not know) are still being
+   * read: the card already shows the contact, `leads` and `company` follow in the next message.
+   */
+  details?: "pending";
 };
 
 export type CardLastCall = {
@@ -58,7 +63,15 @@ export type CallCard = {
 export const CARD_CACHE_TTL_MS = 30_000;
 
 const companySchema = z.object({ id: z.number(), name: z.string().nullish() });
-const cache = new Map<string, { expires: number; value: Promise<CardClient> }>();
+
+/**
+ * A number's client in two stages: `contact` after ONE amoCRM request (the contacts search: who is calling,
+ * their link, the responsible from the cached directory), `full` once the contact's deals and company were
+ * read too. The card shows the first as soon as it is there (ring → card with the contact: one round trip).
+ */
+export type CardClientStages = { contact: Promise<CardClient>; full: Promise<CardClient> };
+
+const cache = new Map<string, { expires: number; value: CardClientStages }>();
 
 const cacheKey = (tenantId: string, phone: string) => `${tenantId}:${phone}`;
 
@@ -70,75 +83,135 @@ export function forgetCardClient(tenantId: string, phone: string): void {
  * The client of a number, from the cache when fresh. Concurrent callers share one lookup in flight. A
  * failed lookup is not cached: the card says amoCRM could not answer, and the next ring asks again.
  */
-export function cardClientOf(
+export function cardClientStagesOf(
   db: Db,
   tenant: Pick<Tenant, "id" | "amocrmBaseUrl">,
   phone: string,
   o: { now?: number; clientFor?: (db: Db) => AmocrmClient } = {},
-): Promise<CardClient> {
+): CardClientStages {
   const now = o.now ?? Date.now();
   for (const [k, v] of cache) if (v.expires <= now) cache.delete(k);
   const key = cacheKey(tenant.id, phone);
   const hit = cache.get(key);
   if (hit) return hit.value;
   const amo = (o.clientFor ?? ((d: Db) => amocrmClientFor(d, tenant)))(db);
-  const value = lookupCardClient(db, amo, { tenantId: tenant.id, baseUrl: tenant.amocrmBaseUrl, phone });
-  cache.set(key, { expires: now + CARD_CACHE_TTL_MS, value });
-  value.catch(() => {
-    if (cache.get(key)?.value === value) cache.delete(key);
+  const value = lookupCardClientStages(db, amo, {
+    tenantId: tenant.id,
+    baseUrl: tenant.amocrmBaseUrl,
+    phone,
   });
+  cache.set(key, { expires: now + CARD_CACHE_TTL_MS, value });
+  const forget = () => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  };
+  value.contact.catch(forget);
+  value.full.catch(forget);
   return value;
 }
 
+/** The whole client of a number (deals and company included), cached as `cardClientStagesOf`. */
+export function cardClientOf(
+  db: Db,
+  tenant: Pick<Tenant, "id" | "amocrmBaseUrl">,
+  phone: string,
+  o: { now?: number; clientFor?: (db: Db) => AmocrmClient } = {},
+): Promise<CardClient> {
+  return cardClientStagesOf(db, tenant, phone, o).full;
+}
+
+const NEW_CLIENT: CardClient = { status: "new", contact: null, company: null, responsible: null, leads: [] };
+
 /**
- * One search by the number's last 10 digits (keeping only contacts whose PHONE really matches, the earliest
- * winning as in the call log), then the contact's deals and company in parallel. The responsible's name
- * comes from the cached user directory, not from amoCRM.
+ * One search by the number's last 10 digits, `with=leads` (keeping only contacts whose PHONE really matches,
+ * the earliest winning as in the call log): that answer alone makes the `contact` stage, with the
+ * responsible's name from the cached user directory. Then, only when the contact has deals or a company
+ * (or a responsible the directory has not seen), those are read in parallel for the `full` stage.
  */
-export async function lookupCardClient(
+export function lookupCardClientStages(
   db: Db,
   amo: AmocrmClient,
   { tenantId, baseUrl, phone }: { tenantId: string; baseUrl: string; phone: string },
-): Promise<CardClient> {
-  const digits = phoneDigits(phone);
-  if (digits.length < 5) return { status: "new", contact: null, company: null, responsible: null, leads: [] };
-  const page = await amo.http.request(
-    "GET",
-    "/api/v4/contacts",
-    z.object({ _embedded: z.object({ contacts: z.array(contactSchema) }) }),
-    { query: { query: digits.slice(-10), with: "leads", limit: 50 } },
-  );
-  const raw = (page?._embedded.contacts ?? []).filter((c) => contactHasPhone(toContact(c), phone));
-  const best = earliestContact(raw.map((r) => ({ ...toContact(r), raw: r })));
-  if (!best) return { status: "new", contact: null, company: null, responsible: null, leads: [] };
-  const companyId = best.raw._embedded?.companies?.[0]?.id ?? null;
-  const [leads, company, responsible] = await Promise.all([
-    best.leadIds.length > 0 ? amo.listLeads({ ids: best.leadIds.slice(0, 50) }) : Promise.resolve([]),
-    companyId ? amo.http.request("GET", `/api/v4/companies/${companyId}`, companySchema) : null,
-    best.responsibleUserId ? userName(db, amo, tenantId, best.responsibleUserId) : null,
-  ]);
-  return {
-    status: "known",
-    contact: { id: best.id, name: best.name, url: `${baseUrl}/contacts/detail/${best.id}` },
-    company: company
-      ? { id: company.id, name: company.name ?? "", url: `${baseUrl}/companies/detail/${company.id}` }
-      : null,
-    responsible: best.responsibleUserId
-      ? { id: best.responsibleUserId, name: responsible ?? `#${best.responsibleUserId}` }
-      : null,
-    leads: leads
-      .filter((l) => !l.isDeleted && isOpenStatus(l.statusId))
-      .map((l) => ({ id: l.id, name: l.name, price: l.price, url: `${baseUrl}/leads/detail/${l.id}` })),
-  };
+): CardClientStages {
+  const found = (async () => {
+    const digits = phoneDigits(phone);
+    if (digits.length < 5) return null;
+    const page = await amo.http.request(
+      "GET",
+      "/api/v4/contacts",
+      z.object({ _embedded: z.object({ contacts: z.array(contactSchema) }) }),
+      { query: { query: digits.slice(-10), with: "leads", limit: 50 } },
+    );
+    const raw = (page?._embedded.contacts ?? []).filter((c) => contactHasPhone(toContact(c), phone));
+    const best = earliestContact(raw.map((r) => ({ ...toContact(r), raw: r })));
+    if (!best) return null;
+    const known = best.responsibleUserId
+      ? await directoryUserName(db, tenantId, best.responsibleUserId)
+      : null;
+    return { best, known };
+  })();
+  const contact = found.then((f): CardClient => {
+    if (!f) return NEW_CLIENT;
+    const { best, known } = f;
+    const companyId = best.raw._embedded?.companies?.[0]?.id ?? null;
+    const more = best.leadIds.length > 0 || companyId !== null || (best.responsibleUserId && known === null);
+    return {
+      status: "known",
+      contact: { id: best.id, name: best.name, url: `${baseUrl}/contacts/detail/${best.id}` },
+      company: null,
+      responsible: best.responsibleUserId
+        ? { id: best.responsibleUserId, name: known ?? `#${best.responsibleUserId}` }
+        : null,
+      leads: [],
+      ...(more ? { details: "pending" as const } : {}),
+    };
+  });
+  const full = contact.then(async (first): Promise<CardClient> => {
+    const f = await found;
+    if (!f || first.details !== "pending") return first;
+    const { best, known } = f;
+    const companyId = best.raw._embedded?.companies?.[0]?.id ?? null;
+    const [leads, company, responsible] = await Promise.all([
+      best.leadIds.length > 0 ? amo.listLeads({ ids: best.leadIds.slice(0, 50) }) : Promise.resolve([]),
+      companyId ? amo.http.request("GET", `/api/v4/companies/${companyId}`, companySchema) : null,
+      best.responsibleUserId && known === null ? amocrmUserName(amo, best.responsibleUserId) : known,
+    ]);
+    return {
+      status: "known",
+      contact: first.contact,
+      company: company
+        ? { id: company.id, name: company.name ?? "", url: `${baseUrl}/companies/detail/${company.id}` }
+        : null,
+      responsible: best.responsibleUserId
+        ? { id: best.responsibleUserId, name: responsible ?? `#${best.responsibleUserId}` }
+        : null,
+      leads: leads
+        .filter((l) => !l.isDeleted && isOpenStatus(l.statusId))
+        .map((l) => ({ id: l.id, name: l.name, price: l.price, url: `${baseUrl}/leads/detail/${l.id}` })),
+    };
+  });
+  return { contact, full };
 }
 
-/** From the cached directory; amoCRM is asked only for a user the directory has not seen yet. */
-async function userName(db: Db, amo: AmocrmClient, tenantId: string, amoUserId: number) {
+/** The whole client of a number, read now (no cache): the card's actions after creating a contact or deal. */
+export function lookupCardClient(
+  db: Db,
+  amo: AmocrmClient,
+  r: { tenantId: string; baseUrl: string; phone: string },
+): Promise<CardClient> {
+  return lookupCardClientStages(db, amo, r).full;
+}
+
+/** The responsible's name from the cached directory, or null when it has not seen that user yet. */
+async function directoryUserName(db: Db, tenantId: string, amoUserId: number): Promise<string | null> {
   const [row] = await db
     .select({ name: amocrmUsers.name })
     .from(amocrmUsers)
     .where(and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, amoUserId)));
-  if (row) return row.name;
+  return row?.name ?? null;
+}
+
+/** amoCRM is asked only for a user the directory has not seen yet. */
+async function amocrmUserName(amo: AmocrmClient, amoUserId: number): Promise<string | null> {
   const user = await amo.http
     .request("GET", `/api/v4/users/${amoUserId}`, z.object({ name: z.string() }))
     .catch(() => null);

@@ -15,6 +15,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   DATABASE_URL: z.string().optional(),
+  /** PostgreSQL only: connections of the web side (routes, webhooks, the portal, the widget). */
+  DB_POOL_WEB: z.coerce.number().int().min(1).default(10),
+  /** PostgreSQL only: connections of the job handlers (local poller, Inngest functions); default concurrency + 2. */
+  DB_POOL_JOBS: z.coerce.number().int().min(1).optional(),
 
   AUTH_SECRET: z.string().min(32).optional(),
   /** base64 of 32 bytes; the key that encrypts new secrets. */
@@ -34,6 +38,8 @@ export const envSchema = z.object({
   INNGEST_BASE_URL: z.url().optional(),
   JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
   JOBS_DISABLED: bool,
+  /** How many runs one local poller executes at a time. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).default(10),
 
   AMOCRM_CLIENT_ID: z.string().optional(),
   AMOCRM_CLIENT_SECRET: z.string().optional(),
@@ -49,6 +55,7 @@ export type Env = z.infer<typeof envSchema> & {
   isProduction: boolean;
   isDemo: boolean;
   jobDriver: "inngest" | "local";
+  DB_POOL_JOBS: number;
 };
 
 export class EnvError extends Error {
@@ -92,6 +99,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     isProduction,
     isDemo: env.AMANGO_DEMO && !isProduction,
     jobDriver,
+    // The handlers in flight, plus the poller's claim and the lease heartbeat.
+    DB_POOL_JOBS: env.DB_POOL_JOBS ?? env.JOBS_CONCURRENCY + 2,
   };
 }
 

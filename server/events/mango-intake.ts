@@ -3,15 +3,14 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
 import { onCallEventForCards } from "@/server/calls/card-events";
-import { mangoCredentials } from "@/server/connections/mango";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
 import { maskPayload, maskPhone } from "@/server/log/mask";
 import { eventKindFromPath, type MangoEventKind } from "@/server/mango/event-types";
 import { decodeSignedForm, verifyEventSignature } from "@/server/mango/sign";
 import { mangoWebhookParts } from "@/server/mango/webhook";
-import { getTenantByWebhookKey } from "@/server/tenancy/queries";
-import { PROBE_INBOX_ID, receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
+import { receiveWebhook, type WebhookSpec } from "@/server/webhooks/intake";
+import { webhookTenantWithSecrets } from "@/server/webhooks/tenant";
 import { processMangoEvent } from "./mango-jobs";
 
 type EventPayload = z.infer<typeof processMangoEvent.payload>;
@@ -63,8 +62,15 @@ export async function receiveMangoEvent(
   { webhookKey, path }: { webhookKey: string; path: string },
   deps: { db: Db; queue: JobQueue },
 ): Promise<Response> {
-  const tenant: Tenant | null = await getTenantByWebhookKey(deps.db, { webhookKey });
-  const creds = tenant ? await mangoCredentials(deps.db, { tenantId: tenant.id }) : null;
+  // The intake's one read: the tenant with its key and salt (its one write is in receiveWebhook).
+  const found = await webhookTenantWithSecrets(deps.db, {
+    webhookKey,
+    kinds: ["mango.api_key", "mango.api_salt"],
+  });
+  const tenant: Tenant | null = found?.tenant ?? null;
+  const apiKey = found?.secrets["mango.api_key"];
+  const salt = found?.secrets["mango.api_salt"];
+  const creds = apiKey && salt ? { apiKey, salt } : null;
   const kind: MangoEventKind | null = eventKindFromPath(path);
   const parts = creds
     ? kind
@@ -81,9 +87,10 @@ export async function receiveMangoEvent(
     subject: (e) => subjectOf(parts.kind, e),
     subjectKey: (e) => mangoSubjectKey(parts.kind, e),
     job: processMangoEvent,
+    onAccepted: (event) => {
+      accepted.event = event;
+    },
     toJobPayload: (event, inboxId) => {
-      // The intake also calls this to check the payload before storing (with a placeholder id).
-      if (inboxId !== PROBE_INBOX_ID) accepted.event = event;
       // The payload is a hint (masked: no full phone number in job_runs); the job reads the event sealed in
       // its inbox row.
       return {
@@ -94,7 +101,7 @@ export async function receiveMangoEvent(
       };
     },
   };
-  // Set once the event is verified, valid and stored (a redelivery already enqueued leaves it unset).
+  // Set once the event is verified, valid, stored and queued (a redelivery leaves it unset).
   const accepted: { event: Record<string, unknown> | null } = { event: null };
   const res = await receiveWebhook(req, tenant, spec, deps);
   if (tenant && accepted.event && parts.kind === "events/call") {

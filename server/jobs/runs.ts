@@ -14,6 +14,23 @@ import {
 } from "./define";
 import type { EnqueueOptions, EnqueueResult, JobQueue } from "./queue";
 
+/**
+ * What a run row of `def` holds besides its identity: the payload validated, when it is due, its concurrency
+ * key and attempts. Shared by `insertJobRun` and the webhook intake's one statement (server/webhooks/inbox.ts).
+ */
+export function jobRunFields<P>(
+  def: JobDefinition<P>,
+  payload: P,
+  opts: { tenantId: string | null; delaySeconds?: number; now?: Date },
+) {
+  const parsed = def.payload.parse(payload);
+  const runAt = new Date((opts.now ?? new Date()).getTime() + (opts.delaySeconds ?? 0) * 1000);
+  const concurrencyKey = def.options.concurrency
+    ? `${def.id}:${def.options.concurrency.perTenant === false ? "*" : (opts.tenantId ?? "*")}`
+    : null;
+  return { parsed, runAt, concurrencyKey, maxAttempts: maxAttemptsOf(def as JobDefinition) };
+}
+
 /** Inserts the durable row of one job intent; a repeated idempotency key returns the first row. */
 export async function insertJobRun<P>(
   db: Db,
@@ -21,11 +38,7 @@ export async function insertJobRun<P>(
   payload: P,
   opts: EnqueueOptions & { driver: "local" | "inngest"; now?: Date },
 ): Promise<EnqueueResult & { row: JobRunRow }> {
-  const parsed = def.payload.parse(payload);
-  const runAt = new Date((opts.now ?? new Date()).getTime() + (opts.delaySeconds ?? 0) * 1000);
-  const concurrencyKey = def.options.concurrency
-    ? `${def.id}:${def.options.concurrency.perTenant === false ? "*" : (opts.tenantId ?? "*")}`
-    : null;
+  const { parsed, runAt, concurrencyKey } = jobRunFields(def, payload, opts);
   return db.transaction(async (tx) => {
     const [created] = await tx
       .insert(jobRuns)

@@ -33,6 +33,14 @@ export async function getSecret(
   return row ? open(keyring, row, context(tenantId, kind)) : null;
 }
 
+/** Opens a `tenant_secrets` row read by another query (e.g. joined to its tenant in one statement). */
+export function openSecretRow(
+  row: { tenantId: string; kind: string; ciphertext: string; keyId: string },
+  keyring: Keyring = appKeyring(),
+): string {
+  return open(keyring, row, context(row.tenantId, row.kind as SecretKind));
+}
+
 export async function deleteSecrets(db: Db, { tenantId }: { tenantId: string }): Promise<void> {
   await db.delete(tenantSecrets).where(eq(tenantSecrets.tenantId, tenantId));
 }

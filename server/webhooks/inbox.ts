@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { type Db, rowsOf } from "@/db/client";
 import { webhookInbox } from "@/db/schema";
 import { recordActivity } from "@/server/activity/record";
 import { type Keyring, open, seal } from "@/server/crypto/envelope";
 import { appKeyring } from "@/server/crypto/keyring";
+import type { JobDefinition } from "@/server/jobs/define";
+import { jobRunFields } from "@/server/jobs/runs";
 import { maskPayload } from "@/server/log/mask";
 import { admitRejection } from "./rejections";
 
@@ -126,6 +128,92 @@ export async function storeAcceptedWebhook(
   });
 }
 
+/** The journal's reason on an accepted webhook handed to its job. */
+export const ACCEPTED_REASON = "принято, передано в обработку";
+
+export type AcceptedWebhook =
+  | { created: true; inboxId: string; run: { id: string; updatedAt: Date; payload: unknown } }
+  | { created: false; inboxId: string | null; jobRunId: string | null };
+
+/**
+ * The accepted webhook's one write, in ONE statement (one round trip, its own implicit transaction): the
+ * inbox row (masked + sealed, unique per provider identity), its job run (idempotency key `inbox:<id>`; for
+ * the Inngest driver this row is the outbox entry) and the journal entries of both. A redelivery inserts
+ * nothing — no second inbox row, run or entry — and the same statement answers the first row's id and run.
+ * The ids are made here, so the sealed event and the job's payload can name the inbox row before it exists.
+ */
+export async function acceptWebhook<P>(
+  db: Db,
+  r: {
+    tenantId: string;
+    provider: string;
+    kind: string;
+    eventKey: string;
+    event: unknown;
+    subject?: string;
+    subjectKey: string;
+    job: JobDefinition<P>;
+    jobPayload: (inboxId: string) => P;
+    driver: "local" | "inngest";
+  },
+  keyring: Keyring = appKeyring(),
+): Promise<AcceptedWebhook> {
+  const inboxId = randomUUID();
+  const runId = randomUUID();
+  const sealed = seal(keyring, JSON.stringify(r.event), sealContext(r.tenantId, inboxId));
+  const run = jobRunFields(r.job, r.jobPayload(inboxId), { tenantId: r.tenantId });
+  const json = (v: unknown) => JSON.stringify(v ?? null);
+  const webhookKind = `${r.provider}.${r.kind}`;
+  const result = await db.execute(sql`
+    with inbox as (
+      insert into webhook_inbox
+        (id, tenant_id, provider, kind, event_key, status, payload, sealed_payload, sealed_key_id, job_run_id)
+      values (${inboxId}::uuid, ${r.tenantId}::uuid, ${r.provider}, ${r.kind}, ${r.eventKey}, 'accepted',
+        ${json(maskPayload(r.event))}::jsonb, ${sealed.ciphertext}, ${sealed.keyId}, ${runId})
+      on conflict do nothing
+      returning id
+    ), run as (
+      insert into job_runs
+        (id, tenant_id, job_id, payload, idempotency_key, driver, max_attempts, run_at, concurrency_key)
+      select ${runId}::uuid, ${r.tenantId}::uuid, ${r.job.id}::text, ${json(run.parsed)}::jsonb, 'inbox:' || inbox.id::text,
+        ${r.driver}::job_driver, ${run.maxAttempts}::int, ${run.runAt.toISOString()}::timestamptz,
+        ${run.concurrencyKey}::text
+      from inbox
+      returning id, updated_at
+    ), journal as (
+      insert into activity_log (tenant_id, source, source_id, kind, status, subject, subject_key, reason, payload)
+      select ${r.tenantId}::uuid, 'webhook'::activity_source, inbox.id, ${webhookKind}::text, 'done'::activity_status,
+        ${r.subject ?? null}::text, ${r.subjectKey}::text, ${ACCEPTED_REASON}::text, ${json(maskPayload(r.event))}::jsonb
+      from inbox
+      union all
+      select ${r.tenantId}::uuid, 'job'::activity_source, run.id, ${r.job.id}::text, 'queued'::activity_status,
+        ${r.job.subject?.(run.parsed) ?? null}::text, ${r.subjectKey}::text, null::text, ${json(maskPayload(run.parsed))}::jsonb
+      from run
+    )
+    select true as created, ${inboxId}::uuid as inbox_id, run.id as run_id, run.updated_at from run
+    union all
+    select false, w.id, w.job_run_id, null from webhook_inbox w
+    where not exists (select 1 from run)
+      and w.tenant_id = ${r.tenantId}::uuid and w.provider = ${r.provider} and w.event_key = ${r.eventKey}
+  `);
+  const [row] = rowsOf<{
+    created: boolean;
+    inbox_id: string | null;
+    run_id: string | null;
+    updated_at: Date | string | null;
+  }>(result);
+  if (row?.created) {
+    return {
+      created: true,
+      inboxId,
+      run: { id: row.run_id!, updatedAt: new Date(row.updated_at!), payload: run.parsed },
+    };
+  }
+  // A redelivery (or one racing the first delivery, still uncommitted when this statement began: then the
+  // row is not visible to it, and the caller reads it).
+  return { created: false, inboxId: row?.inbox_id ?? null, jobRunId: row?.run_id ?? null };
+}
+
 export async function markWebhookEnqueued(
   db: Db,
   r: { inboxId: string; tenantId: string; jobRunId: string; kind: string },
@@ -141,7 +229,7 @@ export async function markWebhookEnqueued(
       sourceId: r.inboxId,
       kind: r.kind,
       status: "done",
-      reason: "принято, передано в обработку",
+      reason: ACCEPTED_REASON,
     });
   });
 }

@@ -4,7 +4,7 @@ import type { JobDefinition } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
 import { clientAddress } from "./client-address";
-import { markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
+import { acceptWebhook, markWebhookEnqueued, recordRejectedWebhook, storeAcceptedWebhook } from "./inbox";
 import { keptRejectedBody, keptRejectedReason, readBodyWithin, toJsonbSafe } from "./safe-body";
 
 const MAX_BODY_BYTES = 1_000_000;
@@ -32,6 +32,8 @@ export type WebhookSpec<E, P> = {
    */
   ignore?(event: E): string | null;
   job: JobDefinition<P>;
+  /** Called once the event is stored and queued for the first time (not for a redelivery). */
+  onAccepted?(event: E): void;
   toJobPayload(event: E, inboxId: string): P;
 };
 
@@ -49,9 +51,10 @@ const issuesOf = (error: z.ZodError) =>
 export const PROBE_INBOX_ID = "00000000-0000-4000-8000-000000000000";
 
 /**
- * The one webhook path for every provider: raw body → verify → decode + validate → persist once per
- * provider identity → enqueue → answer. Rejections are answered 4xx and recorded; no job starts for them.
- * A redelivery is answered 200 and not stored twice; if its first enqueue never happened, it happens now.
+ * The one webhook path for every provider: raw body → verify → decode + validate → ONE statement storing
+ * the event once per provider identity with its job run and journal entries (./inbox.ts `acceptWebhook`)
+ * → answer. Rejections are answered 4xx and recorded; no job starts for them. A redelivery is answered 200
+ * and not stored twice; if its first row has no run (stored before this path), it is enqueued now.
  */
 export async function receiveWebhook<E, P>(
   req: Request,
@@ -102,17 +105,45 @@ export async function receiveWebhook<E, P>(
   const ignored = spec.ignore?.(event) ?? null;
   if (ignored) return json(200, { status: "ignored", reason: ignored });
   const subjectKey = spec.subjectKey?.(event) ?? `${spec.provider}.${spec.kind}:${spec.eventKey(event)}`;
-  const { row, created } = await storeAcceptedWebhook(db, {
+  const eventKey = spec.eventKey(event);
+  // The accepted path's one write: inbox row + job run (the Inngest outbox) + journal, one statement.
+  const accepted = await acceptWebhook(db, {
     tenantId: tenant.id,
     provider: spec.provider,
     kind: spec.kind,
-    eventKey: spec.eventKey(event),
+    eventKey,
+    event,
+    subject: spec.subject?.(event),
+    subjectKey,
+    job: spec.job,
+    jobPayload: (inboxId) => spec.toJobPayload(event, inboxId),
+    driver: queue.driver,
+  });
+  if (accepted.created) {
+    queue.written?.({
+      id: accepted.run.id,
+      tenantId: tenant.id,
+      jobId: spec.job.id,
+      payload: accepted.run.payload,
+      updatedAt: accepted.run.updatedAt,
+    });
+    spec.onAccepted?.(event);
+    return json(200, { status: "accepted", id: accepted.inboxId });
+  }
+  if (accepted.inboxId && accepted.jobRunId) return json(200, { status: "duplicate", id: accepted.inboxId });
+
+  // A redelivery whose first row has no run yet (stored before the one-statement intake and never
+  // enqueued), or whose first delivery was still committing: the slow path, safe by the idempotency key.
+  const { row } = await storeAcceptedWebhook(db, {
+    tenantId: tenant.id,
+    provider: spec.provider,
+    kind: spec.kind,
+    eventKey,
     payload: event,
     subject: spec.subject?.(event),
     subjectKey,
   });
-  if (!created && row.jobRunId) return json(200, { status: "duplicate", id: row.id });
-
+  if (row.jobRunId) return json(200, { status: "duplicate", id: row.id });
   const { runId } = await queue.enqueue(spec.job, spec.toJobPayload(event, row.id), {
     tenantId: tenant.id,
     idempotencyKey: `inbox:${row.id}`,
@@ -124,5 +155,5 @@ export async function receiveWebhook<E, P>(
     jobRunId: runId,
     kind: `${spec.provider}.${spec.kind}`,
   });
-  return json(200, { status: created ? "accepted" : "duplicate", id: row.id });
+  return json(200, { status: "duplicate", id: row.id });
 }

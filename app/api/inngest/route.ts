@@ -1,19 +1,20 @@
 import { serve } from "inngest/next";
-import { getDb } from "@/db";
+import { getJobsDb } from "@/db";
 import { toInngestFunction } from "@/inngest/functions";
 import { jobDefinitions } from "@/inngest/registry";
 import { appInngestClient } from "@/inngest/runtime";
 
 export const dynamic = "force-dynamic";
 
-// Inngest (Cloud or self-hosted) calls this endpoint to run the functions made from every job definition.
+// Inngest (Cloud or self-hosted) calls this endpoint to run the functions made from every job definition,
+// on the jobs pool (db/index.ts), so a burst of runs never takes the connections of webhooks and the portal.
 // Built on first request so that `next build` never reads the runtime environment.
 let handlers: ReturnType<typeof serve> | undefined;
 function inngestHandlers() {
   const inngest = appInngestClient();
   handlers ??= serve({
     client: inngest,
-    functions: jobDefinitions.map((def) => toInngestFunction(inngest, def, getDb)),
+    functions: jobDefinitions.map((def) => toInngestFunction(inngest, def, getJobsDb)),
   });
   return handlers;
 }
