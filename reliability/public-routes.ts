@@ -27,6 +27,7 @@ export const PUBLIC_ROUTES = [
   "POST,OPTIONS /api/widget/calls/ticket",
   "POST,OPTIONS /api/widget/calls/action",
   "GET /api/widget/calls/stream",
+  "GET,POST,PUT /api/inngest",
 ] as const;
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, unknown>> }) => Promise<Response>;
@@ -47,6 +48,7 @@ async function routeModules() {
     ticket: (await import("@/app/api/widget/calls/ticket/route")) as RouteModule,
     action: (await import("@/app/api/widget/calls/action/route")) as RouteModule,
     stream: (await import("@/app/api/widget/calls/stream/route")) as RouteModule,
+    inngest: (await import("@/app/api/inngest/route")) as RouteModule,
   };
 }
 
