@@ -3,7 +3,7 @@
 // The routes are the app/ route modules themselves (reliability/public-routes.ts). Most bodies go to the
 // handlers in-process (a Request each, as Next.js hands them over); a sample of each route's bodies goes
 // over real HTTP to the same handlers. The webhook routes cost a few database statements per body, so the
-// full 16 × 10,000 takes minutes (about 7 on a shared, loaded 2-core machine); R5_BODIES=<n> runs fewer.
+// full 16 × 10,000 takes minutes (5–7 on a shared, loaded 2-core machine); R5_BODIES=<n> runs fewer.
 // Not in it: NextAuth's routes, whose handler reads Next's request scope (next/headers) — no Next server here.
 import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import fc from "fast-check";
