@@ -3,6 +3,8 @@ import { getJobsDb } from "@/db";
 import { toInngestFunction } from "@/inngest/functions";
 import { jobDefinitions } from "@/inngest/registry";
 import { appInngestClient } from "@/inngest/runtime";
+import { env } from "@/server/config/env";
+import { withSafeErrors } from "@/server/log/route-errors";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +22,23 @@ function inngestHandlers() {
 }
 
 type Ctx = { params: Promise<Record<string, never>> };
-export const GET = (req: Request, ctx: Ctx) => inngestHandlers().GET(req as never, ctx as never);
-export const POST = (req: Request, ctx: Ctx) => inngestHandlers().POST(req as never, ctx as never);
-export const PUT = (req: Request, ctx: Ctx) => inngestHandlers().PUT(req as never, ctx as never);
+
+/**
+ * The endpoint is public, so it answers input, never 5xx for it: 404 when Inngest is not this deployment's
+ * job driver (the local driver polls the database; nothing calls here), 400 for a body Inngest's handler
+ * cannot parse (it throws on one), and any other failure 500 with a parameter-free log line.
+ */
+const route = (method: "GET" | "POST" | "PUT") =>
+  withSafeErrors(`inngest.${method}`, async (req: Request, ctx: Ctx) => {
+    if (env().jobDriver !== "inngest") return Response.json({ error: "not found" }, { status: 404 });
+    try {
+      return await inngestHandlers()[method](req as never, ctx as never);
+    } catch (err) {
+      if (err instanceof SyntaxError) return Response.json({ error: "malformed body" }, { status: 400 });
+      throw err;
+    }
+  });
+
+export const GET = route("GET");
+export const POST = route("POST");
+export const PUT = route("PUT");
