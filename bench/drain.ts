@@ -105,18 +105,29 @@ export type DrainFigures = {
 /**
  * Events drained per second for one tenant: a burst of signed call events through our intake (HTTP) →
  * the local job driver polling as the app does (JOBS_POLL_MS, default 1 s) → `calls` rows. amoCRM logging
- * is off (only `mango.event` runs). Time from the first delivery until every run has finished.
+ * is off (only `mango.event` runs). Time from the first delivery until every run has finished (with
+ * `queueFirst`, from the worker's start, the burst already queued).
  */
-export async function benchDrain(db: TestDb, events = 2000): Promise<DrainFigures> {
+export async function benchDrain(
+  db: TestDb,
+  events = 2000,
+  opts: { queueFirst?: boolean } = {},
+): Promise<DrainFigures> {
   const w = await startLogWorld({ db });
   const worker = createLocalWorker({ db: db.db, definitions: [processMangoEvent] });
   try {
     const list = burst(events);
     const base = `${w.bridgeUrl}/api/mango/${w.tenant.webhookKey}`;
-    worker.start(Number(process.env.JOBS_POLL_MS ?? 1000));
-    const t0 = performance.now();
+    const poll = Number(process.env.JOBS_POLL_MS ?? 1000);
+    // queueFirst: the whole burst is stored and queued before the worker starts (the driver alone).
+    if (!opts.queueFirst) worker.start(poll);
+    let t0 = performance.now();
     const rejected = await postAll(base, list);
     const delivered = performance.now();
+    if (opts.queueFirst) {
+      t0 = performance.now();
+      worker.start(poll);
+    }
     const open = async () => {
       const [row] = await db.db
         .select({ n: count() })
