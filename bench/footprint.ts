@@ -21,11 +21,13 @@ export function widgetSize(): { zipBytes: number; scriptGzipBytes: number } {
 }
 
 /**
- * The portal's first-load JS, gzipped, from the `.next` build output: the chunks every app page loads
- * (build-manifest rootMainFiles and polyfills) plus the portal home's own (app-build-manifest), when that
- * manifest exists. null without a build.
+ * The portal's first-load JS, gzipped, from the `.next` build output: the chunks every page loads
+ * (build-manifest rootMainFiles and polyfills) plus the entry chunks of the portal's «Обзор» page and its
+ * layouts (its client-reference manifest's entryJSFiles, Turbopack's output). null without a build.
  */
-export function portalFirstLoadGzip(): { bytes: number; page: string } | null {
+export function portalFirstLoadGzip(
+  page = "(app)/overview",
+): { bytes: number; files: number; page: string } | null {
   const manifest = path.join(NEXT_DIR, "build-manifest.json");
   if (!existsSync(manifest)) return null;
   const build = JSON.parse(readFileSync(manifest, "utf8")) as {
@@ -33,26 +35,29 @@ export function portalFirstLoadGzip(): { bytes: number; page: string } | null {
     polyfillFiles?: string[];
   };
   const files = new Set([...(build.rootMainFiles ?? []), ...(build.polyfillFiles ?? [])]);
-  let page = "(root chunks only)";
-  const appManifest = path.join(NEXT_DIR, "app-build-manifest.json");
-  if (existsSync(appManifest)) {
-    const pages = (JSON.parse(readFileSync(appManifest, "utf8")) as { pages: Record<string, string[]> })
-      .pages;
-    const key =
-      Object.keys(pages).find((k) => /\(portal\)\/page$|^\/page$/.test(k)) ??
-      Object.keys(pages).find((k) => k.endsWith("/page"));
-    if (key) {
-      page = key;
-      for (const f of pages[key]!) files.add(f);
+  const refs = path.join(NEXT_DIR, "server/app", page, "page_client-reference-manifest.js");
+  if (existsSync(refs)) {
+    const text = readFileSync(refs, "utf8");
+    const at = text.indexOf('"entryJSFiles":');
+    if (at >= 0) {
+      let depth = 0;
+      let end = at;
+      for (let i = text.indexOf("{", at); i < text.length; i++) {
+        if (text[i] === "{") depth++;
+        else if (text[i] === "}" && --depth === 0) {
+          end = i;
+          break;
+        }
+      }
+      for (const m of text.slice(at, end).matchAll(/"(static\/[^"]+\.js)"/g)) files.add(m[1]!);
     }
   }
   let bytes = 0;
   for (const f of files) {
-    if (!f.endsWith(".js")) continue;
     const file = path.join(NEXT_DIR, f);
-    if (existsSync(file)) bytes += gzipSync(readFileSync(file)).byteLength;
+    if (f.endsWith(".js") && existsSync(file)) bytes += gzipSync(readFileSync(file)).byteLength;
   }
-  return { bytes, page };
+  return { bytes, files: files.size, page };
 }
 
 const freePort = () =>

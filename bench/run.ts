@@ -96,7 +96,9 @@ await section("apply", async () => {
 });
 
 await section("footprint", async () => {
-  const rss = await idleRss(process.env.DATABASE_URL ? (await openBenchDb()).url : undefined);
+  // The app migrates and uses a scratch database of its own (none on PGlite: production needs PostgreSQL).
+  const scratch = process.env.DATABASE_URL ? await openBenchDb() : null;
+  const rss = await idleRss(scratch?.url).finally(() => scratch?.drop());
   const portal = portalFirstLoadGzip();
   const widget = widgetSize();
   results.footprint = { idleRssBytes: rss, portalFirstLoad: portal, widget };
@@ -109,7 +111,7 @@ await section("footprint", async () => {
     figure: "portal first-load JS (gzip)",
     value: portal ? kb(portal.bytes) : NEEDS_BUILD,
     against: "",
-    note: portal?.page,
+    note: portal ? `${portal.page}: ${portal.files} chunks with the root ones` : undefined,
   });
   rows.push({
     figure: "widget bundle (widget.zip; script.js gzip)",
