@@ -118,12 +118,14 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   }
 
   const maxInFlight = opts.batchSize ?? 10;
+  // The cron slots this worker has inserted (scheduleCronSlots): written once per slot, not once per poll.
+  const cronSlots = new Map<string, number>();
   const claim = (limit: number) =>
     claimDueRuns(opts.db, { workerId, now: now(), leaseMs, limit, definitions });
 
   /** One polling round that waits for what it claimed; returns how many runs it executed (tests, drains). */
   async function tick(): Promise<number> {
-    await scheduleCronSlots(opts.db, definitions.values(), now());
+    await scheduleCronSlots(opts.db, definitions.values(), now(), cronSlots);
     const claimed = await claim(maxInFlight);
     await Promise.all(claimed.map(execute));
     return claimed.length;
@@ -134,7 +136,7 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   // call logging and SMS runs queued behind it.
   const inFlight = new Set<Promise<void>>();
   async function poll(): Promise<number> {
-    await scheduleCronSlots(opts.db, definitions.values(), now());
+    await scheduleCronSlots(opts.db, definitions.values(), now(), cronSlots);
     const free = maxInFlight - inFlight.size;
     if (free <= 0) return 0;
     const claimed = await claim(free);
