@@ -39,7 +39,8 @@ export type AmoState = {
 
 export type LogWorld = Awaited<ReturnType<typeof startLogWorld>>;
 
-export async function startLogWorld() {
+/** `db`: a database to use instead of a fresh test database (the bench passes PGlite or its own). */
+export async function startLogWorld(opts: { db?: TestDb } = {}) {
   const [mango, amo]: [MangoEmulator, RunningAmocrmEmulator] = await Promise.all([
     startMangoEmulator({ port: 0 }),
     startEmulator(),
@@ -47,7 +48,7 @@ export async function startLogWorld() {
   // The MANGO client reads its base URL from the environment once per test file: campaign lookups and
   // recording links go to this emulator.
   process.env.MANGO_API_URL = `${mango.url}/vpbx`;
-  const t: TestDb = await createTestDb();
+  const t: TestDb = opts.db ?? (await createTestDb());
   const bridge = await serveMangoIntake(t.db);
   const mangoControl = async (path: string, body: unknown) => {
     const res = await fetch(`${mango.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });

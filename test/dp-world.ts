@@ -29,8 +29,8 @@ export const MANAGER = {
 
 export type DpWorld = Awaited<ReturnType<typeof startDpWorld>>;
 
-export async function startDpWorld() {
-  const w = await startLogWorld();
+export async function startDpWorld(opts: Parameters<typeof startLogWorld>[0] = {}) {
+  const w = await startLogWorld(opts);
   const { t, tenant, amo, mango } = w;
   const dp = await serveHandler(async (req) => {
     const m = /^\/api\/amocrm\/([^/]+)\/dp$/.exec(new URL(req.url).pathname);

@@ -44,6 +44,10 @@ export const jobRuns = pgTable(
     unique("job_runs_idempotency").on(t.tenantId, t.jobId, t.idempotencyKey).nullsNotDistinct(),
     index("job_runs_claim").on(t.status, t.runAt).where(sql`status = 'queued'`),
     index("job_runs_tenant_created").on(t.tenantId, t.createdAt),
+    // The claim's checks per concurrency key: runs in flight, and an ordered key's older open runs.
+    index("job_runs_open_by_key")
+      .on(t.concurrencyKey, t.createdAt)
+      .where(sql`status in ('queued', 'running')`),
     index("job_runs_outbox").on(t.dispatchedAt).where(sql`driver = 'inngest' and dispatched_at is null`),
   ],
 );

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "@/db/client";
 import type { JobRunRow } from "@/db/schema";
 import type { JobDefinition } from "@/server/jobs/define";
+import { ORDERED_KEY_PREFIX } from "@/server/jobs/runs";
 
 type RawRun = {
   id: string;
@@ -25,7 +26,9 @@ export type ClaimedRun = Pick<
  * rate limits are checked under a transaction-scoped advisory lock per key, so two pollers cannot both
  * take the last free slot. A worker claims only the jobs it has definitions for (during a rolling deploy an
  * older process leaves newer jobs to newer processes). Runs of a tenant that is not active (it must reconnect
- * amoCRM, or uninstalled) wait untouched until it is active again: paused, not failing in a loop.
+ * amoCRM, or uninstalled) wait untouched until it is active again: paused, not failing in a loop. A run
+ * with an ordered key (`JobDefinition.orderKey`) is a candidate only when no other run of its key is running
+ * or was enqueued before it and is still open: one at a time per key, in enqueue order.
  */
 export async function claimDueRuns(
   db: Db,
@@ -49,6 +52,12 @@ export async function claimDueRuns(
         )})
           and ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
           and (tenant_id is null or exists (select 1 from tenants t where t.id = job_runs.tenant_id and t.status = 'active'))
+          and (concurrency_key is null or concurrency_key not like ${`${ORDERED_KEY_PREFIX}%`} or not exists (
+            select 1 from job_runs e
+            where e.concurrency_key = job_runs.concurrency_key and e.id <> job_runs.id
+              and e.status in ('queued', 'running')
+              and ((e.status = 'running' and e.locked_until >= ${now})
+                or (e.created_at, e.id) < (job_runs.created_at, job_runs.id))))
         order by run_at
         limit ${opts.limit}
         for update skip locked`),
@@ -62,6 +71,7 @@ export async function claimDueRuns(
         );
         continue;
       }
+      // Each claim is written before the next candidate's limits are checked: they count it.
       const lockedUntil = new Date(now.getTime() + opts.leaseMs);
       await tx.execute(sql`
         update job_runs set status = 'running', locked_by = ${workerId}, locked_until = ${lockedUntil},
@@ -83,7 +93,8 @@ export async function claimDueRuns(
 /** When a run must wait for its concurrency or rate limit, the time to look at it again; else null. */
 async function limitDeferral(db: Db, def: JobDefinition, run: RawRun, now: Date): Promise<Date | null> {
   const { concurrency, rate } = def.options;
-  if (concurrency && run.concurrency_key) {
+  // An ordered key's one run at a time is the candidate query's: only the key's oldest open run is a candidate.
+  if (concurrency && run.concurrency_key && !run.concurrency_key.startsWith(ORDERED_KEY_PREFIX)) {
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${run.concurrency_key}))`);
     const [row] = rowsOf<{ n: number }>(
       await db.execute(sql`

@@ -118,12 +118,14 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   }
 
   const maxInFlight = opts.batchSize ?? 10;
+  // The cron slots this worker has inserted (scheduleCronSlots): written once per slot, not once per poll.
+  const cronSlots = new Map<string, number>();
   const claim = (limit: number) =>
     claimDueRuns(opts.db, { workerId, now: now(), leaseMs, limit, definitions });
 
   /** One polling round that waits for what it claimed; returns how many runs it executed (tests, drains). */
   async function tick(): Promise<number> {
-    await scheduleCronSlots(opts.db, definitions.values(), now());
+    await scheduleCronSlots(opts.db, definitions.values(), now(), cronSlots);
     const claimed = await claim(maxInFlight);
     await Promise.all(claimed.map(execute));
     return claimed.length;
@@ -133,21 +135,64 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
   // of waiting for a whole batch: one long run (a bulk "apply to current deals" slice) must not hold back the
   // call logging and SMS runs queued behind it.
   const inFlight = new Set<Promise<void>>();
-  async function poll(): Promise<void> {
-    await scheduleCronSlots(opts.db, definitions.values(), now());
+  async function poll(): Promise<number> {
+    await scheduleCronSlots(opts.db, definitions.values(), now(), cronSlots);
     const free = maxInFlight - inFlight.size;
-    if (free <= 0) return;
-    for (const run of await claim(free)) {
+    if (free <= 0) return 0;
+    const claimed = await claim(free);
+    for (const run of claimed) {
       const p: Promise<void> = execute(run)
         .catch((err) => logger.error({ err: String(err), jobId: run.jobId }, "job run failed to record"))
-        .finally(() => inFlight.delete(p));
+        .finally(() => {
+          inFlight.delete(p);
+          // A finished run frees a slot and may make the next run of its order key due: look again now
+          // while work was found, instead of waiting out the polling interval.
+          if (busy) kick();
+        });
       inFlight.add(p);
     }
+    return claimed.length;
   }
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
+  let pollMs = 1000;
+  // The last poll found work: poll again as soon as a slot frees (or at once), not after `pollMs`.
+  let busy = false;
+  let polling = false;
+  let again = false;
+  async function loop(): Promise<void> {
+    if (stopped) return;
+    if (polling) {
+      again = true;
+      return;
+    }
+    polling = true;
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const round = poll().catch((err) => {
+      logger.error({ err: String(err) }, "job poller tick failed");
+      return 0;
+    });
+    running = round;
+    const claimed = await round;
+    polling = false;
+    busy = claimed > 0;
+    if (stopped) return;
+    const soon = again || (busy && inFlight.size < maxInFlight);
+    again = false;
+    timer = setTimeout(loop, soon ? 0 : pollMs);
+  }
+  function kick(): void {
+    if (stopped) return;
+    if (polling) {
+      again = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(loop, 0);
+  }
 
   return {
     workerId,
@@ -156,15 +201,13 @@ export function createLocalWorker(opts: LocalWorkerOptions) {
     renewLeases: renew,
     /** How many runs the background loop is executing now. */
     inFlight: () => inFlight.size,
-    /** Polls every `pollMs` until stopped; errors are logged and the loop goes on. */
-    start(pollMs: number) {
+    /**
+     * Polls every `pollMs` while idle, and at once while it finds work (after a claim, and whenever a run
+     * finishes), until stopped; errors are logged and the loop goes on.
+     */
+    start(every: number) {
       stopped = false;
-      const loop = async () => {
-        if (stopped) return;
-        running = poll().catch((err) => logger.error({ err: String(err) }, "job poller tick failed"));
-        await running;
-        if (!stopped) timer = setTimeout(loop, pollMs);
-      };
+      pollMs = every;
       timer = setTimeout(loop, 0);
     },
     /** Stops polling and waits for the runs already started. */

@@ -29,6 +29,14 @@ export const processMangoEvent = defineJob({
   title: "Событие MANGO OFFICE",
   payload: mangoEventPayload,
   subject: (p) => p.kind,
+  // One call's events run one at a time in the order we accepted them; different calls run in parallel. The
+  // masked entry_id is as good a key as the real one (masking is deterministic). Events of no call (SMS
+  // reports, results) keep the tenant's limit of 4. The handler writes our database only: amoCRM's limit is
+  // the calls.log job's and the shared request budget's.
+  orderKey: (p) =>
+    isCallEventKind(p.kind) && typeof p.event.entry_id === "string" && p.event.entry_id
+      ? `call:${p.event.entry_id}`
+      : undefined,
   options: { retries: 5, concurrency: { limit: 4 } },
   handler: async (p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "событие без аккаунта" };

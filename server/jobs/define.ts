@@ -38,6 +38,12 @@ export type JobDefinition<P = unknown> = {
   subject?(payload: P): string | undefined;
   /** The owner's journal group of a run, when the payload names it (an enqueue may pass its own). */
   subjectKey?(payload: P): string | undefined;
+  /**
+   * Runs with the same order key (within a tenant) run one at a time, in the order they were enqueued, and
+   * apart from the definition's `concurrency` (which still bounds the runs without a key): e.g. one call's
+   * MANGO events in order while different calls run in parallel.
+   */
+  orderKey?(payload: P): string | undefined;
   handler(payload: P, ctx: JobContext): Promise<JobOutcome | undefined>;
   options: JobOptions;
 };
@@ -49,6 +55,7 @@ export function defineJob<S extends z.ZodType>(def: {
   payload: S;
   subject?: (payload: z.infer<S>) => string | undefined;
   subjectKey?: (payload: z.infer<S>) => string | undefined;
+  orderKey?: (payload: z.infer<S>) => string | undefined;
   handler: (payload: z.infer<S>, ctx: JobContext) => Promise<JobOutcome | undefined>;
   options?: JobOptions;
 }): JobDefinition<z.infer<S>> {

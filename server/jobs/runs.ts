@@ -25,9 +25,7 @@ export function jobRunFields<P>(
 ) {
   const parsed = def.payload.parse(payload);
   const runAt = new Date((opts.now ?? new Date()).getTime() + (opts.delaySeconds ?? 0) * 1000);
-  const concurrencyKey = def.options.concurrency
-    ? `${def.id}:${def.options.concurrency.perTenant === false ? "*" : (opts.tenantId ?? "*")}`
-    : null;
+  const concurrencyKey = concurrencyKeyOf(def, parsed, opts.tenantId);
   return { parsed, runAt, concurrencyKey, maxAttempts: maxAttemptsOf(def as JobDefinition) };
 }
 
@@ -79,6 +77,16 @@ export async function insertJobRun<P>(
       );
     return { runId: existing!.id, created: false, row: existing! };
   });
+}
+
+/** Marks a key whose runs go one at a time in enqueue order (`JobDefinition.orderKey`); see claim.ts. */
+export const ORDERED_KEY_PREFIX = "order:";
+
+function concurrencyKeyOf<P>(def: JobDefinition<P>, payload: P, tenantId: string | null): string | null {
+  const order = def.orderKey?.(payload);
+  if (order) return `${ORDERED_KEY_PREFIX}${def.id}:${tenantId ?? "*"}:${order}`;
+  const c = def.options.concurrency;
+  return c ? `${def.id}:${c.perTenant === false ? "*" : (tenantId ?? "*")}` : null;
 }
 
 export type AttemptResult =

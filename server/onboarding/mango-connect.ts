@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, mangoConnections } from "@/db/schema";
 import { env } from "@/server/config/env";
@@ -142,6 +142,8 @@ export async function getMangoConnection(db: Db, { tenantId }: { tenantId: strin
   return row ?? null;
 }
 
+const LAST_EVENT_RESOLUTION_MS = 5_000;
+
 /** A correctly signed event arrived: the PBX really sends to us ("Проверить" turns green). */
 export async function markMangoEventReceived(
   db: Db,
@@ -150,7 +152,17 @@ export async function markMangoEventReceived(
   await db
     .update(mangoConnections)
     .set({ lastEventAt: at, firstEventAt: sql`coalesce(${mangoConnections.firstEventAt}, ${at})` })
-    .where(and(eq(mangoConnections.tenantId, tenantId)));
+    .where(
+      and(
+        eq(mangoConnections.tenantId, tenantId),
+        // A burst's events all stamp this one row: within a few seconds of the last stamp the stamp stands
+        // (the "events arriving" check reads minutes), so parallel runs do not queue on its row lock.
+        or(
+          isNull(mangoConnections.lastEventAt),
+          lt(mangoConnections.lastEventAt, new Date(at.getTime() - LAST_EVENT_RESOLUTION_MS)),
+        ),
+      ),
+    );
 }
 
 /** Where the owner pastes our address in the MANGO cabinet; MANGO appends /events/<kind>, /result/<kind>. */

@@ -1,0 +1,1 @@
+CREATE INDEX "job_runs_open_by_key" ON "job_runs" USING btree ("concurrency_key","created_at") WHERE status in ('queued', 'running');
