@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withOpenSms } from "@/server/sms/phone";
 import { type AccountWorld, type Delivery, smsAction, startAccountWorld } from "@/test/account-world";
 import { FIRST_CONTACT, MANAGER } from "@/test/dp-world";
 import { SCENARIO } from "@/test/sms-scenario";
@@ -60,12 +61,10 @@ describe("acceptance 2: the vip deal handed to Лопаткин Василий",
   it("is marked delivered by MANGO's result/sms and events/sms", async () => {
     const rows = (await w.sms()).filter((r) => r.leadId === vipDeal.leadId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      status: "delivered",
-      phone: oleg.mobile,
-      text: SCENARIO.expectedText,
-      contactId: oleg.contactId,
-    });
+    // Stored masked, sealed as sent (server/sms/phone.ts).
+    expect(rows[0]).toMatchObject({ status: "delivered", contactId: oleg.contactId });
+    expect(rows[0]!.phone).not.toBe(oleg.mobile);
+    expect(withOpenSms(rows[0]!)).toMatchObject({ phone: oleg.mobile, text: SCENARIO.expectedText });
   });
 
   it("leaves a note with the text on Олег's contact in amoCRM", async () => {
