@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { activityLog, jobRuns } from "@/db/schema";
 import { defineJob } from "@/server/jobs/define";
-import { createTenant } from "@/server/tenancy/queries";
-import { createTestDb, type TestDb } from "@/test/db";
+import type { TestDb } from "@/test/db";
+import { oneTenantDb } from "@/test/job-driver-world";
 import { createInngestClient, jobEventName } from "./client";
 import { toInngestFunction } from "./functions";
 import { createInngestQueue, sweepOutbox } from "./outbox";
@@ -15,15 +15,7 @@ import { createInngestQueue, sweepOutbox } from "./outbox";
 let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
-  t = await createTestDb();
-  tenantId = (
-    await createTenant(t.db, {
-      amocrmAccountId: 7,
-      amocrmSubdomain: "i",
-      amocrmBaseUrl: "http://x",
-      name: "I",
-    })
-  ).id;
+  ({ t, tenantId } = await oneTenantDb(7));
 });
 afterAll(() => t.drop());
 

@@ -343,7 +343,6 @@ describe("R3: forged, replayed, unsigned and oversized requests", () => {
       after.amoWrites.length -
       before.amoWrites.length;
     const oversized = by("oversized").length + streamed.length;
-    // biome-ignore lint/suspicious/noConsole: the suite's figures, one line (issue 16).
     console.log(
       `R3 forgery: ${by("forged").length} forged, ${by("replayed").length} replayed, ${by("unsigned").length} unsigned, ${oversized} oversized: ` +
         `${notRejected.length === 0 ? "all rejected" : `${notRejected.length} NOT rejected`} ` +

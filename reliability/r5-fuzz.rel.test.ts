@@ -817,7 +817,6 @@ describe("R5: generated bodies on every public route", () => {
       ([name, t]) =>
         `R5   ${name}: ${t.sent} (${t.overHttp} HTTP) in ${(t.ms / 1000).toFixed(1)} s, ${line(t.byStatus)}`,
     );
-    // biome-ignore lint/suspicious/noConsole: the suite's figures: one line, then one per route (issue 16).
     console.log(
       [
         `R5 fuzz (fast-check seed ${SEED}): ${total} bodies over ${routes.length} routes, ≥${PER_ROUTE} each ` +

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { activityLog, jobRuns } from "@/db/schema";
 import { defineJob } from "@/server/jobs/define";
-import { createTenant } from "@/server/tenancy/queries";
-import { createTestDb, type TestDb } from "@/test/db";
+import type { TestDb } from "@/test/db";
+import { fakeClock, oneTenantDb } from "@/test/job-driver-world";
 import { createLocalQueue } from "./queue";
 import { createLocalWorker } from "./worker";
 
@@ -17,22 +17,9 @@ const SIGKILL_JOB = "test.sigkill";
 let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
-  t = await createTestDb();
-  tenantId = (
-    await createTenant(t.db, {
-      amocrmAccountId: 1,
-      amocrmSubdomain: "a",
-      amocrmBaseUrl: "http://x",
-      name: "A",
-    })
-  ).id;
+  ({ t, tenantId } = await oneTenantDb(1));
 });
 afterAll(() => t.drop());
-
-function fakeClock(start = new Date("2026-11-25T10:00:00.000Z")) {
-  let now = start.getTime();
-  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
-}
 
 const runOf = async (runId: string) => (await t.db.select().from(jobRuns).where(eq(jobRuns.id, runId)))[0]!;
 const journalOf = async (runId: string) =>

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { activityLog, jobRuns, tenants } from "@/db/schema";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import { createTenant } from "@/server/tenancy/queries";
-import { createTestDb, type TestDb } from "@/test/db";
+import type { TestDb } from "@/test/db";
+import { fakeClock, oneTenantDb } from "@/test/job-driver-world";
 import { claimDueRuns } from "./claim";
 import { createLocalQueue } from "./queue";
 import { createLocalWorker } from "./worker";
@@ -12,27 +13,9 @@ import { createLocalWorker } from "./worker";
 let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
-  t = await createTestDb();
-  tenantId = (
-    await createTenant(t.db, {
-      amocrmAccountId: 1,
-      amocrmSubdomain: "a",
-      amocrmBaseUrl: "http://x",
-      name: "A",
-    })
-  ).id;
+  ({ t, tenantId } = await oneTenantDb(1));
 });
 afterAll(() => t.drop());
-
-/** A controllable clock: the driver never reads the wall clock in these tests. */
-function fakeClock(start = new Date("2026-11-25T10:00:00.000Z")) {
-  let now = start.getTime();
-  return {
-    now: () => new Date(now),
-    set: (d: Date) => (now = d.getTime()),
-    advance: (ms: number) => (now += ms),
-  };
-}
 
 const activityOf = async (runId: string) =>
   (await t.db.select().from(activityLog).where(eq(activityLog.sourceId, runId)))[0]!;

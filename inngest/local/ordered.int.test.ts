@@ -3,23 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { jobRuns } from "@/db/schema";
 import { defineJob } from "@/server/jobs/define";
-import { createTenant } from "@/server/tenancy/queries";
-import { createTestDb, type TestDb } from "@/test/db";
+import type { TestDb } from "@/test/db";
+import { oneTenantDb } from "@/test/job-driver-world";
 import { createLocalQueue } from "./queue";
 import { createLocalWorker } from "./worker";
 
 let t: TestDb;
 let tenantId: string;
 beforeAll(async () => {
-  t = await createTestDb();
-  tenantId = (
-    await createTenant(t.db, {
-      amocrmAccountId: 1,
-      amocrmSubdomain: "a",
-      amocrmBaseUrl: "http://x",
-      name: "A",
-    })
-  ).id;
+  ({ t, tenantId } = await oneTenantDb(1));
 });
 afterAll(() => t.drop());
 
