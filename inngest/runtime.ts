@@ -43,7 +43,7 @@ export function jobRuntime(): Promise<Runtime> {
       logger.info({ driver: "inngest" }, "job runtime started");
       return { queue: createInngestQueue(db, inngest), inngest, stop: async () => clearInterval(timer) };
     }
-    const worker = createLocalWorker({ db, definitions: jobDefinitions });
+    const worker = createLocalWorker({ db, definitions: jobDefinitions, leaseMs: e.JOBS_LEASE_MS });
     if (background) worker.start(e.JOBS_POLL_MS);
     logger.info({ driver: "local", polling: background }, "job runtime started");
     return { queue: createLocalQueue(db), inngest: null, stop: () => worker.stop() };
