@@ -28,9 +28,9 @@ import { dealId, dealMobile, type RelWorld, smsPerNumber, startRelWorld } from "
  * driver with the registry's jobs — an instance without its pages.
  */
 const SEED = 1602;
-const DEALS = 250;
-const CALLS = 40;
-const NUMBERS = Array.from({ length: 20 }, (_, i) => `+7999333${String(i).padStart(4, "0")}`);
+const DEALS = 300;
+const CALLS = 80;
+const NUMBERS = Array.from({ length: 40 }, (_, i) => `+7999333${String(i).padStart(4, "0")}`);
 
 let w: RelWorld;
 let apps: AppProcess[] = [];
@@ -60,7 +60,7 @@ describe("R2: two instances on one database", () => {
       actorUserId: null,
     });
     expect(started?.created).toBe(true);
-    // The burst: answered incoming calls from 20 numbers (two calls each on average), a few per 100 ms.
+    // The burst: answered incoming calls from 40 numbers (two calls each on average), a few per 100 ms.
     const calls: { entryId: string; number: string }[] = [];
     for (let i = 0; i < CALLS; i++) {
       const number = rnd.pick(NUMBERS);
