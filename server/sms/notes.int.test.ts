@@ -224,16 +224,21 @@ describe("refusals that would once have stalled the tenant's notes", () => {
 });
 
 describe("a notes run killed mid-batch (issue 16, R1)", () => {
-  it("its next attempt waits for the dead attempt's claim instead of ending, then writes the rows once", async () => {
+  it("its next attempt writes the SMS marked since and waits for the dead attempt's claim instead of ending, then writes those once", async () => {
     const P = "Убитый запуск";
-    // What a SIGKILLed run leaves: its batch claimed for CLAIM_MS, nothing written.
-    await w.t.db
-      .insert(smsMessages)
-      .values(
-        [0, 1].map((i) => ({ ...row(i, 3, 167353, P), notesLockedUntil: new Date(Date.now() + CLAIM_MS) })),
-      );
-    // The retried run neither writes them yet nor ends "nothing to do" (which left them to the 5-minute sweep).
+    const FRESH = "Отмеченное позже";
+    // What a SIGKILLed run leaves: its batch claimed for CLAIM_MS, nothing written. One SMS marked since.
+    await w.t.db.insert(smsMessages).values([
+      ...[0, 1].map((i) => ({
+        ...row(i, 3, 167353, P),
+        notesLockedUntil: new Date(Date.now() + CLAIM_MS),
+      })),
+      row(2, 3, 167353, FRESH),
+    ]);
+    // The retried run writes the fresh one but does not end as done or "nothing to do" (which left the others
+    // to the 5-minute sweep): the attempt fails, to be retried.
     await expect(writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).rejects.toThrow(/claim/);
+    expect(await notesOf(FRESH)).toHaveLength(2);
     expect(await notesOf(P)).toHaveLength(0);
     // Once the claim lapses, an attempt writes each note once.
     await w.t.db

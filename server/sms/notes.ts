@@ -196,13 +196,13 @@ export async function writePendingSmsNotes(db: Db, { tenantId }: { tenantId: str
     noted += batch.settled;
     refused.push(...batch.refused);
   }
-  if (batches === 0) {
-    // Rows still claimed by an attempt that never finished (its process died): retry until the claim lapses,
-    // rather than end and leave them to the sweeper.
-    if (await claimedRowsLeft(db, tenantId))
-      throw new Error("SMS notes are held by an attempt that did not finish; waiting for its claim to lapse");
-    return { status: "skipped", reason: "Нет SMS, ожидающих примечаний" };
-  }
+  // Rows still claimed by an attempt that never finished (its process died; one run per tenant at a time, so
+  // no live one holds them): retry until the claim lapses, rather than end and leave them to the sweeper.
+  if (batches < MAX_BATCHES_PER_RUN && (await claimedRowsLeft(db, tenantId)))
+    throw new Error(
+      `SMS notes are held by an attempt that did not finish; waiting for its claim to lapse (${noted} noted)`,
+    );
+  if (batches === 0) return { status: "skipped", reason: "Нет SMS, ожидающих примечаний" };
   if (refused.length === 0) return { status: "done", result: { noted, batches } };
   return {
     status: "done",
