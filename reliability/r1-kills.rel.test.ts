@@ -34,7 +34,7 @@ import {
  * (30 s in production) so a killed run is taken over quickly; the figures say how long tenants stalled.
  */
 const SEED = Number(process.env.REL_SEED ?? 1601);
-const CALLS = 80;
+const CALLS = 70;
 const MOVES = 20;
 const KILLS = 4;
 const LOAD_MS = 30_000;
