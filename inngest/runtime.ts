@@ -49,6 +49,7 @@ export function jobRuntime(): Promise<Runtime> {
       db: jobsDb,
       definitions: jobDefinitions,
       batchSize: e.JOBS_CONCURRENCY,
+      leaseMs: e.JOBS_LEASE_MS,
     });
     if (background) worker.start(e.JOBS_POLL_MS);
     logger.info({ driver: "local", polling: background }, "job runtime started");

@@ -37,6 +37,8 @@ export const envSchema = z.object({
   INNGEST_DEV: z.string().optional(),
   INNGEST_BASE_URL: z.url().optional(),
   JOBS_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  /** How long a claimed run stays a worker's without a heartbeat (inngest/local/lease.ts; default 30 s). */
+  JOBS_LEASE_MS: z.coerce.number().int().min(500).optional(),
   JOBS_DISABLED: bool,
   /** How many runs one local poller executes at a time. */
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).default(10),

@@ -20,12 +20,28 @@ export async function mangoCredentials(db: Db, { tenantId }: { tenantId: string 
  * The MANGO OFFICE client of one tenant, with its key and salt opened from tenant_secrets and its product's
  * request limits kept in PostgreSQL (shared by every instance).
  */
-export async function mangoClientFor(db: Db, { tenantId }: { tenantId: string }) {
+export async function mangoClientFor(
+  db: Db,
+  { tenantId }: { tenantId: string },
+  o: {
+    /** Runs after each request's wait for the rate budget, right before it is sent. */
+    beforeSend?: () => Promise<void>;
+  } = {},
+) {
   const creds = await mangoCredentials(db, { tenantId });
   if (!creds) throw new MangoNotConnectedError("MANGO OFFICE не подключена");
+  const budget = mangoRateLimiter(db, tenantId);
+  const beforeSend = o.beforeSend;
   return createMangoClient({
     baseUrl: env().MANGO_API_URL,
     ...creds,
-    rateLimiter: mangoRateLimiter(db, tenantId),
+    rateLimiter: beforeSend
+      ? {
+          async take(limits) {
+            await budget.take(limits);
+            await beforeSend();
+          },
+        }
+      : budget,
   });
 }

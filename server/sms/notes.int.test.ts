@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { type LogWorld, startLogWorld } from "@/test/calls-world";
-import { NOTES_PER_BATCH, writePendingSmsNotes } from "./notes";
+import { CLAIM_MS, NOTES_PER_BATCH, writePendingSmsNotes } from "./notes";
 
 /**
  * Batched SMS notes against the amoCRM emulator: the rows marked due are written as one contacts request and
@@ -191,14 +191,25 @@ describe("refusals that would once have stalled the tenant's notes", () => {
       .select()
       .from(smsMessages)
       .where(and(eq(smsMessages.tenantId, w.tenant.id), like(smsMessages.text, `${P}%`)));
-    const claimed = rows.filter((r) => r.notesLockedUntil && r.notesLockedUntil.getTime() > Date.now());
-    expect(claimed).toHaveLength(NOTES_PER_BATCH);
-    expect(claimed.map((r) => r.text)).toContain(`${P} свежий 99`);
+    // The batch tried is the fresh row and the longest-lapsed ones; its claim was given back at once (lapsed,
+    // so it still goes after fresh SMS) for the run's retry, not held for the sweeper.
+    const tried = rows.filter(
+      (r) => r.notesLockedUntil && r.notesLockedUntil.getTime() > Date.now() - 30_000,
+    );
+    expect(tried).toHaveLength(NOTES_PER_BATCH);
+    expect(tried.every((r) => r.notesLockedUntil!.getTime() <= Date.now())).toBe(true);
+    expect(tried.map((r) => r.text)).toContain(`${P} свежий 99`);
     // The one lapsed row left out is the most recently due one; nothing was written.
-    expect(rows.filter((r) => !claimed.includes(r)).map((r) => r.text)).toEqual([
+    expect(rows.filter((r) => !tried.includes(r)).map((r) => r.text)).toEqual([
       `${P} ${NOTES_PER_BATCH - 1}`,
     ]);
     expect(await notesOf(P)).toHaveLength(0);
+    // The run's retry, seconds later, writes every one of them once.
+    expect(await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).toMatchObject({
+      status: "done",
+      result: { noted: NOTES_PER_BATCH + 1 },
+    });
+    expect(await notesOf(P)).toHaveLength((NOTES_PER_BATCH + 1) * 2);
     await w.t.db.delete(smsMessages).where(
       and(
         eq(smsMessages.tenantId, w.tenant.id),
@@ -209,5 +220,38 @@ describe("refusals that would once have stalled the tenant's notes", () => {
         isNotNull(smsMessages.notesDueAt),
       ),
     );
+  });
+});
+
+describe("a notes run killed mid-batch (issue 16, R1)", () => {
+  it("its next attempt writes the SMS marked since and waits for the dead attempt's claim instead of ending, then writes those once", async () => {
+    const P = "Убитый запуск";
+    const FRESH = "Отмеченное позже";
+    // What a SIGKILLed run leaves: its batch claimed for CLAIM_MS, nothing written. One SMS marked since.
+    await w.t.db.insert(smsMessages).values([
+      ...[0, 1].map((i) => ({
+        ...row(i, 3, 167353, P),
+        notesLockedUntil: new Date(Date.now() + CLAIM_MS),
+      })),
+      row(2, 3, 167353, FRESH),
+    ]);
+    // The retried run writes the fresh one but does not end as done or "nothing to do" (which left the others
+    // to the 5-minute sweep): the attempt fails, to be retried.
+    await expect(writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).rejects.toThrow(/claim/);
+    expect(await notesOf(FRESH)).toHaveLength(2);
+    expect(await notesOf(P)).toHaveLength(0);
+    // Once the claim lapses, an attempt writes each note once.
+    await w.t.db
+      .update(smsMessages)
+      .set({ notesLockedUntil: new Date(Date.now() - 1000) })
+      .where(and(eq(smsMessages.tenantId, w.tenant.id), like(smsMessages.text, `${P} %`)));
+    expect(await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).toMatchObject({
+      status: "done",
+      result: { noted: 2 },
+    });
+    expect(await notesOf(P)).toHaveLength(4);
+    expect(await writePendingSmsNotes(w.t.db, { tenantId: w.tenant.id })).toMatchObject({
+      status: "skipped",
+    });
   });
 });

@@ -24,8 +24,12 @@ import { type NoteRefusal, writeNotes } from "./notes-write";
  * to 50 notes per lost answer; 1,000 SMS still cost 40 requests instead of 2,000.
  */
 export const NOTES_PER_BATCH = 50;
-/** How long a claim on rows holds; a run that died leaves them to the next run after this. */
-const CLAIM_MS = 2 * 60_000;
+/**
+ * How long a claim on rows holds; a run that died (its process killed) leaves them to its own next attempt
+ * or the next run after this. One run per tenant at a time (the job's concurrency), so the claim only has to
+ * outlast a dead run's job lease, not guard against a live one: as short as that lease.
+ */
+export const CLAIM_MS = 30_000;
 /** Batches per run; a bigger backlog continues in the next run (the sweeper or the next window). */
 const MAX_BATCHES_PER_RUN = 100;
 /** Refusals listed by SMS id in a run's result (the count is always complete). */
@@ -139,6 +143,38 @@ async function writeBatch(
   return { settled: live.length, refused };
 }
 
+async function lapseClaim(db: Db, tenantId: string, rows: SmsMessageRow[]) {
+  await db
+    .update(smsMessages)
+    .set({ notesLockedUntil: sql`now()` })
+    .where(
+      and(
+        eq(smsMessages.tenantId, tenantId),
+        isNull(smsMessages.notedAt),
+        inArray(
+          smsMessages.id,
+          rows.map((r) => r.id),
+        ),
+      ),
+    );
+}
+
+async function claimedRowsLeft(db: Db, tenantId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: smsMessages.id })
+    .from(smsMessages)
+    .where(
+      and(
+        eq(smsMessages.tenantId, tenantId),
+        isNotNull(smsMessages.notesDueAt),
+        isNull(smsMessages.notedAt),
+        sql`${smsMessages.notesLockedUntil} >= now()`,
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
 /** The tenant's SMS waiting for notes, a batch at a time, until none is left (or the run's batch budget). */
 export async function writePendingSmsNotes(db: Db, { tenantId }: { tenantId: string }): Promise<JobOutcome> {
   const tenant = await getTenant(db, { tenantId });
@@ -150,10 +186,22 @@ export async function writePendingSmsNotes(db: Db, { tenantId }: { tenantId: str
   for (; batches < MAX_BATCHES_PER_RUN; batches++) {
     const rows = await claimDue(db, tenantId);
     if (rows.length === 0) break;
-    const batch = await writeBatch(db, amo, tenantId, rows);
+    const batch = await writeBatch(db, amo, tenantId, rows).catch(async (err: unknown) => {
+      // The run fails and is retried in seconds: give the claim back now (lapsed, so these rows still go
+      // after the SMS marked since) instead of leaving them to the sweeper minutes later. What amoCRM
+      // certainly stored is recorded per note already and is not written again.
+      await lapseClaim(db, tenantId, rows);
+      throw err;
+    });
     noted += batch.settled;
     refused.push(...batch.refused);
   }
+  // Rows still claimed by an attempt that never finished (its process died; one run per tenant at a time, so
+  // no live one holds them): retry until the claim lapses, rather than end and leave them to the sweeper.
+  if (batches < MAX_BATCHES_PER_RUN && (await claimedRowsLeft(db, tenantId)))
+    throw new Error(
+      `SMS notes are held by an attempt that did not finish; waiting for its claim to lapse (${noted} noted)`,
+    );
   if (batches === 0) return { status: "skipped", reason: "Нет SMS, ожидающих примечаний" };
   if (refused.length === 0) return { status: "done", result: { noted, batches } };
   return {

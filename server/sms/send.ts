@@ -34,7 +34,14 @@ async function command(db: Db, row: SmsMessageRow): Promise<"sent" | JobOutcome>
   }
   let mango: Awaited<ReturnType<typeof mangoClientFor>>;
   try {
-    mango = await mangoClientFor(db, { tenantId: row.tenantId });
+    // Stamped once the request has its slot in MANGO's rate budget, right before it goes: a process that dies
+    // while waiting for the budget (seconds under a bulk apply) leaves the SMS unsent and unstamped, so its
+    // retry sends it; stamped before the wait, it was never sent and never retried.
+    mango = await mangoClientFor(
+      db,
+      { tenantId: row.tenantId },
+      { beforeSend: () => update(db, row, { commandAt: new Date() }) },
+    );
   } catch (err) {
     if (err instanceof MangoNotConnectedError) {
       await update(db, row, { status: "skipped", reason: err.message });
@@ -42,7 +49,6 @@ async function command(db: Db, row: SmsMessageRow): Promise<"sent" | JobOutcome>
     }
     throw err;
   }
-  await update(db, row, { commandAt: new Date() });
   try {
     await mango.sendSms({
       commandId: row.commandId,
