@@ -18,7 +18,13 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "node_modules/**", ".next/**"],
+          exclude: [
+            "**/*.int.test.ts",
+            "**/*.e2e.test.ts",
+            "**/*.rel.test.ts",
+            "node_modules/**",
+            ".next/**",
+          ],
           environment: "node",
         },
       },
