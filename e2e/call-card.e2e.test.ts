@@ -189,6 +189,8 @@ describe("call card in the amoCRM tab of the paired user", () => {
     expect(await card.getAttribute("data-state")).toBe("ringing");
     expect(await card.locator(".amango-card-header").textContent()).toContain("Входящий звонок");
     expect(await card.locator(".amango-card-phone").textContent()).toBe("+79161234567");
+    // The contact comes with amoCRM's first answer; its deals follow on the next card (one round trip each).
+    await card.locator(".amango-card-deal").first().waitFor({ timeout: 10_000 });
     expect(await card.locator(".amango-card-deal").count()).toBeGreaterThan(0);
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
     await ringing.screenshot({ path: path.join(ARTIFACTS_DIR, "call-card.png"), fullPage: true });
