@@ -149,16 +149,19 @@ export function callNote(
   };
 }
 
-/** An sms_in / sms_out note: params `{ text, phone }` (reference §6.7). */
+/**
+ * An sms_in / sms_out note: params `{ text, phone }` (reference §6.7), plus `uniq` when given: our id of the
+ * SMS, as call notes carry theirs, so a note whose create answer was lost can be found (sms/notes-write.ts).
+ */
 export function smsNote(
   entityId: number,
-  sms: { direction: "inbound" | "outbound"; phone: string; text: string },
+  sms: { direction: "inbound" | "outbound"; phone: string; text: string; uniq?: string },
   opts: { userId?: number; createdAt?: number; requestId?: string; triggerDigitalPipeline?: boolean } = {},
 ): NoteCreate {
   return {
     entity_id: entityId,
     note_type: sms.direction === "inbound" ? "sms_in" : "sms_out",
-    params: { text: sms.text, phone: sms.phone },
+    params: dropUndefined({ text: sms.text, phone: sms.phone, uniq: sms.uniq }),
     ...noteMeta(opts),
   };
 }

@@ -41,6 +41,7 @@ const noteOf = ({ row, entityId }: NoteItem): NoteCreate => ({
     direction: "outbound",
     phone: openSmsPhone(row),
     text: openSmsText(row),
+    uniq: row.id,
   }),
   request_id: row.id,
 });
@@ -72,9 +73,7 @@ const ATTEMPT_SLACK_S = 60;
  * stored them: amoCRM keeps no `request_id` to deduplicate on). Only items whose row was attempted
  * (`notes_attempted_at`) without this entity's note id recorded are looked for: each such entity's sms_out
  * notes updated since shortly before the attempt are read (one GET per entity, a few pages at most) and a
- * note with the row's text and number (`params`, what amoCRM documents for sms_out; no field of ours is
- * sent, as amoCRM might refuse one) is recorded as its note, each found note for one row only. Returns the
- * items still to write.
+ * note carrying the row's id (`params.uniq`) is recorded as its note. Returns the items still to write.
  */
 export async function recordFoundNotes(
   db: Db,
@@ -94,16 +93,9 @@ export async function recordFoundNotes(
       noteTypes: ["sms_out"],
       updatedFrom: Math.floor(since / 1000) - ATTEMPT_SLACK_S,
     });
-    const taken = new Set<number>();
     for (const item of group) {
-      const text = openSmsText(item.row);
-      const phone = openSmsPhone(item.row);
-      const ours = notes.find(
-        (n) => !taken.has(n.id) && n.params?.text === text && n.params?.phone === phone,
-      );
-      if (!ours) continue;
-      taken.add(ours.id);
-      found.push({ id: item.row.id, noteId: ours.id });
+      const ours = notes.find((n) => n.params?.uniq === item.row.id);
+      if (ours) found.push({ id: item.row.id, noteId: ours.id });
     }
   }
   await recordNoteIds(db, tenantId, entity, found);

@@ -19,10 +19,10 @@ import { type NoteRefusal, recordFoundNotes, writeNotes } from "./notes-write";
 /**
  * Rows per batch, so per request. amoCRM takes 250 and keeps no `request_id` to deduplicate on, so a POST
  * whose answer is lost after amoCRM processed it (a timeout, a 5xx the transport does not repeat) leaves its
- * rows without note ids. They are not written again blindly: the batch's rows are stamped (`notes_attempted_at`, one UPDATE) before its requests, and a batch whose rows
+ * rows without note ids. They are not written again blindly: each note carries its row's id (`params.uniq`),
+ * the batch's rows are stamped (`notes_attempted_at`, one UPDATE) before its requests, and a batch whose rows
  * are stamped without a note id first reads those entities' sms_out notes since the attempt (one GET per
- * entity, only for such rows) and records the notes with the row's text and number (notes-write.ts
- * `recordFoundNotes`). 50 (the
+ * entity, only for such rows) and records the ones it finds (notes-write.ts `recordFoundNotes`). 50 (the
  * SDK's batch) keeps that read short; 1,000 SMS still cost 40 requests instead of 2,000.
  */
 export const NOTES_PER_BATCH = 50;
