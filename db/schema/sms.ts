@@ -63,11 +63,6 @@ export const smsMessages = pgTable(
      */
     notesDueAt: ts("notes_due_at"),
     notesLockedUntil: ts("notes_locked_until"),
-    /**
-     * Set just before a batch's notes requests. Set while a note id the row needs is still missing: an
-     * earlier request's outcome is unknown (its answer was lost), so amoCRM's notes are looked at first.
-     */
-    notesAttemptedAt: ts("notes_attempted_at"),
     ...timestamps,
   },
   (t) => [

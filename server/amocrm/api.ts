@@ -236,10 +236,9 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
     async listEntityNotes(
       entity: NoteEntity,
       entityId: number,
-      o: { noteTypes: NoteType[]; maxPages?: number; updatedFrom?: number },
+      o: { noteTypes: NoteType[]; maxPages?: number },
     ): Promise<AmoNoteRaw[]> {
-      const query: Query = { "filter[note_type][]": o.noteTypes, "order[updated_at]": "desc" };
-      if (o.updatedFrom !== undefined) query["filter[updated_at][from]"] = o.updatedFrom;
+      const query = { "filter[note_type][]": o.noteTypes, "order[updated_at]": "desc" };
       return collect(
         http.paginate(`/api/v4/${entity}/${entityId}/notes`, "notes", noteSchema, {
           query,

@@ -149,19 +149,16 @@ export function callNote(
   };
 }
 
-/**
- * An sms_in / sms_out note: params `{ text, phone }` (reference §6.7), plus `uniq` when given: our id of the
- * SMS, as call notes carry theirs, so a note whose create answer was lost can be found (sms/notes-write.ts).
- */
+/** An sms_in / sms_out note: params `{ text, phone }` (reference §6.7). */
 export function smsNote(
   entityId: number,
-  sms: { direction: "inbound" | "outbound"; phone: string; text: string; uniq?: string },
+  sms: { direction: "inbound" | "outbound"; phone: string; text: string },
   opts: { userId?: number; createdAt?: number; requestId?: string; triggerDigitalPipeline?: boolean } = {},
 ): NoteCreate {
   return {
     entity_id: entityId,
     note_type: sms.direction === "inbound" ? "sms_in" : "sms_out",
-    params: dropUndefined({ text: sms.text, phone: sms.phone, uniq: sms.uniq }),
+    params: { text: sms.text, phone: sms.phone },
     ...noteMeta(opts),
   };
 }

@@ -12,7 +12,7 @@ import { markNotesDue, notesRunQueued, tenantsWithOverdueNotes, writePendingSmsN
 export const NOTES_WINDOW_MS = 5000;
 
 /**
- * The tenant's sent SMS as notes in amoCRM, 50 per request (notes.ts). One run at a time per tenant; a run
+ * The tenant's sent SMS as notes in amoCRM, 250 per request (notes.ts). One run at a time per tenant; a run
  * is due a window after the SMS that asked for it, and later SMS join it while it is still queued.
  */
 export const writeSmsNotesJob = defineJob({

@@ -37,12 +37,7 @@ function reasonOf(err: AmocrmApiError, errors?: { code: string; path: string }[]
 }
 
 const noteOf = ({ row, entityId }: NoteItem): NoteCreate => ({
-  ...smsNote(entityId, {
-    direction: "outbound",
-    phone: openSmsPhone(row),
-    text: openSmsText(row),
-    uniq: row.id,
-  }),
+  ...smsNote(entityId, { direction: "outbound", phone: openSmsPhone(row), text: openSmsText(row) }),
   request_id: row.id,
 });
 
@@ -63,46 +58,6 @@ async function recordNoteIds(
     update sms_messages as s set ${sql.raw(column)} = v.note_id
     from (values ${values}) as v(id, note_id)
     where s.tenant_id = ${tenantId} and s.id = v.id`);
-}
-
-/** Seconds of clock skew allowed for when reading notes updated since an attempt. */
-const ATTEMPT_SLACK_S = 60;
-
-/**
- * The notes an earlier attempt may have written when its answer was lost (a timeout, a 5xx after amoCRM
- * stored them: amoCRM keeps no `request_id` to deduplicate on). Only items whose row was attempted
- * (`notes_attempted_at`) without this entity's note id recorded are looked for: each such entity's sms_out
- * notes updated since shortly before the attempt are read (one GET per entity, a few pages at most) and a
- * note carrying the row's id (`params.uniq`) is recorded as its note. Returns the items still to write.
- */
-export async function recordFoundNotes(
-  db: Db,
-  amo: Amo,
-  tenantId: string,
-  entity: NoteEntity,
-  items: NoteItem[],
-): Promise<NoteItem[]> {
-  const unknown = items.filter((i) => i.row.notesAttemptedAt);
-  if (unknown.length === 0) return items;
-  const byEntity = new Map<number, NoteItem[]>();
-  for (const item of unknown) byEntity.set(item.entityId, [...(byEntity.get(item.entityId) ?? []), item]);
-  const found: { id: string; noteId: number }[] = [];
-  for (const [entityId, group] of byEntity) {
-    const since = Math.min(...group.map((i) => i.row.notesAttemptedAt?.getTime() ?? 0));
-    const notes = await amo.listEntityNotes(entity, entityId, {
-      noteTypes: ["sms_out"],
-      updatedFrom: Math.floor(since / 1000) - ATTEMPT_SLACK_S,
-    });
-    for (const item of group) {
-      const ours = notes.find((n) => n.params?.uniq === item.row.id);
-      if (ours) found.push({ id: item.row.id, noteId: ours.id });
-    }
-  }
-  await recordNoteIds(db, tenantId, entity, found);
-  if (found.length > 0)
-    logger.info({ entity, found: found.length }, "SMS notes found written by an earlier attempt");
-  const done = new Set(found.map((f) => f.id));
-  return items.filter((i) => !done.has(i.row.id));
 }
 
 /** One request for these items; created ids are matched back by `request_id` (or, failing that, order). */

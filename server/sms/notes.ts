@@ -5,7 +5,7 @@ import { amocrmClientFor } from "@/server/connections/amocrm";
 import type { JobOutcome } from "@/server/jobs/define";
 import { logger } from "@/server/log/logger";
 import { getTenant } from "@/server/tenancy/queries";
-import { type NoteRefusal, recordFoundNotes, writeNotes } from "./notes-write";
+import { type NoteRefusal, writeNotes } from "./notes-write";
 
 /**
  * SMS notes in amoCRM, in batches. `sms.send` (or MANGO's `result/sms` / `events/sms` settling an SMS whose
@@ -17,13 +17,11 @@ import { type NoteRefusal, recordFoundNotes, writeNotes } from "./notes-write";
  */
 
 /**
- * Rows per batch, so per request. amoCRM takes 250 and keeps no `request_id` to deduplicate on, so a POST
- * whose answer is lost after amoCRM processed it (a timeout, a 5xx the transport does not repeat) leaves its
- * rows without note ids. They are not written again blindly: each note carries its row's id (`params.uniq`),
- * the batch's rows are stamped (`notes_attempted_at`, one UPDATE) before its requests, and a batch whose rows
- * are stamped without a note id first reads those entities' sms_out notes since the attempt (one GET per
- * entity, only for such rows) and records the ones it finds (notes-write.ts `recordFoundNotes`). 50 (the
- * SDK's batch) keeps that read short; 1,000 SMS still cost 40 requests instead of 2,000.
+ * Rows per batch, so per request. amoCRM takes 250, but a POST whose answer is lost after amoCRM processed
+ * it (a timeout, a 5xx the transport does not repeat) leaves its rows unrecorded, and they are written again
+ * when the claim lapses: amoCRM keeps no `request_id` to deduplicate on, and reading every entity's notes
+ * back before a retry would cost more requests than it saves. 50 (the SDK's batch) bounds that duplication
+ * to 50 notes per lost answer; 1,000 SMS still cost 40 requests instead of 2,000.
  */
 export const NOTES_PER_BATCH = 50;
 /**
@@ -112,29 +110,11 @@ async function writeBatch(
 ): Promise<{ settled: number; refused: NoteRefusal[] }> {
   // MANGO may have refused the SMS since it was marked (result/sms ≠ 1000): nothing to note then.
   const live = rows.filter((r) => r.status !== "failed" && r.status !== "skipped");
-  // An earlier attempt whose answer was lost may have written some of these: look for them first (only
-  // rows stamped by such an attempt pay a GET), then stamp every row about to be written, in one UPDATE.
-  const contacts = await recordFoundNotes(
-    db,
-    amo,
-    tenantId,
-    "contacts",
-    live.flatMap((row) => (row.contactId && !row.contactNoteId ? [{ row, entityId: row.contactId }] : [])),
+  const contacts = live.flatMap((row) =>
+    row.contactId && !row.contactNoteId ? [{ row, entityId: row.contactId }] : [],
   );
-  const leads = await recordFoundNotes(
-    db,
-    amo,
-    tenantId,
-    "leads",
-    live.flatMap((row) => (row.leadId && !row.leadNoteId ? [{ row, entityId: row.leadId }] : [])),
-  );
-  const toWrite = [...new Set([...contacts, ...leads].map((i) => i.row.id))];
-  if (toWrite.length > 0)
-    await db
-      .update(smsMessages)
-      .set({ notesAttemptedAt: new Date() })
-      .where(and(eq(smsMessages.tenantId, tenantId), inArray(smsMessages.id, toWrite)));
   const refused = contacts.length > 0 ? await writeNotes(db, amo, tenantId, "contacts", contacts) : [];
+  const leads = live.flatMap((row) => (row.leadId && !row.leadNoteId ? [{ row, entityId: row.leadId }] : []));
   if (leads.length > 0) refused.push(...(await writeNotes(db, amo, tenantId, "leads", leads)));
   if (live.length > 0)
     await db

@@ -99,11 +99,9 @@ export function listNotes(ctx: ApiCtx): Res {
   const entityId = ctx.params.id !== undefined ? intParam(ctx.params.id) : undefined;
   const types = filterValues(ctx.req.url, "note_type");
   const entityIds = filterValues(ctx.req.url, "entity_id").map(Number);
-  const updatedFrom = filterValues(ctx.req.url, "updated_at][from")[0];
   const items = ctx.acc.notes.filter(
     (n) =>
       n.entity_type === entity &&
-      (updatedFrom === undefined || n.updated_at >= Number(updatedFrom)) &&
       (entityId === undefined || n.entity_id === entityId) &&
       (entityIds.length === 0 || entityIds.includes(n.entity_id)) &&
       (types.length === 0 || types.includes(n.note_type)),

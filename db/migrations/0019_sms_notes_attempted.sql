@@ -1,1 +1,0 @@
-ALTER TABLE "sms_messages" ADD COLUMN "notes_attempted_at" timestamp with time zone;
