@@ -21,11 +21,11 @@ import {
   startAmocrmEmulator,
 } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
+import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { exchangeCode } from "@/server/amocrm/oauth";
 import { saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { createMangoClient } from "@/server/mango/api";
 import { connectMango } from "@/server/onboarding/mango-connect";
-import { settingsDocumentSchema } from "@/server/settings/schema";
 import { createTenant } from "@/server/tenancy/queries";
 import { unpackWidgetZip } from "@/server/widget/package";
 import { type AppServer, startAppServer } from "./app-server";

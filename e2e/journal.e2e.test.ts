@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callLogs, calls, integrationSettings } from "@/db/schema";
-import { settingsDocumentSchema } from "@/server/settings/schema";
+import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { SCENARIO } from "@/test/sms-scenario";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
 import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";

@@ -10,7 +10,7 @@ import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID } from "@/emulators/amocrm/server";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { ruleDraftSchema } from "@/server/rules/schema";
+import { ruleDraftSchema } from "@/lib/domain/rules/schema";
 import { saveRule } from "@/server/rules/store";
 import { createCaller } from "@/server/trpc/router";
 import { SCENARIO } from "@/test/sms-scenario";

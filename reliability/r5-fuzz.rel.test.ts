@@ -10,8 +10,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jobRuns, webhookInbox } from "@/db/schema";
 import { DEMO_CLIENT_ID } from "@/emulators/amocrm/server";
+import { WIDGET_TRPC_SOURCE, WIDGET_TRPC_SOURCE_HEADER } from "@/lib/domain/widget/trpc-session-protocol";
 import { sign } from "@/server/mango/sign";
-import { WIDGET_TRPC_SOURCE, WIDGET_TRPC_SOURCE_HEADER } from "@/server/widget/trpc-session-protocol";
 import { MANGO_KEY, MANGO_SALT, type PublicRoutes, startPublicRoutes } from "./public-routes";
 
 // The portal's tRPC route reads its session from Next's request scope (cookies); R5 calls it without one.

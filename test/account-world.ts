@@ -5,11 +5,11 @@
 import { and, eq } from "drizzle-orm";
 import { jobRuns, webhookInbox } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import type { SmsAction } from "@/lib/domain/rules/schema";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { subscribeAccountWebhooks } from "@/server/onboarding/account-webhooks";
 import { receiveAccountWebhook } from "@/server/rules/account-webhook-intake";
 import { accountEventRulesJob, evaluateRulesJob } from "@/server/rules/jobs";
-import type { SmsAction } from "@/server/rules/schema";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { writeSmsNotesJob } from "@/server/sms/notes-jobs";
 import { drainJobs } from "@/test/db";

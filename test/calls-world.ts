@@ -13,11 +13,11 @@ import {
 } from "@/db/schema";
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
+import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { logCall } from "@/server/calls/jobs";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
-import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/server/settings/schema";
 import { createTenant } from "@/server/tenancy/queries";
 import { connect, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, drainJobs, type TestDb } from "@/test/db";

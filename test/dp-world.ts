@@ -4,10 +4,10 @@
 import { and, eq } from "drizzle-orm";
 import { amocrmUsers, jobRuns, mangoEmployees, smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import type { RuleDraft } from "@/lib/domain/rules/schema";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { receiveDpWebhook } from "@/server/rules/dp-intake";
 import { evaluateRulesJob } from "@/server/rules/jobs";
-import type { RuleDraft } from "@/server/rules/schema";
 import { saveRule } from "@/server/rules/store";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { writeSmsNotesJob } from "@/server/sms/notes-jobs";

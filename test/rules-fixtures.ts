@@ -1,6 +1,7 @@
 // Test support: rules and deal snapshots with only what a test cares about spelled out.
+
+import { type Rule, type RuleDraft, ruleSchema } from "@/lib/domain/rules/schema";
 import type { AmoCustomFieldValue } from "@/server/amocrm/transform";
-import { type Rule, type RuleDraft, ruleSchema } from "@/server/rules/schema";
 import type { DealEvent, DealSnapshot } from "@/server/rules/snapshot";
 
 export const NEGOTIATION = { pipelineId: 3_300_000, statusId: 4_400_100 }; // stage "Переговоры"

@@ -12,12 +12,12 @@ import {
   smsMessages,
 } from "@/db/schema";
 import { DEMO_PRODUCT_ID } from "@/emulators/mango/seed-constants";
+import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { logCall } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { saveRule } from "@/server/rules/store";
 import { saveSettings } from "@/server/settings/queries";
-import { settingsDocumentSchema } from "@/server/settings/schema";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SecurityFixture, SessionIdentity } from "@/server/trpc/init";
 import { type AttackerConnections, seedAttackerRows, seedVictimRows } from "@/test/security-seed";

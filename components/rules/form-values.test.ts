@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ruleDraftSchema, ruleSchema } from "@/server/rules/schema";
+import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
 import { formMessageOf } from "./form-issues";
 import { draftOf, emptyForm, formFromRule, newCondition, ruleFormSchema } from "./form-values";
 

@@ -8,7 +8,7 @@ import {
   senderNameSchema,
   tagValueSchema,
   templateSchema,
-} from "@/server/rules/bounds";
+} from "@/lib/domain/rules/bounds";
 import {
   CUSTOM_FIELD_OPS,
   canApplyToCurrentDeals,
@@ -18,8 +18,8 @@ import {
   type RuleTrigger,
   SMS_RECIPIENTS,
   type SmsRecipient,
-} from "@/server/rules/schema";
-import { estimateSmsTemplate } from "@/server/sms/preview-estimate";
+} from "@/lib/domain/rules/schema";
+import { estimateSmsTemplate } from "@/lib/domain/sms/preview-estimate";
 import { formMessageOf } from "./form-issues";
 import type { StoredRule } from "./types";
 

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import type { Condition } from "@/server/rules/schema";
+import type { Condition } from "@/lib/domain/rules/schema";
 import { formatPrice } from "./format";
 import { TemplateText } from "./template-text";
 import type { EditorContext, StoredRule } from "./types";

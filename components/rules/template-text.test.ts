@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { smsMacroCatalogue } from "@/server/sms/macros";
+import { smsMacroCatalogue } from "@/lib/domain/sms/macros";
 import { templateParts } from "./template-text";
 
 /** Issue 11 §5: a saved rule's card shows macros by their labels, not their keys. */

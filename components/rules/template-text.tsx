@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { parseMacroKey } from "@/server/sms/macros";
+import { parseMacroKey } from "@/lib/domain/sms/macros";
 import type { MacroGroup } from "./types";
 
 /**

@@ -5,12 +5,12 @@ import { useTranslations } from "next-intl";
 import { useWatch } from "react-hook-form";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { createsDeals } from "@/server/settings/effective";
+import { createsDeals } from "@/lib/domain/settings/effective";
 import {
   type IntegrationSettings,
   NEW_CLIENT_ACTIONS,
   REPEAT_CLIENT_ACTIONS,
-} from "@/server/settings/schema";
+} from "@/lib/domain/settings/schema";
 import {
   ChoiceSelect,
   Dependent,

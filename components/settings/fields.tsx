@@ -7,7 +7,7 @@ import { type Control, Controller, type FieldPathByValue, useFormState, useWatch
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
-import type { IntegrationSettings } from "@/server/settings/schema";
+import type { IntegrationSettings } from "@/lib/domain/settings/schema";
 import type { AppRouter } from "@/server/trpc/router";
 
 export type SettingsOptions = inferRouterOutputs<AppRouter>["settings"]["get"]["options"];

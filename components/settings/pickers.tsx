@@ -12,7 +12,7 @@ import {
   SelectTrigger,
   SelectValue,
 } from "@/components/ui/select";
-import type { IntegrationSettings, StageRef } from "@/server/settings/schema";
+import type { IntegrationSettings, StageRef } from "@/lib/domain/settings/schema";
 import { FieldFrame, type FormControl, type SettingsOptions, useFieldError } from "./fields";
 
 type Ctx = { control: FormControl; disabled: boolean };

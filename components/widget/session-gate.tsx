@@ -6,7 +6,7 @@ import {
   WIDGET_SESSION_ENDPOINT,
   WIDGET_TRPC_SOURCE,
   WIDGET_TRPC_SOURCE_HEADER,
-} from "@/server/widget/trpc-session-protocol";
+} from "@/lib/domain/widget/trpc-session-protocol";
 import { WidgetNoSession } from "./no-session";
 import { WidgetTrpcProvider } from "./trpc-provider";
 

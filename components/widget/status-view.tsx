@@ -1,7 +1,10 @@
+import type { inferRouterOutputs } from "@trpc/server";
 import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import type { WidgetStatus } from "@/server/widget/queries";
+import type { AppRouter } from "@/server/trpc/router";
+
+type WidgetStatus = NonNullable<inferRouterOutputs<AppRouter>["widget"]["status"]>;
 
 /** Connected reads calm, "not yet" neutral, a broken connection red. */
 const tone = (state: string) =>

@@ -4,14 +4,14 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
-import { makeQueryClient, TRPCProvider } from "@/lib/trpc/client";
-// Type-only and constants: no server code reaches the browser.
-import type { AppRouter } from "@/server/trpc/router";
 import {
   WIDGET_TRPC_ENDPOINT,
   WIDGET_TRPC_SOURCE,
   WIDGET_TRPC_SOURCE_HEADER,
-} from "@/server/widget/trpc-session-protocol";
+} from "@/lib/domain/widget/trpc-session-protocol";
+import { makeQueryClient, TRPCProvider } from "@/lib/trpc/client";
+// Type-only and constants: no server code reaches the browser.
+import type { AppRouter } from "@/server/trpc/router";
 
 function makeWidgetTrpcClient(sessionToken: string) {
   return createTRPCClient<AppRouter>({

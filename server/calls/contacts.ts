@@ -3,6 +3,7 @@
 // and one deal.
 import { createHash } from "node:crypto";
 import type { Db } from "@/db/client";
+import type { StageRef } from "@/lib/domain/settings/schema";
 import type { AmocrmClient } from "@/server/amocrm";
 import {
   type ContactCreate,
@@ -11,7 +12,6 @@ import {
   phoneField,
 } from "@/server/amocrm/requests";
 import { withLease } from "@/server/leases/lease";
-import type { StageRef } from "@/server/settings/schema";
 import { type ClientPlan, earliestContact, isOpenStatus } from "./log-decide";
 
 export type CallClient = {

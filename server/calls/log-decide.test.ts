@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { effectiveSettings } from "@/lib/domain/settings/effective";
+import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { CALL_STATUS } from "@/server/amocrm/requests";
-import { effectiveSettings } from "@/server/settings/effective";
-import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/server/settings/schema";
 import {
   CC_OFF_REASON,
   callStatusOf,

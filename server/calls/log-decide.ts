@@ -1,10 +1,10 @@
 // The pure decisions of logging a call to amoCRM: what is skipped and why, whose call it is, what a new or
 // a repeat client gets, how amoCRM should read its status. No I/O here, so every rule is unit-tested.
 import type { CallRow } from "@/db/schema";
+import { type EffectiveSettings, isLineProcessed } from "@/lib/domain/settings/effective";
+import type { StageRef } from "@/lib/domain/settings/schema";
 import { CALL_STATUS, type CallStatus } from "@/server/amocrm/requests";
 import type { AmoContact } from "@/server/amocrm/transform";
-import { type EffectiveSettings, isLineProcessed } from "@/server/settings/effective";
-import type { StageRef } from "@/server/settings/schema";
 
 export type LoggableCall = Pick<
   CallRow,

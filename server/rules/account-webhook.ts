@@ -1,7 +1,7 @@
 import { z } from "zod";
+import type { RuleTrigger } from "@/lib/domain/rules/schema";
 import { STATUS_LOST } from "@/server/amocrm/transform";
 import { parseBracketForm } from "./bracket-form";
-import type { RuleTrigger } from "./schema";
 import type { DealEvent } from "./snapshot";
 
 /**

@@ -1,10 +1,10 @@
 import type { Db } from "@/db/client";
+import type { Rule } from "@/lib/domain/rules/schema";
 import type { JobQueue } from "@/server/jobs/queue";
 import { planSmsAction } from "@/server/sms/plan";
 import type { SmsEmployee } from "@/server/sms/recipients";
 import type { DealTruth } from "./deal";
 import { evaluateRule } from "./evaluate";
-import type { Rule } from "./schema";
 import type { DealEvent, DealSnapshot } from "./snapshot";
 
 /** What happened to one rule for one deal, for the journal: every rule is named with its outcome. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobRuns, ruleApplications } from "@/db/schema";
 import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
 import { createLocalQueue } from "@/inngest/local/queue";
+import type { Rule } from "@/lib/domain/rules/schema";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { NOTES_PER_BATCH } from "@/server/sms/notes";
 import { writeSmsNotesJob } from "@/server/sms/notes-jobs";
@@ -12,7 +13,6 @@ import { CLIENT_SMS } from "@/test/rules-fixtures";
 import { applicationStatus, cancelApplyToCurrentDeals, startApplyToCurrentDeals } from "./apply-current";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { ALREADY_SENT } from "./apply-run";
-import type { Rule } from "./schema";
 
 /**
  * Issue 7 acceptance 7 on PostgreSQL and both emulators: 1,000 deals in «Принимают решение», a rule "budget

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { RuleApplicationCounters, RuleApplicationRow } from "@/db/schema";
+import { canApplyToCurrentDeals, type Rule } from "@/lib/domain/rules/schema";
 import type { AmoContact, AmoLead, LeadFilter } from "@/server/amocrm";
 import { AmocrmError } from "@/server/amocrm";
 import { amocrmClientFor } from "@/server/connections/amocrm";
@@ -21,7 +22,6 @@ import {
   saveTotal,
 } from "./apply-store";
 import { smsEmployeeOf } from "./deal";
-import { canApplyToCurrentDeals, type Rule } from "./schema";
 import { type DealEvent, dealSnapshotFrom } from "./snapshot";
 import { getRule } from "./store";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
 import { DEMO_ACCOUNT_ID } from "@/emulators/amocrm/seed-ids";
+import type { SmsAction } from "@/lib/domain/rules/schema";
 import { listJournal } from "@/server/activity/journal";
 import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 import { FEED_RECHECKS, TRIGGER_REASONS } from "./dp-confirm";
-import type { SmsAction } from "./schema";
 
 /**
  * Issue 16 §7: the DP webhook is unsigned, so a rule acts only once amoCRM confirms the trigger. Against

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import type { SmsAction } from "@/lib/domain/rules/schema";
 import { maskPhone } from "@/server/log/mask";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { hidePhonesIn } from "@/server/sms/mask";
@@ -9,7 +10,6 @@ import { openSmsPhone, openSmsText, smsPhoneLookup } from "@/server/sms/phone";
 import { CLIENT_SMS as CLIENT_SMS_DRAFT } from "@/test/rules-fixtures";
 import type { EvaluateRulesPayload } from "./jobs";
 import { runRulesForDpEvent } from "./run";
-import type { SmsAction } from "./schema";
 
 const CLIENT_SMS: SmsAction = { ...CLIENT_SMS_DRAFT, recipients: ["client"], fallback: null };
 

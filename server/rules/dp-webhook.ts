@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { Rule, RuleTrigger } from "@/lib/domain/rules/schema";
 import { parseBracketForm } from "./bracket-form";
-import type { Rule, RuleTrigger } from "./schema";
 import type { DealEvent } from "./snapshot";
 
 /**

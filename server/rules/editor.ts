@@ -8,15 +8,15 @@ import {
   smsMessages,
   type Tenant,
 } from "@/db/schema";
+import { senderNameSchema } from "@/lib/domain/rules/bounds";
+import { smsMacroCatalogue } from "@/lib/domain/sms/macros";
 import { type AmoCustomField, AmocrmError } from "@/server/amocrm";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { directorySyncedAt, listPipelines } from "@/server/directory/amocrm-sync";
 import { hasExtendedIntegration } from "@/server/employees/queries";
 import { logger } from "@/server/log/logger";
-import { smsMacroCatalogue } from "@/server/sms/macros";
 import { employeeSmsAvailability, type SmsEmployee } from "@/server/sms/recipients";
-import { senderNameSchema } from "./bounds";
 import { listRules } from "./store";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Condition } from "@/lib/domain/rules/schema";
 import { deal, field, NEGOTIATION, RESPONSIBLE_CHANGED, rule } from "@/test/rules-fixtures";
 import { evaluateRule, failureOf, formatAmount, rulesToRun } from "./evaluate";
-import type { Condition } from "./schema";
 
 const d = (over: Parameters<typeof deal>[0] = {}) => deal(over).deal;
 

@@ -1,5 +1,5 @@
+import type { Condition, Rule } from "@/lib/domain/rules/schema";
 import type { AmoCustomFieldValue } from "@/server/amocrm/transform";
-import type { Condition, Rule } from "./schema";
 import type { DealEvent, DealSnapshot } from "./snapshot";
 
 /**

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { RULE_TRIGGERS } from "@/lib/domain/rules/schema";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { defineJob, SkipJobError } from "@/server/jobs/define";
 import type { AccountWebhookEvent } from "./account-webhook";
 import { runRulesForAccountEvent } from "./account-webhook-run";
 import type { DpTriggerEvent } from "./dp-webhook";
 import { runRulesForDpEvent } from "./run";
-import { RULE_TRIGGERS } from "./schema";
 
 const id = z.number().int().positive();
 

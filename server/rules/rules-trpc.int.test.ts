@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, employeeLinks, mangoEmployees, ruleApplications } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { estimateSmsTemplate } from "@/server/sms/preview-estimate";
+import { estimateSmsTemplate } from "@/lib/domain/sms/preview-estimate";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
 import { EXTENDED_REQUIRED_MESSAGE } from "@/server/trpc/procedures/rules-save";

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { Rule } from "@/lib/domain/rules/schema";
 import type { AmocrmClient } from "@/server/amocrm";
 import type { AmoLead } from "@/server/amocrm/transform";
 import { amocrmClientFor } from "@/server/connections/amocrm";
@@ -10,7 +11,6 @@ import { completeDealTruth, readLiveLead, smsEmployeeOf } from "./deal";
 import { confirmDpTrigger, type TriggerCheck } from "./dp-confirm";
 import { type DpTriggerEvent, dpDealEvent } from "./dp-webhook";
 import { rulesToRun } from "./evaluate";
-import type { Rule } from "./schema";
 import { type DealEvent, dealSnapshotFrom } from "./snapshot";
 import { listRules } from "./store";
 

@@ -1,5 +1,5 @@
+import type { RuleTrigger } from "@/lib/domain/rules/schema";
 import type { AmoContact, AmoCustomFieldValue, AmoLead, AmoPhone } from "@/server/amocrm/transform";
-import type { RuleTrigger } from "./schema";
 
 /**
  * One occurrence of a deal event on a stage, whatever brought it (DP webhook, account webhook, the

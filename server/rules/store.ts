@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, type RuleRow, rules } from "@/db/schema";
-import { RULE_SCHEMA_VERSION, type Rule, type RuleDraft, upgradeStoredRule } from "./schema";
+import { RULE_SCHEMA_VERSION, type Rule, type RuleDraft, upgradeStoredRule } from "@/lib/domain/rules/schema";
 
 /** Action kinds that act through the PBX on someone's behalf: only users with a mapped extension save them. */
 export const EXTENDED_ACTION_KINDS = new Set(["sms", "callback", "campaign"]);

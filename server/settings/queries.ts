@@ -1,8 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, integrationSettings } from "@/db/schema";
-import { type EffectiveSettings, effectiveSettings } from "./effective";
-import { defaultSettings, type IntegrationSettings, upgradeStoredSettings } from "./schema";
+import { type EffectiveSettings, effectiveSettings } from "@/lib/domain/settings/effective";
+import {
+  defaultSettings,
+  type IntegrationSettings,
+  upgradeStoredSettings,
+} from "@/lib/domain/settings/schema";
 
 /** Someone saved after this form was loaded: their change must not be overwritten blindly. */
 export class SettingsConflictError extends Error {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createsDeals, DEPENDENCIES, effectiveSettings, isLineProcessed } from "./effective";
-import { diffSettings } from "./queries";
+import {
+  createsDeals,
+  DEPENDENCIES,
+  effectiveSettings,
+  isLineProcessed,
+} from "@/lib/domain/settings/effective";
 import {
   defaultSettings,
   type IntegrationSettingsInput,
@@ -8,7 +12,8 @@ import {
   settingsDocumentSchema,
   settingsSchema,
   upgradeStoredSettings,
-} from "./schema";
+} from "@/lib/domain/settings/schema";
+import { diffSettings } from "./queries";
 import { findStaleReferences } from "./validate-stages";
 
 const parse = (input: IntegrationSettingsInput) => settingsDocumentSchema.parse(input);

@@ -6,6 +6,7 @@ import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { DEMO_VPBX_API_KEY, DEMO_VPBX_API_SALT } from "@/emulators/mango/seed";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { createLocalQueue } from "@/inngest/local/queue";
+import type { IntegrationSettingsInput } from "@/lib/domain/settings/schema";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { listPipelines, syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { putSecret } from "@/server/secrets/store";
@@ -14,7 +15,6 @@ import { createCaller } from "@/server/trpc/router";
 import { connect, control, startEmulator } from "@/test/amocrm-emulator";
 import { createTestDb, type TestDb } from "@/test/db";
 import { getEffectiveSettings } from "./queries";
-import type { IntegrationSettingsInput } from "./schema";
 import { StaleReferencesError } from "./validate-stages";
 
 // Pipeline 3383152 «Основная воронка» of the emulator's demo account and two of its working stages.

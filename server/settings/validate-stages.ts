@@ -1,9 +1,9 @@
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
+import { effectiveSettings } from "@/lib/domain/settings/effective";
+import type { IntegrationSettings, StageRef } from "@/lib/domain/settings/schema";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { listAmocrmUsers, listPipelines, syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
-import { effectiveSettings } from "./effective";
-import type { IntegrationSettings, StageRef } from "./schema";
 
 /** Field labels as the form shows them (Russian: server messages are shown as they are in ru). */
 export const STAGE_FIELDS = [

@@ -1,15 +1,15 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
+import { FALLBACK_MAX, TEMPLATE_MAX } from "@/lib/domain/rules/bounds";
+import { type Conditions, type RULE_TRIGGERS, SMS_RECIPIENTS } from "@/lib/domain/rules/schema";
+import { estimateSmsTemplate } from "@/lib/domain/sms/preview-estimate";
+import { checkMangoLength } from "@/lib/domain/sms/segments";
 import { maskPhone } from "@/server/log/mask";
-import { FALLBACK_MAX, TEMPLATE_MAX } from "@/server/rules/bounds";
 import { readDealTruth, smsEmployeeOf } from "@/server/rules/deal";
 import { evaluateRule } from "@/server/rules/evaluate";
-import { type Conditions, type RULE_TRIGGERS, SMS_RECIPIENTS } from "@/server/rules/schema";
 import { dealSnapshotFrom } from "@/server/rules/snapshot";
-import { estimateSmsTemplate } from "./preview-estimate";
 import { resolveSmsRecipients } from "./recipients";
-import { checkMangoLength } from "./segments";
 import { analyseSmsTemplate, renderSmsTemplate, templateProblem } from "./template";
 
 /**

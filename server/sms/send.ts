@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type SmsMessageRow, smsMessages } from "@/db/schema";
+import { checkMangoLength } from "@/lib/domain/sms/segments";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { type JobOutcome, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
@@ -8,7 +9,6 @@ import { MangoError } from "@/server/mango/errors";
 import { ensureSmsNotesRun, queueSmsNotes } from "./notes-jobs";
 import { withOpenSms } from "./phone";
 import { describeSmsRefusal } from "./refusals";
-import { checkMangoLength } from "./segments";
 
 const where = (tenantId: string, id: string) =>
   and(eq(smsMessages.tenantId, tenantId), eq(smsMessages.id, id));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { SMS_MACROS, smsMacroCatalogue } from "@/lib/domain/sms/macros";
+import { countSmsSegments } from "@/lib/domain/sms/segments";
 import type { AmoContact, AmoCustomField, AmoLead } from "@/server/amocrm/transform";
-import { SMS_MACROS, smsMacroCatalogue } from "./macros";
-import { countSmsSegments } from "./segments";
 import {
   analyseSmsTemplate,
   composeSms,

@@ -1,7 +1,7 @@
+import { DATE_FIELD_TYPES, type ParsedMacroKey, parseMacroKey } from "@/lib/domain/sms/macros";
+import { checkMangoLength, type SmsSegmentCount } from "@/lib/domain/sms/segments";
 import type { AmoContact, AmoCustomFieldValue, AmoLead } from "@/server/amocrm/transform";
-import { DATE_FIELD_TYPES, type ParsedMacroKey, parseMacroKey } from "./macros";
 import { pickClientPhone } from "./recipients";
-import { checkMangoLength, type SmsSegmentCount } from "./segments";
 
 /**
  * SMS templates with MANGO-style macros, rendered against one deal. Rendering never guesses: a macro

@@ -5,7 +5,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, employeeLinks, mangoEmployees, memberships, users } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { ruleDraftSchema } from "@/server/rules/schema";
+import { ruleDraftSchema } from "@/lib/domain/rules/schema";
+import { WIDGET_TRPC_ENDPOINT } from "@/lib/domain/widget/trpc-session-protocol";
 import { saveRule } from "@/server/rules/store";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { appRouter, createCaller } from "@/server/trpc/router";
@@ -13,7 +14,6 @@ import { createTestDb, type TestDb } from "@/test/db";
 import { CLIENT_SMS, NEGOTIATION } from "@/test/rules-fixtures";
 import { signWidgetSession, type WidgetSession } from "./session";
 import { checkWidgetPageRequest, createWidgetTrpcContext, type WidgetTrpcConfig } from "./trpc-session";
-import { WIDGET_TRPC_ENDPOINT } from "./trpc-session-protocol";
 
 /** The widget iframe's tRPC context: the widget session token (Bearer) instead of next-auth, the same router and checks. */
 const APP = "https://app.amango.test";

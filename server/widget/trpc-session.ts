@@ -8,12 +8,12 @@ import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, users } from "@/db/schema";
+import { WIDGET_TRPC_SOURCE, WIDGET_TRPC_SOURCE_HEADER } from "@/lib/domain/widget/trpc-session-protocol";
 import type { JobQueue } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
 import { addMembership, getMembership, getTenant } from "@/server/tenancy/queries";
 import type { SessionIdentity, TrpcContext } from "@/server/trpc/init";
 import { readWidgetSession, type WidgetSession } from "./session";
-import { WIDGET_TRPC_SOURCE, WIDGET_TRPC_SOURCE_HEADER } from "./trpc-session-protocol";
 
 export type WidgetRequestRefusal = "missing_source_header" | "cross_site" | "foreign_origin";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ruleSchema } from "@/server/rules/schema";
+import { ruleSchema } from "@/lib/domain/rules/schema";
 import { listRules } from "@/server/rules/store";
 import { tenantProcedure } from "../init";
 

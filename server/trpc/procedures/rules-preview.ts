@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { conditionsSchema, RULE_TRIGGERS, SMS_RECIPIENTS } from "@/server/rules/schema";
+import { conditionsSchema, RULE_TRIGGERS, SMS_RECIPIENTS } from "@/lib/domain/rules/schema";
 import { previewSms, smsPreviewDraftSchema } from "@/server/sms/preview";
 import { ruleEditorProcedure } from "./rules-access";
 import { readingAmocrm } from "./rules-errors";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
 import { startApplyToCurrentDeals } from "@/server/rules/apply-current";
-import { ruleDraftSchema, ruleSchema } from "@/server/rules/schema";
 import { getRule, needsExtendedIntegration, saveRule } from "@/server/rules/store";
 import { smsTemplateProblem } from "@/server/sms/preview";
 import { notFound } from "../init";

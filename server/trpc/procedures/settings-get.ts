@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { settingsOptions } from "@/server/settings/options";
 import { getSettings } from "@/server/settings/queries";
-import { settingsDocumentSchema } from "@/server/settings/schema";
 import { tenantProcedure } from "../init";
 
 const stage = z.object({ id: z.number(), name: z.string() });

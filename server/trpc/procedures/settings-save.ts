@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { settingsDocumentSchema, settingsSchema } from "@/lib/domain/settings/schema";
 import { AmocrmError } from "@/server/amocrm";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { SettingsConflictError, saveSettings } from "@/server/settings/queries";
-import { settingsDocumentSchema, settingsSchema } from "@/server/settings/schema";
 import { StaleReferencesError, validateStages } from "@/server/settings/validate-stages";
 import { adminProcedure } from "../init";
 

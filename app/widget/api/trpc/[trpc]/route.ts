@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getDb } from "@/db";
 import { jobRuntime } from "@/inngest/runtime";
+import { WIDGET_TRPC_ENDPOINT } from "@/lib/domain/widget/trpc-session-protocol";
 import { env } from "@/server/config/env";
 import { logger } from "@/server/log/logger";
 import { appRouter } from "@/server/trpc/router";
 import { createWidgetTrpcContext } from "@/server/widget/trpc-session";
-import { WIDGET_TRPC_ENDPOINT } from "@/server/widget/trpc-session-protocol";
 
 // The portal's tRPC router for the widget's iframe pages, authenticated by the widget session token (Bearer).
 // Who is calling (and the CSRF check) comes from server/widget/trpc-session.ts; the router does the rest.

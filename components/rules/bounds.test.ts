@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formMessageOf } from "@/components/rules/form-issues";
 import { emptyForm, newCondition, ruleFormSchema } from "@/components/rules/form-values";
+import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
 import { CLIENT_SMS, NEGOTIATION } from "@/test/rules-fixtures";
-import { ruleDraftSchema, ruleSchema } from "./schema";
 
 /** Issue 11 §5 / acceptance 5: every text of a rule bounded, refused with its limit, the same in the form. */
 

@@ -1,4 +1,5 @@
-import type { AmoCustomField } from "@/server/amocrm/transform";
+/** The part of an amoCRM custom field the macro list needs (structural: this module is shared with the UI). */
+export type MacroCustomField = { id: number; name: string; type: string; code: string | null };
 
 /**
  * The macro catalogue of SMS templates: what the editor lists under the text field (MANGO's DP dialog
@@ -93,7 +94,7 @@ function customFieldExample(type: string): string {
   return "значение поля";
 }
 
-function customFieldMacros(entity: "lead" | "maincontact", fields: readonly AmoCustomField[]): SmsMacro[] {
+function customFieldMacros(entity: "lead" | "maincontact", fields: readonly MacroCustomField[]): SmsMacro[] {
   return fields
     .filter((f) => !NOT_OFFERED_CODES.has(f.code ?? "") && !NOT_OFFERED_TYPES.has(f.type))
     .map((f) => ({
@@ -109,7 +110,7 @@ export type SmsMacroList = { group: SmsMacroGroup; title: string; macros: SmsMac
 
 /** The editor's lists: fixed macros first, then the account's custom fields of deals and contacts. */
 export function smsMacroCatalogue(
-  fields: { lead?: readonly AmoCustomField[]; contact?: readonly AmoCustomField[] } = {},
+  fields: { lead?: readonly MacroCustomField[]; contact?: readonly MacroCustomField[] } = {},
 ): SmsMacroList[] {
   const groups: SmsMacroGroup[] = ["lead", "maincontact", "user"];
   const custom = {
