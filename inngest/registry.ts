@@ -3,10 +3,9 @@ import { logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
+import { ruleActionJobs } from "@/server/rules/actions";
 import { applyRuleToCurrentDealsJob } from "@/server/rules/apply-jobs";
 import { accountEventRulesJob, evaluateRulesJob } from "@/server/rules/jobs";
-import { sendSmsJob } from "@/server/sms/jobs";
-import { sweepSmsNotesJob, writeSmsNotesJob } from "@/server/sms/notes-jobs";
 
 /** Every job definition of the app; both drivers serve exactly this list. */
 export const jobDefinitions: JobDefinition[] = [
@@ -17,8 +16,6 @@ export const jobDefinitions: JobDefinition[] = [
   refreshStaleDirectories,
   evaluateRulesJob,
   accountEventRulesJob,
-  sendSmsJob,
-  writeSmsNotesJob,
-  sweepSmsNotesJob,
   applyRuleToCurrentDealsJob,
+  ...ruleActionJobs,
 ];

@@ -3,6 +3,9 @@ import type { Db } from "@/db/client";
 import {
   amocrmAccountState,
   amocrmUsers,
+  callbackAttempts,
+  callbackPacing,
+  callbackRulePauses,
   callLogs,
   calls,
   employeeLinks,
@@ -18,6 +21,7 @@ import {
   webhookRejectionWindows,
   widgetTokenUses,
 } from "@/db/schema";
+import { queueCallbackItem } from "@/server/callbacks/queue";
 import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { saveRule } from "@/server/rules/store";
@@ -170,6 +174,25 @@ export async function seedVictimRows(
     processed: 10,
     queued: 4,
   });
+  // The auto-callback queue: one queued item of the running rule, one attempt, the pacing, a paused rule.
+  const item = await queueCallbackItem(db, {
+    tenantId,
+    ruleId: running!.id,
+    ruleName: "Альфа-перезвон",
+    leadId: 7_700_555,
+    leadName: "Альфа-сделка",
+    contactId: 7_700_123,
+    idempotencyKey: `rule:${running!.id}:lead:7700555:victim`,
+    target: { type: "employee", amoUserId: SHARED_AMO_USER, extension: "101", name: "Альфа-сотрудник" },
+    phone: "+79990007755",
+    lineNumber: null,
+    taskOnFailure: true,
+    stageOnSuccess: STAGE,
+    stageOnFailure: null,
+  });
+  await db.insert(callbackAttempts).values({ tenantId, itemId: item.id, commandId: "acb-victim-1" });
+  await db.insert(callbackPacing).values({ tenantId, nextSlotAt: new Date() });
+  await db.insert(callbackRulePauses).values({ tenantId, ruleId: running!.id });
   return {
     linkedMangoEmployeeId: v.pairedEmployeeId,
     proposedMangoEmployeeId: proposed!.id,

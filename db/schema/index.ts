@@ -1,4 +1,5 @@
 export * from "./activity";
+export * from "./callbacks";
 export * from "./calls";
 export * from "./connections";
 export * from "./directory";

@@ -1,9 +1,8 @@
 import type { Db } from "@/db/client";
-import type { Rule } from "@/lib/domain/rules/schema";
+import type { Rule, RuleAction } from "@/lib/domain/rules/schema";
+import type { DealTruth, PairedUser } from "@/server/actions/types";
 import type { JobQueue } from "@/server/jobs/queue";
-import { planSmsAction } from "@/server/sms/plan";
-import type { SmsEmployee } from "@/server/sms/recipients";
-import type { DealTruth } from "./deal";
+import { handlerOf } from "./actions";
 import { evaluateRule } from "./evaluate";
 import type { DealEvent, DealSnapshot } from "./snapshot";
 
@@ -17,7 +16,7 @@ export const ruleLabel = (rule: Pick<Rule, "id" | "name">) => rule.name || `Пр
 /**
  * One rule for one deal occurrence, whatever brought it (DP webhook, account webhook, "apply to current
  * deals"): the conditions are evaluated against the deal as amoCRM has it, and a matching rule's actions
- * are planned — SMS now; callback and campaign actions belong to their issues and are reported as such.
+ * are planned, each by its handler (./actions.ts).
  * Every planned side effect carries the idempotency key (rule, deal, event), so calling this again for
  * the same occurrence plans nothing new.
  */
@@ -31,22 +30,28 @@ export async function actOnDeal(
     snapshot: DealSnapshot;
     event: DealEvent;
     /** The rule's author with their pairing (the SMS goes out from their extension). */
-    author: SmsEmployee;
+    author: PairedUser;
+    /** A user with their pairing (callback targets); read once per run by the caller. */
+    userOf: (amoUserId: number) => Promise<PairedUser>;
+    /** Actions this deal already had from elsewhere (apply to current deals): skipped with the reason. */
+    skipKinds?: ReadonlyMap<RuleAction["kind"], string>;
   },
 ): Promise<RuleOutcome> {
-  const { tenantId, rule, truth, snapshot, event, author } = input;
+  const { tenantId, rule, truth, event, author, userOf, skipKinds } = input;
   const name = ruleLabel(rule);
-  const evaluation = evaluateRule(rule, snapshot);
+  const evaluation = evaluateRule(rule, input.snapshot);
   if (!evaluation.matches)
     return { ruleId: rule.id, name, status: "skipped", reason: evaluation.failed.reason };
   let queued = 0;
   const skipped: string[] = [];
   for (const action of rule.actions) {
-    if (action.kind !== "sms") {
-      skipped.push(`Действие «${action.kind}» пока не выполняется`);
+    const already = skipKinds?.get(action.kind);
+    if (already) {
+      skipped.push(already);
       continue;
     }
-    const planned = await planSmsAction(db, queue, { tenantId, rule, action, truth, author, event });
+    const ctx = { tenantId, rule, truth, event, author, userOf };
+    const planned = await handlerOf(action).plan(db, queue, ctx, action);
     queued += planned.queued;
     skipped.push(...planned.skipped);
   }

@@ -4,6 +4,7 @@ import { ruleApplications, smsMessages } from "@/db/schema";
 import { contact, lead, phoneCf } from "@/emulators/amocrm/seed-builders";
 import { createLocalQueue } from "@/inngest/local/queue";
 import type { Rule, SmsAction } from "@/lib/domain/rules/schema";
+import { idempotencyKeyFor } from "@/server/actions/types";
 import { sendSmsJob } from "@/server/sms/jobs";
 import { SENT_RECENTLY, smsCommandIdFor } from "@/server/sms/plan";
 import { drainJobs } from "@/test/db";
@@ -12,7 +13,6 @@ import { applicationStatus, startApplyToCurrentDeals } from "./apply-current";
 import { applyRuleToCurrentDealsJob } from "./apply-jobs";
 import { ALREADY_SENT, CURRENT_DEALS_OCCURRENCE, TRIGGER_NOT_APPLICABLE } from "./apply-run";
 import { STALLED_AFTER_MS, STALLED_REASON } from "./apply-store";
-import { idempotencyKeyFor } from "./dp-webhook";
 
 /**
  * The guards around "apply to current deals" and repeated SMS, against both emulators: a deal the DP webhook

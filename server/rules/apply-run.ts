@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { RuleApplicationCounters, RuleApplicationRow } from "@/db/schema";
-import { canApplyToCurrentDeals, type Rule } from "@/lib/domain/rules/schema";
+import { canApplyToCurrentDeals, type Rule, type RuleAction } from "@/lib/domain/rules/schema";
+import type { PairedUser } from "@/server/actions/types";
 import type { AmoContact, AmoLead, LeadFilter } from "@/server/amocrm";
 import { AmocrmError } from "@/server/amocrm";
 import { amocrmClientFor } from "@/server/connections/amocrm";
@@ -8,10 +9,9 @@ import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { logger } from "@/server/log/logger";
-import { ruleSmsOfLeads } from "@/server/sms/plan";
-import type { SmsEmployee } from "@/server/sms/recipients";
 import { getTenant } from "@/server/tenancy/queries";
 import { actOnDeal, type RuleOutcome, ruleLabel } from "./act";
+import { ruleActions } from "./actions";
 import {
   cancelRequested,
   countersOf,
@@ -30,7 +30,7 @@ export const CURRENT_DEALS_OCCURRENCE = "current-deals";
 /** Live counters are written this often within a page (the progress bar), besides each page's end. */
 const PROGRESS_EVERY = 25;
 /** A deal that already has an SMS of this rule (by an earlier application, a DP or account webhook). */
-export const ALREADY_SENT = "По сделке уже отправлялось SMS этого правила";
+export const ALREADY_SENT = ruleActions.sms.alreadyDone;
 export const TRIGGER_NOT_APPLICABLE =
   "Правило с этим событием нельзя применять к текущим сделкам: только «Сделка перешла на этап» или «Сделка создана на этапе»";
 /** Reasons name values (a budget, a tag), so they may be many: past this many, the rest are grouped. */
@@ -156,7 +156,7 @@ export async function runRuleApplication(db: Db, queue: JobQueue, input: RunInpu
   }
 
   const author = await smsEmployeeOf(db, { tenantId, amoUserId: rule.authorAmoUserId });
-  const employees = new Map<number, SmsEmployee>();
+  const employees = new Map<number, PairedUser>();
   const employee = async (amoUserId: number) => {
     let e = employees.get(amoUserId);
     if (!e) {
@@ -181,7 +181,7 @@ export async function runRuleApplication(db: Db, queue: JobQueue, input: RunInpu
         (c) => [c.id, c],
       ),
     );
-    const earlier = await earlierSmsOf(db, { tenantId, rule, app, leadIds: leads.map((l) => l.id) });
+    const earlier = await earlierIntentsOf(db, { tenantId, rule, app, leadIds: leads.map((l) => l.id) });
     for (const [i, lead] of leads.entries()) {
       if (await cancelled()) return finish("cancelled", counters);
       tally(
@@ -222,14 +222,20 @@ async function applyToDeal(
     contacts: Map<number, AmoContact>;
     mainIdOf: (lead: AmoLead) => number | undefined;
     event: DealEvent;
-    author: SmsEmployee;
-    employee: (amoUserId: number) => Promise<SmsEmployee>;
-    earlier: EarlierSms | undefined;
+    author: PairedUser;
+    employee: (amoUserId: number) => Promise<PairedUser>;
+    earlier: EarlierIntents | undefined;
   },
 ): Promise<RuleOutcome | { failed: string }> {
   const { tenantId, rule, lead, event, author, earlier } = input;
-  if (earlier?.elsewhere)
-    return { ruleId: rule.id, name: ruleLabel(rule), status: "skipped", reason: ALREADY_SENT };
+  // The actions this deal already had from elsewhere are skipped with their reason; all of them: the deal.
+  const skipKinds = new Map(
+    rule.actions
+      .filter((a) => earlier?.elsewhere.has(a.kind))
+      .map((a) => [a.kind, ruleActions[a.kind].alreadyDone] as const),
+  );
+  if (skipKinds.size > 0 && skipKinds.size === rule.actions.length)
+    return { ruleId: rule.id, name: ruleLabel(rule), status: "skipped", reason: [...skipKinds.values()][0]! };
   try {
     const mainId = input.mainIdOf(lead);
     const mainContact = mainId === undefined ? null : (input.contacts.get(mainId) ?? null);
@@ -241,7 +247,16 @@ async function applyToDeal(
       event,
       responsibleUserName: responsible?.name ?? null,
     });
-    const outcome = await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author });
+    const outcome = await actOnDeal(db, queue, {
+      tenantId,
+      rule,
+      truth,
+      snapshot,
+      event,
+      author,
+      userOf: input.employee,
+      skipKinds,
+    });
     // A retried page: this application's crashed attempt already queued these SMS (acting again made sure
     // their send runs exist) — they are this application's, counted as queued, not "already sent".
     const ours = earlier?.ours ?? 0;
@@ -262,32 +277,34 @@ async function applyToDeal(
   }
 }
 
-/** What SMS of the rule a deal already has: made by this application (a retried page) or by anything else. */
-type EarlierSms = { ours: number; elsewhere: boolean };
+/** What intents of the rule's actions a deal already has: made by this application (a retried page) or elsewhere. */
+type EarlierIntents = { ours: number; elsewhere: Set<RuleAction["kind"]> };
 
 /**
- * One query per page: the deals of the page that already have an SMS of this rule. A row with the
- * `current-deals` occurrence made since this application started is its own (one application per rule
- * runs at a time); any other row — an earlier application, the DP or account webhook — means the deal
- * got this rule's SMS already, whatever the occurrence, and is skipped.
+ * One query per action per page: the deals of the page that already have an intent of this rule's action.
+ * A row with the `current-deals` occurrence made since this application started is its own (one
+ * application per rule runs at a time); any other row — an earlier application, the DP or account webhook —
+ * means the deal already had this action of the rule, whatever the occurrence, and it is skipped.
  */
-async function earlierSmsOf(
+async function earlierIntentsOf(
   db: Db,
   input: { tenantId: string; rule: Rule; app: RuleApplicationRow; leadIds: number[] },
-): Promise<Map<number, EarlierSms>> {
-  const rows = await ruleSmsOfLeads(db, {
-    tenantId: input.tenantId,
-    ruleId: input.rule.id,
-    leadIds: input.leadIds,
-  });
-  const byLead = new Map<number, EarlierSms>();
-  for (const row of rows) {
-    const e = byLead.get(row.leadId) ?? { ours: 0, elsewhere: false };
-    const ours =
-      row.idempotencyKey.includes(`:${CURRENT_DEALS_OCCURRENCE}:`) && row.createdAt >= input.app.createdAt;
-    if (ours) e.ours += 1;
-    else e.elsewhere = true;
-    byLead.set(row.leadId, e);
+): Promise<Map<number, EarlierIntents>> {
+  const byLead = new Map<number, EarlierIntents>();
+  for (const action of input.rule.actions) {
+    const rows = await ruleActions[action.kind].earlier(db, {
+      tenantId: input.tenantId,
+      ruleId: input.rule.id,
+      leadIds: input.leadIds,
+    });
+    for (const row of rows) {
+      const e = byLead.get(row.leadId) ?? { ours: 0, elsewhere: new Set() };
+      const ours =
+        row.idempotencyKey.includes(`:${CURRENT_DEALS_OCCURRENCE}:`) && row.createdAt >= input.app.createdAt;
+      if (ours) e.ours += 1;
+      else e.elsewhere.add(action.kind);
+      byLead.set(row.leadId, e);
+    }
   }
   return byLead;
 }

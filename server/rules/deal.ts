@@ -1,17 +1,17 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, type Tenant } from "@/db/schema";
+import type { DealTruth, PairedUser } from "@/server/actions/types";
 import type { AmocrmClient } from "@/server/amocrm";
-import type { AmoContact, AmoLead } from "@/server/amocrm/transform";
+import type { AmoLead } from "@/server/amocrm/transform";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { mappedEmployeeOf } from "@/server/employees/queries";
-import type { SmsEmployee } from "@/server/sms/recipients";
 
 /** An amoCRM user with the MANGO employee they are paired with (directory name, else the employee's). */
 export async function smsEmployeeOf(
   db: Db,
   { tenantId, amoUserId }: { tenantId: string; amoUserId: number },
-): Promise<SmsEmployee> {
+): Promise<PairedUser> {
   const [user] = await db
     .select({ name: amocrmUsers.name })
     .from(amocrmUsers)
@@ -24,7 +24,7 @@ export async function smsEmployeeOf(
   };
 }
 
-export type DealTruth = { lead: AmoLead; mainContact: AmoContact | null; responsible: SmsEmployee | null };
+export type { DealTruth } from "@/server/actions/types";
 
 /**
  * The deal as amoCRM has it now (the webhook is only a hint): the lead with its contacts, tags, custom

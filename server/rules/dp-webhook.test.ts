@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { idempotencyKeyFor } from "@/server/actions/types";
 import { AMOCRM_SAMPLES } from "@/test/fixtures";
 import { rule } from "@/test/rules-fixtures";
 import { parseBracketForm } from "./bracket-form";
@@ -10,7 +11,6 @@ import {
   dpEventBelongsTo,
   dpInboxKey,
   dpWebhookSchema,
-  idempotencyKeyFor,
   parseDpWebhook,
 } from "./dp-webhook";
 

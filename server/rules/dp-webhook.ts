@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Rule, RuleTrigger } from "@/lib/domain/rules/schema";
+import type { RuleTrigger } from "@/lib/domain/rules/schema";
 import { parseBracketForm } from "./bracket-form";
 import type { DealEvent } from "./snapshot";
 
@@ -149,21 +149,4 @@ export function dpDealEvent(e: DpTriggerEvent): DealEvent | null {
     statusId: e.statusId,
     occurrence: `dp:${e.type}:${e.time}`,
   };
-}
-
-/**
- * One intent = (rule, deal, stage, trigger, occurrence). A webhook delivered again — or the same event
- * posted once per DP action when the widget sits twice on a stage — yields the same key, so it sends once;
- * the deal entering the stage again later is another move in amoCRM's event feed and acts again. The action settings are
- * left out on purpose: rules live in Amango, not in `dp.settings`. `part` names the side effect inside the
- * rule (e.g. "sms:client"), so each recipient of each action is deduplicated on its own.
- */
-export function idempotencyKeyFor(
-  rule: Pick<Rule, "id">,
-  leadId: number,
-  event: Pick<DealEvent, "trigger" | "pipelineId" | "statusId" | "occurrence">,
-  part?: string,
-): string {
-  const key = `rule:${rule.id}:lead:${leadId}:${event.pipelineId}:${event.statusId}:${event.trigger}:${event.occurrence}`;
-  return part ? `${key}:${part}` : key;
 }

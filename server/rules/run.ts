@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import type { Rule } from "@/lib/domain/rules/schema";
+import type { PairedUser } from "@/server/actions/types";
 import type { AmocrmClient } from "@/server/amocrm";
 import type { AmoLead } from "@/server/amocrm/transform";
 import { amocrmClientFor } from "@/server/connections/amocrm";
@@ -72,6 +73,15 @@ export async function runRulesForDealEvent(
     responsibleUserName: truth.responsible?.name ?? null,
   });
 
+  const users = new Map<number, Promise<PairedUser>>();
+  const userOf = (amoUserId: number) => {
+    let user = users.get(amoUserId);
+    if (!user) {
+      user = smsEmployeeOf(db, { tenantId, amoUserId });
+      users.set(amoUserId, user);
+    }
+    return user;
+  };
   const outcomes: RuleOutcome[] = [];
   for (const rule of stageRules) {
     const reason = stale(truth.lead, rule);
@@ -79,8 +89,8 @@ export async function runRulesForDealEvent(
       outcomes.push({ ruleId: rule.id, name: ruleLabel(rule), status: "skipped", reason });
       continue;
     }
-    const author = await smsEmployeeOf(db, { tenantId, amoUserId: rule.authorAmoUserId });
-    outcomes.push(await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author }));
+    const author = await userOf(rule.authorAmoUserId);
+    outcomes.push(await actOnDeal(db, queue, { tenantId, rule, truth, snapshot, event, author, userOf }));
   }
   if (outcomes.every((o) => o.status === "skipped"))
     return {

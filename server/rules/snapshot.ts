@@ -1,23 +1,7 @@
-import type { RuleTrigger } from "@/lib/domain/rules/schema";
+import type { DealEvent } from "@/server/actions/types";
 import type { AmoContact, AmoCustomFieldValue, AmoLead, AmoPhone } from "@/server/amocrm/transform";
 
-/**
- * One occurrence of a deal event on a stage, whatever brought it (DP webhook, account webhook, the
- * "apply to current deals" job). Rules are picked by stage + trigger; `occurrence` tells this occurrence
- * from another of the same trigger on the same deal and stage, and goes into the idempotency key:
- * - DP webhook: what amoCRM confirmed (dp-confirm.ts) — `amo:move:<event id>` of the stage move in
- *   amoCRM's event feed, `amo:created` for a deal created in the stage — so a body re-posted with another
- *   time is the same occurrence; other triggers `dp:<type>:<event.time>` (a redelivery carries the same body);
- * - apply to current deals: `current-deals` (one intent per rule and deal, so re-running never resends);
- * - account webhooks (responsible changed, deal lost): the wiring session picks the field that makes a
- *   redelivery equal (e.g. the lead's `last_modified`).
- */
-export type DealEvent = {
-  trigger: RuleTrigger;
-  pipelineId: number;
-  statusId: number;
-  occurrence: string;
-};
+export type { DealEvent } from "@/server/actions/types";
 
 /**
  * What rules are evaluated against: the deal as read from amoCRM when the job runs (the webhook is only a

@@ -4,13 +4,6 @@ import type { Db } from "@/db/client";
 import { auditLog, type RuleRow, rules } from "@/db/schema";
 import { RULE_SCHEMA_VERSION, type Rule, type RuleDraft, upgradeStoredRule } from "@/lib/domain/rules/schema";
 
-/** Action kinds that act through the PBX on someone's behalf: only users with a mapped extension save them. */
-export const EXTENDED_ACTION_KINDS = new Set(["sms", "callback", "campaign"]);
-
-export function needsExtendedIntegration(draft: Pick<RuleDraft, "actions">): boolean {
-  return draft.actions.some((a) => EXTENDED_ACTION_KINDS.has(a.kind));
-}
-
 const toRule = (row: RuleRow): Rule => upgradeStoredRule(row.document);
 
 /** A tenant's rules, optionally of one pipeline / stage, oldest first (the order they run in). */

@@ -2,7 +2,11 @@ import { createHmac, hkdfSync } from "node:crypto";
 import type { Keyring } from "@/server/crypto/envelope";
 import { appKeyring } from "@/server/crypto/keyring";
 
-export type FingerprintPurpose = "mango.api_key" | "calls.client_phone" | "sms_messages.phone";
+export type FingerprintPurpose =
+  | "mango.api_key"
+  | "calls.client_phone"
+  | "sms_messages.phone"
+  | "callback_queue.phone";
 
 /**
  * A keyed fingerprint of a secret, to recognise the same value in another row without storing it: HMAC-SHA256

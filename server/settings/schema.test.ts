@@ -171,9 +171,23 @@ describe("effectiveSettings", () => {
     expect(effectiveSettings(s).calls.answeredStage).toEqual(STAGE);
   });
 
-  it("never applies the reserved auto-callback block", () => {
-    const s = parse({ calls: { autoCallback: { ratePerMinute: 10 } } });
-    expect(effectiveSettings(s).calls.autoCallback.ratePerMinute).toBeNull();
+  it("applies the auto-callback rate, the default until one is set, and refuses a bad window", () => {
+    expect(
+      effectiveSettings(parse({ calls: { autoCallback: { ratePerMinute: 10 } } })).calls.autoCallback,
+    ).toMatchObject({ ratePerMinute: 10, cooldownMinutes: 10, workingHours: { enabled: false } });
+    expect(effectiveSettings(defaultSettings()).calls.autoCallback.ratePerMinute).toBe(2);
+    expect(
+      effectiveSettings(parse({ calls: { autoCallback: { ratePerMinute: 0 } } })).calls.autoCallback
+        .ratePerMinute,
+    ).toBe(0);
+    const bad = settingsDocumentSchema.safeParse({
+      calls: { autoCallback: { workingHours: { enabled: true, from: "18:00", to: "09:00" } } },
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toBe("Рабочее время: начало должно быть раньше конца");
+    expect(
+      settingsDocumentSchema.safeParse({ calls: { autoCallback: { cooldownMinutes: 2.5 } } }).success,
+    ).toBe(false);
   });
 
   it("processes every line when none is chosen, else only the chosen ones", () => {

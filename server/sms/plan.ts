@@ -3,10 +3,9 @@ import { and, eq, gt, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { smsMessages } from "@/db/schema";
 import type { Rule, SmsAction } from "@/lib/domain/rules/schema";
+import type { DealEvent, DealTruth } from "@/server/actions/types";
+import { idempotencyKeyFor } from "@/server/actions/types";
 import type { JobQueue } from "@/server/jobs/queue";
-import type { DealTruth } from "@/server/rules/deal";
-import { idempotencyKeyFor } from "@/server/rules/dp-webhook";
-import type { DealEvent } from "@/server/rules/snapshot";
 import { tenantTimeZone } from "@/server/tenancy/queries";
 import { sendSmsJob } from "./jobs";
 import { sealSms } from "./phone";
@@ -17,6 +16,8 @@ export type SmsPlanOutcome = { queued: number; skipped: string[] };
 
 /** How long one rule stays silent towards one deal and recipient after an SMS (see `planSmsAction`). */
 export const REPEAT_GUARD_MINUTES = 10;
+export const NO_AUTHOR_EXTENSION =
+  "У автора правила больше нет сопоставленного внутреннего номера MANGO OFFICE — SMS не отправляются.";
 export const SENT_RECENTLY = "Правило уже отправило SMS по этой сделке менее 10 минут назад";
 
 /** MANGO's `command_id` (≤ 128 bytes) from the idempotency key: the same intent always has the same id. */
@@ -55,9 +56,7 @@ export async function planSmsAction(
   if (!fromExtension)
     return {
       queued: 0,
-      skipped: [
-        "У автора правила больше нет сопоставленного внутреннего номера MANGO OFFICE — SMS не отправляются.",
-      ],
+      skipped: [NO_AUTHOR_EXTENSION],
     };
   const { recipients, skipped } = resolveSmsRecipients({
     roles: action.recipients,

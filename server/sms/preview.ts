@@ -1,15 +1,11 @@
 import { z } from "zod";
-import type { Db } from "@/db/client";
-import type { Tenant } from "@/db/schema";
 import { FALLBACK_MAX, TEMPLATE_MAX } from "@/lib/domain/rules/bounds";
-import { type Conditions, type RULE_TRIGGERS, SMS_RECIPIENTS } from "@/lib/domain/rules/schema";
+import { SMS_RECIPIENTS } from "@/lib/domain/rules/schema";
 import { estimateSmsTemplate } from "@/lib/domain/sms/preview-estimate";
 import { checkMangoLength } from "@/lib/domain/sms/segments";
+import type { DealTruth } from "@/server/actions/types";
 import { maskPhone } from "@/server/log/mask";
-import { readDealTruth, smsEmployeeOf } from "@/server/rules/deal";
-import { evaluateRule } from "@/server/rules/evaluate";
-import { dealSnapshotFrom } from "@/server/rules/snapshot";
-import { resolveSmsRecipients } from "./recipients";
+import { resolveSmsRecipients, type SmsEmployee } from "./recipients";
 import { analyseSmsTemplate, renderSmsTemplate, templateProblem } from "./template";
 
 /**
@@ -26,40 +22,18 @@ export const smsPreviewDraftSchema = z.object({
 });
 export type SmsPreviewDraft = z.infer<typeof smsPreviewDraftSchema>;
 
-export type SmsPreviewInput = {
-  leadId: number;
-  pipelineId: number;
-  statusId: number;
-  trigger: (typeof RULE_TRIGGERS)[number];
-  conditions: Conditions;
+/**
+ * The SMS part of a preview on a deal already read (server/rules/preview.ts reads it and evaluates the
+ * conditions): the text as it would be sent, or why it would not, and who gets it — each recipient left
+ * out with the reason.
+ */
+export function smsPreviewOf(input: {
+  truth: DealTruth;
+  author: SmsEmployee;
   sms: SmsPreviewDraft;
-  /** Who saves the rule becomes its author: "лично мне" is them. */
-  authorAmoUserId: number;
-};
-
-export async function previewSms(
-  db: Db,
-  tenant: Pick<Tenant, "id" | "amocrmBaseUrl" | "timeZone">,
-  input: SmsPreviewInput,
-) {
-  const truth = await readDealTruth(db, tenant, input.leadId);
-  if (!truth) return { found: false as const };
-  const { lead, mainContact, responsible } = truth;
-  const author = await smsEmployeeOf(db, { tenantId: tenant.id, amoUserId: input.authorAmoUserId });
-
-  const snapshot = dealSnapshotFrom({
-    lead,
-    mainContact,
-    responsibleUserName: responsible?.name ?? null,
-    event: {
-      trigger: input.trigger,
-      pipelineId: input.pipelineId,
-      statusId: input.statusId,
-      occurrence: "preview",
-    },
-  });
-  const evaluation = evaluateRule({ conditions: input.conditions }, snapshot);
-
+  timezone: string;
+}) {
+  const { lead, mainContact, responsible } = input.truth;
   const rendered = renderSmsTemplate(
     input.sms.template,
     {
@@ -68,7 +42,7 @@ export async function previewSms(
       responsible: responsible
         ? { name: responsible.name, extension: responsible.mapped?.extension ?? null }
         : null,
-      timezone: tenant.timeZone,
+      timezone: input.timezone,
     },
     { fallback: input.sms.fallback },
   );
@@ -90,20 +64,9 @@ export async function previewSms(
     roles: input.sms.recipients,
     mainContact,
     responsible,
-    author,
+    author: input.author,
   });
   return {
-    found: true as const,
-    deal: {
-      id: lead.id,
-      name: lead.name,
-      price: lead.price,
-      responsibleName: responsible?.name ?? null,
-      inStage: lead.pipelineId === input.pipelineId && lead.statusId === input.statusId,
-    },
-    conditions: evaluation.matches
-      ? { matches: true, reason: null }
-      : { matches: false, reason: evaluation.failed.reason },
     text,
     recipients: recipients.map((r) => ({ roles: r.roles, name: r.name, phone: maskPhone(r.phone) })),
     skipped,

@@ -1,3 +1,4 @@
+import type { PairedUser } from "@/server/actions/types";
 import type { AmoContact, AmoPhone } from "@/server/amocrm/transform";
 import { maskPhone } from "@/server/log/mask";
 import { normalizePhone } from "@/server/phone/normalize";
@@ -17,13 +18,8 @@ export const RECIPIENT_ROLE_LABELS: Record<SmsRecipientRole, string> = {
   author: "Лично я (автор правила)",
 };
 
-/** An amoCRM user with the MANGO employee they are paired with, as `mappedEmployeeOf` returns it. */
-export type SmsEmployee = {
-  amoUserId: number;
-  /** The amoCRM user's name; the MANGO employee's name is used when it is missing. */
-  name: string | null;
-  mapped: { extension: string | null; mobile: string | null; name?: string | null } | null;
-};
+/** An amoCRM user with the MANGO employee they are paired with (the action kernel's `PairedUser`). */
+export type SmsEmployee = PairedUser;
 
 export type SmsRecipient = {
   /** E.164; `toMangoNumber` gives MANGO's wire form. */

@@ -46,7 +46,7 @@ describe("rule draft", () => {
     expect(parsed.actions[1]).toEqual({
       kind: "callback",
       target: { type: "responsible" },
-      fromNumber: null,
+      lineNumber: null,
       taskOnFailure: false,
       stageOnSuccess: null,
       stageOnFailure: null,

@@ -141,24 +141,32 @@ export const smsActionSchema = z.object({
 export type SmsAction = z.infer<typeof smsActionSchema>;
 
 /**
- * PROVISIONAL (auto-callback issue, §2.7): every field below may be renamed or refined by that issue.
- * Who is called first: the deal's responsible, a MANGO employee (by amoCRM user) or a MANGO group.
+ * «Совершать автоперезвон» (§2.7): MANGO rings the target first, then the client (the deal's main contact),
+ * and bridges them; the item waits in the tenant's paced queue (server/callbacks). The target: the deal's
+ * responsible, an employee (an amoCRM user paired with an extension) or a MANGO group
+ * (`commands/callback_group`, which needs a line). Names are kept at save time for the journal only.
  */
-export const callbackActionSchema = z.object({
-  kind: z.literal("callback"),
-  target: z.discriminatedUnion("type", [
-    z.object({ type: z.literal("responsible") }),
-    z.object({ type: z.literal("employee"), amoUserId: amoId }),
-    z.object({ type: z.literal("group"), mangoGroupId: amoId }),
-  ]),
-  /** The PBX number the client sees; null = the employee's default line. */
-  fromNumber: z.string().max(32).nullable().default(null),
-  /** "Ставить задачи по неудавшимся звонкам". */
-  taskOnFailure: z.boolean().default(false),
-  /** "Воронка/этап для удавшихся / неудавшихся звонков"; null = leave the deal where it is. */
-  stageOnSuccess: stageSchema.nullable().default(null),
-  stageOnFailure: stageSchema.nullable().default(null),
-});
+export const CALLBACK_TARGETS = ["responsible", "employee", "group"] as const;
+export const callbackActionSchema = z
+  .object({
+    kind: z.literal("callback"),
+    target: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("responsible") }),
+      z.object({ type: z.literal("employee"), amoUserId: amoId, userName: snapshotNameSchema.optional() }),
+      z.object({ type: z.literal("group"), mangoGroupId: amoId, groupName: snapshotNameSchema.optional() }),
+    ]),
+    /** The PBX line the client sees (MANGO's line number); null = the employee's default line. */
+    lineNumber: z.string().trim().min(1).max(128).nullable().default(null),
+    /** "Ставить задачи по неудавшимся звонкам": a task for the employee who was to call. */
+    taskOnFailure: z.boolean().default(false),
+    /** "Воронка/этап для удавшихся / неудавшихся звонков"; null = leave the deal where it is. */
+    stageOnSuccess: stageSchema.nullable().default(null),
+    stageOnFailure: stageSchema.nullable().default(null),
+  })
+  .refine((a) => a.target.type !== "group" || a.lineNumber !== null, {
+    error: "Для звонка от группы выберите линию, с которой звонить",
+    path: ["lineNumber"],
+  });
 export type CallbackAction = z.infer<typeof callbackActionSchema>;
 
 /**

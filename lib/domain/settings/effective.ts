@@ -1,4 +1,4 @@
-import type { IntegrationSettings, StageRef } from "./schema";
+import { AUTO_CALLBACK_DEFAULT_RATE, type IntegrationSettings, type StageRef } from "./schema";
 
 /**
  * What the integration applies. The stored document keeps a child's value when its parent is turned off
@@ -56,8 +56,14 @@ export function effectiveSettings(s: IntegrationSettings): EffectiveSettings {
         responsibleUserId: calls.missedTasks.enabled ? calls.missedTasks.responsibleUserId : null,
       },
       saveAllCalls: { enabled: saveAll, userId: saveAll ? calls.saveAllCalls.userId : null },
-      // Reserved for the auto-callback release: nothing may act on it before that release defines it.
-      autoCallback: { ratePerMinute: null },
+      autoCallback: {
+        ratePerMinute: calls.autoCallback.ratePerMinute ?? AUTO_CALLBACK_DEFAULT_RATE,
+        workingHours: {
+          ...calls.autoCallback.workingHours,
+          days: [...calls.autoCallback.workingHours.days],
+        },
+        cooldownMinutes: calls.autoCallback.cooldownMinutes,
+      },
     },
     extra: {
       contactCenter: {

@@ -34,6 +34,12 @@ const amoUserId = amoId("Пользователь amoCRM").nullable().default(nu
 export const LINE_NUMBER_MAX = 128;
 export const LINES_MAX = 500;
 export const AUTO_CALLBACK_RATE_MAX = 1000;
+/** The rate used until the owner sets one (MANGO's widget starts the queue without asking). */
+export const AUTO_CALLBACK_DEFAULT_RATE = 2;
+export const AUTO_CALLBACK_COOLDOWN_MAX = 24 * 60;
+
+/** "09:00": a wall-clock time of the account's timezone. */
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "Время в формате ЧЧ:ММ" });
 
 /** Incoming call from an unknown number (§2.3 "Действие для нового Клиента"). */
 export const NEW_CLIENT_ACTIONS = ["contact", "contact_and_deal", "manual"] as const;
@@ -55,9 +61,10 @@ const callsSchema = z.object({
   /** "Сохранять все звонки": calls of employees without a mapped amoCRM user go to this user. */
   saveAllCalls: z.object({ enabled: z.boolean().default(false), userId: amoUserId }).prefault({}),
   /**
-   * "Автоперезвоны в Digital воронке" (§2.7): reserved for the auto-callback release. Stored so the
-   * document's shape is stable; nothing reads it yet and the form shows it disabled.
-   * ratePerMinute: calls per minute, 0 = paused, null = not configured.
+   * "Автоперезвоны в Digital воронке" (§2.7), read by the callback queue (server/callbacks):
+   * ratePerMinute: calls per minute, 0 = paused, null = not set yet (AUTO_CALLBACK_DEFAULT_RATE applies);
+   * workingHours: when on, items wait outside the window (the account's timezone) instead of dialing;
+   * cooldownMinutes: the same client number is not auto-called again within it, by any rule.
    */
   autoCallback: z
     .object({
@@ -70,6 +77,35 @@ const callsSchema = z.object({
         })
         .nullable()
         .default(null),
+      workingHours: z
+        .object({
+          enabled: z.boolean().default(false),
+          /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+          days: z
+            .array(z.number().int().min(1).max(7))
+            .max(7)
+            .refine((d) => new Set(d).size === d.length, { error: "День недели указан дважды" })
+            .default([1, 2, 3, 4, 5]),
+          from: clockTime.default("09:00"),
+          to: clockTime.default("18:00"),
+        })
+        .refine((w) => !w.enabled || w.from < w.to, {
+          error: "Рабочее время: начало должно быть раньше конца",
+          path: ["to"],
+        })
+        .refine((w) => !w.enabled || w.days.length > 0, {
+          error: "Рабочее время: выберите хотя бы один день",
+          path: ["days"],
+        })
+        .prefault({}),
+      cooldownMinutes: z
+        .number({ error: "Пауза между автоперезвонами: введите число минут" })
+        .int({ error: "Пауза между автоперезвонами: целое число минут" })
+        .min(0, { error: "Пауза между автоперезвонами не может быть отрицательной" })
+        .max(AUTO_CALLBACK_COOLDOWN_MAX, {
+          error: `Пауза между автоперезвонами — не больше ${AUTO_CALLBACK_COOLDOWN_MAX} минут`,
+        })
+        .default(10),
     })
     .prefault({}),
 });

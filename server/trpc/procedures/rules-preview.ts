@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { conditionsSchema, RULE_TRIGGERS, SMS_RECIPIENTS } from "@/lib/domain/rules/schema";
-import { previewSms, smsPreviewDraftSchema } from "@/server/sms/preview";
+import { previewSms } from "@/server/rules/preview";
+import { smsPreviewDraftSchema } from "@/server/sms/preview";
 import { ruleEditorProcedure } from "./rules-access";
 import { readingAmocrm } from "./rules-errors";
 

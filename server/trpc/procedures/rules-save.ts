@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
+import { actionsProblem, needsExtendedIntegration } from "@/server/rules/actions";
 import { startApplyToCurrentDeals } from "@/server/rules/apply-current";
-import { getRule, needsExtendedIntegration, saveRule } from "@/server/rules/store";
-import { smsTemplateProblem } from "@/server/sms/preview";
+import { getRule, saveRule } from "@/server/rules/store";
 import { notFound } from "../init";
 import { EXTENDED_REQUIRED_MESSAGE, ruleEditorProcedure } from "./rules-access";
 
@@ -13,7 +13,8 @@ export { EXTENDED_REQUIRED_MESSAGE };
  * Creates or updates a DP rule. An action that acts through the PBX (SMS, callback, campaign) needs the
  * saving user to have a mapped extension — checked here, not only in the editor, since the SMS goes out
  * from that extension and "лично мне" is that employee's mobile. Admins, and members with a mapped
- * extension, may save (`ruleEditorProcedure`); an SMS template is held to MANGO's limit here too.
+ * extension, may save (`ruleEditorProcedure`); each action's own check (`problem`: an SMS template over
+ * MANGO's limit, a callback target without an extension …) refuses the save with its reason.
  */
 export const rulesSave = ruleEditorProcedure
   .meta({
@@ -37,10 +38,8 @@ export const rulesSave = ruleEditorProcedure
       throw notFound("Правило");
     if (needsExtendedIntegration(input.rule) && !ctx.hasExtension)
       throw new TRPCError({ code: "FORBIDDEN", message: EXTENDED_REQUIRED_MESSAGE });
-    for (const action of input.rule.actions) {
-      const problem = action.kind === "sms" ? smsTemplateProblem(action.template) : null;
-      if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
-    }
+    const problem = await actionsProblem(ctx.db, { tenantId: ctx.tenant.id, actions: input.rule.actions });
+    if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
     const rule = await saveRule(ctx.db, {
       tenantId: ctx.tenant.id,
       actorUserId: ctx.user.id,
