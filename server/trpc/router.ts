@@ -24,6 +24,7 @@ import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fiel
 import { rulesApplyCancel } from "./procedures/rules-apply-cancel";
 import { rulesApplyStatus } from "./procedures/rules-apply-status";
 import { rulesDelete } from "./procedures/rules-delete";
+import { rulesDryRun } from "./procedures/rules-dry-run";
 import { rulesEditorContext } from "./procedures/rules-editor-context";
 import { rulesList } from "./procedures/rules-list";
 import { rulesPreview } from "./procedures/rules-preview";
@@ -65,6 +66,7 @@ export const appRouter = router({
     editorContext: rulesEditorContext,
     stageDeals: rulesStageDeals,
     preview: rulesPreview,
+    dryRun: rulesDryRun,
     applyStatus: rulesApplyStatus,
     applyCancel: rulesApplyCancel,
   }),
