@@ -26,10 +26,12 @@ const ANALYST = 32321; // paired with 102
 const caller = (session: SessionIdentity) =>
   createCaller({ db: w.t.db, queue: createLocalQueue(w.t.db), session, requestId: "test" });
 
+/** The MANGO emulator's PBX state and its log of API requests. */
 const mangoState = async () => {
   const res = await fetch(`${w.mango.url}/__control/state`);
   const { pbxes, counters } = (await res.json()) as { pbxes: unknown; counters: unknown };
-  return JSON.stringify({ pbxes, counters });
+  const log = (await (await fetch(`${w.mango.url}/__control/requests`)).json()) as { requests: unknown[] };
+  return JSON.stringify({ pbxes, counters, requests: log.requests });
 };
 
 beforeAll(async () => {
