@@ -35,7 +35,8 @@ export const callbackDispatchJob = defineJob({
   id: "callbacks.dispatch",
   title: "Автоперезвон: набор очереди",
   payload: payloadSchema,
-  subjectKey: () => "callbacks:dispatch",
+  // One journal group per day of ticks (a run per slot would be thousands of rows a day).
+  subjectKey: (p) => (p.at ? `callbacks.dispatch:${p.at.slice(0, 10)}` : undefined),
   options: { retries: 4 },
   async handler(payload, ctx) {
     if (!ctx.tenantId) throw new NonRetriableError("Автоперезвон: у запуска нет аккаунта");
