@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { callbackQueue } from "@/db/schema";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { type DispatchResult, dispatchDue } from "./dispatch";
+import { type DispatchResult, dispatchDue, type MangoForTenant } from "./dispatch";
 import { pendingSlot } from "./pacing";
 
 /**
@@ -31,50 +31,62 @@ const payloadSchema = z.object({
   at: z.iso.datetime().optional(),
 });
 
-export const callbackDispatchJob = defineJob({
-  id: "callbacks.dispatch",
-  title: "Автоперезвон: набор очереди",
-  payload: payloadSchema,
-  // One journal group per day of ticks (a run per slot would be thousands of rows a day).
-  subjectKey: (p) => (p.at ? `callbacks.dispatch:${p.at.slice(0, 10)}` : undefined),
-  options: { retries: 4 },
-  async handler(payload, ctx) {
-    if (!ctx.tenantId) throw new NonRetriableError("Автоперезвон: у запуска нет аккаунта");
-    const tenantId = ctx.tenantId;
-    const started = Date.now();
-    // Armed early on purpose (ARM_LEAD_MS): wait for the moment, so that this run never decides — and
-    // never ends — before it. A wake-up then never finds the key of a moment whose run already gave up.
-    const early = payload.at ? new Date(payload.at).getTime() - started : 0;
-    if (early > RUN_BUDGET_MS) {
-      // Started far too early (a driver that does not delay): hand over to a run of its own for the moment.
-      await armDispatcher(ctx.queue, { tenantId, at: new Date(payload.at!), runId: ctx.runId, own: true });
-      return { status: "skipped", reason: "Автоперезвон: запуск раньше своего времени, перенесён" };
-    }
-    if (early > 0) await sleep(early);
-    let dialed = 0;
-    let settled = 0;
-    let last: DispatchResult | null = null;
-    for (let i = 0; i < MAX_DECISIONS_PER_RUN; i++) {
-      last = await dispatchDue(ctx.db, { tenantId, now: new Date() });
-      if (last.dialed) dialed++;
-      settled += last.settled.length;
-      if (last.dialed || last.settled.length > 0) continue;
-      if (!last.nextAt) break;
-      const wait = last.nextAt.getTime() - Date.now();
-      // Close enough (the rate is fast): wait here, on time, instead of a run per slot.
-      if (wait <= ARM_LEAD_MS && Date.now() + wait - started < RUN_BUDGET_MS) {
-        await sleep(wait);
-        continue;
+/**
+ * The tick job's definition; `mango` replaces the tenant's MANGO client (the bench counts commands with a
+ * stub). Same id either way: a run enqueued by one is executed by whichever the worker lists.
+ */
+export const dispatchJobWith = (o: { mango?: MangoForTenant } = {}) =>
+  defineJob({
+    id: "callbacks.dispatch",
+    title: "Автоперезвон: набор очереди",
+    payload: payloadSchema,
+    // One journal group per day of ticks (a run per slot would be thousands of rows a day).
+    subjectKey: (p) => (p.at ? `callbacks.dispatch:${p.at.slice(0, 10)}` : undefined),
+    options: { retries: 4 },
+    async handler(payload, ctx) {
+      if (!ctx.tenantId) throw new NonRetriableError("Автоперезвон: у запуска нет аккаунта");
+      const tenantId = ctx.tenantId;
+      const started = Date.now();
+      // Armed early on purpose (ARM_LEAD_MS): wait for the moment, so that this run never decides — and
+      // never ends — before it. A wake-up then never finds the key of a moment whose run already gave up.
+      const early = payload.at ? new Date(payload.at).getTime() - started : 0;
+      if (early > RUN_BUDGET_MS) {
+        // Started far too early (a driver that does not delay): hand over to a run of its own for the moment.
+        await armDispatcher(ctx.queue, { tenantId, at: new Date(payload.at!), runId: ctx.runId, own: true });
+        return { status: "skipped", reason: "Автоперезвон: запуск раньше своего времени, перенесён" };
       }
-      await armDispatcher(ctx.queue, { tenantId, at: last.nextAt, runId: ctx.runId });
-      break;
-    }
-    return {
-      status: "done",
-      result: { dialed, settled, waiting: last?.waiting ?? null, next: last?.nextAt?.toISOString() ?? null },
-    };
-  },
-});
+      if (early > 0) await sleep(early);
+      let dialed = 0;
+      let settled = 0;
+      let last: DispatchResult | null = null;
+      for (let i = 0; i < MAX_DECISIONS_PER_RUN; i++) {
+        last = await dispatchDue(ctx.db, { tenantId, now: new Date(), mango: o.mango });
+        if (last.dialed) dialed++;
+        settled += last.settled.length;
+        if (last.dialed || last.settled.length > 0) continue;
+        if (!last.nextAt) break;
+        const wait = last.nextAt.getTime() - Date.now();
+        // Close enough (the rate is fast): wait here, on time, instead of a run per slot.
+        if (wait <= ARM_LEAD_MS && Date.now() + wait - started < RUN_BUDGET_MS) {
+          await sleep(wait);
+          continue;
+        }
+        await armDispatcher(ctx.queue, { tenantId, at: last.nextAt, runId: ctx.runId });
+        break;
+      }
+      return {
+        status: "done",
+        result: {
+          dialed,
+          settled,
+          waiting: last?.waiting ?? null,
+          next: last?.nextAt?.toISOString() ?? null,
+        },
+      };
+    },
+  });
+
+export const callbackDispatchJob = dispatchJobWith();
 
 /**
  * Enqueues the tick of the moment `at` (armed ARM_LEAD_MS early), keyed by that moment: any number of
