@@ -119,5 +119,12 @@ describe("callbacks.dispatch on the local job driver", () => {
     for (let i = 0; i < 50; i++) await wakeDispatcher(w.t.db, queue, { tenantId: c.tenantId });
     const after = (await dispatchRuns(c.tenantId)).filter((r) => r.status === "queued");
     expect(after.map((r) => r.id)).toEqual(armed.map((r) => r.id));
+    // The tenant without MANGO: its first item failed with the reason, the second waits for its slot.
+    const [failed, waiting] = await c.items();
+    expect(failed).toMatchObject({
+      state: "failed",
+      reason: "Звонок не отправлен: MANGO OFFICE не подключена",
+    });
+    expect(waiting!.state).toBe("queued");
   });
 });
