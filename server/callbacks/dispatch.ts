@@ -58,7 +58,8 @@ export type DispatchResult = {
     callNow: boolean;
     /** The paced slot it used; null for «Позвонить сейчас», which uses none. */
     slotAt: Date | null;
-    sent: "accepted" | "refused" | "unknown";
+    /** `deferred`: MANGO was busy and did nothing (rate limit, lock-out, overload) — queued again. */
+    sent: SendOutcome;
   } | null;
   /** Items this decision settled without a call (loop guard, a target that cannot be dialed). */
   settled: { itemId: string; state: "skipped" | "failed"; reason: string }[];
@@ -247,12 +248,23 @@ export async function dispatchDue(
   };
 }
 
+export type SendOutcome = "accepted" | "refused" | "unknown" | "deferred";
+
+/**
+ * Attempts of an item at most. Only a transient "MANGO did nothing" (its rate limit, the 2-minute lock-out,
+ * an overload refusal, a connection that never opened) gives an item another attempt — at a later slot,
+ * with a new command id — and not forever: a MANGO down for longer fails the item on the last one.
+ */
+export const MAX_CALLBACK_ATTEMPTS = 3;
+
+const TRANSIENT_KINDS = new Set(["rate_limit", "locked", "server", "unavailable"]);
+
 /** The command of one attempt, sent once; the item and its attempt row say what MANGO answered. */
 async function sendCommand(
   db: Db,
   mango: MangoForTenant,
   o: { tenantId: string; c: Candidate; phone: string; commandId: string; now: Date },
-): Promise<"accepted" | "refused" | "unknown"> {
+): Promise<SendOutcome> {
   const { tenantId, c, phone, commandId, now } = o;
   const current = and(
     itemWhere(tenantId, c.id),
@@ -287,6 +299,21 @@ async function sendCommand(
     }
     // MANGO did nothing: it refused with its code, or the command never left (not connected, no connection).
     const code = err instanceof MangoError ? err.code : null;
+    const attempt = and(eq(callbackAttempts.tenantId, tenantId), eq(callbackAttempts.commandId, commandId));
+    if (
+      err instanceof MangoError &&
+      err.retrySafe &&
+      TRANSIENT_KINDS.has(err.kind) &&
+      c.attempts + 1 < MAX_CALLBACK_ATTEMPTS
+    ) {
+      // Not this call's refusal but MANGO's state: the item waits for a later slot (its queue place kept).
+      await db
+        .update(callbackQueue)
+        .set({ state: "queued", reason: `MANGO не принял команду (${err.humanMessage}) — позвоним ещё раз` })
+        .where(current);
+      await db.update(callbackAttempts).set({ resultCode: code, finishedAt: now }).where(attempt);
+      return "deferred";
+    }
     const what =
       err instanceof MangoError ? err.humanMessage : err instanceof Error ? err.message : String(err);
     const reason =
@@ -297,10 +324,7 @@ async function sendCommand(
       .update(callbackQueue)
       .set({ state: "failed", finishedAt: now, resultCode: code, reason })
       .where(current);
-    await db
-      .update(callbackAttempts)
-      .set({ resultCode: code, finishedAt: now })
-      .where(and(eq(callbackAttempts.tenantId, tenantId), eq(callbackAttempts.commandId, commandId)));
+    await db.update(callbackAttempts).set({ resultCode: code, finishedAt: now }).where(attempt);
     return "refused";
   }
 }

@@ -306,6 +306,46 @@ describe("MANGO's answer", () => {
     expect(await c.attempts()).toHaveLength(1);
   });
 
+  it("MANGO overloaded (503, nothing done): the item gets another attempt at a later slot, a new command id", async () => {
+    const c = await w.newTenant();
+    await c.settings({ ratePerMinute: 60 });
+    const id = await c.queue({ extension: "101" });
+    // The client repeats a refused command 3 times itself: 4 refusals exhaust one attempt.
+    await w.mango.control("faults", {
+      apiFailures: { remaining: 4, status: 503, paths: ["commands/callback"] },
+    });
+    const [first] = await c.tick(at(0));
+    expect(first!.dialed).toMatchObject({ itemId: id, sent: "deferred" });
+    expect(await c.item(id)).toMatchObject({ state: "queued", attempts: 1 });
+    await c.tick(at(1_000));
+    expect(await c.item(id)).toMatchObject({
+      state: "dialing",
+      attempts: 2,
+      commandId: callbackCommandId(id, 2),
+      dispatchedAt: at(1_000),
+    });
+    expect((await w.commands()).filter((x) => x.commandId.includes(id)).map((x) => x.commandId)).toContain(
+      callbackCommandId(id, 2),
+    );
+    expect((await c.attempts()).map((a) => [a.commandId, a.resultCode]).sort()).toEqual([
+      [callbackCommandId(id, 1), 5008],
+      [callbackCommandId(id, 2), null],
+    ]);
+  });
+
+  it("MANGO overloaded on every attempt: the item fails on the last one with the code", async () => {
+    const c = await w.newTenant();
+    await c.settings({ ratePerMinute: 60 });
+    const id = await c.queue({ extension: "102" });
+    await w.mango.control("faults", {
+      apiFailures: { remaining: 12, status: 503, paths: ["commands/callback"] },
+    });
+    await run((now) => c.tick(now), 0, 3_000);
+    expect(await c.item(id)).toMatchObject({ state: "failed", attempts: 3, resultCode: 5008 });
+    expect((await c.item(id)).reason).toMatch(/^MANGO отказал в звонке: код 5008/);
+    expect(await c.attempts()).toHaveLength(3);
+  });
+
   it("dispatchDue never holds its transaction across the MANGO call", async () => {
     const c = await w.newTenant();
     await c.settings({ ratePerMinute: 3 });
