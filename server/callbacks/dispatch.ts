@@ -148,10 +148,11 @@ type Decision =
  * then send MANGO the command, so no transaction or lock is held while MANGO answers. `now` is the caller's
  * clock (tests step a virtual one); every time written here is taken from it.
  *
- * MANGO refusing the command (an error with its result code, or anything that says it did nothing) fails
- * the item with MANGO's code in a Russian reason. A failure after which MANGO may have accepted it (timeout,
- * 5xx) leaves the item `dialing`: MANGO does not deduplicate command ids, so it is never sent again; its
- * result/callback settles it, or the outcome part expires it.
+ * MANGO refusing the command (an error with its result code, or the command never leaving) fails the item
+ * with MANGO's code in a Russian reason; MANGO busy and doing nothing (its rate limit, lock-out, overload)
+ * queues it again for a later slot (MAX_CALLBACK_ATTEMPTS). A failure after which MANGO may have accepted it
+ * (timeout, 5xx) leaves the item `dialing`: MANGO does not deduplicate command ids, so it is never sent
+ * again; its result/callback settles it, or the outcome part expires it.
  */
 export async function dispatchDue(
   db: Db,
