@@ -30,8 +30,9 @@ export const defaultMangoForTenant: MangoForTenant = (db, { tenantId }) => mango
 export const callbackCommandId = (itemId: string, attempt: number) => `acb-${itemId}-${attempt}`;
 
 /**
- * Items held back only by an employee still on an auto-callback wait for the outcome that ends it (the
- * outcome part wakes the dispatcher); in case that news is missed, the dispatcher looks again after this.
+ * Items held back by an employee still on an auto-callback wait for the outcome that ends it (the outcome
+ * part wakes the dispatcher); in case that news is missed, the dispatcher looks again after this. Items held
+ * back only by paused rules are not looked at again until a rule is resumed (that wakes the dispatcher).
  */
 export const BLOCKED_RECHECK_MS = 30_000;
 
@@ -138,6 +139,18 @@ async function anyQueued(db: Db, tenantId: string): Promise<boolean> {
   return rows.length > 0;
 }
 
+async function anyUnpausedQueued(tx: Db, tenantId: string): Promise<boolean> {
+  const rows = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      select q.id from callback_queue q
+      where q.tenant_id = ${tenantId} and q.state = 'queued'
+        and (q.rule_id is null or not exists (
+          select 1 from callback_rule_pauses p where p.tenant_id = q.tenant_id and p.rule_id = q.rule_id))
+      limit 1`),
+  );
+  return rows.length > 0;
+}
+
 type Decision =
   | { kind: "dial"; candidate: Candidate; phone: string; commandId: string; slotAt: Date | null }
   | { kind: "wait"; waiting: DispatchWait; nextAt: Date | null };
@@ -234,6 +247,8 @@ export async function dispatchDue(
     }
     if (!(await anyQueued(tx, tenantId))) return { kind: "wait", waiting: "empty", nextAt: null };
     if (!slotOpen) return { kind: "wait", waiting: "slot", nextAt: pacing.nextSlotAt };
+    // Only paused rules' items: nothing to look at until a rule is resumed (which wakes the dispatcher).
+    if (!(await anyUnpausedQueued(tx, tenantId))) return { kind: "wait", waiting: "blocked", nextAt: null };
     return { kind: "wait", waiting: "blocked", nextAt: new Date(now.getTime() + BLOCKED_RECHECK_MS) };
   });
 

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackPacing, callbackQueue, callbackRulePauses } from "@/db/schema";
 import { type CallbackWorld, startCallbackWorld } from "@/test/callback-world";
-import { callbackCommandId, dispatchDue, loopGuardReason } from "./dispatch";
+import { BLOCKED_RECHECK_MS, callbackCommandId, dispatchDue, loopGuardReason } from "./dispatch";
 
 /**
  * Acceptance of the auto-callback pacing (the «Совершать автоперезвон» action's queue): the dispatcher on
@@ -198,7 +198,11 @@ describe("eligibility", () => {
     await c.tick(at(1_000));
     expect((await c.item(other)).dispatchedAt).toEqual(at(1_000));
     const [blocked] = await c.tick(at(2_000));
-    expect(blocked).toMatchObject({ dialed: null, waiting: "blocked" });
+    expect(blocked).toMatchObject({
+      dialed: null,
+      waiting: "blocked",
+      nextAt: at(2_000 + BLOCKED_RECHECK_MS),
+    });
     expect((await c.item(b)).state).toBe("queued");
 
     await c.finish(a);
@@ -217,7 +221,8 @@ describe("eligibility", () => {
     const [waiting] = await c.tick(at(1_000));
     expect((await c.item(free)).dispatchedAt).toEqual(at(0));
     expect((await c.item(held)).state).toBe("queued");
-    expect(waiting).toMatchObject({ dialed: null, waiting: "blocked" });
+    // Only a paused rule's item is left: nothing is re-armed until the rule is resumed (which wakes it).
+    expect(waiting).toMatchObject({ dialed: null, waiting: "blocked", nextAt: null });
 
     await w.t.db
       .delete(callbackRulePauses)
