@@ -5,7 +5,11 @@
 // Once: `task_id` is recorded right after amoCRM accepted the task, `outcome_applied_at` after the last
 // step, so a retried run does only what is missing. A task whose answer was lost (a timeout, a crash before
 // `task_id` was stored) is looked for before writing again, the way calls.log does for a missed-call task
-// (server/calls/log-write.ts `findMissedTask`): the task's text carries the item's id.
+// (server/calls/log-write.ts `findMissedTask`): the task's text carries the item's id. Only one run exists
+// per item (its idempotency key), so "an earlier attempt of this run" is when a write may have been sent:
+// the job passes `lookFirst` from its attempt number and a first attempt costs no extra request. (A run put
+// back by the journal's «Повторить» starts again at attempt 1 and does not look: a task whose answer was lost
+// on the very last attempt of a run that then failed for good could be written a second time.)
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type CallbackQueueRow, callbackQueue, type StageMove } from "@/db/schema";
@@ -54,7 +58,14 @@ export type CallbackOutcomeResult = {
 export async function applyCallbackOutcome(
   db: Db,
   { tenantId, itemId }: { tenantId: string; itemId: string },
-  { now = new Date() }: { now?: Date } = {},
+  {
+    now = new Date(),
+    lookFirst = false,
+  }: {
+    now?: Date;
+    /** An earlier attempt may have sent the task without learning its id: look for it before writing. */
+    lookFirst?: boolean;
+  } = {},
 ): Promise<JobOutcome> {
   const [item] = await db
     .select()
@@ -75,7 +86,7 @@ export async function applyCallbackOutcome(
 
   let task: { id: number | null; found: boolean } = { id: item.taskId, found: false };
   if (item.state === "failed" && item.taskOnFailure && item.taskId === null) {
-    task = await failureTask(amo, item, now);
+    task = await failureTask(amo, item, { now, lookFirst });
     if (task.id === null) return { status: "skipped", reason: `сделка #${item.leadId} не найдена в amoCRM` };
     await db
       .update(callbackQueue)
@@ -108,14 +119,15 @@ export async function applyCallbackOutcome(
 
 /**
  * The failure task on the deal, for the employee who was to call; for a group (no one person) the deal's
- * responsible, read from amoCRM. An earlier run's task is looked for first: call tasks of that user on the
- * deal updated since shortly before the item was dialled whose text carries our marker (one GET).
+ * responsible, read from amoCRM. With `lookFirst` an earlier attempt's task is looked for first: call tasks
+ * of that user on the deal updated since shortly before the item was dialled whose text carries our marker
+ * (one GET).
  * `id: null` when the deal no longer exists.
  */
 async function failureTask(
   amo: AmocrmClient,
   item: CallbackQueueRow,
-  now: Date,
+  { now, lookFirst }: { now: Date; lookFirst: boolean },
 ): Promise<{ id: number | null; found: boolean }> {
   let userId = item.targetType === "group" ? null : item.targetAmoUserId;
   if (userId === null) {
@@ -123,16 +135,18 @@ async function failureTask(
     if (!lead || lead.isDeleted) return { id: null, found: false };
     userId = lead.responsibleUserId;
   }
-  const since = item.dispatchedAt ?? item.queuedAt;
-  const marker = callbackTaskMarker(item.id);
-  const existing = await amo.listTasks({
-    taskType: TASK_TYPE_CALL,
-    ...(userId !== null ? { responsibleUserId: userId } : {}),
-    entity: { type: "leads", id: item.leadId },
-    updatedFrom: Math.floor(since.getTime() / 1000) - 60,
-  });
-  const found = existing.find((t) => t.text?.includes(marker));
-  if (found) return { id: found.id, found: true };
+  if (lookFirst) {
+    const since = item.dispatchedAt ?? item.queuedAt;
+    const marker = callbackTaskMarker(item.id);
+    const existing = await amo.listTasks({
+      taskType: TASK_TYPE_CALL,
+      ...(userId !== null ? { responsibleUserId: userId } : {}),
+      entity: { type: "leads", id: item.leadId },
+      updatedFrom: Math.floor(since.getTime() / 1000) - 60,
+    });
+    const found = existing.find((t) => t.text?.includes(marker));
+    if (found) return { id: found.id, found: true };
+  }
   const [created] = await amo.createTasks([
     {
       text: failureTaskText(item),
