@@ -249,6 +249,16 @@ describe("events late, twice or out of order", () => {
       // The summary is handled before any leg: it names no command, so it is only found through them.
       await post(summary[0]!);
       await drainJobs(w.db, CALLBACK_JOBS);
+      // Then only the employee's leg (to = the employee): whether the client answered is the summary's word.
+      const employeeLeg = legs.filter((b) => {
+        const e = JSON.parse(new URLSearchParams(b.body).get("json")!) as { to?: { extension?: string } };
+        return Boolean(e.to?.extension);
+      });
+      expect(employeeLeg.length).toBeGreaterThan(0);
+      expect(employeeLeg.length).toBeLessThan(legs.length);
+      for (const b of employeeLeg) await post(b);
+      await drainJobs(w.db, CALLBACK_JOBS);
+      expect((await w.item(id)).state).toBe(c.state);
       for (const b of [...legs, ...results, ...summary, ...legs, ...results]) await post(b);
       await drainJobs(w.db, CALLBACK_JOBS);
 
