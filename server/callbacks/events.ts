@@ -109,6 +109,15 @@ async function enqueueDecided(queue: JobQueue, tenantId: string, { item, decisio
   );
 }
 
+/** The item's number, or null when it cannot be opened (a retired key): the legs' shape still tells. */
+function clientPhone(item: CallbackQueueRow): string | null {
+  try {
+    return openCallbackPhone(item);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Which leg an event is: leg 2 goes to the client (it carries `taken_from_call_id` when it appears, and its
  * `to` is the client's number); leg 1 rings the employee (`to` is the employee, `from` shows the client).
@@ -118,7 +127,7 @@ function legFacts(e: ReturnType<typeof toCallEvent>, item: CallbackQueueRow): Fa
   const facts: Facts = { entryId: e.entryId };
   const clientLeg =
     e.from.takenFromCallId !== null ||
-    (e.to.phone !== null && e.to.phone === openCallbackPhone(item)) ||
+    (e.to.phone !== null && e.to.phone === clientPhone(item)) ||
     (e.from.extension !== null && e.to.extension === null);
   if (clientLeg) {
     // Leg 2 exists only once the employee answered leg 1.
@@ -255,7 +264,12 @@ async function applyFacts(
   });
 }
 
-/** Moves the item to what its attempt's facts say, unless it already is there or is past changing. */
+/**
+ * Moves the item to what its attempt's facts say, unless it already is there or is past changing. A failure
+ * may still become a success until the outcome job applied it (it reads the state when it runs, a failure
+ * `FAILURE_SETTLE_S` after it was decided); an event arriving while that job is writing to amoCRM is too late
+ * to change what it writes.
+ */
 async function decideItem(
   db: Db,
   item: CallbackQueueRow,
@@ -263,10 +277,12 @@ async function decideItem(
 ): Promise<Decided | null> {
   const decision = decideAttempt(attempt);
   if (!decision) return null;
-  const open =
-    item.state === "dialing" ||
-    ((item.state === "succeeded" || item.state === "failed") && item.outcomeAppliedAt === null);
-  if (!open) return null;
+  const final = item.state === "succeeded" || item.state === "failed";
+  if (item.state !== "dialing" && !final) return null; // expired, cleared, removed, skipped: stays so
+  // Once the consequences are applied the state stays; a later event may still complete the details
+  // (e.g. the disconnect reason of a success decided when the client answered).
+  const applied = item.outcomeAppliedAt !== null;
+  if (applied && item.state !== decision.state) return null;
   const same =
     item.state === decision.state &&
     item.reason === decision.reason &&
@@ -282,5 +298,6 @@ async function decideItem(
         updatedAt: sql`now()`,
       })
       .where(and(eq(callbackQueue.tenantId, item.tenantId), eq(callbackQueue.id, item.id)));
+  if (applied) return null;
   return { item, decision };
 }

@@ -75,3 +75,6 @@ export const callbackOutcomeSweepJob = defineJob({
     return { status: "done", result: { tenants: tenants.length, expired, enqueued } };
   },
 });
+
+/** The callback action's jobs (its `RuleActionHandler.jobs`), for both job drivers. */
+export const callbackOutcomeJobs = [callbackOutcomeJob, callbackOutcomeSweepJob];

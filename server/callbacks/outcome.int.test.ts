@@ -60,7 +60,8 @@ describe("the client answers", () => {
   it("succeeded, the deal in the success stage, no task; the call logged to amoCRM once", async () => {
     const id = await callbackWith("answered");
     const item = await w.item(id);
-    expect(item).toMatchObject({ state: "succeeded", reason: null, taskId: null });
+    // The disconnect reason of the conversation (callee hung up), completed after the outcome was applied.
+    expect(item).toMatchObject({ state: "succeeded", reason: null, taskId: null, resultCode: 1120 });
     expect(item.outcomeAppliedAt).not.toBeNull();
     const [attempt] = await w.attempts(id);
     expect(attempt).toMatchObject({ resultCode: 1000, commandId: item.commandId });
