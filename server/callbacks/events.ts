@@ -198,8 +198,7 @@ const merge = (a: Facts, b: Facts | null): Facts => {
 
 /**
  * One event's facts into its attempt, then the item decided again, all under the item's row lock (events of
- * one command run in parallel across order keys). Only the item's current attempt decides it, and only while
- * it is dialing or its consequences have not been applied yet: an expired, cleared or removed item stays so.
+ * one command run in parallel across order keys). Only the item's current attempt decides it (decideItem).
  */
 async function applyFacts(
   db: Db,

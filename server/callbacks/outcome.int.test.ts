@@ -58,6 +58,14 @@ async function callbackWith(outcome: string, o: Parameters<CallbackWorld["queue"
 
 describe("the client answers", () => {
   it("succeeded, the deal in the success stage, no task; the call logged to amoCRM once", async () => {
+    const callNotes = async () =>
+      (await w.amoState()).notes.filter(
+        (n) =>
+          n.note_type.startsWith("call") &&
+          ((n.entity_type === "contacts" && n.entity_id === DEAL.contactId) ||
+            (n.entity_type === "leads" && n.entity_id === DEAL.id)),
+      );
+    const before = (await callNotes()).length;
     const id = await callbackWith("answered");
     const item = await w.item(id);
     // The disconnect reason of the conversation (callee hung up), completed after the outcome was applied.
@@ -79,6 +87,7 @@ describe("the client answers", () => {
     const entryId = attempt!.entryId!;
     expect(s.calls.filter((c) => c.request.uniq === entryId)).toHaveLength(1);
     expect(s.notes.filter((n) => n.params?.uniq === entryId)).toHaveLength(1);
+    expect((await callNotes()).length).toBe(before + 1);
     expect(await w.logRun(entryId)).toHaveLength(1);
 
     // The journal: one outcome run, done, naming the deal.
@@ -293,6 +302,30 @@ describe("events late, twice or out of order", () => {
       expect(await w.tasksOf(id)).toHaveLength(c.tasks);
       expect(await w.outcomeRuns(id)).toHaveLength(1);
     });
+});
+
+describe("items that did not end in a call's outcome", () => {
+  it("cleared, removed, skipped: the outcome job does nothing in amoCRM", async () => {
+    const texts = {
+      cleared: "очередь очищена — итог не применяется",
+      removed: "звонок убран из очереди — итог не применяется",
+      skipped: "звонок не совершался — итог не применяется",
+    } as const;
+    for (const [state, reason] of Object.entries(texts)) {
+      const id = await w.queue();
+      await w.db
+        .update(callbackQueue)
+        .set({ state: state as keyof typeof texts })
+        .where(and(eq(callbackQueue.tenantId, w.tenantId), eq(callbackQueue.id, id)));
+      expect(await applyCallbackOutcome(w.db, { tenantId: w.tenantId, itemId: id })).toEqual({
+        status: "skipped",
+        reason,
+      });
+      expect(await w.item(id)).toMatchObject({ state, outcomeAppliedAt: null, taskId: null });
+      expect(await w.tasksOf(id)).toEqual([]);
+    }
+    expect(stageOf(await w.deal())).toEqual({ pipelineId: 3383152, statusId: 33929755 });
+  });
 });
 
 describe("MANGO never says how the call ended", () => {
