@@ -8,6 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { activityLog, callbackQueue, jobRuns, webhookInbox } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
+import { processMangoEvent } from "@/server/events/mango-jobs";
 import { readAcceptedEvent } from "@/server/webhooks/inbox";
 import {
   CALLBACK_JOBS,
@@ -302,6 +303,36 @@ describe("events late, twice or out of order", () => {
       expect(await w.tasksOf(id)).toHaveLength(c.tasks);
       expect(await w.outcomeRuns(id)).toHaveLength(1);
     });
+});
+
+describe("the client's Connected after its Disconnected", () => {
+  it("a failure decided from the end is corrected before its outcome runs: succeeded, no task", async () => {
+    const { id, bodies, post } = await capturedCall("answered");
+    const json = (b: { body: string }) =>
+      JSON.parse(new URLSearchParams(b.body).get("json")!) as {
+        call_state?: string;
+        from?: { extension?: string };
+      };
+    const isEnd = (b: { path: string; body: string }) =>
+      b.path === "events/call" && json(b).call_state === "Disconnected" && Boolean(json(b).from?.extension);
+    const clientEnd = bodies.filter(isEnd);
+    expect(clientEnd).toHaveLength(1);
+    // Leg 2's Disconnected alone first: for now the call looks like one the client never answered.
+    await post(clientEnd[0]!);
+    await drainJobs(w.db, [processMangoEvent]);
+    expect(await w.item(id)).toMatchObject({ state: "failed", outcomeAppliedAt: null });
+    expect(await w.outcomeRuns(id)).toMatchObject([{ status: "queued" }]);
+    // The rest arrives within the settling window: the client had answered.
+    for (const b of bodies.filter((b) => !isEnd(b))) await post(b);
+    await drainJobs(w.db, [processMangoEvent]);
+    expect(await w.item(id)).toMatchObject({ state: "succeeded", reason: null, outcomeAppliedAt: null });
+    await drainJobs(w.db, CALLBACK_JOBS);
+    expect(await w.tasksOf(id)).toEqual([]);
+    expect(stageOf(await w.deal())).toEqual(SUCCESS_STAGE);
+    const runs = await w.outcomeRuns(id);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.result).toMatchObject({ state: "succeeded", taskId: null, movedTo: SUCCESS_STAGE });
+  });
 });
 
 describe("items that did not end in a call's outcome", () => {
