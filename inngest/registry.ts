@@ -1,5 +1,4 @@
 import { pruneActivity } from "@/server/activity/jobs";
-import { callbackDispatchJob } from "@/server/callbacks/dispatch-job";
 import { logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
@@ -19,6 +18,4 @@ export const jobDefinitions: JobDefinition[] = [
   accountEventRulesJob,
   applyRuleToCurrentDealsJob,
   ...ruleActionJobs,
-  // Belongs in ruleActionJobs (server/rules/actions.ts) with the callback action; listed here until then.
-  callbackDispatchJob,
 ];

@@ -1,10 +1,11 @@
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { callbackQueue } from "@/db/schema";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { type DispatchResult, dispatchDue, type MangoForTenant } from "./dispatch";
+import { enqueueCallbackOutcome } from "./outcome-job";
 import { pendingSlot } from "./pacing";
 
 /**
@@ -63,6 +64,7 @@ export const dispatchJobWith = (o: { mango?: MangoForTenant } = {}) =>
         last = await dispatchDue(ctx.db, { tenantId, now: new Date(), mango: o.mango });
         if (last.dialed) dialed++;
         settled += last.settled.length;
+        await outcomesOfFailures(ctx.db, ctx.queue, tenantId, last);
         if (last.dialed || last.settled.length > 0) continue;
         if (!last.nextAt) break;
         const wait = last.nextAt.getTime() - Date.now();
@@ -87,6 +89,29 @@ export const dispatchJobWith = (o: { mango?: MangoForTenant } = {}) =>
   });
 
 export const callbackDispatchJob = dispatchJobWith();
+
+/**
+ * Items this decision failed without a call (MANGO refused the command, a target that cannot be dialed)
+ * get their consequences now — the task and the failure stage — rather than at the next sweep.
+ */
+async function outcomesOfFailures(db: Db, queue: JobQueue, tenantId: string, r: DispatchResult) {
+  const ids = [
+    ...(r.dialed && r.dialed.sent !== "accepted" ? [r.dialed.itemId] : []),
+    ...r.settled.filter((x) => x.state === "failed").map((x) => x.itemId),
+  ];
+  if (ids.length === 0) return;
+  const failed = await db
+    .select({ id: callbackQueue.id, leadId: callbackQueue.leadId })
+    .from(callbackQueue)
+    .where(
+      and(
+        eq(callbackQueue.tenantId, tenantId),
+        inArray(callbackQueue.id, ids),
+        eq(callbackQueue.state, "failed"),
+      ),
+    );
+  for (const item of failed) await enqueueCallbackOutcome(queue, { tenantId, ...item });
+}
 
 /**
  * Enqueues the tick of the moment `at` (armed ARM_LEAD_MS early), keyed by that moment: any number of

@@ -18,6 +18,7 @@ import type { JobQueue } from "@/server/jobs/queue";
 import { callEventSchema, summaryEventSchema } from "@/server/mango/event-types";
 import { toCallEvent, toCallSummary } from "@/server/mango/events";
 import { type CallbackDecision, decideAttempt } from "./decide";
+import { wakeDispatcher } from "./dispatch-job";
 import { enqueueCallbackOutcome } from "./outcome-job";
 import { openCallbackPhone } from "./phone";
 
@@ -94,7 +95,11 @@ export async function applyCallbackEvent(
       }
     }
   }
-  if (decided) await enqueueDecided(queue, tenantId, decided);
+  if (decided) {
+    await enqueueDecided(queue, tenantId, decided);
+    // The employee is free again: an item waiting for them need not wait for the next re-check.
+    await wakeDispatcher(db, queue, { tenantId });
+  }
 }
 
 type Decided = { item: Pick<CallbackQueueRow, "id" | "leadId">; decision: CallbackDecision };

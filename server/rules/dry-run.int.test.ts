@@ -97,7 +97,9 @@ describe("rules.dryRun", () => {
       /^Позвонит: сначала ответственного «Алексей Смирнов» \(доб\. 101\), затем клиенту \+7\d{3}\*\*\*\d{4}.*, с линии 74950000000\.$/,
     );
     expect(callback?.would.join("\n")).toContain("Встанет в очередь автоперезвона (в очереди 0");
-    expect(callback?.would.join("\n")).toContain("Если звонок не состоится: задача для «Алексей Смирнов»; сделка →");
+    expect(callback?.would.join("\n")).toContain(
+      "Если звонок не состоится: задача для «Алексей Смирнов»; сделка →",
+    );
     expect(callback?.skipped).toEqual([]);
 
     // Nothing sent, queued or written.
