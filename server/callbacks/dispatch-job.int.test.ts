@@ -6,7 +6,7 @@ import { createLocalQueue } from "@/inngest/local/queue";
 import { createLocalWorker } from "@/inngest/local/worker";
 import { rereadEnvForTests } from "@/server/config/env";
 import { connectMango } from "@/server/onboarding/mango-connect";
-import { type CallbackWorld, startCallbackWorld } from "@/test/callback-world";
+import { type PacingWorld, startPacingWorld } from "@/test/pacing-world";
 import { callbackCommandId } from "./dispatch";
 import { callbackDispatchJob, wakeDispatcher } from "./dispatch-job";
 
@@ -15,9 +15,9 @@ import { callbackDispatchJob, wakeDispatcher } from "./dispatch-job";
  * rate and re-arms itself per slot until the queue is empty. MANGO is the emulator, reached the way the app
  * reaches it (the tenant's sealed key, MANGO's shared rate budgets).
  */
-let w: CallbackWorld;
+let w: PacingWorld;
 beforeAll(async () => {
-  w = await startCallbackWorld();
+  w = await startPacingWorld();
   process.env.MANGO_API_URL = `${w.mango.url}/vpbx`;
   rereadEnvForTests();
 });

@@ -98,8 +98,9 @@ function undialable(c: Candidate): string | null {
 
 /**
  * The next queued item that may be dialed now, locked: «Позвонить сейчас» first (even before the slot),
- * then queue order. Items of a paused rule wait, and an employee (or group) with an auto-callback still
- * dialing is not rung for the next one — someone else's item may go instead. `recently_called` is the loop
+ * then queue order. Items of a paused rule wait, and an employee with an auto-callback still dialing is
+ * not rung for the next one — someone else's item may go instead. A group is not held so: MANGO rings its
+ * first free operator (`callback_group`) and answers 1160 when none is free. `recently_called` is the loop
  * guard: the same client number dialed by any item within the cooldown.
  */
 async function nextCandidate(
@@ -120,9 +121,10 @@ async function nextCandidate(
         and (${o.slotOpen}::boolean or q.call_now_at is not null)
         and (q.rule_id is null or not exists (
           select 1 from callback_rule_pauses p where p.tenant_id = q.tenant_id and p.rule_id = q.rule_id))
-        and not exists (
+        and (q.target_type = 'group' or not exists (
           select 1 from callback_queue d
-          where d.tenant_id = q.tenant_id and d.state = 'dialing' and d.target_extension = q.target_extension)
+          where d.tenant_id = q.tenant_id and d.state = 'dialing' and d.target_type <> 'group'
+            and d.target_extension = q.target_extension))
       order by q.call_now_at asc nulls last, q.seq asc
       limit 1
       for update of q skip locked`),

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackPacing, callbackQueue, callbackRulePauses } from "@/db/schema";
-import { type CallbackWorld, startCallbackWorld } from "@/test/callback-world";
+import { type PacingWorld, startPacingWorld } from "@/test/pacing-world";
 import { BLOCKED_RECHECK_MS, callbackCommandId, dispatchDue, loopGuardReason } from "./dispatch";
 
 /**
@@ -9,9 +9,9 @@ import { BLOCKED_RECHECK_MS, callbackCommandId, dispatchDue, loopGuardReason } f
  * real PostgreSQL, MANGO's emulator receiving the commands over HTTP, and a virtual clock handed to every
  * decision — stepped every 250 ms over simulated minutes, so nothing here sleeps.
  */
-let w: CallbackWorld;
+let w: PacingWorld;
 beforeAll(async () => {
-  w = await startCallbackWorld();
+  w = await startPacingWorld();
 });
 afterAll(() => w.close());
 

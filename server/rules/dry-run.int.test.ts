@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callbackQueue, jobRuns, mangoEmployees, mangoGroups, smsMessages } from "@/db/schema";
+import { callbackQueue, jobRuns, mangoEmployees, smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import type { RuleDraft } from "@/lib/domain/rules/schema";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
@@ -40,9 +40,6 @@ beforeAll(async () => {
     .update(mangoEmployees)
     .set({ mobile: MANAGER.mobile })
     .where(and(eq(mangoEmployees.tenantId, w.tenant.id), eq(mangoEmployees.extension, "101")));
-  await w.t.db
-    .insert(mangoGroups)
-    .values({ tenantId: w.tenant.id, groupId: 10060001, name: "Отдел продаж", extension: "201" });
   await syncAmocrmDirectory(w.t.db, { tenantId: w.tenant.id, client: w.amocrm() });
   const analyst = await upsertUser(w.t.db, { amocrmUserId: ANALYST, name: "Ольга Кузнецова" });
   await addMembership(w.t.db, { tenantId: w.tenant.id, userId: analyst.id, role: "admin" });

@@ -17,9 +17,9 @@ export type AutoCallbackInput = {
   cooldownMinutes?: number;
 };
 
-export type CallbackWorld = Awaited<ReturnType<typeof startCallbackWorld>>;
+export type PacingWorld = Awaited<ReturnType<typeof startPacingWorld>>;
 
-export async function startCallbackWorld() {
+export async function startPacingWorld() {
   const t: TestDb = await createTestDb();
   // A second pool on the same database: another instance's dispatcher.
   const other = await openDb({ databaseUrl: t.url, max: 4 });
