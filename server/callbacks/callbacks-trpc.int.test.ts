@@ -107,7 +107,7 @@ afterAll(() => t.drop());
 describe("callbacks through tRPC", () => {
   it("lets members read the count and the queue, and refuses changes to a member without an extension", async () => {
     const id = await queued(1);
-    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 1 });
+    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 1, timeZone: "Europe/Moscow" });
     const view = await caller(memberUnmapped).callbacks.queue({});
     expect(view.queued.items.map((i) => [i.id, i.position, i.targetName])).toEqual([[id, 1, "Продажи"]]);
     expect(view.rate).toBe(2);
@@ -123,7 +123,7 @@ describe("callbacks through tRPC", () => {
       expect(err.code).toBe("FORBIDDEN");
       expect(err.message).toBe(EXTENDED_REQUIRED_MESSAGE);
     }
-    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 1 });
+    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 1, timeZone: "Europe/Moscow" });
   });
 
   it("calls now, removes, pauses and clears, answering in Russian what cannot be done", async () => {
@@ -151,7 +151,7 @@ describe("callbacks through tRPC", () => {
     expect(await caller(admin).callbacks.resumeRule({ ruleId })).toEqual({ paused: false });
 
     expect(await caller(admin).callbacks.clear()).toEqual({ cleared: 1 });
-    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 0 });
+    expect(await caller(memberUnmapped).callbacks.count()).toEqual({ queued: 0, timeZone: "Europe/Moscow" });
     const [row] = await t.db.select().from(callbackQueue).where(eq(callbackQueue.id, a));
     expect([row!.state, row!.reason]).toEqual(["cleared", "Очередь очищена вручную"]);
     const days = await caller(memberUnmapped).callbacks.daily({ from: new Date(Date.now() - 86_400_000) });
