@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { listQueue } from "@/server/callbacks/manage";
+import { listQueue, type QueueItem } from "@/server/callbacks/manage";
+import { leadUrlOf } from "@/server/sms/log";
 import { tenantProcedure } from "../init";
 
 const itemSchema = z.object({
@@ -10,6 +11,8 @@ const itemSchema = z.object({
   rulePaused: z.boolean(),
   leadId: z.number().int(),
   leadName: z.string().nullable(),
+  /** The deal in amoCRM. */
+  leadUrl: z.string(),
   targetType: z.enum(["responsible", "employee", "group"]),
   targetName: z.string().nullable(),
   targetExtension: z.string(),
@@ -57,12 +60,14 @@ export const callbacksQueue = tenantProcedure
       timeZone: ctx.tenant.timeZone,
       ...input,
     });
+    const withUrl = (items: QueueItem[]) =>
+      items.map((i) => ({ ...i, leadUrl: leadUrlOf(ctx.tenant.amocrmBaseUrl, i.leadId) }));
     return {
       rate: view.rate,
       waiting: view.waiting,
       timeZone: ctx.tenant.timeZone,
-      queued: view.queued,
-      finished: view.finished,
+      queued: { items: withUrl(view.queued.items), total: view.queued.total },
+      finished: { items: withUrl(view.finished.items), total: view.finished.total },
       rules: view.rules,
       pausedRules: view.pausedRules,
     };
