@@ -188,9 +188,11 @@ describe("auto-callbacks", () => {
     await rules.getByRole("button", { name: "Приостановить" }).click();
     await rules.getByRole("button", { name: "Возобновить" }).waitFor();
     await expect.poll(() => queued.getByText("правило приостановлено").count()).toBe(2);
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-queue.png"), fullPage: true });
     await rules.getByRole("button", { name: "Возобновить" }).click();
     await rules.getByRole("button", { name: "Приостановить" }).waitFor();
+    await expect.poll(() => queued.getByText("правило приостановлено").count()).toBe(0);
+    await expect(last.getByRole("cell").first().textContent()).resolves.toBe("1");
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-queue.png"), fullPage: true });
     await page.context().close();
   });
 
@@ -209,13 +211,18 @@ describe("auto-callbacks", () => {
     await form.getByTestId("callback-fields").waitFor();
     await choose(page, "На кого будет распределяться звонок", "Группа MANGO OFFICE");
     await choose(page, "Группа", GROUP.name);
-    // A group needs a line: saving without one is refused in the form.
-    await form.getByRole("button", { name: "Сохранить" }).click();
-    await form.getByText("Для группы выберите линию").waitFor();
     await choose(page, "Линия, с которой звонить", /^\d{11}/);
     await form.getByLabel("Ставить задачи по неудавшимся звонкам").check();
     await choose(page, "Воронка/этап для неудавшихся звонков", /→ Переговоры$/);
-    await form.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-rule-editor.png") });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-rule-editor.png"), fullPage: true });
+    // A group needs a line: saving without one is refused in the form, then saved with it.
+    const line = (await page
+      .getByRole("combobox", { name: "Линия, с которой звонить", exact: true })
+      .textContent())!;
+    await choose(page, "Линия, с которой звонить", "Выберите линию");
+    await form.getByRole("button", { name: "Сохранить" }).click();
+    await form.getByText("Для группы выберите линию").waitFor();
+    await choose(page, "Линия, с которой звонить", line);
     await form.getByRole("button", { name: "Сохранить" }).click();
     await form.waitFor({ state: "detached" });
     const card = page.locator("article", { hasText: "Перезвон через отдел продаж" });

@@ -287,7 +287,7 @@ function ItemsTable({
           {items.map((i) => (
             <TableRow key={i.id} data-testid={`callback-item-${i.leadId}`}>
               {finished ? null : <TableCell className="tabular-nums">{i.position ?? "—"}</TableCell>}
-              <TableCell>
+              <TableCell className="whitespace-nowrap">
                 <a
                   href={i.leadUrl}
                   target="_blank"
@@ -339,7 +339,7 @@ function ItemsTable({
               </TableCell>
               {finished ? null : (
                 <TableCell className="text-right">
-                  <div className="flex justify-end gap-1">
+                  <div className="flex flex-col items-end gap-1">
                     <Button
                       variant="ghost"
                       size="sm"

@@ -255,6 +255,7 @@ function WorkingHours({ control, disabled, timeZone }: Props & { timeZone: strin
   const fromId = useId();
   const toId = useId();
   const daysError = useFieldError(control, "calls.autoCallback.workingHours.days");
+  const fromError = useFieldError(control, "calls.autoCallback.workingHours.from");
   const toError = useFieldError(control, "calls.autoCallback.workingHours.to");
   return (
     <div className="flex flex-col gap-3" data-testid="auto-callback-hours">
@@ -300,7 +301,9 @@ function WorkingHours({ control, disabled, timeZone }: Props & { timeZone: strin
             <FieldFrame id={fromId} label={t("from")}>
               <Input
                 id={fromId}
-                type="time"
+                inputMode="numeric"
+                placeholder="09:00"
+                maxLength={5}
                 className="w-32"
                 disabled={disabled}
                 value={field.value}
@@ -317,7 +320,9 @@ function WorkingHours({ control, disabled, timeZone }: Props & { timeZone: strin
             <FieldFrame id={toId} label={t("to")}>
               <Input
                 id={toId}
-                type="time"
+                inputMode="numeric"
+                placeholder="18:00"
+                maxLength={5}
                 className="w-32"
                 disabled={disabled}
                 value={field.value}
@@ -331,9 +336,9 @@ function WorkingHours({ control, disabled, timeZone }: Props & { timeZone: strin
           {t("timeZone", { tz: timeZone || "…" })}
         </p>
       </div>
-      {toError ? (
+      {fromError || toError ? (
         <p role="alert" className="text-xs text-destructive">
-          {toError}
+          {fromError ?? toError}
         </p>
       ) : null}
     </div>
