@@ -214,6 +214,8 @@ describe("auto-callbacks", () => {
     await choose(page, "Линия, с которой звонить", /^\d{11}/);
     await form.getByLabel("Ставить задачи по неудавшимся звонкам").check();
     await choose(page, "Воронка/этап для неудавшихся звонков", /→ Переговоры$/);
+    // The header is sticky: scrolled to the top, a full-page shot has it once, above the page.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-rule-editor.png"), fullPage: true });
     // A group needs a line: saving without one is refused in the form, then saved with it.
     const line = (await page

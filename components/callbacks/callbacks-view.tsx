@@ -26,6 +26,8 @@ const REFRESH_MS = 10_000;
 const DAY_MS = 86_400_000;
 const QUEUED_PAGE = 50;
 const FINISHED_PAGE = 20;
+/** Items a few seconds apart (60 / rate): the estimate shows seconds. */
+const ESTIMATE = { dateStyle: "short", timeStyle: "medium" } as const;
 
 /**
  * «Очередь автоперезвонов»: what waits (place, estimated time or why none), per item «Позвонить сейчас» /
@@ -334,7 +336,7 @@ function ItemsTable({
                     : waiting
                       ? t(`estimate.${waiting}`)
                       : i.estimatedAt
-                        ? dateTime(i.estimatedAt)
+                        ? dateTime(i.estimatedAt, ESTIMATE)
                         : "—"}
               </TableCell>
               {finished ? null : (
