@@ -6,6 +6,7 @@ import { dbLabel, openBenchDb } from "./db";
 import { benchDrain } from "./drain";
 import { idleRss, NEEDS_BUILD, portalFirstLoadGzip, widgetSize } from "./footprint";
 import { benchCard, benchIntake } from "./latency";
+import { benchPacing, benchPacingLive } from "./pacing";
 
 /**
  * `npm run bench`: the hot paths' figures, each against its baseline in the same run where there is one,
@@ -92,6 +93,31 @@ await section("apply", async () => {
     value: `${f.requestsPerDeal.toFixed(3)} amoCRM req/deal, ${f.sustainedRps.toFixed(2)} rps sustained, ${f.tooMany} × 429`,
     against: "amoCRM limit 7 rps",
     note: `${f.amoRequests} requests in ${f.seconds.toFixed(0)} s, peak ${f.peakRps}/s; ${f.status}`,
+  });
+});
+
+await section("pacing", async () => {
+  const f = await benchPacing(await openBenchDb(), { items: Number(process.env.BENCH_PACING_N ?? 30) });
+  results.pacing = f;
+  const { two, one } = f;
+  rows.push({
+    figure: `auto-callback pacing, ${f.items} items at ${f.ratePerMinute}/min, 2 dispatchers racing (${f.database}; virtual clock, ${f.stepMs} ms steps)`,
+    value: `max deviation ${ms(two.maxDeviationMs)} from the ideal ${60 / f.ratePerMinute} s schedule, ≤ ${two.maxPerMinute} per 60 s`,
+    against: `1 dispatcher: ${ms(one.maxDeviationMs)}, ≤ ${one.maxPerMinute} per 60 s`,
+    note: `dialed ${two.dialed}/${f.items}, commands ${two.commands}; dispatchDue p50 ${ms(two.decisionP50Ms)} / p99 ${ms(two.decisionP99Ms)} vs ${ms(one.decisionP50Ms)} / ${ms(one.decisionP99Ms)} alone (×${(two.decisionP99Ms / Math.max(0.001, one.decisionP99Ms)).toFixed(1)} p99)`,
+  });
+});
+
+await section("pacing-live", async () => {
+  const f = await benchPacingLive(await openBenchDb(), {
+    items: Number(process.env.BENCH_PACING_LIVE_N ?? 10),
+  });
+  results.pacingLive = f;
+  rows.push({
+    figure: `  the same in real time: callbacks.dispatch on 2 local drivers (poll ${f.pollMs} ms), ${f.items} items at ${f.ratePerMinute}/min`,
+    value: `max deviation ${ms(f.maxDeviationMs)}, mean ${ms(f.meanDeviationMs)}`,
+    against: `target ±1000 ms (×${(f.maxDeviationMs / 1000).toFixed(2)})`,
+    note: `dialed ${f.dialed}/${f.items}, commands ${f.commands}; gaps ${ms(f.minGapMs)}–${ms(f.maxGapMs)}`,
   });
 });
 

@@ -94,6 +94,40 @@ describe("Inngest driver", () => {
       stub.close();
     }
   }, 60_000);
+
+  it("sends a delayed run with its time as the event's ts, so Inngest starts it then and not at once", async () => {
+    const received: { name: string; ts?: number; data: { runId: string } }[] = [];
+    const stub: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const events = JSON.parse(body);
+        received.push(...(Array.isArray(events) ? events : [events]));
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ids: ["01"], status: 200 }));
+      });
+    });
+    await new Promise<void>((r) => stub.listen(0, "127.0.0.1", r));
+    const baseUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`;
+    try {
+      const queue = createInngestQueue(
+        t.db,
+        createInngestClient({ eventKey: "test-key", baseUrl, isDev: false }),
+      );
+      const later = await queue.enqueue(
+        greet,
+        { name: "Позже" },
+        { tenantId, idempotencyKey: "d1", delaySeconds: 30 },
+      );
+      const [row] = await t.db.select().from(jobRuns).where(eq(jobRuns.id, later.runId));
+      const sent = received.find((e) => e.data.runId === later.runId);
+      expect(sent?.ts).toBe(row!.runAt.getTime());
+      expect(sent!.ts! - Date.now()).toBeGreaterThan(25_000);
+    } finally {
+      stub.close();
+    }
+  }, 60_000);
 });
 
 async function createLocalRow() {

@@ -6,13 +6,25 @@ import { insertJobRun, resetFailedRun } from "@/server/jobs/runs";
 import { logger } from "@/server/log/logger";
 import { type InngestClient, jobEventName } from "./client";
 
-type OutboxRow = { id: string; tenantId: string | null; jobId: string; payload: unknown; updatedAt: Date };
+type OutboxRow = {
+  id: string;
+  tenantId: string | null;
+  jobId: string;
+  payload: unknown;
+  updatedAt: Date;
+  runAt?: Date;
+};
 
-/** The event id makes Inngest drop a duplicate send; a retry gets a new id (its reset time). */
+/**
+ * The event id makes Inngest drop a duplicate send; a retry gets a new id (its reset time). A run enqueued
+ * with a delay carries its time as the event's `ts`: Inngest starts a function whose event's ts is in the
+ * future at that time (without it the delay was lost and the run started at once).
+ */
 const eventFor = (row: OutboxRow) => ({
   id: `${row.id}:${row.updatedAt.getTime()}`,
   name: jobEventName(row.jobId),
   data: { runId: row.id, tenantId: row.tenantId, payload: row.payload },
+  ...(row.runAt && row.runAt.getTime() > Date.now() ? { ts: row.runAt.getTime() } : {}),
 });
 
 async function dispatch(db: Db, inngest: InngestClient, row: OutboxRow): Promise<boolean> {
@@ -87,6 +99,7 @@ export async function sweepOutbox(db: Db, inngest: InngestClient, minAgeMs = 5_0
       jobId: jobRuns.jobId,
       payload: jobRuns.payload,
       updatedAt: jobRuns.updatedAt,
+      runAt: jobRuns.runAt,
     })
     .from(jobRuns)
     .where(

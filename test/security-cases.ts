@@ -126,6 +126,7 @@ export const securityCases: SecurityCases = {
     stageDeals: { access: "extended", attacks: () => [{ ...STAGE, query: "Альфа" }] },
     // A mutation only for its POST body: it reads amoCRM and writes nothing.
     preview: { access: "extended", targets: [] },
+    dryRun: { access: "extended", targets: [] },
     applyStatus: { access: "tenant", attacks: (f) => [{ ruleId: f.runningRuleId }] },
     applyCancel: {
       access: "extended",

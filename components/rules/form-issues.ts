@@ -3,7 +3,7 @@ import type { FieldError, FieldValues, Resolver } from "react-hook-form";
 import type { z } from "zod";
 
 /**
- * The form validates with the schemas `rules.save` uses (server/rules/bounds.ts), whose messages are
+ * The form validates with the schemas `rules.save` uses (lib/domain/rules/bounds.ts), whose messages are
  * Russian for the server's answer. The form shows its messages from `rules.form.errors` in the person's
  * language instead, so an issue becomes a key there, with the limit after a colon ("tooLong:120"), read by
  * FieldError. A message that is no key (a server refusal) is shown as it is.

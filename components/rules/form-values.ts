@@ -28,7 +28,7 @@ import type { StoredRule } from "./types";
 /**
  * The editor's form: what a person types (numbers as text, a condition row with every kind's fields) and
  * its conversion to the rule draft `rules.save` validates. Each field is checked with the schema the
- * server uses for it (server/rules/bounds.ts), so both refuse the same values with the same limits;
+ * server uses for it (lib/domain/rules/bounds.ts), so both refuse the same values with the same limits;
  * validation messages are keys of `rules.form.errors` (form-issues.ts), translated where they are shown.
  */
 

@@ -31,7 +31,7 @@ export const mangoConnections = pgTable(
   ],
 );
 
-/** A tenant's integration settings (zod-validated document, server/settings/schema.ts). */
+/** A tenant's integration settings (zod-validated document, lib/domain/settings/schema.ts). */
 export const integrationSettings = pgTable(
   "integration_settings",
   {

@@ -4,7 +4,7 @@ import { tenantRef } from "./_tenant-ref";
 
 /**
  * Digital-pipeline rules of a tenant, several per stage. The rule itself is a versioned JSON document
- * (server/rules/schema.ts `ruleSchema`, read through `upgradeStoredRule`); pipeline, stage, author and
+ * (lib/domain/rules/schema.ts `ruleSchema`, read through `upgradeStoredRule`); pipeline, stage, author and
  * `enabled` are copied into columns so the DP job finds a stage's rules with one indexed query.
  */
 export const rules = pgTable(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { applyCallbackEvent } from "@/server/callbacks/events";
 import { logCall } from "@/server/calls/jobs";
 import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
@@ -43,6 +44,7 @@ export const processMangoEvent = defineJob({
     const sealed = await readAcceptedEvent(db, { tenantId, inboxId: p.inboxId });
     const event = sealed ? mangoEventPayload.shape.event.parse(sealed) : p.event;
     await markMangoEventReceived(db, { tenantId, at: new Date(p.receivedAt) });
+    await applyCallbackEvent(db, { tenantId, kind: p.kind, event }, queue);
     if (p.kind === "result/sms" || p.kind === "events/sms") {
       const commandId = event.command_id;
       const code = Number(p.kind === "result/sms" ? event.result : event.reason);

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { ActionKind, RuleAction } from "@/lib/domain/rules/schema";
 import type { ActionContext, ActionPlan, ActionPreview, RuleActionHandler } from "@/server/actions/types";
+import { callbackRuleAction } from "@/server/callbacks/action";
 import type { JobQueue } from "@/server/jobs/queue";
 import { smsRuleAction } from "@/server/sms/action";
 
@@ -25,16 +26,12 @@ const campaignNotYet: RuleActionHandler<"campaign"> = {
   earlier: async () => [],
   jobs: [],
 };
-const callbackNotYet: RuleActionHandler<"callback"> = {
-  ...(campaignNotYet as unknown as RuleActionHandler<"callback">),
-  kind: "callback",
-};
 /** Added to Contact Center campaigns by its own issue; until then the action is saved but not executed. */
 export const CAMPAIGN_NOT_YET = "Действие «campaign» пока не выполняется";
 
 export const ruleActions: { [K in ActionKind]: RuleActionHandler<K> } = {
   sms: smsRuleAction,
-  callback: callbackNotYet,
+  callback: callbackRuleAction,
   campaign: campaignNotYet,
 };
 

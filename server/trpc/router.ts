@@ -33,6 +33,7 @@ import { rulesApplyCancel } from "./procedures/rules-apply-cancel";
 import { rulesApplyStatus } from "./procedures/rules-apply-status";
 import { rulesCallbackOptions } from "./procedures/rules-callback-options";
 import { rulesDelete } from "./procedures/rules-delete";
+import { rulesDryRun } from "./procedures/rules-dry-run";
 import { rulesEditorContext } from "./procedures/rules-editor-context";
 import { rulesList } from "./procedures/rules-list";
 import { rulesPreview } from "./procedures/rules-preview";
@@ -74,6 +75,7 @@ export const appRouter = router({
     editorContext: rulesEditorContext,
     stageDeals: rulesStageDeals,
     preview: rulesPreview,
+    dryRun: rulesDryRun,
     applyStatus: rulesApplyStatus,
     applyCancel: rulesApplyCancel,
     callbackOptions: rulesCallbackOptions,

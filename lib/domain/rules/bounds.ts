@@ -27,7 +27,7 @@ export const TAG_MAX = 100;
 export const FIELD_TEXT_MAX = 500;
 /**
  * Storage cap of the template before rendering; MANGO's own limit (612 GSM-7 / 268 UCS-2 units) applies to
- * the rendered text and is checked by server/sms/segments.ts.
+ * the rendered text and is checked by lib/domain/sms/segments.ts.
  */
 export const TEMPLATE_MAX = 2000;
 export const FALLBACK_MAX = 200;

@@ -202,6 +202,7 @@ function storedActionSchema() {
 }
 export type RuleAction = z.infer<typeof actionSchema>;
 export type ActionKind = RuleAction["kind"];
+export const ACTION_KINDS_LIST = ["sms", "callback", "campaign"] as const satisfies readonly ActionKind[];
 
 // ── the rule ──────────────────────────────────────────────────────────────────────────────────────────
 
