@@ -9,7 +9,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mangoGroups } from "@/db/schema";
+import { integrationSettings, mangoGroups } from "@/db/schema";
+import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { queueCallbackItem } from "@/server/callbacks/queue";
 import { saveRule } from "@/server/rules/store";
 import { SCENARIO } from "@/test/sms-scenario";
@@ -177,12 +178,25 @@ describe("auto-callbacks", () => {
     await expect(first.getByTestId("callback-estimate").textContent()).resolves.toMatch(/\d\d:\d\d/);
 
     const last = queued.getByTestId(`callback-item-${7000 + seq}`);
+    await expect(last.getByRole("cell").first().textContent()).resolves.toBe("3");
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-queue.png"), fullPage: true });
+
+    // «Позвонить сейчас» wakes the dispatcher, which would dial for real (the MANGO emulator): with the rate at 0
+    // the queue is paused, so the view keeps what the actions did — and says «на паузе» instead of times.
+    const settings = settingsDocumentSchema.parse({ calls: { autoCallback: { ratePerMinute: 0 } } });
+    await portal.app.db.db
+      .insert(integrationSettings)
+      .values({ tenantId: portal.tenant.id, settings, version: 1 });
+    await page.reload();
+    await page.getByTestId("callbacks-waiting").filter({ hasText: "на паузе" }).waitFor();
+    await expect(first.getByTestId("callback-estimate").textContent()).resolves.toBe("на паузе");
     await last.getByRole("button", { name: "Позвонить сейчас" }).click();
     await expect.poll(() => last.getByRole("cell").first().textContent()).toBe("1");
+    await expect(last.textContent()).resolves.toContain("позвонить сейчас");
     await first.getByRole("button", { name: "Убрать из очереди" }).click();
     await expect.poll(() => queued.getByRole("row").count()).toBe(3);
     const finished = page.getByTestId("callbacks-finished");
-    await expect.poll(() => finished.getByText("Убран из очереди").count()).toBeGreaterThan(0);
+    await expect.poll(() => finished.getByText("Убран из очереди", { exact: true }).count()).toBe(1);
 
     const rules = page.getByTestId(`callbacks-rule-${ruleId}`);
     await rules.getByRole("button", { name: "Приостановить" }).click();
@@ -191,8 +205,6 @@ describe("auto-callbacks", () => {
     await rules.getByRole("button", { name: "Возобновить" }).click();
     await rules.getByRole("button", { name: "Приостановить" }).waitFor();
     await expect.poll(() => queued.getByText("правило приостановлено").count()).toBe(0);
-    await expect(last.getByRole("cell").first().textContent()).resolves.toBe("1");
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-queue.png"), fullPage: true });
     await page.context().close();
   });
 

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amocrmUsers, callbackQueue, employeeLinks, mangoEmployees, mangoGroups } from "@/db/schema";
+import { amocrmUsers, callbackQueue, employeeLinks, jobRuns, mangoEmployees, mangoGroups } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { saveRule } from "@/server/rules/store";
 import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
@@ -130,7 +130,17 @@ describe("callbacks through tRPC", () => {
     await t.db.delete(callbackQueue);
     const a = await queued(2);
     const b = await queued(3);
+    const dispatchRuns = async () =>
+      (
+        await t.db
+          .select({ id: jobRuns.id })
+          .from(jobRuns)
+          .where(and(eq(jobRuns.tenantId, tenantId), eq(jobRuns.jobId, "callbacks.dispatch")))
+      ).length;
+    expect(await dispatchRuns()).toBe(0);
     expect(await caller(memberMapped).callbacks.callNow({ id: b })).toEqual({ callNow: true });
+    // «Позвонить сейчас» wakes the tenant's dispatcher (a callbacks.dispatch run).
+    expect(await dispatchRuns()).toBeGreaterThan(0);
     expect((await caller(admin).callbacks.queue({})).queued.items.map((i) => i.id)).toEqual([b, a]);
 
     expect(await caller(memberMapped).callbacks.remove({ id: b })).toEqual({ removed: true });

@@ -2,8 +2,10 @@ import { and, asc, count, desc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, callbackPacing, callbackQueue, callbackRulePauses, rules } from "@/db/schema";
 import { AUTO_CALLBACK_DEFAULT_RATE } from "@/lib/domain/settings/schema";
+import { logger } from "@/server/log/logger";
 import { accountDaySql, chartWindow } from "@/server/reports/account-days";
 import { getSettings } from "@/server/settings/queries";
+import { type WorkingHours, withinWorkingHours } from "./hours";
 
 /**
  * The auto-callback queue as people manage it (Настройки → «Автоперезвоны в Digital воронке», the queue
@@ -23,6 +25,15 @@ const REMOVED_REASON = "Убран из очереди вручную";
 
 type Wake = () => Promise<void>;
 
+/** After the change has committed: a dispatcher that could not be told now still runs at its armed tick. */
+async function wakeAfterCommit(wake: Wake | undefined, tenantId: string) {
+  try {
+    await wake?.();
+  } catch (err) {
+    logger.warn({ tenantId, err: (err as Error).message }, "callbacks: waking the dispatcher failed");
+  }
+}
+
 /** How many items of the tenant wait in the queue. */
 export async function queuedCount(db: Db, { tenantId }: { tenantId: string }): Promise<number> {
   const [row] = await db
@@ -32,29 +43,9 @@ export async function queuedCount(db: Db, { tenantId }: { tenantId: string }): P
   return row?.n ?? 0;
 }
 
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-
 /** True when `at` is inside the working-hours window in the account's time zone (or the window is off). */
-export function insideWorkingHours(
-  hours: { enabled: boolean; days: number[]; from: string; to: string },
-  at: Date,
-  timeZone: string,
-): boolean {
-  if (!hours.enabled) return true;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const day = WEEKDAYS[parts.weekday ?? ""] ?? 0;
-  const clock = `${parts.hour}:${parts.minute}`;
-  return hours.days.includes(day) && clock >= hours.from && clock < hours.to;
+export function insideWorkingHours(hours: WorkingHours, at: Date, timeZone: string): boolean {
+  return withinWorkingHours(hours, timeZone, at);
 }
 
 export type QueueItem = {
@@ -145,7 +136,7 @@ export async function listQueue(
       .select(itemColumns)
       .from(callbackQueue)
       .where(queuedWhere)
-      .orderBy(pausedSql, sql`${callbackQueue.callNowAt} is null`, asc(callbackQueue.seq))
+      .orderBy(pausedSql, sql`${callbackQueue.callNowAt} asc nulls last`, asc(callbackQueue.seq))
       .limit(queuedLimit)
       .offset(input.queuedOffset ?? 0),
     db.select({ n: count() }).from(callbackQueue).where(queuedWhere),
@@ -178,7 +169,7 @@ export async function listQueue(
           .select({ id: callbackQueue.id, paused: pausedSql.as("paused") })
           .from(callbackQueue)
           .where(queuedWhere)
-          .orderBy(pausedSql, sql`${callbackQueue.callNowAt} is null`, asc(callbackQueue.seq))
+          .orderBy(pausedSql, sql`${callbackQueue.callNowAt} asc nulls last`, asc(callbackQueue.seq))
           .limit(offset)
           .as("before_page"),
       )
@@ -358,7 +349,7 @@ export async function callNow(
     });
     return "ok";
   });
-  if (result === "ok") await wake?.();
+  if (result === "ok") await wakeAfterCommit(wake, tenantId);
   return result;
 }
 
@@ -422,7 +413,7 @@ export async function resumeRule(
       });
     return true;
   });
-  if (found) await wake?.();
+  if (found) await wakeAfterCommit(wake, tenantId);
   return found;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wakeDispatcher } from "@/server/callbacks/dispatch-job";
 import { callNow } from "@/server/callbacks/manage";
 import { itemChangeError } from "./callbacks-errors";
 import { ruleEditorProcedure } from "./rules-access";
@@ -9,7 +10,7 @@ export const callbacksCallNow = ruleEditorProcedure
   .input(z.object({ id: z.uuid() }))
   .output(z.object({ callNow: z.literal(true) }))
   .mutation(async ({ ctx, input }) => {
-    const wake: (() => Promise<void>) | undefined = undefined; // wired to wakeDispatcher at merge
+    const wake = () => wakeDispatcher(ctx.db, ctx.queue, { tenantId: ctx.tenant.id });
     const result = await callNow(ctx.db, {
       tenantId: ctx.tenant.id,
       actorUserId: ctx.user.id,

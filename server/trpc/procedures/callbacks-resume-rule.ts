@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wakeDispatcher } from "@/server/callbacks/dispatch-job";
 import { resumeRule } from "@/server/callbacks/manage";
 import { notFound } from "../init";
 import { ruleEditorProcedure } from "./rules-access";
@@ -9,7 +10,7 @@ export const callbacksResumeRule = ruleEditorProcedure
   .input(z.object({ ruleId: z.uuid() }))
   .output(z.object({ paused: z.literal(false) }))
   .mutation(async ({ ctx, input }) => {
-    const wake: (() => Promise<void>) | undefined = undefined; // wired to wakeDispatcher at merge
+    const wake = () => wakeDispatcher(ctx.db, ctx.queue, { tenantId: ctx.tenant.id });
     const found = await resumeRule(ctx.db, {
       tenantId: ctx.tenant.id,
       actorUserId: ctx.user.id,
