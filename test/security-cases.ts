@@ -133,6 +133,17 @@ export const securityCases: SecurityCases = {
       attacks: (f) => [{ ruleId: f.runningRuleId }],
       targets: ["rule_applications"],
     },
+    callbackOptions: { access: "tenant" },
+  },
+  callbacks: {
+    queue: { access: "tenant", attacks: () => [{ queuedOffset: 0, finishedOffset: 0 }] },
+    count: { access: "tenant" },
+    clear: { access: "extended", targets: ["callback_queue", "audit_log"] },
+    remove: { access: "extended", targets: ["callback_queue", "audit_log"] },
+    callNow: { access: "extended", targets: ["callback_queue", "audit_log"] },
+    pauseRule: { access: "extended", targets: ["callback_rule_pauses", "audit_log"] },
+    resumeRule: { access: "extended", targets: ["callback_rule_pauses", "audit_log"] },
+    daily: { access: "tenant", attacks: () => [{ from: MONTH_AGO() }] },
   },
   sms: {
     list: { access: "tenant", attacks: (f) => [{ ruleId: f.ruleId }, { search: "0377" }] },

@@ -197,6 +197,7 @@ export async function seedVictimRows(
     linkedMangoEmployeeId: v.pairedEmployeeId,
     proposedMangoEmployeeId: proposed!.id,
     runningRuleId: running!.id,
+    callbackItemId: item.id,
   };
 }
 

@@ -37,9 +37,13 @@ export function formMessageOf(issue: Issue): string {
 }
 
 /** react-hook-form's resolver for a schema, with the messages above (first issue of each field). */
-export function keyedResolver<T extends FieldValues>(schema: z.ZodType<T>): Resolver<T> {
+export function keyedResolver<T extends FieldValues>(
+  schema: z.ZodType<T>,
+  /** Another schema for some values (the rule form without its SMS action). */
+  pick?: (values: T) => z.ZodType<T> | null,
+): Resolver<T> {
   return async (values, _context, options) => {
-    const parsed = await schema.safeParseAsync(values);
+    const parsed = await (pick?.(values) ?? schema).safeParseAsync(values);
     if (parsed.success) return { values: parsed.data, errors: {} };
     const flat: Record<string, FieldError> = {};
     for (const issue of parsed.error.issues) {
@@ -59,6 +63,8 @@ export function formPathOf(serverPath: string): string | null {
   if (p === "name" || p === "trigger" || p === "applyToCurrentDeals") return p;
   const action = /^actions\.0\.(senderName|template|fallback|recipients)(\..*)?$/.exec(p);
   if (action) return action[1]!;
+  const callback = /^actions\.\d+\.(lineNumber|target)(\..*)?$/.exec(p);
+  if (callback) return callback[1] === "lineNumber" ? "callback.lineNumber" : "callback.targetType";
   const condition = /^conditions\.items\.(\d+)\.(value|userId|fieldId)$/.exec(p);
   if (condition) return `conditions.${condition[1]}.${condition[2]}`;
   return null;

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
 import { formMessageOf } from "./form-issues";
-import { draftOf, emptyForm, formFromRule, newCondition, ruleFormSchema } from "./form-values";
+import {
+  draftOf,
+  emptyCallback,
+  emptyForm,
+  formFromRule,
+  newCondition,
+  ruleFormSchema,
+  ruleFormSchemaWithoutSms,
+} from "./form-values";
 
 const STAGE = { pipelineId: 3383152, statusId: 33929755 };
 const names = { users: new Map([[6100100, "Лопаткин Василий"]]), fields: new Map([[294471, "Комментарий"]]) };
@@ -99,5 +107,60 @@ describe("the rule form", () => {
     const lost = draftOf({ ...values, trigger: "deal_lost" }, STAGE, names);
     expect(lost.applyToCurrentDeals).toBe(false);
     expect(ruleDraftSchema.safeParse(lost).success).toBe(true);
+  });
+
+  it("makes a callback-only rule: group, line, task and stages, and reads it back", () => {
+    const values = {
+      ...emptyForm(""),
+      name: "Перезвон",
+      smsEnabled: false,
+      callback: {
+        ...emptyCallback(),
+        enabled: true,
+        targetType: "group" as const,
+        mangoGroupId: "12",
+        lineNumber: "74950000000",
+        taskOnFailure: true,
+        stageOnFailure: `${STAGE.pipelineId}:${STAGE.statusId}`,
+      },
+    };
+    expect(ruleFormSchemaWithoutSms.safeParse(values).success).toBe(true);
+    const draft = draftOf(values, STAGE, { ...names, groups: new Map([[12, "Продажи"]]) });
+    expect(draft.actions).toEqual([
+      {
+        kind: "callback",
+        target: { type: "group", mangoGroupId: 12, groupName: "Продажи" },
+        lineNumber: "74950000000",
+        taskOnFailure: true,
+        stageOnSuccess: null,
+        stageOnFailure: STAGE,
+      },
+    ]);
+    expect(ruleDraftSchema.safeParse(draft).success).toBe(true);
+    const stored = ruleSchema.parse({
+      ...ruleDraftSchema.parse(draft),
+      version: 1,
+      id: "r3",
+      authorAmoUserId: 1,
+    });
+    expect(formFromRule(stored)).toMatchObject({ smsEnabled: false, callback: values.callback });
+
+    // A group needs a line, an employee target an employee; no action at all is refused.
+    const noLine = ruleFormSchemaWithoutSms.safeParse({
+      ...values,
+      callback: { ...values.callback, lineNumber: "" },
+    });
+    expect(noLine.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["callback.lineNumber", "lineRequired"],
+    ]);
+    const noEmployee = ruleFormSchemaWithoutSms.safeParse({
+      ...values,
+      callback: { ...values.callback, targetType: "employee" },
+    });
+    expect(noEmployee.error?.issues.map((i) => i.message)).toEqual(["employeeRequired"]);
+    const nothing = ruleFormSchemaWithoutSms.safeParse({ ...values, callback: emptyCallback() });
+    expect(nothing.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["smsEnabled", "noActions"],
+    ]);
   });
 });

@@ -10,6 +10,8 @@ import {
   templateSchema,
 } from "@/lib/domain/rules/bounds";
 import {
+  CALLBACK_TARGETS,
+  type CallbackAction,
   CUSTOM_FIELD_OPS,
   canApplyToCurrentDeals,
   RULE_TRIGGERS,
@@ -90,7 +92,44 @@ export const conditionRowSchema = z
   });
 export type ConditionRow = z.infer<typeof conditionRowSchema>;
 
-export const ruleFormSchema = z.object({
+/**
+ * «Совершать автоперезвон» as typed: ids as text ("" = none), a stage as "pipelineId:statusId" ("" = stay).
+ * An employee target needs the employee, a group its group and a line (MANGO's callback_group needs one).
+ */
+export const callbackFormSchema = z
+  .object({
+    enabled: z.boolean(),
+    targetType: z.enum(CALLBACK_TARGETS),
+    amoUserId: z.string(),
+    mangoGroupId: z.string(),
+    lineNumber: z.string(),
+    taskOnFailure: z.boolean(),
+    stageOnSuccess: z.string(),
+    stageOnFailure: z.string(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.enabled) return;
+    if (c.targetType === "employee" && !c.amoUserId)
+      ctx.addIssue({ code: "custom", path: ["amoUserId"], message: "employeeRequired" });
+    if (c.targetType === "group" && !c.mangoGroupId)
+      ctx.addIssue({ code: "custom", path: ["mangoGroupId"], message: "groupRequired" });
+    if (c.targetType === "group" && !c.lineNumber)
+      ctx.addIssue({ code: "custom", path: ["lineNumber"], message: "lineRequired" });
+  });
+export type CallbackFormValues = z.infer<typeof callbackFormSchema>;
+
+export const emptyCallback = (): CallbackFormValues => ({
+  enabled: false,
+  targetType: "responsible",
+  amoUserId: "",
+  mangoGroupId: "",
+  lineNumber: "",
+  taskOnFailure: false,
+  stageOnSuccess: "",
+  stageOnFailure: "",
+});
+
+const formFields = {
   name: ruleNameSchema,
   enabled: z.boolean(),
   trigger: z.enum(RULE_TRIGGERS).refine((t): boolean => t !== "invoice_paid", "triggerUnavailable"),
@@ -109,7 +148,25 @@ export const ruleFormSchema = z.object({
   fallback: fallbackSchema,
   /** A one-shot "apply now" for this save, not a setting: it starts unchecked every time the form opens. */
   applyToCurrentDeals: z.boolean(),
-});
+  /** «Отправить SMS по шаблону» is one action among others: off, its fields are kept but not checked. */
+  smsEnabled: z.boolean(),
+  callback: callbackFormSchema,
+};
+const atLeastOneAction = (v: { smsEnabled: boolean; callback: { enabled: boolean } }) =>
+  v.smsEnabled || v.callback.enabled;
+export const ruleFormSchema = z
+  .object(formFields)
+  .refine(atLeastOneAction, { path: ["smsEnabled"], message: "noActions" });
+/** The same form with the SMS action off: its fields are not checked (nor sent). */
+export const ruleFormSchemaWithoutSms = z
+  .object({
+    ...formFields,
+    recipients: z.object({ client: z.boolean(), responsible: z.boolean(), author: z.boolean() }),
+    senderName: z.string(),
+    template: z.string(),
+    fallback: z.string(),
+  })
+  .refine(atLeastOneAction, { path: ["smsEnabled"], message: "noActions" });
 export type RuleFormValues = z.infer<typeof ruleFormSchema>;
 
 export function newCondition(kind: ConditionKind = "tag"): ConditionRow {
@@ -128,12 +185,62 @@ export function emptyForm(senderName = ""): RuleFormValues {
     template: "",
     fallback: "",
     applyToCurrentDeals: false,
+    smsEnabled: true,
+    callback: emptyCallback(),
+  };
+}
+
+const stageText = (s: { pipelineId: number; statusId: number } | null) =>
+  s ? `${s.pipelineId}:${s.statusId}` : "";
+const stageOf = (v: string) => {
+  if (!v) return null;
+  const [pipelineId, statusId] = v.split(":").map(Number);
+  return { pipelineId: pipelineId!, statusId: statusId! };
+};
+
+function callbackFormOf(action: CallbackAction | undefined): CallbackFormValues {
+  if (!action) return emptyCallback();
+  const t = action.target;
+  return {
+    enabled: true,
+    targetType: t.type,
+    amoUserId: t.type === "employee" ? String(t.amoUserId) : "",
+    mangoGroupId: t.type === "group" ? String(t.mangoGroupId) : "",
+    lineNumber: action.lineNumber ?? "",
+    taskOnFailure: action.taskOnFailure,
+    stageOnSuccess: stageText(action.stageOnSuccess),
+    stageOnFailure: stageText(action.stageOnFailure),
+  };
+}
+
+/** Names kept in the callback action at save time (for the journal and the rule card). */
+export type CallbackNames = { users: Map<number, string>; groups: Map<number, string> };
+
+export function callbackActionOf(c: CallbackFormValues, names: CallbackNames): CallbackAction {
+  const target: CallbackAction["target"] =
+    c.targetType === "employee"
+      ? { type: "employee", amoUserId: Number(c.amoUserId), userName: names.users.get(Number(c.amoUserId)) }
+      : c.targetType === "group"
+        ? {
+            type: "group",
+            mangoGroupId: Number(c.mangoGroupId),
+            groupName: names.groups.get(Number(c.mangoGroupId)),
+          }
+        : { type: "responsible" };
+  return {
+    kind: "callback",
+    target,
+    lineNumber: c.lineNumber || null,
+    taskOnFailure: c.taskOnFailure,
+    stageOnSuccess: stageOf(c.stageOnSuccess),
+    stageOnFailure: stageOf(c.stageOnFailure),
   };
 }
 
 /** A stored rule in the form; a rule without an SMS action (a later kind) gets an empty SMS part. */
 export function formFromRule(rule: StoredRule): RuleFormValues {
   const sms = rule.actions.find((a) => a.kind === "sms");
+  const callback = rule.actions.find((a) => a.kind === "callback");
   return {
     name: rule.name,
     enabled: rule.enabled,
@@ -161,6 +268,8 @@ export function formFromRule(rule: StoredRule): RuleFormValues {
     fallback: sms?.fallback ?? "",
     // Not the stored flag: reloading it would re-run the application on every later save of the rule.
     applyToCurrentDeals: false,
+    smsEnabled: sms !== undefined || callback === undefined,
+    callback: callbackFormOf(callback),
   };
 }
 
@@ -195,13 +304,13 @@ export function conditionsOf(values: Pick<RuleFormValues, "mode" | "conditions">
 }
 
 /**
- * The draft `rules.save` takes. Actions of other kinds a rule already has (callback, campaign — edited
- * elsewhere later) are kept as they are; the SMS action is replaced by the form's.
+ * The draft `rules.save` takes. Actions of other kinds a rule already has (campaign — edited elsewhere
+ * later) are kept as they are; the SMS and callback actions are the form's (each when switched on).
  */
 export function draftOf(
   values: RuleFormValues,
   stage: { pipelineId: number; statusId: number },
-  names: Names,
+  names: Names & { groups?: Map<number, string> },
   keep: RuleAction[] = [],
 ): RuleDraft {
   const sms: RuleAction = {
@@ -217,7 +326,13 @@ export function draftOf(
     enabled: values.enabled,
     trigger: values.trigger,
     conditions: conditionsOf(values, names),
-    actions: [sms, ...keep.filter((a) => a.kind !== "sms")],
+    actions: [
+      ...(values.smsEnabled ? [sms] : []),
+      ...(values.callback.enabled
+        ? [callbackActionOf(values.callback, { users: names.users, groups: names.groups ?? new Map() })]
+        : []),
+      ...keep.filter((a) => a.kind !== "sms" && a.kind !== "callback"),
+    ],
     // Checked while the trigger allowed it, then the trigger changed: the box is disabled, the flag dropped.
     applyToCurrentDeals: values.applyToCurrentDeals && canApplyToCurrentDeals(values.trigger),
   };

@@ -26,6 +26,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
   const t = useTranslations("rules");
   const conditionText = useConditionText(context);
   const sms = rule.actions.find((a) => a.kind === "sms");
+  const callback = rule.actions.find((a) => a.kind === "callback");
   const list = rule.conditions.items.map(conditionText).join("; ");
   return (
     <article className="flex flex-col gap-2 rounded-lg border bg-card p-3" data-testid={`rule-${rule.id}`}>
@@ -79,10 +80,33 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
             </dd>
           </>
         ) : null}
+        {callback ? <CallbackSummary action={callback} /> : null}
         {rule.applyToCurrentDeals ? <dd>{t("stage.applyCurrent")}</dd> : null}
       </dl>
       {children}
     </article>
+  );
+}
+
+/** «Автоперезвон: ответственный → клиент, линия сотрудника по умолчанию; задача при неудаче». */
+function CallbackSummary({
+  action,
+}: {
+  action: Extract<StoredRule["actions"][number], { kind: "callback" }>;
+}) {
+  const t = useTranslations("rules.stage");
+  const target =
+    action.target.type === "responsible"
+      ? t("callbackTargets.responsible")
+      : action.target.type === "employee"
+        ? t("callbackTargets.employee", { name: action.target.userName ?? `#${action.target.amoUserId}` })
+        : t("callbackTargets.group", { name: action.target.groupName ?? `#${action.target.mangoGroupId}` });
+  const line = action.lineNumber ? t("callbackLine", { line: action.lineNumber }) : t("callbackDefaultLine");
+  return (
+    <dd data-testid="rule-callback">
+      {t("callback", { target, line })}
+      {action.taskOnFailure ? `; ${t("callbackTask")}` : ""}
+    </dd>
   );
 }
 

@@ -10,6 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
+import { CallbackActionFields, useCallbackOptions } from "./actions/callback-action-fields";
 import { ConditionsEditor } from "./conditions-editor";
 import { Block, Checkbox, FieldError } from "./form-bits";
 import { formPathOf, keyedResolver } from "./form-issues";
@@ -21,6 +22,7 @@ import {
   OFFERED_TRIGGERS,
   type RuleFormValues,
   ruleFormSchema,
+  ruleFormSchemaWithoutSms,
   UNAVAILABLE_TRIGGERS,
 } from "./form-values";
 import { RecipientsField, SenderField } from "./recipients-field";
@@ -49,10 +51,14 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
   const tp = useTranslations("rules.permission");
   const locale = useLocale();
   const form = useForm<RuleFormValues>({
-    resolver: keyedResolver(ruleFormSchema),
+    resolver: keyedResolver(ruleFormSchema, (v) =>
+      v.smsEnabled ? null : (ruleFormSchemaWithoutSms as unknown as typeof ruleFormSchema),
+    ),
     defaultValues: rule ? formFromRule(rule) : emptyForm(context.senderNames[0] ?? ""),
   });
   const preview = useSmsPreview(form.control, stage, context);
+  const callbackOptions = useCallbackOptions();
+  const smsEnabled = useWatch({ control: form.control, name: "smsEnabled" });
   const [error, setError] = useState<{ text: string; forbidden: boolean } | null>(null);
   const block = saveBlockOf(context);
   const disabled = block !== null || save.isPending;
@@ -88,12 +94,20 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
 
   const onValid = async (values: RuleFormValues) => {
     setError(null);
-    if (renderedOver) return setError({ text: t("errors.overLimit"), forbidden: false });
+    if (values.smsEnabled && renderedOver) return setError({ text: t("errors.overLimit"), forbidden: false });
     try {
       const keep = rule?.actions ?? [];
       const res = await save.mutateAsync({
         id: rule?.id,
-        rule: draftOf(values, stage, namesOf(context), keep),
+        rule: draftOf(
+          values,
+          stage,
+          {
+            ...namesOf(context),
+            groups: new Map((callbackOptions.data?.groups ?? []).map((g) => [g.groupId, g.name])),
+          },
+          keep,
+        ),
       });
       onDone(res);
     } catch (err) {
@@ -125,13 +139,19 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
         <Basics disabled={disabled} />
         <ConditionsEditor context={context} disabled={disabled} />
         <Block title={t("sms")}>
-          <RecipientsField context={context} disabled={disabled} />
-          <SenderField context={context} disabled={disabled} />
-          <div className="grid gap-4 lg:grid-cols-2">
-            <TemplateField context={context} disabled={disabled} rendered={rendered} />
-            <SmsPreviewPanel state={preview} stage={stage} />
-          </div>
+          <SmsEnabledField disabled={disabled} />
+          {smsEnabled ? (
+            <>
+              <RecipientsField context={context} disabled={disabled} />
+              <SenderField context={context} disabled={disabled} />
+              <div className="grid gap-4 lg:grid-cols-2">
+                <TemplateField context={context} disabled={disabled} rendered={rendered} />
+                <SmsPreviewPanel state={preview} stage={stage} />
+              </div>
+            </>
+          ) : null}
         </Block>
+        <CallbackActionFields context={context} disabled={disabled} />
         <ApplyCurrentField disabled={disabled} />
         <div className="flex flex-wrap items-center gap-3 border-t pt-4">
           <Button type="submit" disabled={disabled}>
@@ -153,6 +173,28 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
         </div>
       </form>
     </FormProvider>
+  );
+}
+
+/** «Отправить SMS по шаблону» on or off (a rule may only call back); a rule needs at least one action. */
+function SmsEnabledField({ disabled }: { disabled: boolean }) {
+  const t = useTranslations("rules.form");
+  return (
+    <div className="flex flex-col gap-1">
+      <Controller
+        name="smsEnabled"
+        render={({ field }) => (
+          <Checkbox
+            id="sms-enabled"
+            label={t("smsEnabled")}
+            checked={field.value}
+            disabled={disabled}
+            onChange={(e) => field.onChange(e.target.checked)}
+          />
+        )}
+      />
+      <FieldError name="smsEnabled" />
+    </div>
   );
 }
 

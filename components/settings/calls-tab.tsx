@@ -1,16 +1,14 @@
 "use client";
 
-import { Construction } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useWatch } from "react-hook-form";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { createsDeals } from "@/lib/domain/settings/effective";
 import {
   type IntegrationSettings,
   NEW_CLIENT_ACTIONS,
   REPEAT_CLIENT_ACTIONS,
 } from "@/lib/domain/settings/schema";
+import { AutoCallbackBlock } from "./auto-callback-block";
 import {
   ChoiceSelect,
   Dependent,
@@ -115,36 +113,7 @@ export function CallsTab({ control, disabled, options }: Props) {
         </Dependent>
       </Section>
 
-      <AutoCallbackBlock />
+      <AutoCallbackBlock {...ctx} />
     </div>
-  );
-}
-
-/**
- * Reserved for the auto-callback release (§2.7): the fields exist in the schema, the form shows them
- * disabled and empty, and nothing acts on them yet — no pretend behaviour.
- */
-function AutoCallbackBlock() {
-  const t = useTranslations("integrationSettings.calls.autoCallback");
-  return (
-    <Section title={t("title")}>
-      <p
-        data-testid="auto-callback-note"
-        className="flex items-start gap-2 rounded-md border border-dashed bg-muted/40 p-3 text-sm text-muted-foreground"
-      >
-        <Construction className="mt-0.5 size-4 shrink-0" />
-        {t("note")}
-      </p>
-      <div className="grid gap-4 sm:grid-cols-2">
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="auto-callback-rate">{t("rate")}</Label>
-          <Input id="auto-callback-rate" type="number" disabled placeholder="—" className="max-w-40" />
-        </div>
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="auto-callback-queue">{t("queue")}</Label>
-          <Input id="auto-callback-queue" disabled placeholder="—" className="max-w-40" />
-        </div>
-      </div>
-    </Section>
   );
 }

@@ -41,6 +41,8 @@ export type SecurityFixture = {
   proposedMangoEmployeeId: string;
   /** A second rule of the fixture tenant with an "apply to current deals" running (rules.applyCancel). */
   runningRuleId: string;
+  /** A queued auto-callback of the running rule (callbacks.remove / callNow). */
+  callbackItemId: string;
 };
 
 export type ProcedureMeta = {

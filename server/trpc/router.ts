@@ -5,6 +5,14 @@ import { activityKinds } from "./procedures/activity-kinds";
 import { activityList } from "./procedures/activity-list";
 import { activityRetry } from "./procedures/activity-retry";
 import { authDevUsers } from "./procedures/auth-dev-users";
+import { callbacksCallNow } from "./procedures/callbacks-call-now";
+import { callbacksClear } from "./procedures/callbacks-clear";
+import { callbacksCount } from "./procedures/callbacks-count";
+import { callbacksDaily } from "./procedures/callbacks-daily";
+import { callbacksPauseRule } from "./procedures/callbacks-pause-rule";
+import { callbacksQueue } from "./procedures/callbacks-queue";
+import { callbacksRemove } from "./procedures/callbacks-remove";
+import { callbacksResumeRule } from "./procedures/callbacks-resume-rule";
 import { callsDaily } from "./procedures/calls-daily";
 import { callsList } from "./procedures/calls-list";
 import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
@@ -23,6 +31,7 @@ import { onboardingChecklistProcedure } from "./procedures/onboarding-checklist"
 import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fields";
 import { rulesApplyCancel } from "./procedures/rules-apply-cancel";
 import { rulesApplyStatus } from "./procedures/rules-apply-status";
+import { rulesCallbackOptions } from "./procedures/rules-callback-options";
 import { rulesDelete } from "./procedures/rules-delete";
 import { rulesDryRun } from "./procedures/rules-dry-run";
 import { rulesEditorContext } from "./procedures/rules-editor-context";
@@ -69,6 +78,17 @@ export const appRouter = router({
     dryRun: rulesDryRun,
     applyStatus: rulesApplyStatus,
     applyCancel: rulesApplyCancel,
+    callbackOptions: rulesCallbackOptions,
+  }),
+  callbacks: router({
+    queue: callbacksQueue,
+    count: callbacksCount,
+    clear: callbacksClear,
+    remove: callbacksRemove,
+    callNow: callbacksCallNow,
+    pauseRule: callbacksPauseRule,
+    resumeRule: callbacksResumeRule,
+    daily: callbacksDaily,
   }),
   sms: router({ list: smsList, daily: smsDaily }),
   settings: router({ get: settingsGet, save: settingsSave }),
