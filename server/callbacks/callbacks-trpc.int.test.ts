@@ -168,6 +168,33 @@ describe("callbacks through tRPC", () => {
     expect(days.reduce((n, d) => n + d.queued, 0)).toBe(2);
   });
 
+  it("wakes the dispatcher when the settings are saved with items queued (a rate set from 0 applies at once)", async () => {
+    await t.db.delete(callbackQueue);
+    await t.db.delete(jobRuns);
+    const runs = async () =>
+      (
+        await t.db
+          .select({ id: jobRuns.id })
+          .from(jobRuns)
+          .where(and(eq(jobRuns.tenantId, tenantId), eq(jobRuns.jobId, "callbacks.dispatch")))
+      ).length;
+    const save = async (ratePerMinute: number) => {
+      const { version, settings } = await caller(admin).settings.get();
+      await caller(admin).settings.save({
+        version,
+        settings: {
+          ...settings,
+          calls: { ...settings.calls, autoCallback: { ...settings.calls.autoCallback, ratePerMinute } },
+        },
+      });
+    };
+    await save(0);
+    expect(await runs()).toBe(0); // nothing queued: no run for a settings save
+    await queued(4);
+    await save(5);
+    expect(await runs()).toBe(1);
+  });
+
   it("offers only employees with a mapped extension, groups by name, and says why the lines are missing", async () => {
     const options = await caller(memberUnmapped).rules.callbackOptions();
     expect(options.employees).toEqual([{ amoUserId: 603, name: "Сотрудник с номером", extension: "103" }]);

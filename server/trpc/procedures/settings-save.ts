@@ -2,7 +2,10 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { settingsDocumentSchema, settingsSchema } from "@/lib/domain/settings/schema";
 import { AmocrmError } from "@/server/amocrm";
+import { wakeDispatcher } from "@/server/callbacks/dispatch-job";
+import { queuedCount } from "@/server/callbacks/manage";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
+import { logger } from "@/server/log/logger";
 import { SettingsConflictError, saveSettings } from "@/server/settings/queries";
 import { StaleReferencesError, validateStages } from "@/server/settings/validate-stages";
 import { adminProcedure } from "../init";
@@ -48,12 +51,20 @@ export const settingsSave = adminProcedure
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
     }
     try {
-      return await saveSettings(ctx.db, {
+      const saved = await saveSettings(ctx.db, {
         tenantId: ctx.tenant.id,
         actorUserId: ctx.user.id,
         expectedVersion: input.version,
         settings: input.settings,
       });
+      // A rate set from 0, or a working-hours window opened, applies now: the dispatcher may have nothing
+      // armed. A failed wake only delays it to the next event; the saved settings stand.
+      const tenantId = ctx.tenant.id;
+      if ((await queuedCount(ctx.db, { tenantId })) > 0)
+        await wakeDispatcher(ctx.db, ctx.queue, { tenantId }).catch((err: unknown) =>
+          logger.warn({ tenantId, err: String(err) }, "settings saved, dispatcher not woken"),
+        );
+      return saved;
     } catch (err) {
       if (err instanceof SettingsConflictError)
         throw new TRPCError({
