@@ -210,6 +210,18 @@ describe("eligibility", () => {
     expect((await c.item(b)).dispatchedAt).toEqual(at(3_000));
   });
 
+  it("a group is not held like an employee: MANGO rings its first free operator", async () => {
+    const c = await w.newTenant();
+    await c.settings({ ratePerMinute: 60 });
+    const group = { type: "group" as const, amoUserId: null, extension: "201" };
+    const first = await c.queue({ target: group, lineNumber: "74950000000" });
+    const second = await c.queue({ target: group, lineNumber: "74950000000" });
+    await c.tick(at(0));
+    await c.tick(at(1_000));
+    expect((await c.item(first)).state).toBe("dialing");
+    expect((await c.item(second)).dispatchedAt).toEqual(at(1_000));
+  });
+
   it("paused rule: its items wait, other rules' go; resumed, they go", async () => {
     const c = await w.newTenant();
     await c.settings({ ratePerMinute: 60 });
