@@ -12,18 +12,10 @@ import { saveRule } from "@/server/rules/store";
 import { createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
 import { NEGOTIATION } from "@/test/rules-fixtures";
-import {
-  callNow,
-  clearQueue,
-  dailyStats,
-  insideWorkingHours,
-  listQueue,
-  pauseRule,
-  queuedCount,
-  removeItem,
-  resumeRule,
-} from "./manage";
+import { withinWorkingHours } from "./hours";
+import { callNow, clearQueue, pauseRule, removeItem, resumeRule } from "./manage";
 import { queueCallbackItem } from "./queue";
+import { dailyStats, listQueue, queuedCount } from "./queue-view";
 
 /** The queue's management on real PostgreSQL: counts, places and times, clear / remove / call now / pause. */
 let t: TestDb;
@@ -191,11 +183,11 @@ describe("callback queue management", () => {
 
   it("working hours are read on the account's clock", () => {
     const hours = { enabled: true, days: [3], from: "09:00", to: "18:00" };
-    expect(insideWorkingHours(hours, NOW, "Europe/Moscow")).toBe(true);
+    expect(withinWorkingHours(hours, "Europe/Moscow", NOW)).toBe(true);
     // 09:00 UTC is 16:00 in Novosibirsk: inside; 20:00 in Vladivostok-ish +11: outside.
-    expect(insideWorkingHours(hours, NOW, "Asia/Novosibirsk")).toBe(true);
-    expect(insideWorkingHours(hours, NOW, "Asia/Magadan")).toBe(false);
-    expect(insideWorkingHours({ ...hours, enabled: false }, NOW, "Asia/Magadan")).toBe(true);
+    expect(withinWorkingHours(hours, "Asia/Novosibirsk", NOW)).toBe(true);
+    expect(withinWorkingHours(hours, "Asia/Magadan", NOW)).toBe(false);
+    expect(withinWorkingHours({ ...hours, enabled: false }, "Asia/Magadan", NOW)).toBe(true);
   });
 
   it("«Очистить» clears only the tenant's queued items, with the reason and an audit row", async () => {

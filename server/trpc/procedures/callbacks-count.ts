@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { queuedCount } from "@/server/callbacks/manage";
+import { queuedCount } from "@/server/callbacks/queue-view";
 import { tenantProcedure } from "../init";
 
 /** «Звонков в очереди на автоперезвон: N» in the settings (polled), and the account's time zone for the working hours. */

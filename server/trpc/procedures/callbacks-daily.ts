@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dailyStats } from "@/server/callbacks/manage";
+import { dailyStats } from "@/server/callbacks/queue-view";
 import { tenantProcedure } from "../init";
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listQueue, type QueueItem } from "@/server/callbacks/manage";
+import { listQueue, type QueueItem } from "@/server/callbacks/queue-view";
 import { leadUrlOf } from "@/server/sms/log";
 import { tenantProcedure } from "../init";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { settingsDocumentSchema, settingsSchema } from "@/lib/domain/settings/schema";
 import { AmocrmError } from "@/server/amocrm";
 import { wakeDispatcher } from "@/server/callbacks/dispatch-job";
-import { queuedCount } from "@/server/callbacks/manage";
+import { queuedCount } from "@/server/callbacks/queue-view";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { logger } from "@/server/log/logger";
 import { SettingsConflictError, saveSettings } from "@/server/settings/queries";
