@@ -13,6 +13,10 @@ import { drainJobs } from "@/test/db";
 import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 import { dispatchDue, type MangoForTenant } from "./dispatch";
 import { callbackDispatchJob } from "./dispatch-job";
+import { clearQueue } from "./manage";
+import { callbackOutcomeJobs, enqueueCallbackOutcome } from "./outcome-job";
+import { queueCallbackItem } from "./queue";
+import { queuedCount } from "./queue-view";
 
 /**
  * Auto-callback acceptance 4 and 5 on PostgreSQL and both emulators: the same DP webhook three times makes
@@ -85,6 +89,59 @@ describe("the same DP webhook three times", () => {
     const runs = await w.t.db.select().from(jobRuns).where(eq(jobRuns.jobId, evaluateRulesJob.id));
     expect(runs.length).toBeGreaterThanOrEqual(1);
     expect(runs.every((r) => r.status === "done" || r.status === "skipped")).toBe(true);
+  });
+});
+
+describe("«Очистить» with 7 queued", () => {
+  it("dials none of them afterwards, moves no deal and makes no task; the count is 0", async () => {
+    // The demo account's other deals, some with two items (two rules' intents), 7 items in all.
+    const seeded = (await w.amoState()).leads.filter((l) => l.id !== 167353);
+    expect(seeded.length).toBeGreaterThanOrEqual(4);
+    const rule = await w.rule({ ...DECISION, name: "Очистка", actions: [CALL_RESPONSIBLE], enabled: false });
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const l = seeded[i % seeded.length]!;
+      ids.push(
+        (
+          await queueCallbackItem(w.t.db, {
+            tenantId: w.tenant.id,
+            ruleId: rule.id,
+            ruleName: "Очистка",
+            leadId: l.id,
+            leadName: null,
+            contactId: null,
+            idempotencyKey: `clear-test:${i}`,
+            target: { type: "employee", amoUserId: MANAGER.amoUserId, extension: "102", name: null },
+            phone: `+7902000000${i}`,
+            lineNumber: null,
+            taskOnFailure: true,
+            stageOnSuccess: FIRST_CONTACT,
+            stageOnFailure: FIRST_CONTACT,
+          })
+        ).id,
+      );
+    }
+    expect(await queuedCount(w.t.db, { tenantId: w.tenant.id })).toBe(7);
+    const before = await w.amoState();
+    const commandsBefore = (await mangoRequests("commands/callback")).length;
+
+    expect(await clearQueue(w.t.db, { tenantId: w.tenant.id, actorUserId: null })).toEqual({ cleared: 7 });
+    expect(await queuedCount(w.t.db, { tenantId: w.tenant.id })).toBe(0);
+    // The dispatcher over five minutes, the outcome sweep and any outcome run: nothing for these items.
+    for (let t = 0; t < 5 * 60_000; t += 1000)
+      await dispatchDue(w.t.db, { tenantId: w.tenant.id, now: new Date(Date.now() + t) });
+    for (const id of ids)
+      await enqueueCallbackOutcome(createLocalQueue(w.t.db), { tenantId: w.tenant.id, id, leadId: 0 });
+    await drainJobs(w.t.db, [callbackDispatchJob, ...callbackOutcomeJobs]);
+
+    expect((await mangoRequests("commands/callback")).length).toBe(commandsBefore);
+    const after = await w.amoState();
+    expect(after.tasks.length).toBe(before.tasks.length);
+    for (const l of seeded)
+      expect(after.leads.find((x) => x.id === l.id)?.status_id, `lead ${l.id}`).toBe(l.status_id);
+    const rows = await items();
+    for (const id of ids)
+      expect(rows.find((r) => r.id === id)).toMatchObject({ state: "cleared", attempts: 0 });
   });
 });
 
