@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
@@ -8,6 +9,8 @@ import {
   callbackRulePauses,
   callLogs,
   calls,
+  campaignTasks,
+  campaignTechnicalTasks,
   employeeLinks,
   leases,
   mangoConnections,
@@ -22,6 +25,7 @@ import {
   widgetTokenUses,
 } from "@/db/schema";
 import { queueCallbackItem } from "@/server/callbacks/queue";
+import { sealCampaignPhone } from "@/server/campaigns/phone";
 import { type AmocrmTokens, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { saveRule } from "@/server/rules/store";
@@ -193,6 +197,18 @@ export async function seedVictimRows(
   await db.insert(callbackAttempts).values({ tenantId, itemId: item.id, commandId: "acb-victim-1" });
   await db.insert(callbackPacing).values({ tenantId, nextSlotAt: new Date() });
   await db.insert(callbackRulePauses).values({ tenantId, ruleId: running!.id });
+  // A campaign task of the rule and the campaign's technical task.
+  const campaignTaskId = randomUUID();
+  await db.insert(campaignTasks).values({
+    id: campaignTaskId,
+    tenantId,
+    ruleId: running!.id,
+    leadId: 7_700_555,
+    campaignId: 56919,
+    idempotencyKey: `rule:${running!.id}:lead:7700555:campaign`,
+    ...sealCampaignPhone({ tenantId, id: campaignTaskId }, "+79990007755"),
+  });
+  await db.insert(campaignTechnicalTasks).values({ tenantId, campaignId: 56919, state: "added" });
   return {
     linkedMangoEmployeeId: v.pairedEmployeeId,
     proposedMangoEmployeeId: proposed!.id,

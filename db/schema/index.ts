@@ -1,6 +1,7 @@
 export * from "./activity";
 export * from "./callbacks";
 export * from "./calls";
+export * from "./campaigns";
 export * from "./connections";
 export * from "./directory";
 export * from "./jobs";

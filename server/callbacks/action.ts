@@ -2,13 +2,12 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { callbackQueue, mangoGroups } from "@/db/schema";
 import type { CallbackAction, Stage } from "@/lib/domain/rules/schema";
+import { clientPhoneOf } from "@/server/actions/client-phone";
 import type { ActionContext, RuleActionHandler } from "@/server/actions/types";
 import { idempotencyKeyFor } from "@/server/actions/types";
-import type { AmoContact } from "@/server/amocrm/transform";
 import { listPipelines } from "@/server/directory/amocrm-sync";
 import { mappedEmployeeOf } from "@/server/employees/queries";
 import { maskPhone } from "@/server/log/mask";
-import { normalizePhone } from "@/server/phone/normalize";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { callbackDispatchJob, wakeDispatcher } from "./dispatch-job";
 import { callbackOutcomeJobs } from "./outcome-job";
@@ -74,30 +73,10 @@ async function resolveTarget(
   };
 }
 
-/** The client's number to call: the main contact's first phone that is a telephone number, in card order. */
-export function clientPhoneOf(
-  contact: Pick<AmoContact, "name" | "phones"> | null,
-): { ok: true; phone: string; name: string | null } | { ok: false; reason: string } {
-  if (!contact) return { ok: false, reason: `У сделки нет основного контакта — ${NOT_DONE}` };
-  const name = contact.name?.trim() || null;
-  const label = name ? `«${name}»` : "основного контакта";
-  for (const p of contact.phones) {
-    const phone = normalizePhone(p.value);
-    if (phone) return { ok: true, phone, name };
-  }
-  return {
-    ok: false,
-    reason:
-      contact.phones.length === 0
-        ? `У контакта ${label} нет телефона — ${NOT_DONE}`
-        : `Ни один телефон контакта ${label} не распознан как номер — ${NOT_DONE}`,
-  };
-}
-
 async function resolve(db: Db, ctx: ActionContext, action: CallbackAction): Promise<Resolved> {
   const target = await resolveTarget(db, ctx, action);
   if (!target.ok) return target;
-  const client = clientPhoneOf(ctx.truth.mainContact);
+  const client = clientPhoneOf(ctx.truth.mainContact, NOT_DONE);
   if (!client.ok) return client;
   return { ok: true, target: target.target, phone: client.phone, contactName: client.name };
 }

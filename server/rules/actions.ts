@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import type { ActionKind, RuleAction } from "@/lib/domain/rules/schema";
 import type { ActionContext, ActionPlan, ActionPreview, RuleActionHandler } from "@/server/actions/types";
 import { callbackRuleAction } from "@/server/callbacks/action";
+import { campaignRuleAction } from "@/server/campaigns/action";
 import type { JobQueue } from "@/server/jobs/queue";
 import { smsRuleAction } from "@/server/sms/action";
 
@@ -10,29 +11,11 @@ import { smsRuleAction } from "@/server/sms/action";
  * (server/actions/types.ts) plus its editor component (components/rules/actions/); the rules engine reaches
  * actions only through this registry, and no action imports `server/rules`.
  */
-const campaignNotYet: RuleActionHandler<"campaign"> = {
-  kind: "campaign",
-  title: "Кампания обзвона",
-  alreadyDone: "Сделка уже добавлялась в кампанию этим правилом",
-  needsExtension: true,
-  problem: async () => null,
-  preview: async () => ({
-    kind: "campaign",
-    title: "Кампания обзвона",
-    would: [],
-    skipped: [CAMPAIGN_NOT_YET],
-  }),
-  plan: async () => ({ queued: 0, skipped: [CAMPAIGN_NOT_YET] }),
-  earlier: async () => [],
-  jobs: [],
-};
-/** Added to Contact Center campaigns by its own issue; until then the action is saved but not executed. */
-export const CAMPAIGN_NOT_YET = "Действие «campaign» пока не выполняется";
 
 export const ruleActions: { [K in ActionKind]: RuleActionHandler<K> } = {
   sms: smsRuleAction,
   callback: callbackRuleAction,
-  campaign: campaignNotYet,
+  campaign: campaignRuleAction,
 };
 
 /** Every job the actions need, for both job drivers (inngest/registry.ts). */

@@ -1,0 +1,212 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "@/db/client";
+import { campaignTasks, campaignTechnicalTasks, jobRuns } from "@/db/schema";
+import { DEMO_LINE_MAIN } from "@/emulators/mango/seed-constants";
+import type { CampaignAction } from "@/lib/domain/rules/schema";
+import { mangoClientFor } from "@/server/connections/mango";
+import { evaluateRulesJob } from "@/server/rules/jobs";
+import { drainJobs } from "@/test/db";
+import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
+import { CC_OFF, campaignRuleAction } from "./action";
+import { addCampaignTaskOf, ensureTechnicalTask } from "./add";
+import { addCampaignTaskJob } from "./jobs";
+import { sealCampaignPhone } from "./phone";
+
+/**
+ * Issue 13, first slice, on PostgreSQL and both emulators: a DP rule adds the deal's client to a Contact
+ * Center campaign — once per (deal, campaign) — with the technical task (the PBX's own number) added exactly
+ * once per campaign even when first additions race; a number already in the campaign is no error; a
+ * completed campaign fails with the reason; nothing happens while the Contact Center flags are off.
+ */
+const ENDLESS = { id: 56919, name: "Заявки с сайта" };
+const FINITE = { id: 77002, name: "Продление договоров" };
+const COMPLETED = { id: 1254251, name: "ММ Обзвон" };
+const PAUSED = { id: 77001, name: "Опрос качества" };
+const CLIENT = "+79161234567"; // the main contact of lead 167353
+
+let w: DpWorld;
+const CC_ON = { extra: { contactCenter: { enabled: true, dpTasks: { enabled: true } } } } as const;
+const action = (c: { id: number; name: string }): CampaignAction => ({
+  kind: "campaign",
+  campaignId: c.id,
+  campaignName: c.name,
+  onNotReached: null,
+});
+
+type EmuTask = { taskId: number; campaignId: number; number: string; name: string; comment: string };
+async function mangoTasks(campaignId: number): Promise<EmuTask[]> {
+  const state = (await (await fetch(`${w.mango.url}/__control/state`)).json()) as {
+    pbxes: { apiKey: string; tasks: EmuTask[] }[];
+  };
+  return state.pbxes
+    .find((p) => p.apiKey === "demo-vpbx-key")!
+    .tasks.filter((t) => t.campaignId === campaignId);
+}
+const digits = (n: string) => n.replace(/\D/g, "");
+const rows = () => w.t.db.select().from(campaignTasks).where(eq(campaignTasks.tenantId, w.tenant.id));
+
+beforeAll(async () => {
+  w = await startDpWorld();
+}, 60_000);
+afterAll(() => w?.close());
+
+describe("while the Contact Center flags are off", () => {
+  it("the rule cannot be saved with the action, and a saved one is skipped with the reason", async () => {
+    expect(await campaignRuleAction.problem(w.t.db, { tenantId: w.tenant.id, action: action(ENDLESS) })).toBe(
+      CC_OFF,
+    );
+    await w.rule({ ...DECISION, name: "В кампанию", actions: [action(ENDLESS)] });
+    await w.moveDeal(167353, DECISION.statusId, { responsible_user_id: MANAGER.amoUserId });
+    await drainJobs(w.t.db, [evaluateRulesJob, addCampaignTaskJob]);
+    expect(await rows()).toHaveLength(0);
+    const runs = await w.t.db.select().from(jobRuns).where(eq(jobRuns.jobId, evaluateRulesJob.id));
+    expect(JSON.stringify(runs.map((r) => r.result ?? r.lastError))).toContain(
+      "Добавление в кампании обзвона выключено",
+    );
+  });
+});
+
+describe("with the flags on", () => {
+  beforeAll(async () => {
+    await w.settings(CC_ON);
+    // MANGO's limits run on its clock: a frozen clock would hold every window shut after ten requests.
+    await fetch(`${w.mango.url}/__control/clock`, {
+      method: "POST",
+      body: JSON.stringify({ freeze: false, speed: 1 }),
+    });
+    // A second rule of the stage with the same campaign: the deal still gets one task (one per deal and campaign).
+    await w.rule({ ...DECISION, name: "В кампанию тоже", actions: [action(ENDLESS)] });
+  });
+
+  it("the first addition adds the client's task and the technical task; a webhook thrice adds nothing more", async () => {
+    const before = await mangoTasks(ENDLESS.id);
+    const deliveries = await w.moveDeal(167353, 33929752, {}); // out of the stage …
+    expect(deliveries).toBeDefined();
+    // … and in again: a new occurrence (amoCRM's DP body carries whole seconds; the next one is another).
+    await new Promise((r) => setTimeout(r, 1100));
+    const moved = await w.moveDeal(167353, DECISION.statusId, {});
+    const dp = moved.find((d) => d.url === w.dpUrl) as { body: string; contentType?: string | null };
+    for (let i = 0; i < 2; i++)
+      await fetch(w.dpUrl, {
+        method: "POST",
+        headers: { "content-type": dp.contentType ?? "application/json" },
+        body: dp.body,
+      });
+    await drainJobs(w.t.db, [evaluateRulesJob, addCampaignTaskJob]);
+
+    const [row] = await rows();
+    expect(row).toMatchObject({ leadId: 167353, campaignId: ENDLESS.id, state: "added" });
+    expect(row!.phone).not.toContain("1234567");
+    const added = (await mangoTasks(ENDLESS.id)).filter((t) => !before.some((b) => b.taskId === t.taskId));
+    expect(added.map((t) => digits(t.number)).sort()).toEqual([digits(CLIENT), DEMO_LINE_MAIN].sort());
+    const client = added.find((t) => digits(t.number) === digits(CLIENT))!;
+    expect(row!.mangoTaskId).toBe(client.taskId);
+    expect(client.comment).toContain("/leads/detail/167353");
+    const [technical] = await w.t.db
+      .select()
+      .from(campaignTechnicalTasks)
+      .where(eq(campaignTechnicalTasks.tenantId, w.tenant.id));
+    expect(technical).toMatchObject({ campaignId: ENDLESS.id, state: "added", number: `+${DEMO_LINE_MAIN}` });
+  });
+
+  it("a second addition adds no second technical task; the same number again is no error and no task", async () => {
+    const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const before = await mangoTasks(ENDLESS.id);
+    const add = async (leadId: number, phone: string) => {
+      const id = crypto.randomUUID();
+      await w.t.db.insert(campaignTasks).values({
+        id,
+        tenantId: w.tenant.id,
+        leadId,
+        campaignId: ENDLESS.id,
+        idempotencyKey: `test:${leadId}`,
+        ...sealCampaignPhone({ tenantId: w.tenant.id, id }, phone),
+      });
+      return addCampaignTaskOf(w.t.db, mango, { tenantId: w.tenant.id, id });
+    };
+    expect(await add(900_001, "+79035550001")).toMatchObject({
+      status: "done",
+      result: { state: "added", technicalTask: false },
+    });
+    expect(await add(900_002, CLIENT)).toMatchObject({ status: "done", result: { state: "duplicate" } });
+    const added = (await mangoTasks(ENDLESS.id)).filter((t) => !before.some((b) => b.taskId === t.taskId));
+    expect(added.map((t) => digits(t.number))).toEqual(["79035550001"]);
+    const [dup] = (await rows()).filter((r) => r.leadId === 900_002);
+    expect(dup).toMatchObject({
+      state: "duplicate",
+      reason: "Номер уже был в кампании: второе задание не создано",
+    });
+    expect(dup!.mangoTaskId).not.toBeNull();
+  });
+
+  it("a campaign that is not endless takes tasks/push, and the task id is found in its list", async () => {
+    const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const id = crypto.randomUUID();
+    await w.t.db.insert(campaignTasks).values({
+      id,
+      tenantId: w.tenant.id,
+      leadId: 900_010,
+      campaignId: FINITE.id,
+      campaignName: FINITE.name,
+      idempotencyKey: "test:finite",
+      ...sealCampaignPhone({ tenantId: w.tenant.id, id }, "+79035550010"),
+    });
+    const out = await addCampaignTaskOf(w.t.db, mango, { tenantId: w.tenant.id, id });
+    const task = (await mangoTasks(FINITE.id)).find((t) => digits(t.number) === "79035550010");
+    expect(task).toBeDefined();
+    expect(out).toMatchObject({ status: "done", result: { state: "added", taskId: task!.taskId } });
+  });
+
+  it("a completed campaign: failed with the reason, no task", async () => {
+    const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const id = crypto.randomUUID();
+    await w.t.db.insert(campaignTasks).values({
+      id,
+      tenantId: w.tenant.id,
+      leadId: 900_020,
+      campaignId: COMPLETED.id,
+      idempotencyKey: "test:completed",
+      ...sealCampaignPhone({ tenantId: w.tenant.id, id }, "+79035550020"),
+    });
+    const before = (await mangoTasks(COMPLETED.id)).length;
+    await expect(addCampaignTaskOf(w.t.db, mango, { tenantId: w.tenant.id, id })).rejects.toThrow(
+      `Кампания «${COMPLETED.name}» завершена — номер не добавлен`,
+    );
+    expect((await mangoTasks(COMPLETED.id)).length).toBe(before);
+    const [row] = (await rows()).filter((r) => r.id === id);
+    expect(row).toMatchObject({ state: "failed", resultCode: 5106 });
+  });
+
+  it("20 first additions racing on two pools add exactly one technical task", async () => {
+    // A second pool on the same database: another instance.
+    const other = await openDb({ databaseUrl: w.t.url, max: 4 });
+    try {
+      const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+      const campaign = (await mango.listCampaigns()).find((c) => c.id === PAUSED.id)!;
+      expect(
+        await mangoTasks(PAUSED.id).then((t) => t.filter((x) => digits(x.number) === DEMO_LINE_MAIN)),
+      ).toEqual([]);
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          ensureTechnicalTask(i % 2 ? other.db : w.t.db, mango, { tenantId: w.tenant.id, campaign }),
+        ),
+      );
+      expect(outcomes.filter((o) => o === "added")).toHaveLength(1);
+      const technical = (await mangoTasks(PAUSED.id)).filter((t) => digits(t.number) === DEMO_LINE_MAIN);
+      expect(technical).toHaveLength(1);
+      const [claim] = await w.t.db
+        .select()
+        .from(campaignTechnicalTasks)
+        .where(
+          and(
+            eq(campaignTechnicalTasks.tenantId, w.tenant.id),
+            eq(campaignTechnicalTasks.campaignId, PAUSED.id),
+          ),
+        );
+      expect(claim).toMatchObject({ state: "added" });
+    } finally {
+      await other.close();
+    }
+  });
+});
