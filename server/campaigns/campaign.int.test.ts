@@ -31,7 +31,7 @@ const action = (c: { id: number; name: string }): CampaignAction => ({
   kind: "campaign",
   campaignId: c.id,
   campaignName: c.name,
-  onNotReached: null,
+  onNotReached: { task: false, stage: null },
 });
 
 type EmuTask = { taskId: number; campaignId: number; number: string; name: string; comment: string };

@@ -116,3 +116,26 @@ describe("stored rule", () => {
     expect(() => upgradeStoredRule({ ...stored, version: 99 })).toThrow();
   });
 });
+
+describe("the campaign action's «если оператор не смог дозвониться»", () => {
+  it("reads a rule stored with a bare stage (or none) as that stage without a task", async () => {
+    const { campaignActionSchema } = await import("./schema");
+    const stage = { pipelineId: 1, statusId: 2 };
+    expect(
+      campaignActionSchema.parse({ kind: "campaign", campaignId: 5, onNotReached: stage }).onNotReached,
+    ).toEqual({
+      task: false,
+      stage,
+    });
+    expect(
+      campaignActionSchema.parse({ kind: "campaign", campaignId: 5, onNotReached: null }).onNotReached,
+    ).toEqual({
+      task: false,
+      stage: null,
+    });
+    expect(
+      campaignActionSchema.parse({ kind: "campaign", campaignId: 5, onNotReached: { task: true } })
+        .onNotReached,
+    ).toEqual({ task: true, stage: null });
+  });
+});

@@ -170,16 +170,26 @@ export const callbackActionSchema = z
 export type CallbackAction = z.infer<typeof callbackActionSchema>;
 
 /**
- * PROVISIONAL (campaign issue, §2.5): add the client's number to a Contact Center outbound campaign.
- * `onNotReached` stands for MANGO's "действие, если оператор не смог дозвониться", whose options the guide
- * does not list; a stage move is the one assumed here.
+ * «Добавить автозвонок в кампанию обзвона» (§2.5): the client's number becomes a task of a Contact Center
+ * outbound campaign. `onNotReached` is «действие, если оператор не смог дозвониться»: nothing, a task for
+ * the deal's responsible and/or a move to a stage. A rule stored when it was only a stage (or null) reads
+ * as that stage without a task.
  */
+const onNotReachedSchema = z.preprocess(
+  (v) =>
+    v === null || v === undefined
+      ? {}
+      : typeof v === "object" && "pipelineId" in v
+        ? { task: false, stage: v }
+        : v,
+  z.object({ task: z.boolean().default(false), stage: stageSchema.nullable().default(null) }),
+);
 export const campaignActionSchema = z.object({
   kind: z.literal("campaign"),
   campaignId: amoId,
   /** Campaign name at save time, for the journal. */
   campaignName: snapshotNameSchema.optional(),
-  onNotReached: stageSchema.nullable().default(null),
+  onNotReached: onNotReachedSchema,
 });
 export type CampaignAction = z.infer<typeof campaignActionSchema>;
 
