@@ -33,7 +33,7 @@ describe("rule draft", () => {
     expect(ruleDraftSchema.parse(draft()).conditions).toEqual({ mode: "all", items: [] });
   });
 
-  it("takes the provisional callback and campaign actions next to an SMS", () => {
+  it("takes the callback and campaign actions next to an SMS", () => {
     const parsed = ruleDraftSchema.parse(
       draft({
         actions: [
@@ -51,7 +51,11 @@ describe("rule draft", () => {
       stageOnSuccess: null,
       stageOnFailure: null,
     });
-    expect(parsed.actions[2]).toEqual({ kind: "campaign", campaignId: 17775, onNotReached: null });
+    expect(parsed.actions[2]).toEqual({
+      kind: "campaign",
+      campaignId: 17775,
+      onNotReached: { task: false, stage: null },
+    });
   });
 
   it.each([
