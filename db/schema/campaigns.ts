@@ -46,11 +46,32 @@ export const campaignTasks = pgTable(
     reason: text("reason"),
     resultCode: integer("result_code"),
     addedAt: ts("added_at"),
+    /**
+     * How the task ended (outcome.ts): reached (MANGO's reason 1, the client talked), not_reached (any other
+     * final reason), stopped (no longer followed: the campaign completed or deleted, MANGO no longer knows
+     * the task). Null while the task is open and polled.
+     */
+    outcome: text("outcome").$type<CampaignTaskOutcome>(),
+    /** MANGO's task `status_reason` when it ended (SPEC §4.6.13: 1 разговор состоялся, 2 занят …). */
+    mangoStatusReason: integer("mango_status_reason"),
+    /** The outcome in Russian, with MANGO's reason: what the journal and the amoCRM task say. */
+    outcomeReason: text("outcome_reason"),
+    finishedAt: ts("finished_at"),
+    /** Polls so far (the backoff step) and when the task is next asked about; null = not polled. */
+    polls: integer("polls").notNull().default(0),
+    nextPollAt: ts("next_poll_at"),
+    /** «Если оператор не смог дозвониться»: the amoCRM task made for the responsible, once. */
+    amoTaskId: bigint("amo_task_id", { mode: "number" }),
+    /** Stamped before the amoCRM task is sent: a later pass that finds it without `amo_task_id` looks first. */
+    amoTaskSentAt: ts("amo_task_sent_at"),
+    /** The outcome's consequences are done (or there were none): never again. */
+    outcomeAppliedAt: ts("outcome_applied_at"),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("campaign_tasks_tenant_lead_campaign").on(t.tenantId, t.leadId, t.campaignId),
     index("campaign_tasks_tenant_rule_lead").on(t.tenantId, t.ruleId, t.leadId),
+    index("campaign_tasks_tenant_next_poll").on(t.tenantId, t.nextPollAt),
   ],
 );
 
@@ -73,5 +94,7 @@ export const campaignTechnicalTasks = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.campaignId] })],
 );
+
+export type CampaignTaskOutcome = "reached" | "not_reached" | "stopped";
 
 export type CampaignTaskRow = typeof campaignTasks.$inferSelect;

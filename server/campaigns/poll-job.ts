@@ -1,0 +1,73 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { campaignTasks } from "@/db/schema";
+import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
+import { defineJob, NonRetriableError } from "@/server/jobs/define";
+import type { JobQueue } from "@/server/jobs/queue";
+import { nextPollDelayS, pollCampaignTasks } from "./outcome";
+
+/**
+ * `campaigns.poll`: one pass over the tenant's open campaign tasks (outcome.ts), then the next pass armed
+ * for when the earliest open task is due. Runs are keyed by the whole minute they are due at, so any number
+ * of wake-ups (every added task) and re-arms for the same minute make one run; a pass always arms a minute
+ * after its own, so the chain never collapses into itself. One pass at a time per tenant (concurrency 1),
+ * and the MANGO client waits for its request budgets.
+ */
+export const pollCampaignTasksJob = defineJob({
+  id: "campaigns.poll",
+  title: "Итог заданий кампаний обзвона",
+  payload: z.object({ at: z.iso.datetime() }),
+  subjectKey: () => "campaign-poll",
+  options: { retries: 3, concurrency: { limit: 1 } },
+  async handler(p, { db, tenantId, queue }) {
+    if (!tenantId) throw new NonRetriableError("Итог заданий кампаний: у запуска нет аккаунта");
+    // The run may start a little before its minute on some drivers: what is due is judged by the minute.
+    const now = new Date(Math.max(Date.now(), Date.parse(p.at)));
+    let mango: Awaited<ReturnType<typeof mangoClientFor>>;
+    try {
+      mango = await mangoClientFor(db, { tenantId });
+    } catch (err) {
+      // Not re-armed: the next added task wakes the chain again once MANGO is connected.
+      if (err instanceof MangoNotConnectedError)
+        return { status: "skipped", reason: "MANGO OFFICE не подключена — итог заданий не узнать" };
+      throw err;
+    }
+    const result = await pollCampaignTasks(db, mango, { tenantId, now });
+    if (result.nextAt) await armCampaignPoll(queue, { tenantId, at: new Date(result.nextAt), now });
+    return { status: "done", result };
+  },
+});
+
+const minuteAfter = (t: Date) => new Date(Math.floor(t.getTime() / 60_000) * 60_000 + 60_000);
+
+/** The run of the whole minute after `at` (never earlier than the minute after `now`). */
+export async function armCampaignPoll(
+  queue: JobQueue,
+  { tenantId, at, now = new Date() }: { tenantId: string; at: Date; now?: Date },
+) {
+  const minute = minuteAfter(at > now ? at : now);
+  return queue.enqueue(
+    pollCampaignTasksJob,
+    { at: minute.toISOString() },
+    {
+      tenantId,
+      idempotencyKey: `campaigns.poll:${tenantId}:${minute.toISOString()}`,
+      delaySeconds: Math.max(0, (minute.getTime() - Date.now()) / 1000),
+    },
+  );
+}
+
+/** A task was just added to MANGO: its first question is due after the first backoff step. */
+export async function wakeCampaignPoll(
+  db: Db,
+  queue: JobQueue,
+  { tenantId, id, now = new Date() }: { tenantId: string; id: string; now?: Date },
+) {
+  const at = new Date(now.getTime() + nextPollDelayS(0) * 1000);
+  await db
+    .update(campaignTasks)
+    .set({ nextPollAt: at, updatedAt: now })
+    .where(and(eq(campaignTasks.tenantId, tenantId), eq(campaignTasks.id, id)));
+  return armCampaignPoll(queue, { tenantId, at, now });
+}
