@@ -57,7 +57,10 @@ export const campaignTasks = pgTable(
     /** The outcome in Russian, with MANGO's reason: what the journal and the amoCRM task say. */
     outcomeReason: text("outcome_reason"),
     finishedAt: ts("finished_at"),
-    /** Polls so far (the backoff step) and when the task is next asked about; null = not polled. */
+    /**
+     * Polls so far (the backoff step) and when the task is next asked about; null = not asked. Once the
+     * outcome is known, `polls` counts failed attempts to apply it instead (outcome.ts `failedToApply`).
+     */
     polls: integer("polls").notNull().default(0),
     nextPollAt: ts("next_poll_at"),
     /** «Если оператор не смог дозвониться»: the amoCRM task made for the responsible, once. */

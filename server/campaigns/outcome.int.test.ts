@@ -10,7 +10,7 @@ import { drainJobs } from "@/test/db";
 import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 import { addCampaignTaskOf } from "./add";
 import { addCampaignTaskJob } from "./jobs";
-import { campaignTaskMarker, pollCampaignTasks } from "./outcome";
+import { APPLY_RETRY_S, campaignTaskMarker, MAX_APPLY_FAILURES, pollCampaignTasks } from "./outcome";
 import { sealCampaignPhone } from "./phone";
 import { pollCampaignTasksJob, wakeCampaignPoll } from "./poll-job";
 
@@ -272,6 +272,113 @@ describe("the polling chain", () => {
       .update(campaignTasks)
       .set({ state: "failed" })
       .where(and(eq(campaignTasks.tenantId, w.tenant.id), eq(campaignTasks.id, row.id)));
+  });
+});
+
+describe("failures", () => {
+  it("MANGO failing a pass: the due tasks wait for their next step, the chain goes on", async () => {
+    const row = await added(900_901, "+79035550901", ENDLESS);
+    const mangoFaults = (body: unknown) =>
+      fetch(`${w.mango.url}/__control/faults`, { method: "POST", body: JSON.stringify(body) });
+    await mangoFaults({ apiFailures: { remaining: 4, status: 500, paths: ["campaign/list"] } });
+    const now = new Date(Date.now() + 20 * 86400_000);
+    try {
+      const out = await poll(now);
+      expect(out.errors).toEqual([expect.stringMatching(/^MANGO OFFICE: /)]);
+      expect(out).toMatchObject({
+        finished: [],
+        open: 1,
+        nextAt: new Date(now.getTime() + 120_000).toISOString(),
+      });
+      expect(await rowOf(900_901)).toMatchObject({ outcome: null, polls: 1 });
+    } finally {
+      await mangoFaults({ apiFailures: null });
+      await w.t.db
+        .update(campaignTasks)
+        .set({ state: "failed" })
+        .where(and(eq(campaignTasks.tenantId, w.tenant.id), eq(campaignTasks.id, row.id)));
+    }
+  });
+
+  it("amoCRM refusing the consequences: tried again 5 minutes later, given up after the last try with the error", async () => {
+    // The deal in a second campaign, by a rule that asks only for the task.
+    const finiteRule = await w.rule({
+      ...DECISION,
+      name: "Продление",
+      actions: [
+        {
+          kind: "campaign",
+          campaignId: FINITE.id,
+          campaignName: FINITE.name,
+          onNotReached: { task: true, stage: null },
+        },
+      ],
+    });
+    const id = crypto.randomUUID();
+    await w.t.db.insert(campaignTasks).values({
+      id,
+      tenantId: w.tenant.id,
+      ruleId: finiteRule.id,
+      leadId: DEAL,
+      campaignId: FINITE.id,
+      campaignName: FINITE.name,
+      idempotencyKey: "test:finite-deal",
+      ...sealCampaignPhone({ tenantId: w.tenant.id, id }, "+79035550902"),
+    });
+    await addCampaignTaskOf(w.t.db, await mango(), { tenantId: w.tenant.id, id });
+    const [row] = await w.t.db
+      .select()
+      .from(campaignTasks)
+      .where(and(eq(campaignTasks.tenantId, w.tenant.id), eq(campaignTasks.id, id)));
+    for (let i = 0; i < 4; i++) await dial(FINITE.id, row!.mangoTaskId!, "client_no_answer");
+    const amoFault = () =>
+      w.amoControl("faults", { kind: "status", status: 400, count: 1, path_prefix: "/a/demo/api/v4/tasks" });
+    const current = async () =>
+      (
+        await w.t.db
+          .select()
+          .from(campaignTasks)
+          .where(and(eq(campaignTasks.tenantId, w.tenant.id), eq(campaignTasks.id, id)))
+      )[0]!;
+
+    await amoFault();
+    const now = new Date(Date.now() + 30 * 86400_000);
+    const out = await poll(now);
+    expect(out.finished).toEqual([
+      expect.objectContaining({ leadId: DEAL, outcome: "not_reached", mangoReason: 3 }),
+    ]);
+    expect(out.applied).toEqual([]);
+    expect(out.errors).toEqual([expect.stringMatching(/^Сделка #167353: /)]);
+    expect(out.nextAt).toBe(new Date(now.getTime() + APPLY_RETRY_S * 1000).toISOString());
+    expect(await current()).toMatchObject({
+      outcome: "not_reached",
+      polls: 1,
+      outcomeAppliedAt: null,
+      amoTaskId: null,
+    });
+
+    // The last try fails too: given up, the error on the row, nothing pending any more.
+    await w.t.db
+      .update(campaignTasks)
+      .set({ polls: MAX_APPLY_FAILURES - 1 })
+      .where(and(eq(campaignTasks.tenantId, w.tenant.id), eq(campaignTasks.id, id)));
+    await amoFault();
+    const last = await poll(new Date(now.getTime() + APPLY_RETRY_S * 1000));
+    expect(last.errors).toContain(
+      `Сделка #167353: действие в amoCRM не выполнено после ${MAX_APPLY_FAILURES} попыток`,
+    );
+    const given = await current();
+    expect(given.outcomeAppliedAt).not.toBeNull();
+    expect(given.outcomeReason).toMatch(
+      new RegExp(
+        `^Оператор не дозвонился клиенту по кампании «${FINITE.name}»: абонент не взял трубку\\. Действие в amoCRM не выполнено: `,
+      ),
+    );
+    expect(await tasksOf(id)).toEqual([]);
+    expect(await poll(new Date(now.getTime() + 2 * APPLY_RETRY_S * 1000))).toMatchObject({
+      applied: [],
+      nextAt: null,
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import { type CampaignAction, upgradeStoredRule } from "@/lib/domain/rules/schem
 import type { AmocrmClient } from "@/server/amocrm/api";
 import { amocrmClientFor } from "@/server/connections/amocrm";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
+import { safeErrorMessage } from "@/server/log/errors";
 import type { MangoClient } from "@/server/mango/api";
 import type { MangoCampaign, MangoCampaignTask } from "@/server/mango/domain";
 import { MangoNotFoundError } from "@/server/mango/errors";
@@ -43,6 +44,9 @@ export const nextPollDelayS = (polls: number) => POLL_STEPS_S[Math.min(polls, PO
 
 /** A consequence that failed (amoCRM unreachable) is tried again this much later. */
 export const APPLY_RETRY_S = 300;
+
+/** Failed attempts to apply a not-reached outcome (5 minutes apart) before it is given up. */
+export const MAX_APPLY_FAILURES = 12;
 
 /** At most this many open tasks per pass; the rest are due at once and come in the next pass. */
 const MAX_PER_PASS = 500;
@@ -247,46 +251,7 @@ export async function pollCampaignTasks(
     nextAt: null,
   };
 
-  if (due.length > 0) {
-    const campaigns = await mango.listCampaigns();
-    const pass = { sawGone: false };
-    const byCampaign = new Map<number, CampaignTaskRow[]>();
-    for (const row of due) byCampaign.set(row.campaignId, [...(byCampaign.get(row.campaignId) ?? []), row]);
-    for (const [campaignId, rows] of byCampaign) {
-      const campaign = campaigns.find((c) => c.id === campaignId);
-      let seen = new Map<number, MangoCampaignTask | "gone">();
-      if (campaign) {
-        try {
-          seen = await readTasks(
-            mango,
-            campaignId,
-            rows.map((r) => r.mangoTaskId!),
-            pass,
-          );
-        } catch (err) {
-          result.errors.push(`Кампания ${label(rows[0]!, campaign)}: ${(err as Error).message}`);
-          await later(db, rows, now);
-          continue;
-        }
-      }
-      for (const row of rows) {
-        const final = finalOf(row, campaign, seen.get(row.mangoTaskId!));
-        if (!final) {
-          await later(db, [row], now);
-          continue;
-        }
-        if (await settleOutcome(db, row, final, now))
-          result.finished.push({
-            leadId: row.leadId,
-            campaign: campaign?.name ?? row.campaignName ?? `#${row.campaignId}`,
-            mangoTaskId: row.mangoTaskId,
-            outcome: final.outcome,
-            mangoReason: final.statusReason,
-            reason: final.reason,
-          });
-      }
-    }
-  }
+  if (due.length > 0) await askMango(db, mango, { due, now }, result);
 
   await applyPending(db, { tenantId, now }, result);
 
@@ -306,6 +271,61 @@ export async function pollCampaignTasks(
   }
   result.nextAt = nextAt?.toISOString() ?? null;
   return result;
+}
+
+/** MANGO's view of the due tasks, campaign by campaign: final ones settled, the others asked again later. */
+async function askMango(
+  db: Db,
+  mango: PollMango,
+  { due, now }: { due: CampaignTaskRow[]; now: Date },
+  result: PollResult,
+) {
+  let campaigns: MangoCampaign[];
+  try {
+    campaigns = await mango.listCampaigns();
+  } catch (err) {
+    // MANGO unreachable or refusing: every due task waits for its next step; the chain goes on.
+    result.errors.push(`MANGO OFFICE: ${safeErrorMessage(err)}`);
+    await later(db, due, now);
+    return;
+  }
+  const pass = { sawGone: false };
+  const byCampaign = new Map<number, CampaignTaskRow[]>();
+  for (const row of due) byCampaign.set(row.campaignId, [...(byCampaign.get(row.campaignId) ?? []), row]);
+  for (const [campaignId, rows] of byCampaign) {
+    const campaign = campaigns.find((c) => c.id === campaignId);
+    let seen = new Map<number, MangoCampaignTask | "gone">();
+    if (campaign) {
+      try {
+        seen = await readTasks(
+          mango,
+          campaignId,
+          rows.map((r) => r.mangoTaskId!),
+          pass,
+        );
+      } catch (err) {
+        result.errors.push(`Кампания ${label(rows[0]!, campaign)}: ${safeErrorMessage(err)}`);
+        await later(db, rows, now);
+        continue;
+      }
+    }
+    for (const row of rows) {
+      const final = finalOf(row, campaign, seen.get(row.mangoTaskId!));
+      if (!final) {
+        await later(db, [row], now);
+        continue;
+      }
+      if (await settleOutcome(db, row, final, now))
+        result.finished.push({
+          leadId: row.leadId,
+          campaign: campaign?.name ?? row.campaignName ?? `#${row.campaignId}`,
+          mangoTaskId: row.mangoTaskId,
+          outcome: final.outcome,
+          mangoReason: final.statusReason,
+          reason: final.reason,
+        });
+    }
+  }
 }
 
 /** Not final yet: asked again after the next backoff step. */
@@ -331,6 +351,8 @@ async function settleOutcome(db: Db, row: CampaignTaskRow, final: Final, now: Da
       outcomeReason: final.reason,
       finishedAt: now,
       nextPollAt: null,
+      // From here on `polls` counts failed attempts to apply the outcome (failedToApply).
+      polls: 0,
       outcomeAppliedAt: final.outcome === "not_reached" ? null : now,
       updatedAt: now,
     })
@@ -366,9 +388,41 @@ async function applyPending(db: Db, { tenantId, now }: { tenantId: string; now: 
         result.errors.push("amoCRM нужно переподключить — действия «если не дозвонился» ждут");
         return;
       }
-      result.errors.push(`Сделка #${row.leadId}: ${(err as Error).message}`);
+      result.errors.push(`Сделка #${row.leadId}: ${safeErrorMessage(err)}`);
+      await failedToApply(db, row, safeErrorMessage(err), now, result);
     }
   }
+}
+
+/**
+ * A failed attempt to apply (amoCRM down, or refusing this deal) is counted in `polls` — polling is over for
+ * a task with an outcome — and tried again in the next pass; after MAX_APPLY_FAILURES the outcome is given
+ * up with the error on the row, so a deal amoCRM always refuses does not keep the chain alive for ever.
+ */
+async function failedToApply(db: Db, row: CampaignTaskRow, error: string, now: Date, result: PollResult) {
+  const failures = row.polls + 1;
+  const giveUp = failures >= MAX_APPLY_FAILURES;
+  await db
+    .update(campaignTasks)
+    .set({
+      polls: failures,
+      ...(giveUp
+        ? {
+            outcomeAppliedAt: now,
+            outcomeReason: `${row.outcomeReason ?? ""}. Действие в amoCRM не выполнено: ${error}`,
+          }
+        : {}),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(campaignTasks.tenantId, row.tenantId),
+        eq(campaignTasks.id, row.id),
+        isNull(campaignTasks.outcomeAppliedAt),
+      ),
+    );
+  if (giveUp)
+    result.errors.push(`Сделка #${row.leadId}: действие в amoCRM не выполнено после ${failures} попыток`);
 }
 
 async function markApplied(db: Db, row: CampaignTaskRow, now: Date) {
