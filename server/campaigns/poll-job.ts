@@ -18,7 +18,8 @@ export const pollCampaignTasksJob = defineJob({
   id: "campaigns.poll",
   title: "Итог заданий кампаний обзвона",
   payload: z.object({ at: z.iso.datetime() }),
-  subjectKey: () => "campaign-poll",
+  // One journal group per day, like the callback dispatcher's: a pass every few minutes is not an event each.
+  subjectKey: (p) => `campaigns.poll:${p.at.slice(0, 10)}`,
   options: { retries: 3, concurrency: { limit: 1 } },
   async handler(p, { db, tenantId, queue }) {
     if (!tenantId) throw new NonRetriableError("Итог заданий кампаний: у запуска нет аккаунта");
