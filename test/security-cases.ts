@@ -135,6 +135,9 @@ export const securityCases: SecurityCases = {
     },
     callbackOptions: { access: "tenant" },
   },
+  campaigns: {
+    alerts: { access: "tenant" },
+  },
   callbacks: {
     queue: { access: "tenant", attacks: () => [{ queuedOffset: 0, finishedOffset: 0 }] },
     count: { access: "tenant" },

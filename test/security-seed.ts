@@ -205,6 +205,11 @@ export async function seedVictimRows(
     ruleId: running!.id,
     leadId: 7_700_555,
     campaignId: 56919,
+    campaignName: "Альфа-кампания",
+    // Refused by a completed campaign after the rule was saved: an alert on «Обзор» (campaigns.alerts).
+    state: "failed",
+    resultCode: 5106,
+    updatedAt: new Date(Date.now() + 60_000),
     idempotencyKey: `rule:${running!.id}:lead:7700555:campaign`,
     ...sealCampaignPhone({ tenantId, id: campaignTaskId }, "+79990007755"),
   });

@@ -1,6 +1,8 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type CampaignTaskRow, campaignTasks, campaignTechnicalTasks } from "@/db/schema";
+import { textNote } from "@/server/amocrm/requests";
+import { amocrmClientFor } from "@/server/connections/amocrm";
 import type { JobOutcome } from "@/server/jobs/define";
 import type { MangoClient } from "@/server/mango/api";
 import type { MangoCampaign } from "@/server/mango/domain";
@@ -155,7 +157,7 @@ export async function addCampaignTaskOf(
   if (campaign.status === "completed" || campaign.status === "deleting") {
     const reason = `Кампания ${label(row, campaign)} завершена — номер не добавлен`;
     await settle(db, row, { state: "failed", reason, resultCode: 5106 });
-    throw new CampaignRefusal(reason);
+    throw new CampaignRefusal(await noteOnDeal(db, row, reason));
   }
   const tenant = await getTenant(db, { tenantId });
   const technical = await ensureTechnicalTask(db, mango, { tenantId, campaign });
@@ -188,6 +190,21 @@ export async function addCampaignTaskOf(
       throw new CampaignRefusal(reason);
     }
     throw err;
+  }
+}
+
+/**
+ * The refusal written on the deal too, so the manager sees it where they work. The row is already failed:
+ * a note amoCRM does not take only changes the journal's reason, never the outcome.
+ */
+async function noteOnDeal(db: Db, row: CampaignTaskRow, reason: string): Promise<string> {
+  const tenant = await getTenant(db, { tenantId: row.tenantId });
+  if (!tenant) return reason;
+  try {
+    await amocrmClientFor(db, tenant).addNotes("leads", [textNote(row.leadId, reason)]);
+    return reason;
+  } catch (err) {
+    return `${reason} (примечание в сделку не записано: ${err instanceof Error ? err.message : String(err)})`;
   }
 }
 

@@ -6,10 +6,13 @@ import { DEMO_LINE_MAIN } from "@/emulators/mango/seed-constants";
 import type { CampaignAction } from "@/lib/domain/rules/schema";
 import { mangoClientFor } from "@/server/connections/mango";
 import { evaluateRulesJob } from "@/server/rules/jobs";
+import { saveRule } from "@/server/rules/store";
+import { upsertUser } from "@/server/tenancy/queries";
 import { drainJobs } from "@/test/db";
 import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
 import { CC_OFF, campaignRuleAction } from "./action";
 import { addCampaignTaskOf, ensureTechnicalTask } from "./add";
+import { campaignAlerts } from "./alerts";
 import { addCampaignTaskJob } from "./jobs";
 import { sealCampaignPhone } from "./phone";
 
@@ -158,24 +161,56 @@ describe("with the flags on", () => {
     expect(out).toMatchObject({ status: "done", result: { state: "added", taskId: task!.taskId } });
   });
 
-  it("a completed campaign: failed with the reason, no task", async () => {
+  it("a completed campaign: failed with the reason, a note on the deal, an alert until the rule is changed", async () => {
     const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const rule = await w.rule({
+      ...DECISION,
+      name: "В завершённую",
+      enabled: false,
+      actions: [action(COMPLETED)],
+    });
     const id = crypto.randomUUID();
     await w.t.db.insert(campaignTasks).values({
       id,
       tenantId: w.tenant.id,
-      leadId: 900_020,
+      ruleId: rule.id,
+      leadId: 167353,
       campaignId: COMPLETED.id,
+      campaignName: COMPLETED.name,
       idempotencyKey: "test:completed",
       ...sealCampaignPhone({ tenantId: w.tenant.id, id }, "+79035550020"),
     });
+    const reason = `Кампания «${COMPLETED.name}» завершена — номер не добавлен`;
     const before = (await mangoTasks(COMPLETED.id)).length;
-    await expect(addCampaignTaskOf(w.t.db, mango, { tenantId: w.tenant.id, id })).rejects.toThrow(
-      `Кампания «${COMPLETED.name}» завершена — номер не добавлен`,
-    );
+    await expect(addCampaignTaskOf(w.t.db, mango, { tenantId: w.tenant.id, id })).rejects.toThrow(reason);
     expect((await mangoTasks(COMPLETED.id)).length).toBe(before);
     const [row] = (await rows()).filter((r) => r.id === id);
-    expect(row).toMatchObject({ state: "failed", resultCode: 5106 });
+    expect(row).toMatchObject({ state: "failed", resultCode: 5106, reason });
+    const notes = (await w.amoState()).notes.filter(
+      (n) => n.entity_type === "leads" && n.entity_id === 167353,
+    );
+    expect(notes.filter((n) => (n.params as { text?: string }).text === reason)).toHaveLength(1);
+
+    const alerts = await campaignAlerts(w.t.db, { tenantId: w.tenant.id });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        ruleId: rule.id,
+        ruleName: "В завершённую",
+        campaignName: COMPLETED.name,
+        refused: 1,
+      }),
+    ]);
+    // Someone changes the rule (e.g. picks another campaign): the alert is gone.
+    const { id: ruleId, version: _v, authorAmoUserId, ...draft } = rule;
+    const actor = await upsertUser(w.t.db, { amocrmUserId: MANAGER.amoUserId, name: MANAGER.name });
+    await saveRule(w.t.db, {
+      tenantId: w.tenant.id,
+      actorUserId: actor.id,
+      authorAmoUserId,
+      id: ruleId,
+      draft,
+    });
+    expect(await campaignAlerts(w.t.db, { tenantId: w.tenant.id })).toEqual([]);
   });
 
   it("20 first additions racing on two pools add exactly one technical task", async () => {

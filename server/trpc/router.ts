@@ -15,6 +15,7 @@ import { callbacksRemove } from "./procedures/callbacks-remove";
 import { callbacksResumeRule } from "./procedures/callbacks-resume-rule";
 import { callsDaily } from "./procedures/calls-daily";
 import { callsList } from "./procedures/calls-list";
+import { campaignsAlerts } from "./procedures/campaigns-alerts";
 import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
 import { employeesLink } from "./procedures/employees-link";
 import { employeesList } from "./procedures/employees-list";
@@ -80,6 +81,7 @@ export const appRouter = router({
     applyCancel: rulesApplyCancel,
     callbackOptions: rulesCallbackOptions,
   }),
+  campaigns: router({ alerts: campaignsAlerts }),
   callbacks: router({
     queue: callbacksQueue,
     count: callbacksCount,

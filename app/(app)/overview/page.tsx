@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { CampaignAlerts } from "@/components/campaigns/campaign-alerts";
 import { CcFieldsCard } from "@/components/onboarding/cc-fields-card";
 import { ChecklistCard } from "@/components/onboarding/checklist-card";
 import { MangoCard } from "@/components/onboarding/mango-card";
@@ -18,6 +19,7 @@ export default async function OverviewPage() {
         <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
         <p className="text-sm text-muted-foreground">{t("subtitle")}</p>
       </div>
+      <CampaignAlerts />
       <ChecklistCard />
       <MangoCard />
       <div className="grid items-start gap-6 lg:grid-cols-2">
