@@ -134,6 +134,7 @@ export const securityCases: SecurityCases = {
       targets: ["rule_applications"],
     },
     callbackOptions: { access: "tenant" },
+    campaignOptions: { access: "tenant" },
   },
   campaigns: {
     alerts: { access: "tenant" },

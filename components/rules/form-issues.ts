@@ -65,6 +65,8 @@ export function formPathOf(serverPath: string): string | null {
   if (action) return action[1]!;
   const callback = /^actions\.\d+\.(lineNumber|target)(\..*)?$/.exec(p);
   if (callback) return callback[1] === "lineNumber" ? "callback.lineNumber" : "callback.targetType";
+  const campaign = /^actions\.\d+\.(campaignId|campaignName)(\..*)?$/.exec(p);
+  if (campaign) return "campaign.campaignId";
   const condition = /^conditions\.items\.(\d+)\.(value|userId|fieldId)$/.exec(p);
   if (condition) return `conditions.${condition[1]}.${condition[2]}`;
   return null;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ruleDraftSchema, ruleSchema } from "@/lib/domain/rules/schema";
-import { formMessageOf } from "./form-issues";
+import { formMessageOf, formPathOf } from "./form-issues";
 import {
   draftOf,
   emptyCallback,
+  emptyCampaign,
   emptyForm,
   formFromRule,
   newCondition,
@@ -162,5 +163,99 @@ describe("the rule form", () => {
     expect(nothing.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
       ["smsEnabled", "noActions"],
     ]);
+  });
+
+  it("makes a campaign-only rule: campaign with its name, task and stage if not reached, and reads it back", () => {
+    const values = {
+      ...emptyForm(""),
+      name: "В обзвон",
+      smsEnabled: false,
+      campaign: {
+        ...emptyCampaign(),
+        enabled: true,
+        campaignId: "56919",
+        campaignName: "Заявки с сайта",
+        task: true,
+        stage: `${STAGE.pipelineId}:${STAGE.statusId}`,
+      },
+    };
+    expect(ruleFormSchemaWithoutSms.safeParse(values).success).toBe(true);
+    const draft = draftOf(values, STAGE, names);
+    expect(draft.actions).toEqual([
+      {
+        kind: "campaign",
+        campaignId: 56919,
+        campaignName: "Заявки с сайта",
+        onNotReached: { task: true, stage: STAGE },
+      },
+    ]);
+    const parsed = ruleDraftSchema.parse(draft);
+    expect(parsed.actions).toEqual(draft.actions);
+    const stored = ruleSchema.parse({ ...parsed, version: 1, id: "r4", authorAmoUserId: 1 });
+    const back = formFromRule(stored);
+    expect(back).toMatchObject({ smsEnabled: false, campaign: values.campaign, callback: emptyCallback() });
+    expect(draftOf(back, STAGE, names)).toEqual(draft);
+
+    // Nothing chosen for «не дозвонились»: no task, no stage; a rule stored with a bare stage reads as it.
+    const plain = draftOf(
+      { ...values, campaign: { ...values.campaign, task: false, stage: "" } },
+      STAGE,
+      names,
+    );
+    expect(plain.actions[0]).toMatchObject({ onNotReached: { task: false, stage: null } });
+    const legacy = ruleSchema.parse({
+      ...stored,
+      actions: [{ kind: "campaign", campaignId: 77002, onNotReached: STAGE }],
+    });
+    expect(formFromRule(legacy).campaign).toEqual({
+      enabled: true,
+      campaignId: "77002",
+      campaignName: "",
+      task: false,
+      stage: `${STAGE.pipelineId}:${STAGE.statusId}`,
+    });
+    // Without a name (MANGO did not list it), none is invented.
+    expect(draftOf(formFromRule(legacy), STAGE, names).actions).toEqual([
+      { kind: "campaign", campaignId: 77002, onNotReached: { task: false, stage: STAGE } },
+    ]);
+
+    // The campaign is required once the action is on; the server's issue lands on the picker.
+    const none = ruleFormSchemaWithoutSms.safeParse({
+      ...values,
+      campaign: { ...values.campaign, campaignId: "" },
+    });
+    expect(none.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["campaign.campaignId", "campaignRequired"],
+    ]);
+    expect(formPathOf("rule.actions.1.campaignId")).toBe("campaign.campaignId");
+    const nothing = ruleFormSchemaWithoutSms.safeParse({ ...values, campaign: emptyCampaign() });
+    expect(nothing.error?.issues.map((i) => i.message)).toEqual(["noActions"]);
+  });
+
+  it("edits a rule's SMS, callback and campaign together, in that order", () => {
+    const stored = ruleSchema.parse({
+      ...STAGE,
+      version: 1,
+      id: "r5",
+      authorAmoUserId: 1,
+      trigger: "entered_stage",
+      actions: [
+        { kind: "campaign", campaignId: 56919, campaignName: "Заявки с сайта", onNotReached: null },
+        { kind: "callback", target: { type: "responsible" } },
+        { kind: "sms", recipients: ["client"], senderName: "X", template: "Hi" },
+      ],
+    });
+    const values = formFromRule(stored);
+    expect(values.smsEnabled).toBe(true);
+    const draft = draftOf(values, STAGE, names, stored.actions);
+    expect(draft.actions.map((a) => a.kind)).toEqual(["sms", "callback", "campaign"]);
+    // Switched off in the form: the action leaves the rule (not kept from the stored one).
+    const off = draftOf(
+      { ...values, campaign: { ...values.campaign, enabled: false } },
+      STAGE,
+      names,
+      stored.actions,
+    );
+    expect(off.actions.map((a) => a.kind)).toEqual(["sms", "callback"]);
   });
 });

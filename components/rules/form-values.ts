@@ -5,6 +5,7 @@ import {
   fieldNumberSchema,
   fieldTextSchema,
   ruleNameSchema,
+  SNAPSHOT_NAME_MAX,
   senderNameSchema,
   tagValueSchema,
   templateSchema,
@@ -12,6 +13,7 @@ import {
 import {
   CALLBACK_TARGETS,
   type CallbackAction,
+  type CampaignAction,
   CUSTOM_FIELD_OPS,
   canApplyToCurrentDeals,
   RULE_TRIGGERS,
@@ -129,6 +131,33 @@ export const emptyCallback = (): CallbackFormValues => ({
   stageOnFailure: "",
 });
 
+/**
+ * «Добавить автозвонок в кампанию обзвона» as typed: the campaign id as text ("" = none picked) with the
+ * name it had when picked (kept in the action for the journal and the card, and kept as stored when MANGO
+ * cannot list the campaigns), and «если оператор не смог дозвониться»: a task and/or a stage ("" = stay).
+ */
+export const campaignFormSchema = z
+  .object({
+    enabled: z.boolean(),
+    campaignId: z.string(),
+    campaignName: z.string(),
+    task: z.boolean(),
+    stage: z.string(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.enabled && !c.campaignId)
+      ctx.addIssue({ code: "custom", path: ["campaignId"], message: "campaignRequired" });
+  });
+export type CampaignFormValues = z.infer<typeof campaignFormSchema>;
+
+export const emptyCampaign = (): CampaignFormValues => ({
+  enabled: false,
+  campaignId: "",
+  campaignName: "",
+  task: false,
+  stage: "",
+});
+
 const formFields = {
   name: ruleNameSchema,
   enabled: z.boolean(),
@@ -151,9 +180,13 @@ const formFields = {
   /** «Отправить SMS по шаблону» is one action among others: off, its fields are kept but not checked. */
   smsEnabled: z.boolean(),
   callback: callbackFormSchema,
+  campaign: campaignFormSchema,
 };
-const atLeastOneAction = (v: { smsEnabled: boolean; callback: { enabled: boolean } }) =>
-  v.smsEnabled || v.callback.enabled;
+const atLeastOneAction = (v: {
+  smsEnabled: boolean;
+  callback: { enabled: boolean };
+  campaign: { enabled: boolean };
+}) => v.smsEnabled || v.callback.enabled || v.campaign.enabled;
 export const ruleFormSchema = z
   .object(formFields)
   .refine(atLeastOneAction, { path: ["smsEnabled"], message: "noActions" });
@@ -187,6 +220,7 @@ export function emptyForm(senderName = ""): RuleFormValues {
     applyToCurrentDeals: false,
     smsEnabled: true,
     callback: emptyCallback(),
+    campaign: emptyCampaign(),
   };
 }
 
@@ -237,10 +271,32 @@ export function callbackActionOf(c: CallbackFormValues, names: CallbackNames): C
   };
 }
 
+function campaignFormOf(action: CampaignAction | undefined): CampaignFormValues {
+  if (!action) return emptyCampaign();
+  return {
+    enabled: true,
+    campaignId: String(action.campaignId),
+    campaignName: action.campaignName ?? "",
+    task: action.onNotReached.task,
+    stage: stageText(action.onNotReached.stage),
+  };
+}
+
+export function campaignActionOf(c: CampaignFormValues): CampaignAction {
+  const name = c.campaignName.trim().slice(0, SNAPSHOT_NAME_MAX);
+  return {
+    kind: "campaign",
+    campaignId: Number(c.campaignId),
+    ...(name ? { campaignName: name } : {}),
+    onNotReached: { task: c.task, stage: stageOf(c.stage) },
+  };
+}
+
 /** A stored rule in the form; a rule without an SMS action (a later kind) gets an empty SMS part. */
 export function formFromRule(rule: StoredRule): RuleFormValues {
   const sms = rule.actions.find((a) => a.kind === "sms");
   const callback = rule.actions.find((a) => a.kind === "callback");
+  const campaign = rule.actions.find((a) => a.kind === "campaign");
   return {
     name: rule.name,
     enabled: rule.enabled,
@@ -268,8 +324,9 @@ export function formFromRule(rule: StoredRule): RuleFormValues {
     fallback: sms?.fallback ?? "",
     // Not the stored flag: reloading it would re-run the application on every later save of the rule.
     applyToCurrentDeals: false,
-    smsEnabled: sms !== undefined || callback === undefined,
+    smsEnabled: sms !== undefined || (callback === undefined && campaign === undefined),
     callback: callbackFormOf(callback),
+    campaign: campaignFormOf(campaign),
   };
 }
 
@@ -303,9 +360,13 @@ export function conditionsOf(values: Pick<RuleFormValues, "mode" | "conditions">
   return { mode: values.mode, items: values.conditions.map((c) => conditionOf(c, names)) };
 }
 
+/** The action kinds this form edits; a rule's actions of other kinds are kept as they are. */
+const FORM_KINDS = new Set<RuleAction["kind"]>(["sms", "callback", "campaign"]);
+
 /**
- * The draft `rules.save` takes. Actions of other kinds a rule already has (campaign — edited elsewhere
- * later) are kept as they are; the SMS and callback actions are the form's (each when switched on).
+ * The draft `rules.save` takes: the SMS, callback and campaign actions are the form's (each when switched
+ * on, the SMS first — form-issues.ts places the server's issues by that); actions of kinds the form does
+ * not edit (`keep`) stay as they are.
  */
 export function draftOf(
   values: RuleFormValues,
@@ -331,7 +392,8 @@ export function draftOf(
       ...(values.callback.enabled
         ? [callbackActionOf(values.callback, { users: names.users, groups: names.groups ?? new Map() })]
         : []),
-      ...keep.filter((a) => a.kind !== "sms" && a.kind !== "callback"),
+      ...(values.campaign.enabled ? [campaignActionOf(values.campaign)] : []),
+      ...keep.filter((a) => !FORM_KINDS.has(a.kind)),
     ],
     // Checked while the trigger allowed it, then the trigger changed: the box is disabled, the flag dropped.
     applyToCurrentDeals: values.applyToCurrentDeals && canApplyToCurrentDeals(values.trigger),

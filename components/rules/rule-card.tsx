@@ -27,6 +27,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
   const conditionText = useConditionText(context);
   const sms = rule.actions.find((a) => a.kind === "sms");
   const callback = rule.actions.find((a) => a.kind === "callback");
+  const campaign = rule.actions.find((a) => a.kind === "campaign");
   const list = rule.conditions.items.map(conditionText).join("; ");
   return (
     <article className="flex flex-col gap-2 rounded-lg border bg-card p-3" data-testid={`rule-${rule.id}`}>
@@ -81,6 +82,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
           </>
         ) : null}
         {callback ? <CallbackSummary action={callback} /> : null}
+        {campaign ? <CampaignSummary action={campaign} context={context} /> : null}
         {rule.applyToCurrentDeals ? <dd>{t("stage.applyCurrent")}</dd> : null}
       </dl>
       {children}
@@ -106,6 +108,33 @@ function CallbackSummary({
     <dd data-testid="rule-callback">
       {t("callback", { target, line })}
       {action.taskOnFailure ? `; ${t("callbackTask")}` : ""}
+    </dd>
+  );
+}
+
+/** «Кампания «Заявки с сайта»; если не дозвонились: задача, этап Воронка → Переговоры». */
+function CampaignSummary({
+  action,
+  context,
+}: {
+  action: Extract<StoredRule["actions"][number], { kind: "campaign" }>;
+  context: EditorContext;
+}) {
+  const t = useTranslations("rules.stage");
+  const { task, stage } = action.onNotReached;
+  const pipeline = stage ? context.pipelines.find((p) => p.id === stage.pipelineId) : undefined;
+  const status = stage ? pipeline?.statuses.find((s) => s.id === stage.statusId) : undefined;
+  const stageName = stage
+    ? `${pipeline?.name ?? `#${stage.pipelineId}`} → ${status?.name ?? `#${stage.statusId}`}`
+    : null;
+  const notReached = [
+    ...(task ? [t("campaignTask")] : []),
+    ...(stageName ? [t("campaignStage", { stage: stageName })] : []),
+  ];
+  return (
+    <dd data-testid="rule-campaign">
+      {t("campaign", { name: action.campaignName ?? `#${action.campaignId}` })}
+      {notReached.length > 0 ? `; ${t("campaignNotReached", { list: notReached.join(", ") })}` : ""}
     </dd>
   );
 }

@@ -11,6 +11,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { CallbackActionFields, useCallbackOptions } from "./actions/callback-action-fields";
+import { CampaignActionFields } from "./actions/campaign-action-fields";
 import { ConditionsEditor } from "./conditions-editor";
 import { Block, Checkbox, FieldError } from "./form-bits";
 import { formPathOf, keyedResolver } from "./form-issues";
@@ -45,7 +46,10 @@ export function saveBlockOf(context: EditorContext): "no_extension" | null {
   return context.me.canEdit && context.me.hasExtension ? null : "no_extension";
 }
 
-/** The rule editor: one rule of one stage, created or changed, with its SMS action and live preview. */
+/**
+ * The rule editor: one rule of one stage, created or changed, with its actions (SMS with a live preview,
+ * auto-callback, Contact Center campaign).
+ */
 export function RuleForm({ stage, context, rule, save, onDone }: Props) {
   const t = useTranslations("rules.form");
   const tp = useTranslations("rules.permission");
@@ -152,6 +156,7 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
           ) : null}
         </Block>
         <CallbackActionFields context={context} disabled={disabled} />
+        <CampaignActionFields context={context} disabled={disabled} />
         <ApplyCurrentField disabled={disabled} />
         <div className="flex flex-wrap items-center gap-3 border-t pt-4">
           <Button type="submit" disabled={disabled}>

@@ -33,6 +33,7 @@ import { onboardingEnsureCcFields } from "./procedures/onboarding-ensure-cc-fiel
 import { rulesApplyCancel } from "./procedures/rules-apply-cancel";
 import { rulesApplyStatus } from "./procedures/rules-apply-status";
 import { rulesCallbackOptions } from "./procedures/rules-callback-options";
+import { rulesCampaignOptions } from "./procedures/rules-campaign-options";
 import { rulesDelete } from "./procedures/rules-delete";
 import { rulesDryRun } from "./procedures/rules-dry-run";
 import { rulesEditorContext } from "./procedures/rules-editor-context";
@@ -80,6 +81,7 @@ export const appRouter = router({
     applyStatus: rulesApplyStatus,
     applyCancel: rulesApplyCancel,
     callbackOptions: rulesCallbackOptions,
+    campaignOptions: rulesCampaignOptions,
   }),
   campaigns: router({ alerts: campaignsAlerts }),
   callbacks: router({

@@ -227,14 +227,17 @@ export function CallbackActionFields({ context, disabled }: RuleFormCtx) {
   );
 }
 
-/** A stage of the account's pipelines, grouped by pipeline (as the settings' stage picker), or "stay". */
-function StageField({
+/**
+ * A stage of the account's pipelines, grouped by pipeline (as the settings' stage picker), or "stay". Also
+ * the campaign action's «Перенести сделку на этап».
+ */
+export function StageField({
   name,
   label,
   context,
   disabled,
 }: RuleFormCtx & {
-  name: `callback.${keyof Pick<CallbackFormValues, "stageOnSuccess" | "stageOnFailure">}`;
+  name: `callback.${keyof Pick<CallbackFormValues, "stageOnSuccess" | "stageOnFailure">}` | "campaign.stage";
   label: string;
 }) {
   const t = useTranslations("rules.form.callback");
