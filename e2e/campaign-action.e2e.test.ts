@@ -103,7 +103,9 @@ describe("rule editor: «Добавить автозвонок в кампани
 
     // Saving without a campaign is refused in the form.
     await form.getByRole("button", { name: "Сохранить" }).click();
-    await form.getByText("Выберите кампанию", { exact: true }).waitFor();
+    await expect(form.getByTestId("error-campaign.campaignId").textContent()).resolves.toBe(
+      "Выберите кампанию",
+    );
 
     // The picker: the demo PBX's campaigns with status and «бесконечная»; the completed one disabled, with why.
     await page.getByRole("combobox", { name: "Кампания обзвона", exact: true }).click();
@@ -124,13 +126,17 @@ describe("rule editor: «Добавить автозвонок в кампани
       "Кампания завершена: MANGO OFFICE не принимает в неё задания, и перезапустить её нельзя",
     );
     // A screenshot with the list open (the disabled completed campaign and its reason in view).
+    await page.waitForTimeout(300); // the list's opening animation
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "campaign-picker.png") });
     await page.getByRole("option", { name: /^Заявки с сайта/ }).click();
 
     await form.getByLabel("Поставить задачу ответственному").check();
     await choose(page, "Перенести сделку на этап", /→ Принимают решение$/);
-    await form.getByTestId("campaign-fields").scrollIntoViewIfNeeded();
-    await form.screenshot({ path: path.join(ARTIFACTS_DIR, "campaign-rule-editor.png") });
+    // The refused attempt's alert went with the edit; the campaign's own message with the pick.
+    await expect(form.getByRole("alert").count()).resolves.toBe(0);
+    // The header is sticky: scrolled to the top, a full-page shot has it once, above the page.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "campaign-rule-editor.png"), fullPage: true });
 
     await form.getByRole("button", { name: "Сохранить" }).click();
     await form.waitFor({ state: "detached" });

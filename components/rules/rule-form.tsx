@@ -3,7 +3,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { LoaderCircle, ShieldAlert } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Controller, FormProvider, useForm, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -63,7 +63,15 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
   const preview = useSmsPreview(form.control, stage, context);
   const callbackOptions = useCallbackOptions();
   const smsEnabled = useWatch({ control: form.control, name: "smsEnabled" });
-  const [error, setError] = useState<{ text: string; forbidden: boolean } | null>(null);
+  const [error, setError] = useState<{ text: string; forbidden: boolean; invalid?: boolean } | null>(null);
+  // «Проверьте выделенные поля» is about the values of that attempt: it goes once they are edited (the
+  // fields' own messages stay until they are fixed); the server's refusals stay until the next save.
+  const invalidShown = error?.invalid === true;
+  useEffect(() => {
+    if (!invalidShown) return;
+    const sub = form.watch(() => setError((e) => (e?.invalid ? null : e)));
+    return () => sub.unsubscribe();
+  }, [invalidShown, form]);
   const block = saveBlockOf(context);
   const disabled = block !== null || save.isPending;
   const rendered = preview.result?.found && preview.result.text.ok ? preview.result.text : null;
@@ -123,7 +131,9 @@ export function RuleForm({ stage, context, rule, save, onDone }: Props) {
     <FormProvider {...form}>
       <form
         noValidate
-        onSubmit={form.handleSubmit(onValid, () => setError({ text: t("invalid"), forbidden: false }))}
+        onSubmit={form.handleSubmit(onValid, () =>
+          setError({ text: t("invalid"), forbidden: false, invalid: true }),
+        )}
         className="flex flex-col gap-5 rounded-xl border bg-card p-4 shadow-xs"
         data-testid="rule-form"
       >

@@ -80,7 +80,7 @@ export function CampaignActionFields({ context, disabled }: RuleFormCtx) {
                 checked={field.value}
                 onCheckedChange={field.onChange}
                 // Unavailable: only switching a stored action off is offered; loading: wait for the answer.
-                disabled={disabled || !options.data || (unavailable !== null && !field.value)}
+                disabled={disabled || options.isPending || (unavailable !== null && !field.value)}
                 data-testid="campaign-enabled"
               />
             )}
