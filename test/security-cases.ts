@@ -138,6 +138,7 @@ export const securityCases: SecurityCases = {
   },
   campaigns: {
     alerts: { access: "tenant" },
+    technicalTasks: { access: "tenant" },
   },
   callbacks: {
     queue: { access: "tenant", attacks: () => [{ queuedOffset: 0, finishedOffset: 0 }] },

@@ -31,3 +31,17 @@ export function RuleCampaignAlert({ ruleId }: { ruleId: string }) {
     </div>
   );
 }
+
+/** «Технический таск: есть / удалён / ещё не добавлен» for the rule's campaign (`campaigns.technicalTasks`). */
+export function RuleTechnicalTask({ campaignId }: { campaignId: number }) {
+  const t = useTranslations("campaigns.technical");
+  const trpc = useTRPC();
+  const states = useQuery(trpc.campaigns.technicalTasks.queryOptions());
+  if (!states.data) return null;
+  const state = states.data.find((s) => s.campaignId === campaignId)?.state ?? "none";
+  return (
+    <dd data-testid="rule-technical-task" className={state === "deleted" ? "text-destructive" : undefined}>
+      {t(state)}
+    </dd>
+  );
+}

@@ -3,6 +3,7 @@
 import { Pencil, Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { RuleCampaignAlert, RuleTechnicalTask } from "@/components/campaigns/rule-campaign-alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { Condition } from "@/lib/domain/rules/schema";
@@ -59,6 +60,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
           </div>
         ) : null}
       </div>
+      {campaign ? <RuleCampaignAlert ruleId={rule.id} /> : null}
       <dl className="flex flex-col gap-0.5 text-sm text-muted-foreground">
         <dd>{t("stage.when", { trigger: t(`triggers.${rule.trigger}`) })}</dd>
         <dd data-testid="rule-conditions">
@@ -83,6 +85,7 @@ export function RuleCard({ rule, context, canEdit, onEdit, onDelete, deleting, c
         ) : null}
         {callback ? <CallbackSummary action={callback} /> : null}
         {campaign ? <CampaignSummary action={campaign} context={context} /> : null}
+        {campaign ? <RuleTechnicalTask campaignId={campaign.campaignId} /> : null}
         {rule.applyToCurrentDeals ? <dd>{t("stage.applyCurrent")}</dd> : null}
       </dl>
       {children}

@@ -89,7 +89,7 @@ export const campaignTechnicalTasks = pgTable(
   {
     tenantId: tenantRef(),
     campaignId: bigint("campaign_id", { mode: "number" }).notNull(),
-    state: text("state").$type<"adding" | "added">().notNull().default("adding"),
+    state: text("state").$type<"adding" | "added" | "deleted">().notNull().default("adding"),
     number: text("number"),
     mangoTaskId: bigint("mango_task_id", { mode: "number" }),
     addedAt: ts("added_at"),

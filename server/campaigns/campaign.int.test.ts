@@ -15,6 +15,7 @@ import { addCampaignTaskOf, ensureTechnicalTask } from "./add";
 import { campaignAlerts } from "./alerts";
 import { addCampaignTaskJob } from "./jobs";
 import { sealCampaignPhone } from "./phone";
+import { CHECK_EVERY_MS, checkTechnicalTasks, technicalTaskStates } from "./technical";
 
 /**
  * Issue 13, first slice, on PostgreSQL and both emulators: a DP rule adds the deal's client to a Contact
@@ -141,6 +142,40 @@ describe("with the flags on", () => {
       reason: "Номер уже был в кампании: второе задание не создано",
     });
     expect(dup!.mangoTaskId).not.toBeNull();
+  });
+
+  it("a technical task a person deleted in MANGO is seen as deleted and not re-added", async () => {
+    const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const [claim] = await w.t.db
+      .select()
+      .from(campaignTechnicalTasks)
+      .where(
+        and(
+          eq(campaignTechnicalTasks.tenantId, w.tenant.id),
+          eq(campaignTechnicalTasks.campaignId, ENDLESS.id),
+        ),
+      );
+    expect(claim).toMatchObject({ state: "added" });
+    // Checked at most every 30 minutes: a check right after the addition asks MANGO nothing.
+    expect(await checkTechnicalTasks(w.t.db, mango, { tenantId: w.tenant.id })).toEqual({
+      checked: 0,
+      deleted: [],
+    });
+    await mango.deleteCampaignTask({ campaignId: ENDLESS.id, taskId: claim!.mangoTaskId! });
+    const later = new Date(Date.now() + CHECK_EVERY_MS + 1000);
+    expect(await checkTechnicalTasks(w.t.db, mango, { tenantId: w.tenant.id, now: later })).toEqual({
+      checked: 1,
+      deleted: [ENDLESS.id],
+    });
+    expect(await technicalTaskStates(w.t.db, { tenantId: w.tenant.id })).toContainEqual({
+      campaignId: ENDLESS.id,
+      state: "deleted",
+    });
+    const campaign = (await mango.listCampaigns()).find((c) => c.id === ENDLESS.id)!;
+    expect(await ensureTechnicalTask(w.t.db, mango, { tenantId: w.tenant.id, campaign })).toBe("exists");
+    // Only the deleted one (MANGO keeps it, status 6 «удалено»): nothing was added again.
+    const technical = (await mangoTasks(ENDLESS.id)).filter((t) => digits(t.number) === DEMO_LINE_MAIN);
+    expect(technical.map((t) => (t as EmuTask & { status: number }).status)).toEqual([6]);
   });
 
   it("a campaign that is not endless takes tasks/push, and the task id is found in its list", async () => {

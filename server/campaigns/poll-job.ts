@@ -6,6 +6,7 @@ import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/man
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
 import { nextPollDelayS, pollCampaignTasks } from "./outcome";
+import { checkTechnicalTasks } from "./technical";
 
 /**
  * `campaigns.poll`: one pass over the tenant's open campaign tasks (outcome.ts), then the next pass armed
@@ -35,8 +36,13 @@ export const pollCampaignTasksJob = defineJob({
       throw err;
     }
     const result = await pollCampaignTasks(db, mango, { tenantId, now });
+    // The technical tasks are looked at on the same passes (at most every 30 min each); a failure there
+    // only waits for the next pass.
+    const technical = await checkTechnicalTasks(db, mango, { tenantId, now }).catch((err: unknown) => ({
+      error: err instanceof Error ? err.message : String(err),
+    }));
     if (result.nextAt) await armCampaignPoll(queue, { tenantId, at: new Date(result.nextAt), now });
-    return { status: "done", result };
+    return { status: "done", result: { ...result, technical } };
   },
 });
 

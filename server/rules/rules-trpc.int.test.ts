@@ -150,6 +150,18 @@ describe("who may change rules (admins, and members with a mapped extension)", (
     expect((await caller(mapped).rules.list({})).rules.map((r) => r.id)).not.toContain(rule.id);
   });
 
+  it("refuses a campaign or callback rule to a member without a mapped extension (FORBIDDEN)", async () => {
+    for (const action of [
+      { kind: "campaign" as const, campaignId: 56919, campaignName: "Заявки с сайта" },
+      { kind: "callback" as const, target: { type: "responsible" as const } },
+    ]) {
+      const err = await errorOf(
+        caller(memberUnmapped).rules.save({ rule: { ...draft, actions: [action as never] } }),
+      );
+      expect([err.code, err.message]).toEqual(["FORBIDDEN", EXTENDED_REQUIRED_MESSAGE]);
+    }
+  });
+
   it("refuses a member without a mapped extension to save or delete (FORBIDDEN, the same reason)", async () => {
     const save = await errorOf(caller(memberUnmapped).rules.save({ rule: draft }));
     expect(save.code).toBe("FORBIDDEN");

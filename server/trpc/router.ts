@@ -16,6 +16,7 @@ import { callbacksResumeRule } from "./procedures/callbacks-resume-rule";
 import { callsDaily } from "./procedures/calls-daily";
 import { callsList } from "./procedures/calls-list";
 import { campaignsAlerts } from "./procedures/campaigns-alerts";
+import { campaignsTechnicalTasks } from "./procedures/campaigns-technical-tasks";
 import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
 import { employeesLink } from "./procedures/employees-link";
 import { employeesList } from "./procedures/employees-list";
@@ -83,7 +84,7 @@ export const appRouter = router({
     callbackOptions: rulesCallbackOptions,
     campaignOptions: rulesCampaignOptions,
   }),
-  campaigns: router({ alerts: campaignsAlerts }),
+  campaigns: router({ alerts: campaignsAlerts, technicalTasks: campaignsTechnicalTasks }),
   callbacks: router({
     queue: callbacksQueue,
     count: callbacksCount,
