@@ -88,3 +88,12 @@ export async function signedInOwnerPage(
   await page.waitForURL("**/overview");
   return page;
 }
+
+/** Picks `option` in the combobox labelled `combobox` (a shadcn Select: open, then click the option). */
+export async function chooseOption(page: Page, combobox: string, option: string | RegExp): Promise<void> {
+  await page.getByRole("combobox", { name: combobox, exact: true }).click();
+  await page
+    .getByRole("option", typeof option === "string" ? { name: option, exact: true } : { name: option })
+    .first()
+    .click();
+}

@@ -14,7 +14,7 @@ import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { queueCallbackItem } from "@/server/callbacks/queue";
 import { saveRule } from "@/server/rules/store";
 import { SCENARIO } from "@/test/sms-scenario";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, chooseOption, launchChromium, signedInOwnerPage } from "./browser";
 import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Tokens sealed by this process must open in the portal's.
@@ -95,28 +95,14 @@ async function queueItems(n: number) {
   }
 }
 
-async function signedIn(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+/** Signed in as the scenario's admin (e2e/browser.ts); page errors land in `browserErrors`. */
+const signedIn = (): Promise<Page> =>
+  signedInOwnerPage(browser, {
     baseURL: portal.app.url,
-    locale: "ru-RU",
+    ownerName: SCENARIO.admin.name,
+    errors: browserErrors,
+    consoleErrors: false,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${SCENARIO.admin.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
-}
-
-const choose = async (page: Page, combobox: string, option: string | RegExp) => {
-  await page.getByRole("combobox", { name: combobox, exact: true }).click();
-  await page
-    .getByRole("option", typeof option === "string" ? { name: option, exact: true } : { name: option })
-    .first()
-    .click();
-};
 
 const countText = (page: Page) => page.getByTestId("auto-callback-queue-count").textContent();
 
@@ -221,11 +207,11 @@ describe("auto-callbacks", () => {
     await form.getByLabel("Отправлять SMS").uncheck();
     await form.getByTestId("callback-enabled").click();
     await form.getByTestId("callback-fields").waitFor();
-    await choose(page, "На кого будет распределяться звонок", "Группа MANGO OFFICE");
-    await choose(page, "Группа", GROUP.name);
-    await choose(page, "Линия, с которой звонить", /^\d{11}/);
+    await chooseOption(page, "На кого будет распределяться звонок", "Группа MANGO OFFICE");
+    await chooseOption(page, "Группа", GROUP.name);
+    await chooseOption(page, "Линия, с которой звонить", /^\d{11}/);
     await form.getByLabel("Ставить задачи по неудавшимся звонкам").check();
-    await choose(page, "Воронка/этап для неудавшихся звонков", /→ Переговоры$/);
+    await chooseOption(page, "Воронка/этап для неудавшихся звонков", /→ Переговоры$/);
     // The header is sticky: scrolled to the top, a full-page shot has it once, above the page.
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, "callback-rule-editor.png"), fullPage: true });
@@ -233,10 +219,10 @@ describe("auto-callbacks", () => {
     const line = (await page
       .getByRole("combobox", { name: "Линия, с которой звонить", exact: true })
       .textContent())!;
-    await choose(page, "Линия, с которой звонить", "Выберите линию");
+    await chooseOption(page, "Линия, с которой звонить", "Выберите линию");
     await form.getByRole("button", { name: "Сохранить" }).click();
     await form.getByText("Для группы выберите линию").waitFor();
-    await choose(page, "Линия, с которой звонить", line);
+    await chooseOption(page, "Линия, с которой звонить", line);
     await form.getByRole("button", { name: "Сохранить" }).click();
     await form.waitFor({ state: "detached" });
     const card = page.locator("article", { hasText: "Перезвон через отдел продаж" });

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRules } from "@/server/rules/store";
 import { SCENARIO } from "@/test/sms-scenario";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, chooseOption, launchChromium, signedInOwnerPage } from "./browser";
 import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Tokens sealed by this process must open in the portal's.
@@ -34,28 +34,14 @@ afterAll(async () => {
   await portal?.close();
 });
 
-async function signedIn(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+/** Signed in as the scenario's admin (e2e/browser.ts); page errors land in `browserErrors`. */
+const signedIn = (): Promise<Page> =>
+  signedInOwnerPage(browser, {
     baseURL: portal.app.url,
-    locale: "ru-RU",
+    ownerName: SCENARIO.admin.name,
+    errors: browserErrors,
+    consoleErrors: false,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${SCENARIO.admin.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
-}
-
-const choose = async (page: Page, combobox: string, option: string | RegExp) => {
-  await page.getByRole("combobox", { name: combobox, exact: true }).click();
-  await page
-    .getByRole("option", typeof option === "string" ? { name: option, exact: true } : { name: option })
-    .first()
-    .click();
-};
 
 async function openNewRule(page: Page) {
   await page.goto("/rules");
@@ -131,7 +117,7 @@ describe("rule editor: «Добавить автозвонок в кампани
     await page.getByRole("option", { name: /^Заявки с сайта/ }).click();
 
     await form.getByLabel("Поставить задачу ответственному").check();
-    await choose(page, "Перенести сделку на этап", /→ Принимают решение$/);
+    await chooseOption(page, "Перенести сделку на этап", /→ Принимают решение$/);
     // The refused attempt's alert went with the edit; the campaign's own message with the pick.
     await expect(form.getByRole("alert").count()).resolves.toBe(0);
     // The header is sticky: scrolled to the top, a full-page shot has it once, above the page.

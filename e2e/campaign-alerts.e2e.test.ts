@@ -10,7 +10,7 @@ import { campaignTasks } from "@/db/schema";
 import { sealCampaignPhone } from "@/server/campaigns/phone";
 import { saveRule } from "@/server/rules/store";
 import { SCENARIO } from "@/test/sms-scenario";
-import { ARTIFACTS_DIR, launchChromium } from "./browser";
+import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 import { type ScenarioPortal, startScenarioPortal } from "./scenario-portal";
 
 // Tokens sealed by this process must open in the portal's.
@@ -74,20 +74,14 @@ afterAll(async () => {
   await portal?.close();
 });
 
-async function signedIn(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 1000 },
+/** Signed in as the scenario's admin (e2e/browser.ts); page errors land in `browserErrors`. */
+const signedIn = (): Promise<Page> =>
+  signedInOwnerPage(browser, {
     baseURL: portal.app.url,
-    locale: "ru-RU",
+    ownerName: SCENARIO.admin.name,
+    errors: browserErrors,
+    consoleErrors: false,
   });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (err) => browserErrors.push(`pageerror ${page.url()}: ${err.message}`));
-  await page.goto("/login");
-  await page.getByRole("button", { name: `Войти как ${SCENARIO.admin.name}` }).click();
-  await page.waitForURL("**/overview");
-  return page;
-}
 
 describe("a completed campaign", () => {
   it("is an alert on «Обзор» and on the rule's card", async () => {
