@@ -1,4 +1,4 @@
-import { integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { primaryId, timestamps, ts } from "./_columns";
 import { tenantRef } from "./_tenant-ref";
 
@@ -55,6 +55,8 @@ export const amocrmAccountState = pgTable(
     ccFieldsEnsuredAt: ts("cc_fields_ensured_at"),
     /** amoCRM custom field ids of the three "ЦОВ" contact fields, by our key. */
     ccFieldIds: jsonb("cc_field_ids"),
+    /** ★ The deal multi-select field «Тематики КЦ» (server/topics/field.ts), once created. */
+    ccTopicsFieldId: bigint("cc_topics_field_id", { mode: "number" }),
     widgetInstalledAt: ts("widget_installed_at"),
     ...timestamps,
   },

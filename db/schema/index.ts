@@ -14,5 +14,6 @@ export * from "./rules";
 export * from "./secrets";
 export * from "./sms";
 export * from "./tenants";
+export * from "./topics";
 export * from "./webhooks";
 export * from "./widget";

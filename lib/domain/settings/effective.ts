@@ -20,6 +20,8 @@ export const DEPENDENCIES: Record<string, string[]> = {
   "extra.contactCenter.saveTopics.enabled": [
     "extra.contactCenter.saveTopics.stageIfDeal",
     "extra.contactCenter.saveTopics.stageIfNoDeal",
+    "extra.contactCenter.saveTopics.intoOpenDeal",
+    "extra.contactCenter.saveTopics.topicsField",
   ],
 };
 
@@ -73,6 +75,8 @@ export function effectiveSettings(s: IntegrationSettings): EffectiveSettings {
           enabled: saveTopics,
           stageIfDeal: stageIf(saveTopics, cc.saveTopics.stageIfDeal),
           stageIfNoDeal: stageIf(saveTopics, cc.saveTopics.stageIfNoDeal),
+          intoOpenDeal: saveTopics && cc.saveTopics.intoOpenDeal,
+          topicsField: saveTopics && cc.saveTopics.topicsField,
         },
       },
     },

@@ -124,6 +124,10 @@ const extraSchema = z.object({
           /** "Если есть сделка" / "Если нет сделки". */
           stageIfDeal: stageRefSchema,
           stageIfNoDeal: stageRefSchema,
+          /** ★ Write into the client's open deal instead of creating another (MANGO always creates one). */
+          intoOpenDeal: z.boolean().default(false),
+          /** ★ Also put the topics into the deal's multi-select field «Тематики КЦ» (created on first use). */
+          topicsField: z.boolean().default(false),
         })
         .prefault({}),
     })
