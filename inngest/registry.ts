@@ -6,12 +6,14 @@ import type { JobDefinition } from "@/server/jobs/define";
 import { ruleActionJobs } from "@/server/rules/actions";
 import { applyRuleToCurrentDealsJob } from "@/server/rules/apply-jobs";
 import { accountEventRulesJob, evaluateRulesJob } from "@/server/rules/jobs";
+import { pollCallTopicsJob } from "@/server/topics/jobs";
 
 /** Every job definition of the app; both drivers serve exactly this list. */
 export const jobDefinitions: JobDefinition[] = [
   pruneActivity,
   processMangoEvent,
   logCall,
+  pollCallTopicsJob,
   syncDirectory,
   refreshStaleDirectories,
   evaluateRulesJob,

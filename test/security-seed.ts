@@ -9,8 +9,10 @@ import {
   callbackRulePauses,
   callLogs,
   calls,
+  callTopics,
   campaignTasks,
   campaignTechnicalTasks,
+  ccTopics,
   employeeLinks,
   leases,
   mangoConnections,
@@ -72,6 +74,23 @@ export async function seedVictimRows(
   });
   await db.insert(mangoGroups).values({ tenantId, groupId: 77, name: "Альфа-отдел", extension: "700" });
   await db.insert(callLogs).values({ tenantId, callId: v.callId, state: "done", contactId: 7_700_123 });
+  // Contact Center topics saved for the call, and the cached topic tree (server/topics).
+  await db.insert(callTopics).values({
+    tenantId,
+    callId: v.callId,
+    entryId: "alfa-entry-1",
+    campaignCall: true,
+    state: "saved",
+    deadlineAt: new Date(Date.now() + 3600_000),
+    topicIds: [10070002],
+    topicPaths: ["Альфа / Интересно"],
+    comment: "Альфа-комментарий",
+    leadId: 7_700_124,
+    placement: "new_deal",
+  });
+  await db
+    .insert(ccTopics)
+    .values({ tenantId, topicId: 10070002, name: "Альфа-тема", fetchedAt: new Date(), amoEnumId: 7_700_125 });
   await db.insert(webhookInbox).values({
     tenantId,
     provider: "mango",

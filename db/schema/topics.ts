@@ -85,3 +85,5 @@ export const ccTopics = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.topicId] })],
 );
+
+export type CallTopicsRow = typeof callTopics.$inferSelect;

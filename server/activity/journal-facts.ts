@@ -4,7 +4,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { callLogs, calls, ruleApplications, rules, smsMessages } from "@/db/schema";
+import { callLogs, calls, callTopics, ruleApplications, rules, smsMessages } from "@/db/schema";
 import { maskPhone } from "@/server/log/mask";
 import { ownerReason } from "./reasons";
 
@@ -16,6 +16,14 @@ export type JournalFacts = {
   leadUrl?: string | null;
   leadId?: number | null;
   smsStatus?: "queued" | "sent" | "delivered" | "failed" | "skipped";
+  /** A Contact Center call's topics (server/topics): waiting with the next question, saved into a deal, skipped. */
+  topics?: {
+    state: "waiting" | "placing" | "saved" | "skipped";
+    nextPollAt: string | null;
+    leadUrl: string | null;
+    paths: string[];
+    reason: string | null;
+  } | null;
   /** rules.evaluate / rules.account-event: what each rule of the stage did. */
   rules?: { name: string; acted: boolean; queued: number; reason: string | null }[];
   apply?: {
@@ -64,9 +72,17 @@ export async function journalFacts(
         phone: calls.clientPhone,
         contactId: callLogs.contactId,
         leadId: callLogs.leadId,
+        topics: {
+          state: callTopics.state,
+          nextPollAt: callTopics.nextPollAt,
+          leadId: callTopics.leadId,
+          paths: callTopics.topicPaths,
+          reason: callTopics.reason,
+        },
       })
       .from(calls)
       .leftJoin(callLogs, and(eq(callLogs.callId, calls.id), eq(callLogs.tenantId, q.tenantId)))
+      .leftJoin(callTopics, and(eq(callTopics.callId, calls.id), eq(callTopics.tenantId, q.tenantId)))
       .where(and(eq(calls.tenantId, q.tenantId), inArray(calls.entryId, entryIds)));
     for (const r of rows)
       out.set(`call:${r.entryId}`, {
@@ -75,6 +91,15 @@ export async function journalFacts(
         contactUrl: r.contactId ? contactUrl(url, r.contactId) : null,
         leadUrl: r.leadId ? leadUrl(url, r.leadId) : null,
         leadId: r.leadId,
+        topics: r.topics?.state
+          ? {
+              state: r.topics.state,
+              nextPollAt: r.topics.state === "waiting" ? (r.topics.nextPollAt?.toISOString() ?? null) : null,
+              leadUrl: r.topics.leadId ? leadUrl(url, r.topics.leadId) : null,
+              paths: r.topics.paths ?? [],
+              reason: r.topics.reason ? ownerReason(r.topics.reason) : null,
+            }
+          : null,
       });
   }
 

@@ -5,6 +5,7 @@ import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 import { applySmsReport } from "@/server/sms/send";
+import { startCallTopics } from "@/server/topics/start";
 import { readAcceptedEvent } from "@/server/webhooks/inbox";
 
 /** MANGO sends events/recording around the summary, in no guaranteed order. */
@@ -73,6 +74,8 @@ export const processMangoEvent = defineJob({
           subjectKey: `call:${assembled.call.entryId}`,
         },
       );
+    // «Сохранять в сделках тематики…»: a Contact Center call's topics are asked for from a minute on.
+    const topics = finished ? await startCallTopics(db, queue, { tenantId, call: assembled.call }) : null;
     return {
       status: "done",
       result: {
@@ -80,6 +83,7 @@ export const processMangoEvent = defineJob({
         callId: assembled.call.id,
         stage: assembled.call.stage,
         finishedNow: assembled.finishedNow,
+        ...(topics?.started ? { topics: "waiting" } : {}),
       },
     };
   },

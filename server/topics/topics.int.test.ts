@@ -1,0 +1,350 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callTopics, jobRuns } from "@/db/schema";
+import { phoneField } from "@/server/amocrm/requests";
+import { pollCallTopicsJob } from "@/server/topics/jobs";
+import { GAVE_UP_REASON } from "@/server/topics/plan";
+import { contactsWithPhone } from "@/test/calls-world";
+import { drainJobs } from "@/test/db";
+import { STAGE_IF_DEAL, STAGE_NO_DEAL, startTopicsWorld, type TopicsWorld } from "@/test/topics-world";
+
+/**
+ * Issue 14: Contact Center call topics and operator comments saved into deals, against both emulators on
+ * the MANGO emulator's clock. The demo PBX's topic tree: «Исходящий обзвон» (folder) → «Интересно»
+ * 10070002, «Не интересно» 10070003, «Перезвонить позже» 10070004; «Входящий вопрос» 10070005.
+ */
+let w: TopicsWorld;
+
+beforeAll(async () => {
+  w = await startTopicsWorld();
+});
+afterAll(async () => {
+  await w?.close();
+});
+
+const INTERESTED = 10070002;
+const LATER = 10070004;
+const INTERESTED_PATH = "Исходящий обзвон / Интересно";
+const LATER_PATH = "Исходящий обзвон / Перезвонить позже";
+
+/** The notes with our marker in amoCRM, with the deal each is on. */
+async function topicNotes(entryId: string) {
+  const s = await w.amoState();
+  return s.notes.filter(
+    (n) =>
+      n.note_type === "common" && String(n.params.text ?? "").includes(`ID звонка MANGO OFFICE: ${entryId}`),
+  );
+}
+
+const leadsOfContact = async (contactId: number) =>
+  (await w.amoState()).leads.filter((l) =>
+    ((l._embedded as { contacts?: { id: number }[] } | undefined)?.contacts ?? l.contacts ?? []).some(
+      (c) => c.id === contactId,
+    ),
+  );
+
+async function knownContact(phone: string, o: { openDeal: boolean }) {
+  const amo = w.amocrm();
+  const [contact] = await amo.createContacts([
+    { name: `Клиент ${phone}`, custom_fields_values: [phoneField(phone)] },
+  ]);
+  let leadId: number | null = null;
+  if (o.openDeal) {
+    const [lead] = await amo.createLeads([
+      { name: "Открытая сделка", _embedded: { contacts: [{ id: contact!.id, is_main: true }] } },
+    ]);
+    leadId = lead!.id;
+  }
+  return { contactId: contact!.id, leadId };
+}
+
+/** Runs the call's topics once the operator's topics are visible; returns the saved row. */
+async function saveNow(entryId: string) {
+  await w.advance(1000);
+  const out = await w.runTopics(entryId);
+  expect(out.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
+  return (await w.topicsRow(entryId))!;
+}
+
+describe("acceptance 1: where the note goes, with «Создавать контакт/сделку при звонке на новый номер» on", () => {
+  beforeAll(async () => {
+    await w.topicsSettings({ createClients: true });
+  });
+
+  it("an unknown number: one contact and one deal at «Если нет сделки», holding the note", async () => {
+    const phone = "+79035551101";
+    const { entryId } = await w.campaignCall(phone, {
+      topics: [INTERESTED, LATER],
+      comment: "Просит КП на почту",
+    });
+    expect(await w.topicsRow(entryId)).toMatchObject({ state: "waiting", campaignCall: true, polls: 0 });
+    const row = await saveNow(entryId);
+    const contacts = contactsWithPhone(await w.amoState(), phone);
+    expect(contacts).toHaveLength(1);
+    const deals = await leadsOfContact(contacts[0]!.id);
+    expect(deals).toHaveLength(1);
+    expect(deals[0]).toMatchObject({
+      pipeline_id: STAGE_NO_DEAL.pipelineId,
+      status_id: STAGE_NO_DEAL.statusId,
+    });
+    const notes = await topicNotes(entryId);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ entity_type: "leads", entity_id: deals[0]!.id });
+    const text = String(notes[0]!.params.text);
+    expect(text).toContain(`Тематики: ${INTERESTED_PATH}; ${LATER_PATH}`);
+    expect(text).toContain("Комментарий оператора: Просит КП на почту");
+    expect(text).toContain("кампания «Заявки с сайта»");
+    expect(row).toMatchObject({
+      state: "saved",
+      leadId: deals[0]!.id,
+      topicPaths: [INTERESTED_PATH, LATER_PATH],
+    });
+    // Call logging made the deal for this call: the topics reuse it, no second deal.
+    expect(row.placement).toBe("call_log_deal");
+  });
+
+  it("a known contact with no open deal: a new deal at «Если нет сделки»", async () => {
+    const phone = "+79035551102";
+    const known = await knownContact(phone, { openDeal: false });
+    const { entryId } = await w.campaignCall(phone, { topics: [INTERESTED] });
+    const row = await saveNow(entryId);
+    const deals = await leadsOfContact(known.contactId);
+    expect(deals).toHaveLength(1);
+    expect(deals[0]).toMatchObject({
+      pipeline_id: STAGE_NO_DEAL.pipelineId,
+      status_id: STAGE_NO_DEAL.statusId,
+    });
+    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deals[0]!.id]);
+    expect(row).toMatchObject({ placement: "new_deal", contactId: known.contactId });
+    expect(contactsWithPhone(await w.amoState(), phone)).toHaveLength(1);
+  });
+
+  it("a known contact with an open deal: another new deal at «Если есть сделка»; the open deal is untouched", async () => {
+    const phone = "+79035551103";
+    const known = await knownContact(phone, { openDeal: true });
+    const { entryId } = await w.campaignCall(phone, { comment: "Только комментарий, без тематик" });
+    const row = await saveNow(entryId);
+    const deals = await leadsOfContact(known.contactId);
+    expect(deals).toHaveLength(2);
+    const created = deals.find((d) => d.id !== known.leadId)!;
+    expect(created).toMatchObject({
+      pipeline_id: STAGE_IF_DEAL.pipelineId,
+      status_id: STAGE_IF_DEAL.statusId,
+    });
+    const notes = await topicNotes(entryId);
+    expect(notes.map((n) => n.entity_id)).toEqual([created.id]);
+    expect(String(notes[0]!.params.text)).toContain("Тематики: не выбраны");
+    expect(String(notes[0]!.params.text)).toContain("Комментарий оператора: Только комментарий, без тематик");
+    expect(row).toMatchObject({ placement: "new_deal", leadId: created.id });
+  });
+
+  it("a second run after saving writes nothing again", async () => {
+    const phone = "+79035551104";
+    const { entryId } = await w.campaignCall(phone, { topics: [INTERESTED] });
+    await saveNow(entryId);
+    const before = await w.amoState();
+    const again = await w.runTopics(entryId);
+    expect(again.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
+    const after = await w.amoState();
+    expect(after.notes.length).toBe(before.notes.length);
+    expect(after.leads.length).toBe(before.leads.length);
+  });
+});
+
+describe("acceptance 2: create options off", () => {
+  beforeAll(async () => {
+    await w.topicsSettings({ createClients: false });
+  });
+
+  it("a campaign call gets its note (contact and deal made for it); an ordinary incoming call is not polled", async () => {
+    const phone = "+79035551201";
+    const { entryId } = await w.campaignCall(phone, { topics: [LATER] });
+    await saveNow(entryId);
+    const contacts = contactsWithPhone(await w.amoState(), phone);
+    expect(contacts).toHaveLength(1);
+    const [deal] = await leadsOfContact(contacts[0]!.id);
+    expect(deal).toMatchObject({ status_id: STAGE_NO_DEAL.statusId });
+    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deal!.id]);
+    expect(await w.topicsRow(entryId)).toMatchObject({ state: "saved", placement: "new_contact" });
+
+    const since = await w.lastMangoRequestId();
+    const incoming = await w.call({
+      type: "incoming",
+      from: "79035551202",
+      ring: ["101"],
+      answeredBy: "101",
+    });
+    expect(await w.topicsRow(incoming)).toBeNull();
+    expect(await w.mangoRequests("cc/call", since)).toEqual([]);
+  });
+});
+
+describe("acceptance 3: when the topics come", () => {
+  beforeAll(async () => {
+    await w.topicsSettings({ createClients: false });
+  });
+
+  it("topics appearing at +5 min are saved; the polls before found nothing and were spaced out", async () => {
+    const { entryId } = await w.campaignCall("+79035551301", { topics: [INTERESTED], delayS: 300 });
+    const start = await w.clock();
+    const asked: number[] = [];
+    expect((await w.topicsRow(entryId))!.nextPollAt).not.toBeNull();
+    for (let i = 0; i < 10; i++) {
+      const row = (await w.topicsRow(entryId))!;
+      if (row.state !== "waiting") break;
+      const wait = Math.max(0, row.nextPollAt!.getTime() - (await w.clock()));
+      await w.advance(wait);
+      asked.push(Math.round(((await w.clock()) - start) / 60_000));
+      await w.runTopics(entryId);
+    }
+    const row = (await w.topicsRow(entryId))!;
+    expect(row).toMatchObject({ state: "saved", topicPaths: [INTERESTED_PATH] });
+    // Minutes after the first question (the emulator's instant call put its clock past our first minute):
+    // 2 then 3 minutes apart, so the third question, 5 minutes on, is the first after the topics appeared.
+    expect(asked.map((m) => m - asked[0]!)).toEqual([0, 2, 5]);
+    expect(row.polls).toBe(3);
+    expect(await topicNotes(entryId)).toHaveLength(1);
+  });
+
+  it("topics that never come: given up at +60 min with «тематики не появились за час», nothing written", async () => {
+    const { entryId } = await w.campaignCall("+79035551302", { topics: [INTERESTED], delayS: 4 * 3600 });
+    const leadsBefore = (await w.amoState()).leads.length;
+    let polls = 0;
+    for (; polls < 30; polls++) {
+      const row = (await w.topicsRow(entryId))!;
+      if (row.state !== "waiting") break;
+      await w.advance(Math.max(0, row.nextPollAt!.getTime() - (await w.clock())));
+      await w.runTopics(entryId);
+    }
+    const row = (await w.topicsRow(entryId))!;
+    expect(row).toMatchObject({ state: "skipped", reason: GAVE_UP_REASON, nextPollAt: null });
+    expect(row.finishedAt!.getTime()).toBeGreaterThanOrEqual(row.deadlineAt.getTime());
+    // A question every 10 minutes at most once spaced out: a handful, not one a minute.
+    expect(row.polls).toBeGreaterThanOrEqual(6);
+    expect(row.polls).toBeLessThanOrEqual(12);
+    expect((await w.amoState()).leads.length).toBe(leadsBefore);
+  });
+
+  it("a call MANGO's Contact Center does not know (3300): given up at once with MANGO's code", async () => {
+    await w.topicsSettings({ createClients: true });
+    const entryId = await w.call({ type: "incoming", from: "79035551303", ring: ["101"], answeredBy: "101" });
+    expect(await w.topicsRow(entryId)).toMatchObject({ state: "waiting", campaignCall: false });
+    await w.advance(60_000);
+    const out = await w.runTopics(entryId);
+    expect(out.outcome).toMatchObject({ status: "skipped" });
+    expect(await w.topicsRow(entryId)).toMatchObject({
+      state: "skipped",
+      mangoCode: 3300,
+      reason: "MANGO OFFICE не знает этот звонок в Контакт-центре (код 3300) — тематики не сохранить",
+    });
+  });
+});
+
+describe("acceptance 4: ten concurrent campaign calls from one new number", () => {
+  it("make one contact, and one deal per call as the rules say: the first at «Если нет сделки», the rest at «Если есть сделка»", async () => {
+    await w.topicsSettings({ createClients: false });
+    const phone = "+79035551401";
+    const first = await w.campaignCall(phone, { topics: [INTERESTED] });
+    const entryIds = [first.entryId];
+    for (let i = 1; i < 10; i++)
+      entryIds.push((await w.campaignCall(phone, { topics: [INTERESTED], taskId: first.taskId })).entryId);
+    await w.advance(60_000);
+    const outs = await Promise.all(entryIds.map((id) => w.runTopics(id)));
+    expect(outs.map((o) => o.outcome.status)).toEqual(Array(10).fill("done"));
+    const contacts = contactsWithPhone(await w.amoState(), phone);
+    expect(contacts).toHaveLength(1);
+    const deals = await leadsOfContact(contacts[0]!.id);
+    expect(deals).toHaveLength(10);
+    expect(deals.filter((d) => d.status_id === STAGE_NO_DEAL.statusId)).toHaveLength(1);
+    expect(deals.filter((d) => d.status_id === STAGE_IF_DEAL.statusId)).toHaveLength(9);
+    const noted = (await Promise.all(entryIds.map(topicNotes))).map((notes) => notes.map((n) => n.entity_id));
+    expect(noted.every((ids) => ids.length === 1)).toBe(true);
+    expect(new Set(noted.flat()).size).toBe(10);
+  });
+});
+
+describe("acceptance 5 ★", () => {
+  it("«Сохранять в открытую сделку»: the note goes into the open deal, no new deal", async () => {
+    await w.topicsSettings({ createClients: false, intoOpenDeal: true });
+    const phone = "+79035551501";
+    const known = await knownContact(phone, { openDeal: true });
+    const { entryId } = await w.campaignCall(phone, { topics: [LATER] });
+    const row = await saveNow(entryId);
+    expect(await leadsOfContact(known.contactId)).toHaveLength(1);
+    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([known.leadId]);
+    expect(row).toMatchObject({ placement: "open_deal", leadId: known.leadId });
+  });
+
+  it("«Тематики КЦ»: the deal field is created with the tree's options and gets the call's topics", async () => {
+    await w.topicsSettings({ createClients: false, topicsField: true });
+    const { entryId } = await w.campaignCall("+79035551502", { topics: [INTERESTED, LATER] });
+    const row = await saveNow(entryId);
+    const fields = await w.amocrm().listCustomFields("leads");
+    const field = fields.filter((f) => f.name === "Тематики КЦ");
+    expect(field).toHaveLength(1);
+    expect(field[0]!.type).toBe("multiselect");
+    expect(field[0]!.enums.map((e) => e.value).sort()).toEqual(
+      [INTERESTED_PATH, "Исходящий обзвон / Не интересно", LATER_PATH, "Входящий вопрос"].sort(),
+    );
+    const lead = await w.amocrm().getLead(row.leadId!);
+    const values = lead!.customFields.find((f) => f.fieldId === field[0]!.id)!.values;
+    const byId = new Map(field[0]!.enums.map((e) => [e.id, e.value]));
+    expect(values.map((v) => byId.get(v.enumId!)).sort()).toEqual([INTERESTED_PATH, LATER_PATH].sort());
+    expect(row.fieldSetAt).not.toBeNull();
+
+    // A second call reuses the field: no second field, no duplicated options.
+    const second = await w.campaignCall("+79035551503", { topics: [INTERESTED] });
+    await saveNow(second.entryId);
+    const again = (await w.amocrm().listCustomFields("leads")).filter((f) => f.name === "Тематики КЦ");
+    expect(again).toHaveLength(1);
+    expect(again[0]!.enums).toHaveLength(4);
+  });
+});
+
+describe("acceptance 6: the switch off", () => {
+  it("nothing is polled: no row, no run, no question to MANGO", async () => {
+    await w.topicsSettings({ createClients: true, saveTopics: false });
+    const since = await w.lastMangoRequestId();
+    const { entryId } = await w.campaignCall("+79035551601", { topics: [INTERESTED] });
+    expect(await w.topicsRow(entryId)).toBeNull();
+    const runs = await w.t.db.select().from(jobRuns).where(eq(jobRuns.jobId, pollCallTopicsJob.id));
+    const callId = await w.callIdOf(entryId);
+    expect(runs.filter((r) => (r.payload as { callId: string }).callId === callId)).toEqual([]);
+    expect(await w.mangoRequests("cc/call", since)).toEqual([]);
+  });
+
+  it("turned off while a call waits: its next run stops with the reason and asks MANGO nothing", async () => {
+    await w.topicsSettings({ createClients: false });
+    const { entryId } = await w.campaignCall("+79035551602", { topics: [INTERESTED], delayS: 600 });
+    await w.topicsSettings({ createClients: false, saveTopics: false });
+    const since = await w.lastMangoRequestId();
+    await w.advance(60_000);
+    const out = await w.runTopics(entryId);
+    expect(out).toMatchObject({ outcome: { status: "skipped" }, nextAt: null });
+    expect((await w.topicsRow(entryId))!.reason).toMatch(/выключено/);
+    expect(await w.mangoRequests("cc/call", since)).toEqual([]);
+  });
+});
+
+describe("the job chain", () => {
+  it("the summary armed poll 0; run by the job driver it saves the topics and arms nothing more", async () => {
+    await w.topicsSettings({ createClients: false });
+    const { entryId } = await w.campaignCall("+79035551701", { topics: [INTERESTED] });
+    const callId = await w.callIdOf(entryId);
+    const mine = async () =>
+      (await w.t.db.select().from(jobRuns).where(eq(jobRuns.jobId, pollCallTopicsJob.id))).filter(
+        (r) => (r.payload as { callId: string }).callId === callId,
+      );
+    expect((await mine()).map((r) => [r.idempotencyKey, r.status])).toEqual([
+      [`topics:${callId}:0`, "queued"],
+    ]);
+    await w.advance(60_000);
+    await drainJobs(w.t.db, [pollCallTopicsJob]);
+    expect((await mine()).map((r) => r.status)).toEqual(["done"]);
+    const [row] = await w.t.db
+      .select()
+      .from(callTopics)
+      .where(and(eq(callTopics.tenantId, w.tenant.id), eq(callTopics.callId, callId)));
+    expect(row).toMatchObject({ state: "saved" });
+  });
+});
