@@ -20,7 +20,7 @@ export const cfIn = z.looseObject({
 export const cfListIn = z.array(cfIn);
 export type CfIn = z.infer<typeof cfIn>;
 
-const ENUM_TYPES = new Set(["multitext", "select", "multiselect", "radiobutton"]);
+export const ENUM_TYPES = new Set(["multitext", "select", "multiselect", "radiobutton"]);
 
 /** Resolves and validates input values against the account's field definitions; errors carry amoCRM paths. */
 export function resolveCustomFields(

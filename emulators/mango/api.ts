@@ -22,7 +22,7 @@ import { verifyMangoSign } from "./sign";
 /**
  * The request pipeline shared by /vpbx/* and /cc/*, in the order a careful reading of the spec implies:
  * POST only (3101) → form fields present (3103) → known key (3105) → key not locked out (HTTP 401) →
- * signature over the exact json string (3102) → valid JSON object (3400/3104) → rate limits (429 / 5008) →
+ * signature over the exact json string (3102) → valid JSON object (3400/3104) → rate limits (429 / 5008; КЦ methods under /vpbx/ too) →
  * КЦ enabled (5008) → handler. Any reply carrying a 3xxx code counts towards the 2-minute lock-out.
  */
 
@@ -103,19 +103,28 @@ async function runPipeline(
     const status = failures.status;
     return { reply: { status, json: { result: status === 503 ? 5008 : 5000 } }, key, json };
   }
+  // КЦ-dependent /vpbx/ methods count toward both the account's VPBX limit and the КЦ limit; the КЦ bucket
+  // is checked first so a burst of КЦ calls is answered the КЦ way (5008).
   const buckets: Array<[string, Limit]> =
     base === "cc"
       ? [
           ["cc", CC_LIMIT],
           ...(method === "task/add" ? ([["cc:task/add", CC_TASK_ADD_LIMIT]] as Array<[string, Limit]>) : []),
         ]
-      : [["vpbx", GENERAL_LIMIT]];
+      : route.cc
+        ? [
+            ["cc", CC_LIMIT],
+            ["vpbx", GENERAL_LIMIT],
+          ]
+        : [["vpbx", GENERAL_LIMIT]];
   const specific = base === "vpbx" ? methodLimit(method) : undefined;
   if (specific) buckets.push([`vpbx:${method}`, specific]);
-  if (!ctx.limiter.tryAcquire(pbx.id, buckets, now)) {
-    // КЦ API: "processing paused" with {"result":5008}; VPBX API: the documented 429 body.
-    const reply: Reply =
-      base === "cc" ? { status: 503, json: { result: 5008 } } : { status: 429, json: RATE_LIMIT_BODY };
+  const refused = ctx.limiter.acquire(pbx.id, buckets, now);
+  if (refused !== null) {
+    // КЦ limits: "processing paused" with {"result":5008}; VPBX limits: the documented 429 body.
+    const reply: Reply = refused.startsWith("cc")
+      ? { status: 503, json: { result: 5008 } }
+      : { status: 429, json: RATE_LIMIT_BODY };
     return { reply, key, json };
   }
   if (route.cc && !pbx.ccEnabled) return { reply: { status: 200, json: { result: 5008 } }, key, json };

@@ -39,3 +39,14 @@ export const smsRule = z.object({
   result: z.number().int().optional(),
   remaining: z.number().int().positive().optional(),
 });
+
+/** A КЦ topic for /__control/pbx/:id/tags (the /vpbx/cc/tags/ item; `category` 4 = outbound in a campaign). */
+export const ccTagInput = z.object({
+  id: z.number().int().positive(),
+  parent: z.number().int().nullable().default(null),
+  name: z.string().min(1),
+  is_folder: z.union([z.boolean(), z.literal(0), z.literal(1)]).default(0),
+  category: z.number().int().default(-1),
+  groups: z.array(z.number().int()).nullable().default([0]),
+  campaigns: z.array(z.number().int()).nullable().default([0]),
+});

@@ -3,11 +3,11 @@ import { z } from "zod";
 import { listRoutes } from "./api";
 import { campaignJson } from "./cc/format";
 import type { Ctx } from "./context";
-import { clockSchema, faultsSchema, outcomeRule, smsRule } from "./control-schemas";
+import { ccTagInput, clockSchema, faultsSchema, outcomeRule, smsRule } from "./control-schemas";
 import { isRecord, readBody, sendJson } from "./http";
 import { runScenario } from "./scenarios";
 import type { Snapshot } from "./state";
-import type { Pbx } from "./types";
+import type { CcTag, Pbx } from "./types";
 
 /**
  * Test/demo control API under /__control/ (JSON in, JSON out). Not part of MANGO: it is how tests seed,
@@ -254,6 +254,43 @@ function makeRoutes(opts: ControlOptions): Array<[string, RegExp, ControlHandler
         if (b.comment !== undefined) rec.comments.push(b.comment);
         rec.visibleAt = Math.min(rec.visibleAt, ctx.clock.now());
         return rec;
+      },
+    ],
+    ["GET", /^pbx\/([^/]+)\/tags$/, (ctx, _b, [id]) => ({ tags: pbxOf(ctx, id).tags })],
+    [
+      "POST",
+      /^pbx\/([^/]+)\/tags$/,
+      (ctx, body, [id]) => {
+        // Upsert by id (a renamed topic keeps its id); `replace: true` swaps the whole tree.
+        const pbx = pbxOf(ctx, id);
+        const b = z.object({ tags: z.array(ccTagInput), replace: z.boolean().default(false) }).parse(body);
+        if (b.replace) pbx.tags = [];
+        for (const t of b.tags) {
+          const tag: CcTag = {
+            id: t.id,
+            parent: t.parent,
+            name: t.name,
+            category: t.category,
+            groups: t.groups,
+            campaigns: t.campaigns,
+            is_folder: t.is_folder ? 1 : 0,
+          };
+          const at = pbx.tags.findIndex((x) => x.id === t.id);
+          if (at >= 0) pbx.tags[at] = tag;
+          else pbx.tags.push(tag);
+        }
+        return { tags: pbx.tags };
+      },
+    ],
+    [
+      "DELETE",
+      /^pbx\/([^/]+)\/tags\/(\d+)$/,
+      (ctx, _b, [id, tagId]) => {
+        const pbx = pbxOf(ctx, id);
+        const before = pbx.tags.length;
+        pbx.tags = pbx.tags.filter((t) => t.id !== Number(tagId));
+        if (pbx.tags.length === before) throw new ControlError(404, `tag ${tagId} not found`);
+        return { tags: pbx.tags };
       },
     ],
     [

@@ -24,7 +24,11 @@ export const METHOD_LIMITS: Record<string, Limit> = {
   "commands/route": { max: 1, windowMs: 2000 },
 };
 
-/** КЦ API (/cc/*): 10 req/s, /cc/task/add 5 req/s; over-limit answer is {"result":5008} [SPEC §1.4.3]. */
+/**
+ * КЦ API: 10 req/s, /cc/task/add 5 req/s; over-limit answer is {"result":5008} [SPEC §1.4.3]. "КЦ API" is
+ * /cc/* and the КЦ-dependent /vpbx/ methods (campaigns, tasks, /vpbx/cc/call/, /vpbx/cc/tags/): one shared
+ * bucket per account.
+ */
 export const CC_LIMIT: Limit = { max: 10, windowMs: 1000 };
 export const CC_TASK_ADD_LIMIT: Limit = { max: 5, windowMs: 1000 };
 
@@ -44,11 +48,14 @@ export function methodLimit(method: string): Limit | undefined {
 export class RateLimiter {
   private hits = new Map<string, number[]>();
 
-  /** Records the hit only if every given limit allows it (a refused request does not eat quota). */
-  tryAcquire(account: string, buckets: Array<[string, Limit]>, now: number): boolean {
+  /**
+   * Records the hit only if every given limit allows it (a refused request does not eat quota). Returns the
+   * name of the first bucket (in the given order) that refuses, or null when the hit was recorded.
+   */
+  acquire(account: string, buckets: Array<[string, Limit]>, now: number): string | null {
     for (const [name, limit] of buckets) {
       const list = this.recent(`${account}|${name}`, limit, now);
-      if (list.length >= limit.max) return false;
+      if (list.length >= limit.max) return name;
     }
     for (const [name] of buckets) {
       const key = `${account}|${name}`;
@@ -56,7 +63,7 @@ export class RateLimiter {
       list.push(now);
       this.hits.set(key, list);
     }
-    return true;
+    return null;
   }
 
   reset(): void {

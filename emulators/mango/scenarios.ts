@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { startCampaignCall } from "./cc/dialer";
+import { recordIncomingCcCall, startCampaignCall } from "./cc/dialer";
 import { pickOutcome } from "./commands/calls";
 import type { Ctx } from "./context";
 import { startIncoming } from "./simulator/incoming";
@@ -23,6 +23,17 @@ const common = {
   recorded: z.boolean().optional(),
 };
 
+/**
+ * What the КЦ operator records about the call (read back through /vpbx/cc/call/): topic ids, a comment, and
+ * the seconds after the call until they are saved — `null` means never (the operator skipped post-call
+ * processing).
+ */
+const ccData = {
+  topics: z.array(z.number().int()).optional(),
+  comment: z.string().optional(),
+  commentDelaySeconds: z.number().nonnegative().nullable().optional(),
+};
+
 export const scenarioSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("incoming"),
@@ -40,6 +51,7 @@ export const scenarioSchema = z.discriminatedUnion("type", [
     dtmf: z.string().optional(),
     dct: z.object({ number: z.string().optional(), type: z.number().int() }).optional(),
     missedReason: z.number().int().optional(),
+    ...ccData,
   }),
   z.object({
     type: z.literal("outgoing"),
@@ -69,9 +81,7 @@ export const scenarioSchema = z.discriminatedUnion("type", [
     operator: z.string().optional(),
     outcome: outcome.optional(),
     talkSeconds: z.number().nonnegative().optional(),
-    topics: z.array(z.number().int()).optional(),
-    comment: z.string().optional(),
-    commentDelaySeconds: z.number().nonnegative().optional(),
+    ...ccData,
   }),
 ]);
 
@@ -102,7 +112,10 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
         throw new Error(`unknown group ${sc.group}`);
       if (sc.answeredBy && sc.ring && !sc.ring.includes(sc.answeredBy))
         throw new Error("answeredBy must be one of ring");
-      result = { entry_id: startIncoming(ctx.engine, pbx, sc).entryId };
+      const entry = startIncoming(ctx.engine, pbx, sc);
+      if (sc.topics !== undefined || sc.comment !== undefined || sc.commentDelaySeconds !== undefined)
+        recordIncomingCcCall(ctx, pbx, entry, sc);
+      result = { entry_id: entry.entryId };
       break;
     }
     case "outgoing":

@@ -2,7 +2,7 @@
 // onboarding and the rule editor set up or read, rather than the deals and contacts themselves.
 import { AmocrmResponseError } from "./errors";
 import { type AmocrmHttp, collect, inChunks } from "./http";
-import type { CustomFieldCreate } from "./requests";
+import type { CustomFieldCreate, CustomFieldPatch } from "./requests";
 import {
   type AmoCustomField,
   type AmoTag,
@@ -40,6 +40,28 @@ export function accountConfigMethods(http: AmocrmHttp) {
         const res = await http.request("POST", `/api/v4/${entity}/custom_fields`, customFieldsCreatedSchema, {
           body: chunk,
         });
+        return (res?._embedded.custom_fields ?? []).map(toCustomField);
+      });
+    },
+
+    /**
+     * Edits fields (admin only): name, sort and — for select/multiselect/radiobutton — the complete option list
+     * (see CustomFieldPatch). Answers the edited fields with their options as they now are.
+     */
+    async updateCustomFields(
+      entity: CustomFieldEntity,
+      patches: CustomFieldPatch[],
+    ): Promise<AmoCustomField[]> {
+      return inChunks(patches, async (chunk) => {
+        // Same wrapper as the POST answer ({_total_items, _embedded.custom_fields}); a bare object is accepted too.
+        const res = await http.request(
+          "PATCH",
+          `/api/v4/${entity}/custom_fields`,
+          customFieldsCreatedSchema,
+          {
+            body: chunk,
+          },
+        );
         return (res?._embedded.custom_fields ?? []).map(toCustomField);
       });
     },

@@ -270,6 +270,71 @@ describe("a call from a known and an unknown number", () => {
   });
 });
 
+describe("editing a multiselect field («Тематики КЦ»)", () => {
+  it("creates it, extends and renames its options by id, deletes an omitted one; list and create return type and enums", async () => {
+    const [created] = await amo.createCustomFields("leads", [
+      {
+        name: "Тематики КЦ",
+        type: "multiselect",
+        enums: [{ value: "Интересно" }, { value: "Не интересно" }],
+      },
+    ]);
+    expect(created).toMatchObject({ name: "Тематики КЦ", type: "multiselect" });
+    const [interesting, notInteresting] = created?.enums ?? [];
+    expect(interesting).toMatchObject({ id: expect.any(Number), value: "Интересно" });
+    expect(notInteresting?.value).toBe("Не интересно");
+
+    const [updated] = await amo.updateCustomFields("leads", [
+      {
+        id: created!.id,
+        enums: [
+          { id: interesting!.id, value: "Очень интересно", sort: 10 },
+          { value: "Перезвонить позже", sort: 20 },
+        ],
+      },
+    ]);
+    expect(updated).toMatchObject({ id: created!.id, type: "multiselect", name: "Тематики КЦ" });
+    expect(updated?.enums.map((e) => [e.id === interesting!.id, e.value, e.sort])).toEqual([
+      [true, "Очень интересно", 10],
+      [false, "Перезвонить позже", 20],
+    ]);
+    expect(updated?.enums.some((e) => e.id === notInteresting!.id)).toBe(false);
+
+    const listed = (await amo.listCustomFields("leads")).find((f) => f.id === created!.id);
+    expect(listed?.type).toBe("multiselect");
+    expect(listed?.enums).toEqual(updated?.enums);
+    const text = (await amo.listCustomFields("leads")).find((f) => f.type === "text");
+    expect(text?.enums).toEqual([]);
+
+    // A deal can carry the new option; the deleted one is refused with amoCRM's validation error.
+    const [lead] = await amo.createLeads([
+      {
+        name: "Сделка с тематиками",
+        custom_fields_values: [{ field_id: created!.id, values: [{ enum_id: updated!.enums[1]!.id }] }],
+      },
+    ]);
+    expect(lead?.id).toBeTypeOf("number");
+    const refused = await amo
+      .updateLeads([
+        {
+          id: lead!.id,
+          custom_fields_values: [{ field_id: created!.id, values: [{ enum_id: notInteresting!.id }] }],
+        },
+      ])
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, kind: "validation" });
+    expect((refused as AmocrmApiError).validationErrors[0]?.errors[0]?.path).toBe(
+      "custom_fields_values.0.values.0.enum_id",
+    );
+
+    const unknown = await amo
+      .updateCustomFields("leads", [{ id: 999999, name: "x" }])
+      .catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(AmocrmApiError);
+    expect(unknown).toMatchObject({ status: 400, kind: "validation" });
+  });
+});
+
 type LogEntry = { seq: number; path: string; status: number };
 async function pipelineRequests(): Promise<LogEntry[]> {
   const { body } = await control(emu, "/requests?path=/a/demo/api/v4/leads/pipelines", undefined, "GET");

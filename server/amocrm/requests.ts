@@ -256,6 +256,18 @@ export type CustomFieldCreate = {
   request_id?: string;
 };
 
+/**
+ * A custom field edit (`PATCH /api/v4/{entity}/custom_fields`, admin only). `enums`, when given, is the field's
+ * complete new list: an item with `id` keeps that option (its value/sort may change), one without is created,
+ * an option left out is deleted — and amoCRM clears it from every deal that had it.
+ */
+export type CustomFieldPatch = {
+  id: number;
+  name?: string;
+  sort?: number;
+  enums?: { id?: number; value: string; sort?: number }[];
+};
+
 /** The PHONE field value of a contact (multitext, enum code WORK by default). */
 export function phoneField(
   phones: string | string[],

@@ -4,7 +4,7 @@ import { getAccount, getPipeline, getUser, listPipelines, listStatuses, listUser
 import { addCalls, addV2Events } from "./calls";
 import { getCompany, listCompanies } from "./companies";
 import { createContacts, getContact, listContacts, patchContacts } from "./contacts";
-import { createFields, getField, listFields } from "./custom-fields";
+import { createFields, getField, listFields, patchFields } from "./custom-fields";
 import { listEvents } from "./event-feed";
 import { createLeads, getLead, listLeads, patchLeads } from "./leads";
 import {
@@ -46,7 +46,9 @@ r("DELETE", "/api/v4/leads/unsorted/(?<uid>[0-9a-f]+)/decline", declineUnsorted)
 r("POST", "/api/v4/leads/complex", addComplex);
 r("GET", `/api/v4/${E}/custom_fields`, listFields);
 r("POST", `/api/v4/${E}/custom_fields`, createFields);
+r("PATCH", `/api/v4/${E}/custom_fields`, patchFields);
 r("GET", `/api/v4/${E}/custom_fields/(?<id>\\d+)`, getField);
+r("PATCH", `/api/v4/${E}/custom_fields/(?<id>\\d+)`, patchFields);
 r("GET", `/api/v4/${E}/tags`, listTags);
 r("POST", `/api/v4/${E}/tags`, addTags);
 r("GET", `/api/v4/${E}/notes`, listNotes);

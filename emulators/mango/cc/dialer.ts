@@ -1,4 +1,6 @@
 import type { Ctx } from "../context";
+import type { Entry } from "../simulator/engine";
+import { mangoNumber } from "../simulator/incoming";
 import { startCallback } from "../simulator/outbound";
 import type { CallOutcome } from "../state";
 import type { CcCallRecord, Pbx } from "../types";
@@ -19,8 +21,19 @@ export interface CampaignCallSpec {
   recorded?: boolean;
   topics?: number[];
   comment?: string;
-  /** Seconds after the call until topics/comment are saved (default: the campaign's call_processing). */
-  commentDelaySeconds?: number;
+  /**
+   * Seconds after the call until topics/comment are saved (default: the campaign's call_processing);
+   * `null` = the operator never saves them (/vpbx/cc/call/ keeps answering empty `tag_id`/`call_comment`).
+   */
+  commentDelaySeconds?: number | null;
+}
+
+/** visibleAt of a record whose topics/comment never appear (finite, so it survives a JSON snapshot). */
+export const NEVER_VISIBLE = Number.MAX_SAFE_INTEGER;
+
+/** When topics/comment saved `delaySeconds` after now become visible; null = never. */
+export function visibleAfter(ctx: Ctx, delaySeconds: number | null): number {
+  return delaySeconds === null ? NEVER_VISIBLE : ctx.clock.now() + delaySeconds * 1000;
 }
 
 /** task status_reason / attempt result codes (SPEC §4.6.13). */
@@ -53,7 +66,7 @@ export function startCampaignCall(
   if (!emp) throw new Error("no operator available for this campaign");
   const outcome = spec.outcome ?? "answered";
   task.status = 2;
-  const delayMs = (spec.commentDelaySeconds ?? c.call_processing) * 1000;
+  const delaySeconds = spec.commentDelaySeconds === undefined ? c.call_processing : spec.commentDelaySeconds;
   const entry = startCallback(ctx.engine, pbx, {
     employee: emp,
     toNumber: task.number,
@@ -92,11 +105,55 @@ export function startCampaignCall(
         tagIds: spec.topics ?? [],
         comments: spec.comment !== undefined ? [spec.comment] : [],
         recordingIds: pbx.recordings.filter((r) => r.entryId === e.entryId).map((r) => r.recordingId),
-        visibleAt: ctx.clock.now() + delayMs,
+        visibleAt: visibleAfter(ctx, delaySeconds),
       };
       pbx.ccCalls.push(rec);
       refreshCampaign(pbx, c, now);
     },
   });
   return { entryId: entry.entryId, taskId: task.taskId };
+}
+
+/** Post-call processing of an ordinary КЦ incoming call when the scenario names no delay. */
+export const INCOMING_COMMENT_DELAY_SECONDS = 30;
+
+export interface IncomingCcData {
+  answeredBy?: string;
+  group?: string;
+  line?: string;
+  topics?: number[];
+  comment?: string;
+  commentDelaySeconds?: number | null;
+}
+
+/**
+ * An incoming call handled in the КЦ: once it ends answered, its topics/comment are recorded (params 1 =
+ * incoming, group_id of the group it came through) and become readable through /vpbx/cc/call/ after the
+ * delay. A missed call gets no record (3300), like an incoming call without КЦ data.
+ */
+export function recordIncomingCcCall(ctx: Ctx, pbx: Pbx, entry: Entry, sc: IncomingCcData): void {
+  const previous = entry.onFinish;
+  entry.onFinish = (e, answered, reason) => {
+    previous?.(e, answered, reason);
+    const emp = pbx.employees.find((x) => x.extension === sc.answeredBy);
+    if (!answered || !emp) return;
+    const delaySeconds =
+      sc.commentDelaySeconds === undefined ? INCOMING_COMMENT_DELAY_SECONDS : sc.commentDelaySeconds;
+    pbx.ccCalls.push({
+      entryId: e.entryId,
+      campaignId: null,
+      taskId: null,
+      operatorUserId: emp.userId,
+      groupId: sc.group ? (pbx.groups.find((g) => g.extension === sc.group)?.id ?? null) : null,
+      entryPoint: mangoNumber(sc.line ?? pbx.lines[0]?.number ?? ""),
+      create: e.createTime,
+      start: e.talkTime,
+      end: ctx.clock.nowSeconds(),
+      answered: true,
+      tagIds: sc.topics ?? [],
+      comments: sc.comment !== undefined ? [sc.comment] : [],
+      recordingIds: pbx.recordings.filter((r) => r.entryId === e.entryId).map((r) => r.recordingId),
+      visibleAt: visibleAfter(ctx, delaySeconds),
+    });
+  };
 }
