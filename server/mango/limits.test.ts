@@ -13,6 +13,22 @@ describe("mangoLimitsFor (mango-api.md §4)", () => {
     expect(mangoLimitsFor("task/add", "cc").map((l) => l.name)).toEqual(["cc:task/add", "cc"]);
   });
 
+  it("counts the Contact Center methods under /vpbx/ against the КЦ limit too (over it MANGO answers 5008)", () => {
+    for (const method of [
+      "cc/call",
+      "cc/tags",
+      "campaign/list",
+      "task/add",
+      "tasks/push",
+      "v2/campaign/tasks",
+    ])
+      expect(mangoLimitsFor(method, "vpbx").map((l) => l.name)).toEqual(["cc", "vpbx"]);
+    expect(mangoLimitsFor("commands/callback", "vpbx").map((l) => l.name)).toEqual([
+      "vpbx:commands/callback",
+      "vpbx",
+    ]);
+  });
+
   it("leaves other methods with the general limit only", () => {
     expect(mangoLimitsFor("commands/sms", "vpbx")).toEqual([{ name: "vpbx", capacity: 10, windowMs: 1000 }]);
     expect(mangoLimitsFor("incominglines", "vpbx").map((l) => l.name)).toEqual(["vpbx"]);

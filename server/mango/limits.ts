@@ -37,10 +37,21 @@ const CC_METHOD_LIMITS: Record<string, Omit<MangoLimit, "name">> = {
   "task/add": { capacity: 5, windowMs: 1000 },
 };
 
-/** The limits one request draws on: its method's own (if any) and its API's general one. */
+/**
+ * The Contact Center methods that live under /vpbx/ (campaigns, their tasks, a call's topics and the topic
+ * tree, mango-cc-and-widget.md §1.0): part of "КЦ API, all requests 10 req/s" as well as the VPBX limit.
+ */
+const VPBX_CC_METHOD = /^(campaign|campaign-report|task|tasks|v2\/campaign|cc)\//;
+
+/** The limits one request draws on: its method's own (if any) and its API's general one(s). */
 export function mangoLimitsFor(method: string, base: "vpbx" | "cc"): MangoLimit[] {
   const name = method.replace(/^\/+|\/+$/g, "");
   const own = (base === "cc" ? CC_METHOD_LIMITS : VPBX_METHOD_LIMITS)[name];
-  const general = base === "cc" ? CC_GENERAL : VPBX_GENERAL;
-  return own ? [{ name: `${base}:${name}`, ...own }, general] : [general];
+  const general =
+    base === "cc"
+      ? [CC_GENERAL]
+      : VPBX_CC_METHOD.test(`${name}/`)
+        ? [CC_GENERAL, VPBX_GENERAL]
+        : [VPBX_GENERAL];
+  return own ? [{ name: `${base}:${name}`, ...own }, ...general] : general;
 }

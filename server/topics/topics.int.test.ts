@@ -299,6 +299,53 @@ describe("acceptance 5 ★", () => {
     expect(again).toHaveLength(1);
     expect(again[0]!.enums).toHaveLength(4);
   });
+
+  it("«Тематики КЦ» follows the tree: a call naming a new topic refreshes the tree, a renamed topic renames its option", async () => {
+    await w.topicsSettings({ createClients: false, topicsField: true });
+    const tags = async (body: unknown) =>
+      fetch(`${w.mango.url}/__control/pbx/demo/tags`, { method: "POST", body: JSON.stringify(body) });
+    expect(
+      (
+        await tags({
+          tags: [
+            { id: 10070003, parent: 10070001, name: "Отказ" },
+            { id: 10070009, parent: 10070001, name: "Дорого" },
+          ],
+        })
+      ).ok,
+    ).toBe(true);
+    const { entryId } = await w.campaignCall("+79035551504", { topics: [10070009] });
+    const row = await saveNow(entryId);
+    expect(row.topicPaths).toEqual(["Исходящий обзвон / Дорого"]);
+    const [field] = (await w.amocrm().listCustomFields("leads")).filter((f) => f.name === "Тематики КЦ");
+    const values = field!.enums.map((e) => e.value);
+    expect(values).toContain("Исходящий обзвон / Отказ");
+    expect(values).not.toContain("Исходящий обзвон / Не интересно");
+    expect(values).toContain("Исходящий обзвон / Дорого");
+    expect(values).toHaveLength(5);
+    const lead = await w.amocrm().getLead(row.leadId!);
+    const chosen = lead!.customFields.find((f) => f.fieldId === field!.id)!.values.map((v) => v.enumId);
+    expect(chosen).toEqual([field!.enums.find((e) => e.value === "Исходящий обзвон / Дорого")!.id]);
+  });
+
+  it("an ordinary incoming Contact Center call with topics is saved too when contacts are created for new numbers", async () => {
+    await w.topicsSettings({ createClients: true });
+    const entryId = await w.call({
+      type: "incoming",
+      from: "79035551505",
+      ring: ["101"],
+      answeredBy: "101",
+      topics: [10070005],
+      comment: "Спрашивал про доставку",
+      commentDelaySeconds: 0,
+    });
+    expect(await w.topicsRow(entryId)).toMatchObject({ state: "waiting", campaignCall: false });
+    const row = await saveNow(entryId);
+    expect(row.topicPaths).toEqual(["Входящий вопрос"]);
+    const notes = await topicNotes(entryId);
+    expect(notes.map((n) => n.entity_id)).toEqual([row.leadId]);
+    expect(String(notes[0]!.params.text)).toMatch(/^Звонок Контакт-центра, /);
+  });
 });
 
 describe("acceptance 6: the switch off", () => {
