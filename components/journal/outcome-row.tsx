@@ -32,11 +32,35 @@ function Subtitle({ g }: { g: JournalGroup }) {
   return parts.length ? <span> · {parts.join(" · ")}</span> : null;
 }
 
+/** A Contact Center call's topics (server/topics): waiting with the next check, saved, or skipped with why. */
+function TopicsLine({ g }: { g: JournalGroup }) {
+  const t = useTranslations("journal.topics");
+  const date = useJournalDate();
+  const topics = g.facts.topics;
+  if (!topics) return null;
+  const text =
+    topics.state === "waiting"
+      ? t("waiting", { at: topics.nextPollAt ? date(new Date(topics.nextPollAt)) : "—" })
+      : topics.state === "placing"
+        ? t("placing")
+        : topics.state === "saved"
+          ? topics.paths.length > 0
+            ? t("saved", { paths: topics.paths.join("; ") })
+            : t("savedNoTopics")
+          : t("skipped", { reason: topics.reason ?? "—" });
+  return (
+    <span className="block text-sm" data-testid="outcome-topics" data-topics-state={topics.state}>
+      {text}
+    </span>
+  );
+}
+
 function Details({ g }: { g: JournalGroup }) {
   const t = useTranslations("journal");
   const a = g.facts.apply;
   return (
     <>
+      <TopicsLine g={g} />
       {g.facts.rules?.map((r) => (
         <span key={r.name} className="block text-sm" data-testid="outcome-rule">
           {r.acted
@@ -139,6 +163,18 @@ export function OutcomeRow({ g, onOpen }: { g: JournalGroup; onOpen: (id: string
               data-testid="outcome-lead-link"
             >
               {t("links.lead")}
+              <ExternalLink className="size-3.5" />
+            </a>
+          ) : null}
+          {g.facts.topics?.leadUrl && g.facts.topics.leadUrl !== g.facts.leadUrl ? (
+            <a
+              href={g.facts.topics.leadUrl}
+              target="_blank"
+              rel="noreferrer"
+              className="inline-flex items-center gap-1 text-primary hover:underline"
+              data-testid="outcome-topics-lead-link"
+            >
+              {t("topics.lead")}
               <ExternalLink className="size-3.5" />
             </a>
           ) : null}

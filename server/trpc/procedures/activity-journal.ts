@@ -21,6 +21,16 @@ const facts = z.object({
   leadUrl: z.string().nullable().optional(),
   leadId: z.number().nullable().optional(),
   smsStatus: z.enum(["queued", "sent", "delivered", "failed", "skipped"]).optional(),
+  topics: z
+    .object({
+      state: z.enum(["waiting", "placing", "saved", "skipped"]),
+      nextPollAt: z.string().nullable(),
+      leadUrl: z.string().nullable(),
+      paths: z.array(z.string()),
+      reason: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
   rules: z
     .array(
       z.object({ name: z.string(), acted: z.boolean(), queued: z.number(), reason: z.string().nullable() }),
