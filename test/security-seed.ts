@@ -9,8 +9,10 @@ import {
   callbackRulePauses,
   callLogs,
   calls,
+  callTopics,
   campaignTasks,
   campaignTechnicalTasks,
+  ccTopics,
   employeeLinks,
   leases,
   mangoConnections,
@@ -72,6 +74,22 @@ export async function seedVictimRows(
   });
   await db.insert(mangoGroups).values({ tenantId, groupId: 77, name: "Альфа-отдел", extension: "700" });
   await db.insert(callLogs).values({ tenantId, callId: v.callId, state: "done", contactId: 7_700_123 });
+  // Its Contact Center topics saved into a deal (server/topics), shown on the Calls page.
+  await db.insert(callTopics).values({
+    tenantId,
+    callId: v.callId,
+    entryId: "alfa-entry-1",
+    campaignCall: true,
+    state: "saved",
+    deadlineAt: new Date(Date.now() + 3600_000),
+    topicIds: [7701],
+    topicPaths: ["Альфа-тематика"],
+    comment: "alfa-secret-comment",
+    leadId: 7_700_456,
+  });
+  await db
+    .insert(ccTopics)
+    .values({ tenantId, topicId: 7701, name: "Альфа-тематика", fetchedAt: new Date() });
   await db.insert(webhookInbox).values({
     tenantId,
     provider: "mango",
