@@ -7,7 +7,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activityLog, amocrmUsers, calls, employeeLinks, mangoEmployees } from "@/db/schema";
+import { activityLog, amocrmUsers, calls, callTopics, employeeLinks, mangoEmployees } from "@/db/schema";
 import { logCall } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { type AppServer, startAppServer } from "./app-server";
@@ -108,6 +108,29 @@ async function seedCalls(tenantId: string) {
   );
   const [entry] = await db.select().from(activityLog).where(eq(activityLog.sourceId, run.runId));
   loggedEntryId = entry!.id;
+
+  // «Тематики КЦ» of three calls, one per state the page tells apart (server/topics writes these rows).
+  const topics = (entryId: string, v: Partial<typeof callTopics.$inferInsert>) => ({
+    tenantId,
+    callId: rows.find((r) => r.entryId === entryId)!.id,
+    entryId,
+    campaignCall: true,
+    deadlineAt: new Date(today + DAY_MS),
+    ...v,
+  });
+  await db.insert(callTopics).values([
+    // Next poll at 14:05 Moscow time.
+    topics("t2", { state: "waiting", polls: 1, nextPollAt: new Date(today + 14 * 3600_000 + 5 * 60_000) }),
+    topics("t1", {
+      state: "saved",
+      topicPaths: ["Продажи / Консультация", "Доставка"],
+      comment: "Перезвонить после обеда",
+      leadId: 5151,
+      placement: "new_deal",
+      finishedAt: new Date(today + 5_000),
+    }),
+    topics("d1", { state: "skipped", reason: "за час тематики и комментарий не появились" }),
+  ]);
 }
 
 function signedInPage(): Promise<Page> {
@@ -199,6 +222,39 @@ describe("Звонки", () => {
     await rowsOf(page).filter({ hasText: "+7916***4567" }).getByTestId("call-journal").click();
     await page.waitForURL(`**/journal?entry=${loggedEntryId}`);
     await page.getByTestId("journal-detail").filter({ hasText: "calls.log" }).waitFor();
+
+    expect(browserErrors, "errors in the browser console").toEqual([]);
+  });
+
+  it("shows each call's Contact Center topics: awaited with the next check, saved with the deal, not saved with why", async () => {
+    const page = await signedInPage();
+    await page.goto(`${app.url}/calls`);
+    await expectRows(page, 7);
+    const topicsOf = (phone: string) => rowsOf(page).filter({ hasText: phone }).getByTestId("call-topics");
+
+    const waiting = topicsOf("+7903***0011");
+    await expect(waiting.textContent()).resolves.toBe("Тематики КЦ: ждём, следующая проверка в 14:05");
+    const saved = topicsOf("+7916***4567");
+    await expect(saved.textContent()).resolves.toContain("Тематики КЦ: сохранены");
+    await expect(saved.getByTestId("call-topics-paths").textContent()).resolves.toBe(
+      "Продажи / Консультация; Доставка",
+    );
+    await expect(saved.getByTestId("call-topics-deal").getAttribute("href")).resolves.toBe(
+      "https://romashka.amocrm.ru/leads/detail/5151",
+    );
+    const skipped = topicsOf("+7926***1122");
+    await expect(skipped.textContent()).resolves.toBe(
+      "Тематики КЦ: не сохранены — за час тематики и комментарий не появились",
+    );
+    // Calls without a topics row show no line.
+    await expect(page.getByTestId("call-topics").count()).resolves.toBe(3);
+    for (const text of [
+      "Тематики КЦ: ждём, следующая проверка в 14:05",
+      "Тематики КЦ: сохранены",
+      "Тематики КЦ: не сохранены — за час тематики и комментарий не появились",
+    ])
+      await expect(page.getByText(text).first().isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, "calls-topics.png"), fullPage: true });
 
     expect(browserErrors, "errors in the browser console").toEqual([]);
   });

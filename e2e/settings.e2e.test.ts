@@ -142,6 +142,8 @@ describe("Настройки → Основные настройки интег�
     const dpTasks = "Добавить возможность добавления заданий автозвонков в digital-воронке";
     const openDeal = "Открывать в отдельной вкладке карточку сделки при автозвонке";
     const saveTopics = "Сохранять в сделках тематики и комментарии звонка из Контакт-центра";
+    const intoOpenDeal = "Сохранять в открытую сделку";
+    const topicsField = "Заполнять поле «Тематики КЦ» в сделке";
     await expect(toggle(page, dpTasks).count()).resolves.toBe(0);
     await toggle(page, "Интеграция с Контакт-центром").click();
     await expect(toggle(page, openDeal).count()).resolves.toBe(0);
@@ -150,6 +152,11 @@ describe("Настройки → Основные настройки интег�
     await toggle(page, saveTopics).click();
     await choose(page, "Если есть сделка", "Основная воронка → Принимают решение");
     await choose(page, "Если нет сделки", "Основная воронка → Первичный контакт");
+    // The ★ options under «Сохранять тематики»: off until turned on.
+    await expect(checked(page, intoOpenDeal)).resolves.toBe("false");
+    await expect(checked(page, topicsField)).resolves.toBe("false");
+    await toggle(page, intoOpenDeal).click();
+    await toggle(page, topicsField).click();
 
     // Ограничения: the lines come from the MANGO emulator.
     await page.getByRole("tab", { name: "Ограничения" }).click();
@@ -179,11 +186,14 @@ describe("Настройки → Основные настройки интег�
       .getByRole("combobox", { name: "Если нет сделки" })
       .filter({ hasText: "Первичный контакт" })
       .waitFor();
+    await expect(checked(page, intoOpenDeal)).resolves.toBe("true");
+    await expect(checked(page, topicsField)).resolves.toBe("true");
     // Turning the parent off hides the children but keeps them: on again, they are as they were.
     await toggle(page, "Интеграция с Контакт-центром").click();
     await expect(toggle(page, dpTasks).count()).resolves.toBe(0);
     await toggle(page, "Интеграция с Контакт-центром").click();
     await expect(checked(page, openDeal)).resolves.toBe("true");
+    await expect(checked(page, topicsField)).resolves.toBe("true");
     await shot(page, "settings-extra.png");
 
     await page.getByRole("tab", { name: "Ограничения" }).click();

@@ -74,7 +74,7 @@ export async function seedVictimRows(
   });
   await db.insert(mangoGroups).values({ tenantId, groupId: 77, name: "Альфа-отдел", extension: "700" });
   await db.insert(callLogs).values({ tenantId, callId: v.callId, state: "done", contactId: 7_700_123 });
-  // Contact Center topics saved for the call, and the cached topic tree (server/topics).
+  // Its Contact Center topics saved into a deal (server/topics), shown on the Calls page.
   await db.insert(callTopics).values({
     tenantId,
     callId: v.callId,
@@ -82,15 +82,14 @@ export async function seedVictimRows(
     campaignCall: true,
     state: "saved",
     deadlineAt: new Date(Date.now() + 3600_000),
-    topicIds: [10070002],
-    topicPaths: ["Альфа / Интересно"],
-    comment: "Альфа-комментарий",
-    leadId: 7_700_124,
-    placement: "new_deal",
+    topicIds: [7701],
+    topicPaths: ["Альфа-тематика"],
+    comment: "alfa-secret-comment",
+    leadId: 7_700_456,
   });
   await db
     .insert(ccTopics)
-    .values({ tenantId, topicId: 10070002, name: "Альфа-тема", fetchedAt: new Date(), amoEnumId: 7_700_125 });
+    .values({ tenantId, topicId: 7701, name: "Альфа-тематика", fetchedAt: new Date() });
   await db.insert(webhookInbox).values({
     tenantId,
     provider: "mango",

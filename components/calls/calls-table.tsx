@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import type { AppRouter } from "@/server/trpc/router";
+import { CallTopicsLine } from "./call-topics";
 import { formatDuration } from "./filters-state";
 
 /** One call as `calls.list` answers it (the client's phone already masked by the server). */
@@ -90,6 +91,7 @@ export function CallsTable({ rows }: { rows: CallRow[] }) {
                 <Badge variant="outline" className={RESULT_TONE[result]} data-testid="call-result">
                   {t(`result.${result}`)}
                 </Badge>
+                {row.topics ? <CallTopicsLine topics={row.topics} /> : null}
               </TableCell>
               <TableCell className="pr-4">
                 <span className="flex flex-wrap items-center gap-3 text-sm">

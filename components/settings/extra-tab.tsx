@@ -47,6 +47,18 @@ export function ExtraTab({ control, disabled, options }: Props) {
               options={options}
               allowDefault={false}
             />
+            <SwitchField
+              {...ctx}
+              name="extra.contactCenter.saveTopics.intoOpenDeal"
+              label={t("intoOpenDeal")}
+              hint={t("intoOpenDealHint")}
+            />
+            <SwitchField
+              {...ctx}
+              name="extra.contactCenter.saveTopics.topicsField"
+              label={t("topicsField")}
+              hint={t("topicsFieldHint")}
+            />
           </Dependent>
         </Dependent>
       </Section>

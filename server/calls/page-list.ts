@@ -1,6 +1,6 @@
 // The Calls page's list: a tenant's calls, newest first, cursor-paginated, each with its employee, the
-// amoCRM contact it was logged on and the journal entry of its `calls.log` run. The client number leaves
-// this module masked.
+// amoCRM contact it was logged on, the journal entry of its `calls.log` run and its Contact Center topics
+// (server/topics/view.ts). The client number leaves this module masked.
 import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
@@ -14,6 +14,7 @@ import {
   mangoEmployees,
 } from "@/db/schema";
 import { maskPhone } from "@/server/log/mask";
+import { type CallTopicsView, callTopicsOf } from "@/server/topics/view";
 import { logCall } from "./jobs";
 import {
   answeredSql,
@@ -43,6 +44,8 @@ export type CallsPageRow = {
   contactUrl: string | null;
   /** The journal entry of the run that logged the call to amoCRM (`/journal?entry=<id>`). */
   logEntry: { id: string; status: ActivityStatus } | null;
+  /** Its Contact Center topics being saved into a deal (server/topics); null when the call has no row. */
+  topics: (CallTopicsView & { dealUrl: string | null }) | null;
 };
 
 /** The idempotency key `mango.event` enqueues `calls.log` with (server/events/mango-jobs.ts). */
@@ -53,6 +56,9 @@ const afterCursor = (c: CallsCursor): SQL =>
 
 export const contactUrlOf = (baseUrl: string, contactId: number) =>
   `${baseUrl.replace(/\/+$/, "")}/contacts/detail/${contactId}`;
+
+export const dealUrlOf = (baseUrl: string, leadId: number) =>
+  `${baseUrl.replace(/\/+$/, "")}/leads/detail/${leadId}`;
 
 export async function listCallsPage(
   db: Db,
@@ -105,8 +111,10 @@ export async function listCallsPage(
     tenantId: f.tenantId,
     extensions: [...new Set(page.map(extensionOf).filter((e): e is string => e !== null))],
   });
+  const topics = await callTopicsOf(db, { tenantId: f.tenantId, callIds: page.map((r) => r.id) });
   const items = page.map((r): CallsPageRow => {
     const extension = extensionOf(r);
+    const topic = topics.get(r.id);
     const person = extension ? people.get(extension) : undefined;
     const contactId = r.contactId && /^\d+$/.test(r.contactId) ? Number(r.contactId) : null;
     return {
@@ -122,6 +130,9 @@ export async function listCallsPage(
       result: callResultOf(r.answered, r.direction),
       contactUrl: contactId ? contactUrlOf(f.amocrmBaseUrl, contactId) : null,
       logEntry: r.logEntryId && r.logStatus ? { id: r.logEntryId, status: r.logStatus } : null,
+      topics: topic
+        ? { ...topic, dealUrl: topic.leadId ? dealUrlOf(f.amocrmBaseUrl, topic.leadId) : null }
+        : null,
     };
   });
   const last = items[items.length - 1];

@@ -2,7 +2,7 @@
 // days, masking, the links to amoCRM and the journal, and another tenant's calls staying out.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amocrmUsers, callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
+import { amocrmUsers, callLogs, calls, callTopics, employeeLinks, mangoEmployees } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { accountDaysBetween } from "@/server/reports/account-days";
@@ -222,6 +222,58 @@ describe("calls list", () => {
       to: at("2026-11-20T20:59:59.999Z"),
     });
     expect(days).toEqual([{ day: "2026-11-20", answered: 1, missed: 1, notAnswered: 0 }]);
+  });
+
+  it("shows each call's Contact Center topics with the deal link, null without a row, never another tenant's", async () => {
+    const row = (name: string, tenant: string, v: Partial<typeof callTopics.$inferInsert>) => ({
+      tenantId: tenant,
+      callId: ids[name]!,
+      entryId: `entry-${name}`,
+      campaignCall: true,
+      deadlineAt: at("2026-11-20T10:00:00Z"),
+      ...v,
+    });
+    await t.db.insert(callTopics).values([
+      row("outgoing", tenantId, { state: "waiting", nextPollAt: at("2026-11-20T09:05:00Z") }),
+      row("firstMs", tenantId, {
+        state: "saved",
+        topicPaths: ["Продажи / Консультация", "Доставка"],
+        comment: "Перезвонить",
+        leadId: 9001,
+      }),
+      row("lastMs", tenantId, { state: "skipped", reason: "За час тематики не появились" }),
+      row("foreign", otherTenantId, { state: "saved", topicPaths: ["Чужая"], leadId: 6666 }),
+    ]);
+    const caller = createCaller({
+      db: t.db,
+      queue: createLocalQueue(t.db),
+      session: { userId: ownerId, tenantId },
+      requestId: "t",
+    });
+    const { items } = await caller.calls.list({});
+    const byId = (name: string) => items.find((c) => c.id === ids[name])!.topics;
+    expect(byId("outgoing")).toEqual({
+      state: "waiting",
+      nextPollAt: "2026-11-20T09:05:00.000Z",
+      leadId: null,
+      topicPaths: [],
+      comment: null,
+      reason: null,
+      dealUrl: null,
+    });
+    expect(byId("firstMs")).toEqual({
+      state: "saved",
+      nextPollAt: null,
+      leadId: 9001,
+      topicPaths: ["Продажи / Консультация", "Доставка"],
+      comment: "Перезвонить",
+      reason: null,
+      dealUrl: `${BASE_URL}/leads/detail/9001`,
+    });
+    expect(byId("lastMs")).toMatchObject({ state: "skipped", reason: "За час тематики не появились" });
+    expect(byId("dayAfter")).toBeNull();
+    expect(JSON.stringify(items)).not.toContain("Чужая");
+    await t.db.delete(callTopics);
   });
 
   it("calls an outgoing call the client did not pick up «not answered», never «missed»", async () => {

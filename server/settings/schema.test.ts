@@ -39,7 +39,13 @@ function allOn() {
       contactCenter: {
         enabled: true,
         dpTasks: { enabled: true, openDealInNewTab: true },
-        saveTopics: { enabled: true, stageIfDeal: STAGE, stageIfNoDeal: STAGE },
+        saveTopics: {
+          enabled: true,
+          stageIfDeal: STAGE,
+          stageIfNoDeal: STAGE,
+          intoOpenDeal: true,
+          topicsField: true,
+        },
       },
     },
   });
@@ -55,6 +61,8 @@ describe("settings schema", () => {
     expect(s.calls.autoCallback.ratePerMinute).toBeNull();
     expect(s.extra.contactCenter.enabled).toBe(false);
     expect(s.extra.contactCenter.saveTopics.stageIfDeal).toBeNull();
+    expect(s.extra.contactCenter.saveTopics.intoOpenDeal).toBe(false);
+    expect(s.extra.contactCenter.saveTopics.topicsField).toBe(false);
     expect(s.limits.lines).toEqual([]);
     expect(parse({ calls: { outgoing: { createContact: true } } }).calls.outgoing.createDeal).toBe(false);
   });
@@ -133,6 +141,8 @@ describe("effectiveSettings", () => {
     expect(eff.calls.saveAllCalls).toEqual({ enabled: true, userId: 8238874 });
     expect(eff.extra.contactCenter.dpTasks).toEqual({ enabled: true, openDealInNewTab: true });
     expect(eff.extra.contactCenter.saveTopics.stageIfNoDeal).toEqual(STAGE);
+    expect(eff.extra.contactCenter.saveTopics.intoOpenDeal).toBe(true);
+    expect(eff.extra.contactCenter.saveTopics.topicsField).toBe(true);
   });
 
   for (const [parent, children] of Object.entries(DEPENDENCIES)) {
@@ -154,6 +164,26 @@ describe("effectiveSettings", () => {
     s.extra.contactCenter.enabled = false;
     expect(effectiveSettings(s).extra.contactCenter.dpTasks.openDealInNewTab).toBe(false);
     expect(s.extra.contactCenter.dpTasks.openDealInNewTab).toBe(true);
+    // ★ «Сохранять в открытую сделку» and «Тематики КЦ» hang under saveTopics, so under Контакт-центр too.
+    expect(effectiveSettings(s).extra.contactCenter.saveTopics).toMatchObject({
+      enabled: false,
+      intoOpenDeal: false,
+      topicsField: false,
+    });
+    expect(s.extra.contactCenter.saveTopics).toMatchObject({ intoOpenDeal: true, topicsField: true });
+  });
+
+  it("the ★ topics options are off by default and count as off while «Сохранять тематики» is off", () => {
+    const defaults = effectiveSettings(
+      parse({ extra: { contactCenter: { enabled: true, saveTopics: { enabled: true } } } }),
+    ).extra.contactCenter.saveTopics;
+    expect(defaults).toMatchObject({ intoOpenDeal: false, topicsField: false });
+    const s = allOn();
+    s.extra.contactCenter.saveTopics.enabled = false;
+    expect(effectiveSettings(s).extra.contactCenter.saveTopics).toMatchObject({
+      intoOpenDeal: false,
+      topicsField: false,
+    });
   });
 
   it("drops the deal stages when call handling never creates a deal", () => {

@@ -188,7 +188,13 @@ describe("integration settings on PostgreSQL with the amoCRM emulator", () => {
           contactCenter: {
             enabled: false,
             dpTasks: current.settings.extra.contactCenter.dpTasks,
-            saveTopics: { enabled: true, stageIfDeal: NEGOTIATION, stageIfNoDeal: NEGOTIATION },
+            saveTopics: {
+              enabled: true,
+              stageIfDeal: NEGOTIATION,
+              stageIfNoDeal: NEGOTIATION,
+              intoOpenDeal: true,
+              topicsField: true,
+            },
           },
         },
       },
@@ -196,11 +202,21 @@ describe("integration settings on PostgreSQL with the amoCRM emulator", () => {
     expect(saved.version).toBe(2);
     // Kept while the parent is off, and given back when it is turned on again.
     expect(saved.settings.extra.contactCenter.saveTopics.stageIfDeal).toEqual(NEGOTIATION);
+    expect(saved.settings.extra.contactCenter.saveTopics).toMatchObject({
+      intoOpenDeal: true,
+      topicsField: true,
+    });
+    expect((await caller().settings.get()).settings.extra.contactCenter.saveTopics).toMatchObject({
+      intoOpenDeal: true,
+      topicsField: true,
+    });
     const applied = await getEffectiveSettings(t.db, { tenantId });
     expect(applied.extra.contactCenter.saveTopics).toEqual({
       enabled: false,
       stageIfDeal: null,
       stageIfNoDeal: null,
+      intoOpenDeal: false,
+      topicsField: false,
     });
     expect(applied.extra.contactCenter.dpTasks.openDealInNewTab).toBe(false);
     expect(await auditRows()).toHaveLength(2);

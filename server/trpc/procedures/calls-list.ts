@@ -30,6 +30,18 @@ const item = z.object({
   result: z.enum(CALL_RESULTS),
   contactUrl: z.string().nullable(),
   logEntry: z.object({ id: z.string(), status: z.enum(activityStatus.enumValues) }).nullable(),
+  /** «Тематики КЦ» of the call (server/topics/view.ts); null when nothing is being saved for it. */
+  topics: z
+    .object({
+      state: z.enum(["waiting", "placing", "saved", "skipped"]),
+      nextPollAt: z.string().nullable(),
+      leadId: z.number().nullable(),
+      topicPaths: z.array(z.string()),
+      comment: z.string().nullable(),
+      reason: z.string().nullable(),
+      dealUrl: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 /** Звонки: the tenant's calls, newest first, the client number masked. */
