@@ -96,7 +96,8 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
         .values({ tenantId: tenant.id, settings })
         .onConflictDoUpdate({ target: integrationSettings.tenantId, set: { settings } });
     },
-    faults: (f: { duplicateEvents?: boolean; outOfOrder?: boolean }) => mangoControl("faults", f),
+    faults: (f: { duplicateEvents?: boolean; outOfOrder?: boolean; latencyMs?: number }) =>
+      mangoControl("faults", f),
     /** amoCRM emulator fault injection (emulators/README.md), e.g. 503s on one path. */
     async amoFaults(f: Json) {
       await fetch(`${amo.url}/__control/faults`, { method: "POST", body: JSON.stringify(f) });

@@ -6,6 +6,7 @@ import { phoneField } from "@/server/amocrm/requests";
 import { createTenant } from "@/server/tenancy/queries";
 import { pollCallTopicsJob } from "@/server/topics/jobs";
 import { drainJobs } from "@/test/db";
+import { heldByDatabase } from "@/test/held-connections";
 import { startTopicsWorld, type TopicsWorld } from "@/test/topics-world";
 
 /**
@@ -236,5 +237,23 @@ describe("the journal", () => {
       groups: [{ key: `call:${saved.entryId}`, result: null }],
     });
     expect(foreign.get(`call:${saved.entryId}`)).toBeUndefined();
+  });
+});
+
+// Last: its call keeps waiting, and the job chain test above drains every queued topics run.
+describe("no transaction across MANGO", () => {
+  it("while MANGO takes its time to answer /vpbx/cc/call/, the run holds no transaction and no advisory lock", async () => {
+    await w.topicsSettings({ createClients: false });
+    const { entryId } = await w.campaignCall("+79035551901", { topics: [INTERESTED], delayS: 600 });
+    await w.faults({ latencyMs: 1500 });
+    try {
+      await w.advance(60_000);
+      const run = w.runTopics(entryId);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(await heldByDatabase(w.t.name)).toEqual({ inTransaction: 0, advisoryLocks: 0 });
+      expect((await run).outcome).toMatchObject({ status: "done", result: { state: "waiting" } });
+    } finally {
+      await w.faults({ latencyMs: 0 });
+    }
   });
 });
