@@ -10,7 +10,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callLogs, calls, integrationSettings } from "@/db/schema";
+import { callLogs, calls, callTopics, integrationSettings } from "@/db/schema";
 import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
 import { SCENARIO } from "@/test/sms-scenario";
 import { ARTIFACTS_DIR, launchChromium } from "./browser";
@@ -149,6 +149,38 @@ describe("Журнал for an owner", () => {
     await page.getByTestId("journal-tab-technical").click();
     await page.waitForURL("**/journal?view=technical");
     await expect.poll(() => page.getByTestId("journal-row").count()).toBeGreaterThan(5);
+  });
+
+  it("a Contact Center call's topics: the row says they were saved and links their deal (issue 14)", async () => {
+    const { db } = portal.app.db;
+    const [call] = await db.select().from(calls).where(eq(calls.entryId, entryId));
+    // The topics went into a deal of their own (the call's deal is linked beside it).
+    await db.insert(callTopics).values({
+      tenantId: portal.tenant.id,
+      callId: call!.id,
+      entryId,
+      campaignCall: true,
+      state: "saved",
+      deadlineAt: new Date(Date.now() + 3600_000),
+      topicIds: [10070002],
+      topicPaths: ["Исходящий обзвон / Интересно"],
+      comment: "Просит КП на почту",
+      leadId: 424_242,
+      placement: "new_deal",
+      finishedAt: new Date(),
+    });
+    const page = await signedIn();
+    await page.goto("/journal");
+    const row = page.locator(`[data-testid="journal-outcome"][data-key="call:${entryId}"]`);
+    await row.getByTestId("outcome-topics").waitFor();
+    await expect(row.getByTestId("outcome-topics").textContent()).resolves.toBe(
+      "Тематики КЦ сохранены в сделку: Исходящий обзвон / Интересно",
+    );
+    await expect(row.getByTestId("outcome-topics-lead-link").getAttribute("href")).resolves.toBe(
+      `${portal.tenant.amocrmBaseUrl.replace(/\/+$/, "")}/leads/detail/424242`,
+    );
+    await row.screenshot({ path: path.join(ARTIFACTS_DIR, "journal-call-topics.png") });
+    await db.delete(callTopics).where(eq(callTopics.callId, call!.id));
   });
 
   it("«Только проблемы» shows only failures, skips and rejections, each with a Russian reason", async () => {
