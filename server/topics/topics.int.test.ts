@@ -1,5 +1,8 @@
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callLogs } from "@/db/schema";
 import { phoneField } from "@/server/amocrm/requests";
+import { CallLogPendingError } from "@/server/topics/place";
 import { GAVE_UP_REASON } from "@/server/topics/plan";
 import { contactsWithPhone } from "@/test/calls-world";
 import { STAGE_IF_DEAL, STAGE_NO_DEAL, startTopicsWorld, type TopicsWorld } from "@/test/topics-world";
@@ -144,6 +147,29 @@ describe("acceptance 1: where the note goes, with «Создавать конт�
     const after = await w.amoState();
     expect(after.notes.length).toBe(before.notes.length);
     expect(after.leads.length).toBe(before.leads.length);
+  });
+});
+
+describe("waiting for call logging", () => {
+  it("while call logging has not resolved the call's client, the topics wait (retried) instead of making a deal", async () => {
+    await w.topicsSettings({ createClients: true });
+    const { entryId } = await w.campaignCall("+79035551105", { topics: [INTERESTED] });
+    const callId = await w.callIdOf(entryId);
+    const where = and(eq(callLogs.tenantId, w.tenant.id), eq(callLogs.callId, callId));
+    const [log] = await w.t.db.select().from(callLogs).where(where);
+    // As if call logging were still between its first attempt and its client step.
+    await w.t.db.update(callLogs).set({ state: "in_progress", clientResolvedAt: null }).where(where);
+    const leadsBefore = (await w.amoState()).leads.length;
+    await w.advance(1000);
+    await expect(w.runTopics(entryId)).rejects.toBeInstanceOf(CallLogPendingError);
+    expect(await w.topicsRow(entryId)).toMatchObject({ state: "placing", leadId: null });
+    expect((await w.amoState()).leads.length).toBe(leadsBefore);
+    await w.t.db
+      .update(callLogs)
+      .set({ state: log!.state, clientResolvedAt: log!.clientResolvedAt })
+      .where(where);
+    const row = await saveNow(entryId);
+    expect(row).toMatchObject({ placement: "call_log_deal", leadId: log!.leadId });
   });
 });
 
