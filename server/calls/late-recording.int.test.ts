@@ -147,4 +147,39 @@ describe("late recordings", () => {
     }
     expect((await fetch(`${route.url}/api/recordings/${good}`)).status).toBe(200);
   });
+
+  it("passes on only audio and a range; a file host that fails is answered 502, not 500", async () => {
+    const [log] = await w.t.db.query.callLogs.findMany({
+      where: (l, { isNotNull }) => isNotNull(l.recordingId),
+    });
+    const token = recordingToken({ tenantId: w.tenant.id, recordingId: log!.recordingId! });
+    const asked: (string | null)[] = [];
+    const fileHost = (status: number, type: string) =>
+      (async (_url: string | URL | Request, init?: RequestInit) => {
+        asked.push(new Headers(init?.headers).get("range"));
+        return new Response("<html>x</html>", {
+          status,
+          headers: { "content-type": type, "set-cookie": "s=1", "content-range": "bytes 0-13/14" },
+        });
+      }) as typeof fetch;
+    const html = await streamRecording(
+      w.t.db,
+      { token, range: "bytes=0-13" },
+      { fetch: fileHost(206, "text/html") },
+    );
+    expect(html.status).toBe(206);
+    expect(html.headers.get("content-type")).toBe("application/octet-stream");
+    expect(html.headers.get("content-range")).toBe("bytes 0-13/14");
+    expect(html.headers.get("set-cookie")).toBeNull();
+    expect(asked).toEqual(["bytes=0-13"]);
+    const hostile = await streamRecording(
+      w.t.db,
+      { token, range: "bytes=0-1\r\nX: y" },
+      { fetch: fileHost(200, "audio/ogg; codecs=opus") },
+    );
+    expect(hostile.headers.get("content-type")).toBe("audio/ogg");
+    expect(asked[1]).toBeNull();
+    const failed = await streamRecording(w.t.db, { token }, { fetch: fileHost(500, "text/plain") });
+    expect(failed.status).toBe(502);
+  });
 });
