@@ -1,5 +1,5 @@
 import { pruneActivity } from "@/server/activity/jobs";
-import { logCall } from "@/server/calls/jobs";
+import { attachRecording, logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
@@ -13,6 +13,7 @@ export const jobDefinitions: JobDefinition[] = [
   pruneActivity,
   processMangoEvent,
   logCall,
+  attachRecording,
   pollCallTopicsJob,
   syncDirectory,
   refreshStaleDirectories,

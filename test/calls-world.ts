@@ -14,7 +14,7 @@ import {
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/lib/domain/settings/schema";
-import { logCall } from "@/server/calls/jobs";
+import { attachRecording, logCall } from "@/server/calls/jobs";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
@@ -108,8 +108,19 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
         entry_id: string;
       };
       await fetch(`${mango.url}/__control/deliveries?wait=1`);
-      await drainJobs(t.db, [processMangoEvent, logCall]);
+      await drainJobs(t.db, [processMangoEvent, logCall, attachRecording]);
       return entry_id;
+    },
+    /** MANGO's control API (emulators/README.md), e.g. `clock` `{ freeze: true }`. */
+    mangoControl,
+    /**
+     * Moves MANGO's (frozen) clock on, waits for what it delivered and runs every job that caused: how a call
+     * started with `instant: false` is played in steps.
+     */
+    async advance(ms: number) {
+      await mangoControl("clock", { advance: ms });
+      await fetch(`${mango.url}/__control/deliveries?wait=1`);
+      await drainJobs(t.db, [processMangoEvent, logCall, attachRecording]);
     },
     /** Several calls whose log jobs are all made due at the same moment, so one tick runs them together. */
     async callsTogether(scenarios: Json[]): Promise<string[]> {

@@ -118,6 +118,13 @@ export const callLogs = pgTable(
      */
     taskAttemptedAt: ts("task_attempted_at"),
     taskId: bigint("task_id", { mode: "number" }),
+    /**
+     * The call's recording link is on the logged call in amoCRM: written with the call, or added later by
+     * `calls.attach-recording` when the recording completed after the call was logged. Set once, so a repeated
+     * recording event changes nothing.
+     */
+    recordingAttachedAt: ts("recording_attached_at"),
+    recordingId: text("recording_id"),
     ...timestamps,
   },
   (t) => [uniqueIndex("call_logs_tenant_call").on(t.tenantId, t.callId)],

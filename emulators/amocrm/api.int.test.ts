@@ -144,6 +144,28 @@ describe("contacts and calls", () => {
     const note = (notes.body as List<"notes", { params: Record<string, unknown> }>)._embedded.notes[0];
     expect(note?.params).toMatchObject({ uniq: "u-1", duration: 42, phone: "89031112233", source: "amango" });
   });
+
+  it("PATCH /notes changes a call note in place (a recording link added later); an unknown id is refused", async () => {
+    await h.api("POST", "/api/v4/calls", [
+      { direction: "inbound", duration: 42, source: "amango", phone: "89031112233", uniq: "u-2" },
+    ]);
+    const list = await h.api("GET", "/api/v4/leads/9785993/notes?filter[note_type]=call_in");
+    const note = (
+      list.body as List<"notes", { id: number; note_type: string; params: Record<string, unknown> }>
+    )._embedded.notes.find((n) => n.params.uniq === "u-2")!;
+    const link = "https://amango.example/api/recordings/abc";
+    const r = await h.api("PATCH", "/api/v4/leads/notes", [
+      { id: note.id, note_type: "call_in", params: { ...note.params, link } },
+    ]);
+    expect(r.status).toBe(200);
+    expect((r.body as List<"notes", { id: number }>)._embedded.notes.map((n) => n.id)).toEqual([note.id]);
+    const after = await h.api("GET", `/api/v4/leads/9785993/notes/${note.id}`);
+    expect((after.body as { params: Record<string, unknown> }).params).toEqual({ ...note.params, link });
+    const unknown = await h.api("PATCH", "/api/v4/leads/notes", [{ id: 1, params: { text: "x" } }]);
+    expect(unknown.status).toBe(400);
+    const badParams = await h.api("PATCH", "/api/v4/leads/notes", [{ id: note.id, params: { link } }]);
+    expect(badParams.status).toBe(400);
+  });
 });
 
 describe("accounts and state", () => {

@@ -92,4 +92,35 @@ describe("recordings", () => {
     );
     expect(expired.status).toBe(403);
   });
+
+  it("recordingDelaySeconds: the recording completes minutes after the summary, and only then is it stored", async () => {
+    rx.events.length = 0;
+    await control(url, "scenarios", {
+      type: "incoming",
+      from: "79991234568",
+      ring: ["101"],
+      answeredBy: "101",
+      talkSeconds: 30,
+      recorded: true,
+      recordingDelaySeconds: 600,
+    });
+    await advance(url, 120_000);
+    expect(rx.of("events/summary")).toHaveLength(1);
+    const started = rx.of("events/recording");
+    expect(started.map((e) => e.recording_state)).toEqual(["Started"]);
+    expect(rx.of("events/record/added")).toHaveLength(0);
+    const late = String(started[0]?.recording_id);
+    const early = await mangoPost(url, "queries/recording/post", { recording_id: late, action: "play" });
+    expect(early.body).toEqual({ code: 3320 });
+
+    await advance(url, 600_000);
+    const states = rx.of("events/recording").map((e) => e.recording_state);
+    expect(states).toEqual(["Started", "Completed"]);
+    const completed = rx.of("events/recording")[1]!;
+    const summaryAt = Number(rx.of("events/summary")[0]?.end_time ?? rx.of("events/summary")[0]?.timestamp);
+    expect(Number(completed.timestamp) - summaryAt).toBeGreaterThanOrEqual(600);
+    expect(rx.of("events/record/added").map((e) => e.recording_id)).toEqual([late]);
+    const r = await mangoPost(url, "queries/recording/post", { recording_id: late, action: "play" });
+    expect(r.status).toBe(302);
+  });
 });

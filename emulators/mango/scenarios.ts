@@ -21,6 +21,8 @@ const common = {
   pbx: z.string().default("demo"),
   instant: z.boolean().default(false),
   recorded: z.boolean().optional(),
+  /** Recorded calls: the recording completes (and its file is stored) this long after the call ends. */
+  recordingDelaySeconds: z.number().nonnegative().max(86_400).optional(),
 };
 
 /**
@@ -154,6 +156,8 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
       break;
     }
   }
+  const entry = ctx.engine.entry(result.entry_id);
+  if (entry && sc.recordingDelaySeconds !== undefined) entry.recordingDelaySeconds = sc.recordingDelaySeconds;
   if (sc.instant) ctx.clock.flush();
   return result;
 }

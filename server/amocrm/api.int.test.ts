@@ -168,6 +168,15 @@ describe("a call from a known and an unknown number", () => {
       ["call_out", "entry-a"],
     ]);
     expect(notes.every((n) => n.entity_id === contact!.id)).toBe(true);
+    // A recording link added later: the note changed in place, its other params kept.
+    const a = notes.find((n) => n.params?.uniq === "entry-a")!;
+    const link = "https://amango.example/api/recordings/t";
+    const updated = await amo.updateNotes("contacts", [
+      { id: a.id, note_type: "call_out", params: { ...a.params, link } },
+    ]);
+    expect(updated.map((u) => u.id)).toEqual([a.id]);
+    const after = await amo.listEntityNotes("contacts", contact!.id, { noteTypes: ["call_out"] });
+    expect(after.find((n) => n.id === a.id)?.params).toEqual({ ...a.params, link });
   });
 
   it("logs a call through /calls on the contact's single active lead", async () => {

@@ -17,6 +17,7 @@ import {
   leadFilterQuery,
   type NoteCreate,
   type NoteEntity,
+  type NotePatch,
   type NoteType,
   type TaskCreate,
 } from "./requests";
@@ -226,6 +227,19 @@ export function createAmocrmClient(opts: AmocrmClientOptions) {
           },
         );
         return (res?._embedded.notes ?? []).map((r) => ({ ...created(r), entityId: r.entity_id ?? null }));
+      });
+    },
+
+    /** Notes changed in place (a call note's recording link added later), 50 per request. */
+    async updateNotes(entity: NoteEntity, patches: NotePatch[]): Promise<Updated[]> {
+      return inChunks(patches, async (chunk) => {
+        const res = await request(
+          "PATCH",
+          `/api/v4/${entity}/notes`,
+          embeddedSchema("notes", updatedItemSchema),
+          { body: chunk },
+        );
+        return (res?._embedded.notes ?? []).map((r) => ({ id: r.id, updatedAt: r.updated_at ?? null }));
       });
     },
 

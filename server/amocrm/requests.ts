@@ -93,6 +93,9 @@ export type NoteCreate = {
   is_need_to_trigger_digital_pipeline?: boolean;
 };
 
+/** A note changed in place (`PATCH /api/v4/{entity}/notes`, reference §6.7): `params` are sent whole. */
+export type NotePatch = { id: number; note_type: NoteType; params: Record<string, unknown> };
+
 /** call_status of call notes and `/calls` (reference §6.8). */
 export const CALL_STATUS = {
   leftMessage: 1,

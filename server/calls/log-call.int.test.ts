@@ -75,7 +75,13 @@ describe("logging calls to amoCRM", () => {
       call_responsible: PAIRS["101"],
       responsible_user_id: PAIRS["101"],
     });
-    expect(String(logged[0]!.request.link)).toMatch(/\/vpbx\/queries\/recording\/link\/[^/]+\/play\//);
+    // Our recording route, never MANGO's signed link (it carries the PBX's key).
+    const link = String(logged[0]!.request.link);
+    expect(link).toMatch(/^https?:\/\/[^/]+\/api\/recordings\/[A-Za-z0-9_.-]+$/);
+    expect(new URL(link).search).toBe("");
+    expect(link).not.toContain("demo-vpbx-key");
+    expect(link).not.toContain("/vpbx/");
+    expect((await w.callLog(entryId))?.recordingAttachedAt).not.toBeNull();
 
     const runs = await w.logRun(entryId);
     expect(runs.map((r) => r.status)).toEqual(["done"]);

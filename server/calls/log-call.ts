@@ -6,9 +6,9 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type CallRow, calls, type Tenant } from "@/db/schema";
 import { amocrmClientFor } from "@/server/connections/amocrm";
-import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { usersOfExtensions } from "@/server/employees/queries";
 import type { JobOutcome } from "@/server/jobs/define";
+import { recordingLinkUrl } from "@/server/recordings/link";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { getTenant } from "@/server/tenancy/queries";
 import { campaignClientOf, ccContactFields } from "./campaign";
@@ -41,21 +41,7 @@ import { withOpenPhone } from "./phone";
 
 export { CALL_SOURCE } from "./log-write";
 
-/** A recording link in amoCRM must outlive the call by far; MANGO signs it with its expiry (mango-api.md §2.12). */
-const RECORDING_LINK_TTL_S = 365 * 24 * 3600;
-
 const skipped = (reason: string): JobOutcome => ({ status: "skipped", reason });
-
-/** A signed MANGO link that plays the recording; none when MANGO is not connected. */
-async function mangoRecordingLink(db: Db, tenantId: string, recordingId: string, now: Date) {
-  try {
-    const mango = await mangoClientFor(db, { tenantId });
-    return mango.recordingLink(recordingId, Math.floor(now.getTime() / 1000) + RECORDING_LINK_TTL_S, "play");
-  } catch (err) {
-    if (err instanceof MangoNotConnectedError) return null; // still worth logging without the recording
-    throw err;
-  }
-}
 
 export async function logCallToAmocrm(
   db: Db,
@@ -101,8 +87,9 @@ export async function logCallToAmocrm(
     (await resolveClient(db, tenant, call, { campaignTask, userId: responsible.userId, now, settings }));
   const amo = amocrmClientFor(db, tenant);
   const logged = await once(storedLogged(log), log.loggedAt, async () => {
-    const recordingId = (call.recordingIds as string[])[0];
-    const link = recordingId ? await mangoRecordingLink(db, tenantId, recordingId, now) : null;
+    // Our route, not MANGO's signed link (which carries the PBX's key): it fetches the recording when played.
+    const recordingId = (call.recordingIds as string[])[0] ?? null;
+    const link = recordingId ? recordingLinkUrl(tenantId, recordingId) : null;
     let result: LoggedCall | null = null;
     if (client.contactId) {
       // An earlier run sent the call and never learnt whether amoCRM stored it: look before writing again.
@@ -112,7 +99,9 @@ export async function logCallToAmocrm(
         result = await writeCall(amo, call, client, { userId: responsible.userId, link });
       }
     }
-    await saveLoggedStep(db, { ...ids, logged: result });
+    // A call found from an earlier attempt may lack the link; calls.attach-recording adds it then.
+    const attached = result && result.via !== "found" ? recordingId : null;
+    await saveLoggedStep(db, { ...ids, logged: result, recordingId: attached });
     return result;
   });
   const task = await once(log.taskId, log.taskDoneAt, async () => {

@@ -95,11 +95,23 @@ export function storedLogged(row: CallLogRow): LoggedCall | null {
 /** The call step is done: logged (through the calls API or as a note) or, without a contact, nothing. */
 export async function saveLoggedStep(
   db: Db,
-  { tenantId, callId, logged }: { tenantId: string; callId: string; logged: LoggedCall | null },
+  {
+    tenantId,
+    callId,
+    logged,
+    recordingId = null,
+  }: {
+    tenantId: string;
+    callId: string;
+    logged: LoggedCall | null;
+    /** The recording whose link the call was written with. */
+    recordingId?: string | null;
+  },
 ) {
   await db
     .update(callLogs)
     .set({
+      ...(recordingId ? { recordingAttachedAt: sql`now()`, recordingId } : {}),
       loggedAt: sql`now()`,
       loggedVia: logged?.via ?? null,
       amoCallId: logged?.via === "calls_api" ? logged.id : null,
@@ -138,4 +150,15 @@ export async function finishCallLog(
   }: { tenantId: string; callId: string; state: "done" | "skipped"; reason: string | null },
 ) {
   await db.update(callLogs).set({ state, reason }).where(key(tenantId, callId));
+}
+
+/** The recording's link is on the logged call in amoCRM (added after the call was logged). */
+export async function saveRecordingAttached(
+  db: Db,
+  { tenantId, callId, recordingId }: { tenantId: string; callId: string; recordingId: string },
+) {
+  await db
+    .update(callLogs)
+    .set({ recordingAttachedAt: sql`now()`, recordingId })
+    .where(key(tenantId, callId));
 }

@@ -72,6 +72,15 @@ export async function assembleCallEvent(
   });
 }
 
+/** The call of this MANGO entry, if any event of it was assembled. */
+export async function findCallByEntry(db: Db, { tenantId, entryId }: { tenantId: string; entryId: string }) {
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)));
+  return row ?? null;
+}
+
 export async function listRecentCalls(
   db: Db,
   { tenantId, limit = 50 }: { tenantId: string; limit?: number },

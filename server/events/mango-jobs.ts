@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { applyCallbackEvent } from "@/server/callbacks/events";
-import { logCall } from "@/server/calls/jobs";
-import { assembleCallEvent, isCallEventKind } from "@/server/calls/store";
+import { enqueueRecordingAttach, logCall } from "@/server/calls/jobs";
+import { assembleCallEvent, findCallByEntry, isCallEventKind } from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 import { applySmsReport } from "@/server/sms/send";
@@ -55,6 +55,16 @@ export const processMangoEvent = defineJob({
           : false;
       return { status: "done", result: { kind: p.kind, matched } };
     }
+    if (p.kind === "events/record/added") {
+      // The recording is stored in MANGO: a call logged without it gets its link now.
+      const entryId = typeof event.entry_id === "string" ? event.entry_id : null;
+      const call = entryId ? await findCallByEntry(db, { tenantId, entryId }) : null;
+      const recordingId = typeof event.recording_id === "string" ? event.recording_id : null;
+      const attach = call
+        ? await enqueueRecordingAttach(db, queue, { tenantId, callId: call.id, recordingId })
+        : false;
+      return { status: "done", result: { kind: p.kind, ...(attach ? { recording: "attaching" } : {}) } };
+    }
     if (!isCallEventKind(p.kind)) return { status: "done", result: { kind: p.kind } };
     const assembled = await assembleCallEvent(db, { tenantId, kind: p.kind, event });
     if (!assembled) return { status: "skipped", reason: "событие без entry_id не относится к звонку" };
@@ -74,6 +84,11 @@ export const processMangoEvent = defineJob({
           subjectKey: `call:${assembled.call.entryId}`,
         },
       );
+    // A recording completed after the call was logged: its link goes onto the call already in amoCRM.
+    const attach =
+      p.kind === "events/recording" && assembled.call.stage === "finished"
+        ? await enqueueRecordingAttach(db, queue, { tenantId, callId: assembled.call.id })
+        : false;
     // «Сохранять в сделках тематики…»: a Contact Center call's topics are asked for from a minute on.
     const topics = finished ? await startCallTopics(db, queue, { tenantId, call: assembled.call }) : null;
     return {
@@ -84,6 +99,7 @@ export const processMangoEvent = defineJob({
         stage: assembled.call.stage,
         finishedNow: assembled.finishedNow,
         ...(topics?.started ? { topics: "waiting" } : {}),
+        ...(attach ? { recording: "attaching" } : {}),
       },
     };
   },

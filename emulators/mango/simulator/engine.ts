@@ -58,6 +58,11 @@ export interface Entry {
   /** Who the summary's `to` names: the answering party, else the first missed hop. */
   summaryTo: Party;
   onFinish?: (entry: Entry, answered: boolean, disconnectReason: number) => void;
+  /**
+   * Seconds between a leg's end and its recording's Completed event (then events/record/added 3 s later): a
+   * recording MANGO finishes processing minutes after the summary. 0 / unset: at the leg's end.
+   */
+  recordingDelaySeconds?: number;
   /** Incoming calls only: what commands/route needs to continue the call elsewhere. */
   plan?: IncomingPlan;
 }
@@ -86,6 +91,11 @@ export class Engine {
 
   activeCount(): number {
     return [...this.entries.values()].filter((e) => !e.finished).length;
+  }
+
+  /** A call by its entry_id, while the engine still holds it. */
+  entry(entryId: string): Entry | undefined {
+    return this.entries.get(entryId);
   }
 
   pbx(entry: Entry): Pbx | undefined {

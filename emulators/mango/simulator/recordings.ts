@@ -3,7 +3,8 @@ import type { Engine, Entry, Leg } from "./engine";
 /**
  * Call recording events (SPEC §3.1.4, §3.1.8): Started when recording begins (automatically on answer for
  * recorded scenarios, or by commands/recording/start with its command_id), Completed when the leg ends
- * (completion_code 1000, recipient "Cloud"), then events/record/added once the file is in cloud storage.
+ * (completion_code 1000, recipient "Cloud"), then events/record/added once the file is in cloud storage. A
+ * scenario's `recordingDelaySeconds` moves Completed (and so the file) that long after the leg's end.
  */
 
 export function startRecording(engine: Engine, entry: Entry, leg: Leg, commandId?: string): void {
@@ -33,6 +34,16 @@ export function startRecording(engine: Engine, entry: Entry, leg: Leg, commandId
 }
 
 export function completeRecording(engine: Engine, entry: Entry, leg: Leg): void {
+  const rec = leg.recording;
+  if (!rec) return;
+  const delayMs = (entry.recordingDelaySeconds ?? 0) * 1000;
+  // A late recording (scenario `recordingDelaySeconds`): completed minutes after the call and its summary.
+  if (delayMs > 0)
+    engine.clock.schedule(engine.clock.now() + delayMs, () => emitCompleted(engine, entry, leg));
+  else emitCompleted(engine, entry, leg);
+}
+
+function emitCompleted(engine: Engine, entry: Entry, leg: Leg): void {
   const pbx = engine.pbx(entry);
   const rec = leg.recording;
   if (!pbx || !rec) return;
