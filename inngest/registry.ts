@@ -1,4 +1,5 @@
 import { pruneActivity } from "@/server/activity/jobs";
+import { finishCallWithoutSummary } from "@/server/calls/finish-legs";
 import { logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
@@ -13,6 +14,7 @@ export const jobDefinitions: JobDefinition[] = [
   pruneActivity,
   processMangoEvent,
   logCall,
+  finishCallWithoutSummary,
   pollCallTopicsJob,
   syncDirectory,
   refreshStaleDirectories,

@@ -21,6 +21,8 @@ const common = {
   pbx: z.string().default("demo"),
   instant: z.boolean().default(false),
   recorded: z.boolean().optional(),
+  /** The call's events/summary is never sent (MANGO documents no retry of a lost webhook). */
+  noSummary: z.boolean().optional(),
 };
 
 /**
@@ -154,6 +156,7 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
       break;
     }
   }
+  if (sc.noSummary) ctx.engine.withholdSummary(result.entry_id);
   if (sc.instant) ctx.clock.flush();
   return result;
 }
