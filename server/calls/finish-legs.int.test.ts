@@ -85,6 +85,7 @@ describe("a call whose summary never comes", () => {
       clientPhone: "+7999***0001",
     });
     expect(row.endedAt!.getTime() - row.answeredAt!.getTime()).toBe(35_000);
+    expect(JSON.stringify(row)).not.toContain("9991240001"); // the number only sealed, legs included
     expect(row.startedAt!.getTime()).toBeLessThan(row.answeredAt!.getTime());
 
     const logged = await loggedEntries(entryId);

@@ -4,7 +4,11 @@
 import type { MangoCallEvent } from "@/server/mango/events";
 import type { AssembledCall } from "./assemble";
 
-type LegParty = { extension: string | null; phone: string | null };
+/**
+ * Whether a party is a telephone number, never the number: it is sealed on the call row (./phone.ts), and
+ * the reducer's `clientPhone` (the first event's external party) is the client for every direction.
+ */
+type LegParty = { extension: string | null; external: boolean };
 
 export type CallLeg = {
   from: LegParty;
@@ -25,8 +29,8 @@ const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
 export function applyLegEvent(legs: CallLegs, e: MangoCallEvent): CallLegs {
   const before = legs[e.callId];
   const leg: CallLeg = before ?? {
-    from: { extension: e.from.extension, phone: e.from.phone },
-    to: { extension: e.to.extension, phone: e.to.phone },
+    from: { extension: e.from.extension, external: e.from.phone !== null },
+    to: { extension: e.to.extension, external: e.to.phone !== null },
     appearedAt: null,
     connectedAt: null,
     disconnectedAt: null,
@@ -49,7 +53,7 @@ export const allLegsDisconnected = (legs: CallLegs) => {
 };
 
 /** An employee dialling a number: the leg of an outgoing call (and of a callback's client). */
-const isDialOut = (l: CallLeg) => l.from.extension !== null && l.to.extension === null && l.to.phone !== null;
+const isDialOut = (l: CallLeg) => l.from.extension !== null && l.to.extension === null && l.to.external;
 /** A callback's first leg rings the employee and shows the client as `from` (the reference's appendix). */
 const isReversedCallback = (l: CallLeg) => l.from.extension === null && l.to.extension !== null;
 
@@ -67,24 +71,21 @@ export function finishFromLegs(call: AssembledCall, legs: CallLegs): AssembledCa
   const reversed = callback ? all.filter(isReversedCallback) : [];
   const internal = all.length > 0 && all.every((l) => l.from.extension !== null && l.to.extension !== null);
   const direction: AssembledCall["direction"] =
-    dialOut.length > 0 || (reversed.length > 0 && reversed.some((l) => l.from.phone !== null))
+    dialOut.length > 0 || reversed.some((l) => l.from.external)
       ? "outgoing"
       : internal
         ? "internal"
-        : all.some((l) => l.from.phone !== null)
+        : all.some((l) => l.from.external)
           ? "incoming"
           : call.direction;
 
   let talkLegs: CallLeg[] = [];
-  let clientPhone = call.clientPhone;
   let callerExtension: string | null = null;
   if (direction === "outgoing") {
     talkLegs = dialOut;
-    clientPhone = dialOut[0]?.to.phone ?? reversed[0]?.from.phone ?? clientPhone;
     callerExtension = dialOut[0]?.from.extension ?? reversed[0]?.to.extension ?? call.callerExtension;
   } else if (direction === "incoming") {
     talkLegs = all.filter((l) => l.to.extension !== null);
-    clientPhone = all.find((l) => l.from.phone !== null)?.from.phone ?? clientPhone;
   } else if (direction === "internal") {
     talkLegs = all;
   }
@@ -103,7 +104,7 @@ export function finishFromLegs(call: AssembledCall, legs: CallLegs): AssembledCa
     ...call,
     stage: "finished",
     direction,
-    clientPhone,
+    clientPhone: direction === "internal" ? null : call.clientPhone,
     startedAt: starts.length > 0 ? at(Math.min(...starts)) : call.startedAt,
     answeredAt: first ? at(first.connectedAt!) : null,
     endedAt: last ? at(last.disconnectedAt!) : call.endedAt,
