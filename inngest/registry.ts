@@ -1,4 +1,5 @@
 import { pruneActivity } from "@/server/activity/jobs";
+import { finishCallWithoutSummary } from "@/server/calls/finish-legs";
 import { attachRecording, logCall } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
@@ -14,6 +15,7 @@ export const jobDefinitions: JobDefinition[] = [
   processMangoEvent,
   logCall,
   attachRecording,
+  finishCallWithoutSummary,
   pollCallTopicsJob,
   syncDirectory,
   refreshStaleDirectories,

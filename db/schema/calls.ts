@@ -15,6 +15,12 @@ import { tenantRef } from "./_tenant-ref";
 
 export const callDirection = pgEnum("call_direction", ["incoming", "outgoing", "internal", "unknown"]);
 export const callStage = pgEnum("call_stage", ["in_progress", "finished"]);
+/**
+ * How a call was finished: by MANGO's `events/summary`, or from its legs when every leg was disconnected and
+ * no summary came within the quiet period (server/calls/finish-legs.ts). A later summary still corrects
+ * the record but does not change this.
+ */
+export const callFinishedBy = pgEnum("call_finished_by", ["summary", "legs"]);
 
 /**
  * One call (MANGO `entry_id`) assembled from its events in whatever order and multiplicity they arrive;
@@ -60,6 +66,13 @@ export const calls = pgTable(
     commandId: text("command_id"),
     /** Identities of the events already applied: a redelivered event changes nothing. */
     appliedEvents: jsonb("applied_events").notNull().default([]),
+    /**
+     * Each leg (MANGO `call_id`) as its `events/call` showed it: parties, Appeared / Connected / Disconnected
+     * times (server/calls/legs.ts). What a call is finished from when its summary never comes.
+     */
+    legs: jsonb("legs").notNull().default({}),
+    /** Null while in progress. */
+    finishedBy: callFinishedBy("finished_by"),
     ...timestamps,
   },
   (t) => [

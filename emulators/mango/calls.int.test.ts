@@ -301,3 +301,39 @@ describe("commands/route", () => {
     expect(rx.of("result/route")).toEqual([{ command_id: "rt-2", result: 4100 }]);
   });
 });
+
+describe("noSummary: the summary never comes", () => {
+  it("incoming, outgoing and callback calls end every leg and send no events/summary; the next call has one", async () => {
+    const scenarios = [
+      { type: "incoming", from: "+79991234567", ring: ["101"], answeredBy: "101", talkSeconds: 20 },
+      { type: "outgoing", from: "101", to: "79990001122" },
+      { type: "callback", from: "102", to: "79990001133", outcome: "answered" },
+    ];
+    const ids: string[] = [];
+    for (const sc of scenarios) {
+      const { entry_id } = (await control(url, "scenarios", { ...sc, noSummary: true })) as {
+        entry_id: string;
+      };
+      ids.push(entry_id);
+    }
+    await advance(url, 300_000);
+    for (const id of ids) {
+      const legs = rx.of("events/call").filter((c) => c.entry_id === id);
+      const callIds = [...new Set(legs.map((c) => c.call_id))];
+      expect(callIds.length).toBeGreaterThan(0);
+      for (const leg of callIds)
+        expect(legs.filter((c) => c.call_id === leg).at(-1)?.call_state).toBe("Disconnected");
+      expect(legs.some((c) => c.call_state === "Connected")).toBe(true);
+    }
+    expect(rx.of("events/summary")).toEqual([]);
+
+    const { entry_id } = (await control(url, "scenarios", {
+      type: "incoming",
+      from: "+79991234567",
+      ring: ["101"],
+      answeredBy: "101",
+    })) as { entry_id: string };
+    await advance(url, 300_000);
+    expect(rx.of("events/summary").map((s) => s.entry_id)).toEqual([entry_id]);
+  });
+});

@@ -23,6 +23,8 @@ const common = {
   recorded: z.boolean().optional(),
   /** Recorded calls: the recording completes (and its file is stored) this long after the call ends. */
   recordingDelaySeconds: z.number().nonnegative().max(86_400).optional(),
+  /** The call's events/summary is never sent (MANGO documents no retry of a lost webhook). */
+  noSummary: z.boolean().optional(),
 };
 
 /**
@@ -158,6 +160,7 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
   }
   const entry = ctx.engine.entry(result.entry_id);
   if (entry && sc.recordingDelaySeconds !== undefined) entry.recordingDelaySeconds = sc.recordingDelaySeconds;
+  if (sc.noSummary) ctx.engine.withholdSummary(result.entry_id);
   if (sc.instant) ctx.clock.flush();
   return result;
 }

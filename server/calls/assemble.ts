@@ -4,6 +4,7 @@ import type {
   MangoCallSummary,
   MangoRecordingEvent,
 } from "@/server/mango/events";
+import { applyLegEvent, type CallLegs } from "./legs";
 
 /** The parts of a call record that events decide; the reducer below is pure and order-independent. */
 export type AssembledCall = {
@@ -25,6 +26,9 @@ export type AssembledCall = {
   callbackInitiator: string | null;
   commandId: string | null;
   appliedEvents: string[];
+  /** Each leg's parties and state times: what the call is finished from when no summary comes (legs.ts). */
+  legs: CallLegs;
+  finishedBy: "summary" | "legs" | null;
 };
 
 export const emptyCall = (): AssembledCall => ({
@@ -45,6 +49,8 @@ export const emptyCall = (): AssembledCall => ({
   callbackInitiator: null,
   commandId: null,
   appliedEvents: [],
+  legs: {},
+  finishedBy: null,
 });
 
 const at = (seconds: number) => new Date(seconds * 1000);
@@ -70,6 +76,7 @@ export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity:
     ...call,
     direction,
     appliedEvents: [...call.appliedEvents, identity],
+    legs: applyLegEvent(call.legs, e),
     startedAt: earliest(call.startedAt, ts),
     ccTaskId: call.ccTaskId ?? e.taskId,
     callbackInitiator: call.callbackInitiator ?? e.callbackInitiator,
@@ -100,7 +107,10 @@ export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity:
   return next;
 }
 
-/** `events/summary` is authoritative and finishes the call. */
+/**
+ * `events/summary` is authoritative and finishes the call; one that comes after the call was finished from
+ * its legs (legs.ts) corrects the record and leaves `finishedBy` as it was.
+ */
 export function applySummary(call: AssembledCall, s: MangoCallSummary, identity: string): AssembledCall {
   if (call.appliedEvents.includes(identity)) return call;
   const employee = s.direction === "outgoing" ? s.from.extension : s.to.extension;
@@ -109,6 +119,7 @@ export function applySummary(call: AssembledCall, s: MangoCallSummary, identity:
     ...call,
     appliedEvents: [...call.appliedEvents, identity],
     stage: "finished",
+    finishedBy: call.finishedBy ?? "summary",
     direction: s.direction === "unknown" ? call.direction : s.direction,
     clientPhone: client ?? call.clientPhone,
     lineNumber: s.lineNumber ?? call.lineNumber,

@@ -4,7 +4,15 @@ import { type CallRow, calls } from "@/db/schema";
 import { callEventSchema, eventSchema } from "@/server/mango/event-types";
 import { eventIdentity, toCallEvent, toCallSummary, toRecordingEvent } from "@/server/mango/events";
 import { type AssembledCall, applyCallEvent, applyRecording, applySummary, emptyCall } from "./assemble";
+import type { CallLegs } from "./legs";
 import { sealCallPhone, withOpenPhone } from "./phone";
+
+/**
+ * The job that folds MANGO events into calls (server/events/mango-jobs.ts) and the order key of one call's
+ * events: the finish job (finish-legs.ts) looks for a call's events still queued by it.
+ */
+export const CALL_EVENTS_JOB_ID = "mango.event";
+export const callEventsOrderKey = (entryId: string) => `call:${entryId}`;
 
 /** The MANGO event kinds that build call records. */
 export const CALL_EVENT_KINDS = ["events/call", "events/summary", "events/recording"] as const;
@@ -19,6 +27,7 @@ const toAssembled = (row: CallRow): AssembledCall => ({
   rangExtensions: row.rangExtensions as string[],
   recordingIds: row.recordingIds as string[],
   appliedEvents: row.appliedEvents as string[],
+  legs: row.legs as CallLegs,
 });
 
 function reduce(call: AssembledCall, kind: CallEventKind, event: unknown): AssembledCall {
@@ -56,19 +65,11 @@ export async function assembleCallEvent(
       .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)))
       .for("update");
     // The reducer works with the whole number; it is stored masked and sealed (./phone.ts).
-    const before = toAssembled(withOpenPhone(row!));
+    const before = openAssembled(row!);
     const after = reduce(before, kind, event);
     if (after === before) return { call: row!, finishedNow: false };
-    const phone =
-      after.clientPhone === before.clientPhone && row!.clientPhoneSealed
-        ? {}
-        : sealCallPhone(row!, after.clientPhone);
-    const [saved] = await tx
-      .update(calls)
-      .set({ ...after, clientPhone: row!.clientPhone, ...phone, updatedAt: sql`now()` })
-      .where(and(eq(calls.tenantId, tenantId), eq(calls.id, row!.id)))
-      .returning();
-    return { call: saved!, finishedNow: before.stage !== "finished" && after.stage === "finished" };
+    const saved = await saveAssembled(tx as unknown as Db, row!, before, after);
+    return { call: saved, finishedNow: before.stage !== "finished" && after.stage === "finished" };
   });
 }
 
@@ -79,6 +80,28 @@ export async function findCallByEntry(db: Db, { tenantId, entryId }: { tenantId:
     .from(calls)
     .where(and(eq(calls.tenantId, tenantId), eq(calls.entryId, entryId)));
   return row ?? null;
+}
+
+/** The row as the reducers see it: the number whole. */
+export const openAssembled = (row: CallRow) => toAssembled(withOpenPhone(row));
+
+/** Writes the reducers' result over the locked row: the number masked and sealed (./phone.ts). */
+export async function saveAssembled(
+  tx: Db,
+  row: CallRow,
+  before: AssembledCall,
+  after: AssembledCall,
+): Promise<CallRow> {
+  const phone =
+    after.clientPhone === before.clientPhone && row.clientPhoneSealed
+      ? {}
+      : sealCallPhone(row, after.clientPhone);
+  const [saved] = await tx
+    .update(calls)
+    .set({ ...after, clientPhone: row.clientPhone, ...phone, updatedAt: sql`now()` })
+    .where(and(eq(calls.tenantId, row.tenantId), eq(calls.id, row.id)))
+    .returning();
+  return saved!;
 }
 
 export async function listRecentCalls(

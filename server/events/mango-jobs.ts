@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { applyCallbackEvent } from "@/server/callbacks/events";
+import { armFinishWithoutSummary, SUMMARY_QUIET_PERIOD_S } from "@/server/calls/finish-legs";
 import { enqueueRecordingAttach, logCall } from "@/server/calls/jobs";
-import { assembleCallEvent, findCallByEntry, isCallEventKind } from "@/server/calls/store";
+import {
+  assembleCallEvent,
+  CALL_EVENTS_JOB_ID,
+  callEventsOrderKey,
+  findCallByEntry,
+  isCallEventKind,
+} from "@/server/calls/store";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 import { applySmsReport } from "@/server/sms/send";
 import { startCallTopics } from "@/server/topics/start";
 import { readAcceptedEvent } from "@/server/webhooks/inbox";
+
+const SUMMARY_AFTER_LEGS =
+  "итоги звонка пришли после завершения по событиям — запись уточнена, в amoCRM повторно не записывается";
 
 /** MANGO sends events/recording around the summary, in no guaranteed order. */
 const LOG_CALL_DELAY_S = 15;
@@ -27,7 +37,7 @@ export const mangoEventPayload = z.object({
  * are folded into their call record (server/calls). Logging calls to amoCRM builds on that record.
  */
 export const processMangoEvent = defineJob({
-  id: "mango.event",
+  id: CALL_EVENTS_JOB_ID,
   title: "Событие MANGO OFFICE",
   payload: mangoEventPayload,
   subject: (p) => p.kind,
@@ -37,7 +47,7 @@ export const processMangoEvent = defineJob({
   // the calls.log job's and the shared request budget's.
   orderKey: (p) =>
     isCallEventKind(p.kind) && typeof p.event.entry_id === "string" && p.event.entry_id
-      ? `call:${p.event.entry_id}`
+      ? callEventsOrderKey(p.event.entry_id)
       : undefined,
   options: { retries: 5, concurrency: { limit: 4 } },
   handler: async (p, { db, tenantId, queue }) => {
@@ -91,6 +101,12 @@ export const processMangoEvent = defineJob({
         : false;
     // «Сохранять в сделках тематики…»: a Contact Center call's topics are asked for from a minute on.
     const topics = finished ? await startCallTopics(db, queue, { tenantId, call: assembled.call }) : null;
+    // Every leg ended and no summary yet: if none comes within the quiet period the call is finished from
+    // its legs (server/calls/finish-legs.ts). A summary after that corrects the record; its log run is the
+    // one already made (same key), so amoCRM gets nothing twice.
+    const waitsForSummary =
+      !finished && (await armFinishWithoutSummary(queue, { tenantId, call: assembled.call }));
+    const reconciled = p.kind === "events/summary" && assembled.call.finishedBy === "legs";
     return {
       status: "done",
       result: {
@@ -98,6 +114,8 @@ export const processMangoEvent = defineJob({
         callId: assembled.call.id,
         stage: assembled.call.stage,
         finishedNow: assembled.finishedNow,
+        ...(waitsForSummary ? { waitingForSummarySeconds: SUMMARY_QUIET_PERIOD_S } : {}),
+        ...(reconciled ? { reconciled: SUMMARY_AFTER_LEGS } : {}),
         ...(topics?.started ? { topics: "waiting" } : {}),
         ...(attach ? { recording: "attaching" } : {}),
       },

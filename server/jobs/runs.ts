@@ -82,9 +82,13 @@ export async function insertJobRun<P>(
 /** Marks a key whose runs go one at a time in enqueue order (`JobDefinition.orderKey`); see claim.ts. */
 export const ORDERED_KEY_PREFIX = "order:";
 
+/** The concurrency key of a definition's runs with this order key (to look for a key's open runs). */
+export const orderedRunsKey = (jobId: string, tenantId: string | null, order: string) =>
+  `${ORDERED_KEY_PREFIX}${jobId}:${tenantId ?? "*"}:${order}`;
+
 function concurrencyKeyOf<P>(def: JobDefinition<P>, payload: P, tenantId: string | null): string | null {
   const order = def.orderKey?.(payload);
-  if (order) return `${ORDERED_KEY_PREFIX}${def.id}:${tenantId ?? "*"}:${order}`;
+  if (order) return orderedRunsKey(def.id, tenantId, order);
   const c = def.options.concurrency;
   return c ? `${def.id}:${c.perTenant === false ? "*" : (tenantId ?? "*")}` : null;
 }

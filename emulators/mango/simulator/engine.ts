@@ -65,6 +65,8 @@ export interface Entry {
   recordingDelaySeconds?: number;
   /** Incoming calls only: what commands/route needs to continue the call elsewhere. */
   plan?: IncomingPlan;
+  /** Scenario `noSummary`: the call ends (legs, history, recordings) but events/summary is never sent. */
+  noSummary?: boolean;
 }
 
 export interface IncomingPlan {
@@ -198,7 +200,8 @@ export class Engine {
       entry_result: answered ? 1 : 0,
       disconnect_reason: disconnectReason,
     });
-    this.delivery.send(pbx, "events/summary", payload);
+    // MANGO documents no retry of a lost webhook: `noSummary` stands for a summary that never arrives.
+    if (!entry.noSummary) this.delivery.send(pbx, "events/summary", payload);
     entry.finished = true;
     const recs = [...entry.legs.values()].flatMap((l) => (l.recording ? [l.recording.id] : []));
     const recIds = pbx.recordings.filter((r) => r.entryId === entry.entryId).map((r) => r.recordingId);
@@ -226,6 +229,12 @@ export class Engine {
     if (commandId !== undefined) payload.command_id = commandId;
     payload.result = result;
     this.delivery.send(pbx, path, payload);
+  }
+
+  /** The call will end without events/summary (scenario option `noSummary`). */
+  withholdSummary(entryId: string): void {
+    const entry = this.entries.get(entryId);
+    if (entry) entry.noSummary = true;
   }
 
   /** Live leg lookup for call-control commands. */
