@@ -8,6 +8,9 @@ const config: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "pg", "pino", "pino-pretty", "inngest"],
   typedRoutes: false,
   devIndicators: false,
+  // A webhook sender may not follow a redirect: `/api/mango/<key>/events/call/` must be answered as it is, not
+  // with the 308 to the slash-less path Next sends by default. Pages are served at either form too.
+  skipTrailingSlashRedirect: true,
   // The widget pages live inside amoCRM's iframes only (loopback for the emulator's stand-in page).
   async headers() {
     const ancestors =

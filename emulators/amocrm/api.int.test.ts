@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PIPELINE_MAIN, PIPELINE_REPEAT, STATUS } from "./seed";
+import { PIPELINE_MAIN, PIPELINE_REPEAT, STATUS, USERS } from "./seed";
 import { type Harness, startHarness } from "./test-support";
 
 let h: Harness;
@@ -165,6 +165,68 @@ describe("contacts and calls", () => {
     expect(unknown.status).toBe(400);
     const badParams = await h.api("PATCH", "/api/v4/leads/notes", [{ id: note.id, params: { link } }]);
     expect(badParams.status).toBe(400);
+  });
+});
+
+describe("an unknown user in a write", () => {
+  const NO_SUCH_USER = 9_990_001;
+  const refusal = (requestId: string) => ({
+    "validation-errors": [
+      {
+        request_id: requestId,
+        errors: [
+          {
+            code: "NotSupportedChoice",
+            path: "responsible_user_id",
+            detail: "The value you selected is not a valid choice.",
+          },
+        ],
+      },
+    ],
+    title: "Bad Request",
+    type: "https://httpstatus.es/400",
+    status: 400,
+    detail: "Request validation failed",
+  });
+
+  it("is refused with amoCRM's validation error, by the client's request_id or the index", async () => {
+    const lead = await h.api("POST", "/api/v4/leads", [
+      { name: "ok", responsible_user_id: USERS.manager },
+      { name: "x", responsible_user_id: NO_SUCH_USER, request_id: "mine" },
+    ]);
+    expect(lead.status).toBe(400);
+    expect(lead.body).toEqual(refusal("mine"));
+    const contact = await h.api("POST", "/api/v4/contacts", [
+      { name: "x", responsible_user_id: NO_SUCH_USER },
+    ]);
+    expect(contact.body).toEqual(refusal("0"));
+    const patch = await h.api("PATCH", "/api/v4/leads", [
+      { id: 167353, price: 1 },
+      { id: 54884, responsible_user_id: NO_SUCH_USER },
+    ]);
+    expect(patch.body).toEqual(refusal("1"));
+    const task = await h.api("POST", "/api/v4/tasks", [
+      { text: "t", complete_till: 1900000000, responsible_user_id: NO_SUCH_USER },
+    ]);
+    expect(task.body).toEqual(refusal("0"));
+    const note = await h.api("POST", "/api/v4/leads/167353/notes", [
+      { note_type: "common", params: { text: "n" }, responsible_user_id: NO_SUCH_USER, request_id: "n-1" },
+    ]);
+    expect(note.body).toEqual(refusal("n-1"));
+    const call = await h.api("POST", "/api/v4/calls", [
+      {
+        direction: "inbound",
+        duration: 5,
+        source: "amango",
+        phone: "89031112233",
+        responsible_user_id: NO_SUCH_USER,
+      },
+    ]);
+    expect(call.body).toEqual(refusal("0"));
+    // Nothing was written: the refused lead's batch neighbour, the patched price, the call.
+    expect((await h.api("GET", "/api/v4/leads?query=ok")).status).toBe(204);
+    expect(((await h.api("GET", "/api/v4/leads/167353")).body as { price: number }).price).toBe(150000);
+    expect((await h.api("GET", "/api/v4/leads/9785993/notes?filter[note_type]=call_in")).status).toBe(204);
   });
 });
 

@@ -31,5 +31,8 @@ describe("journal reasons in Russian", () => {
     expect(ownerReason("номер клиента скрыт или не распознан")).toBe("Номер клиента скрыт или не распознан");
     expect(ownerReason("Cannot read properties of undefined")).toBe(TECHNICAL_REASON);
     expect(ownerReason(null)).toBeNull();
+    // Russian reasons led by a service's name keep it as it is spelled.
+    expect(ownerReason("MANGO OFFICE не подключена")).toBe("MANGO OFFICE не подключена");
+    expect(ownerReason("amoCRM отклонил запрос (400)")).toBe("amoCRM отклонил запрос (400)");
   });
 });

@@ -48,7 +48,8 @@ const RULES: Rule[] = [
     test: /^MANGO [^:]*: HTTP (\d{3})/,
     text: (m) => `${UNAVAILABLE_MESSAGE} (HTTP ${m[1]}): повторим позже`,
   },
-  { test: /^MANGO /, text: () => UNAVAILABLE_MESSAGE },
+  // "MANGO OFFICE …" is already Russian (e.g. a refusal's reason, server/jobs/refusals.ts).
+  { test: /^MANGO (?!OFFICE )/, text: () => UNAVAILABLE_MESSAGE },
   {
     test: /fetch failed|ECONNREFUSED|ENOTFOUND|ECONNRESET|EAI_AGAIN|socket hang up|network/i,
     text: () => "Нет связи с внешним сервисом: повторим позже",
@@ -68,5 +69,7 @@ export function ownerReason(raw: string | null | undefined): string | null {
     const m = rule.test.exec(raw);
     if (m) return rule.text(m);
   }
-  return CYRILLIC.test(raw) ? raw.charAt(0).toUpperCase() + raw.slice(1) : TECHNICAL_REASON;
+  if (!CYRILLIC.test(raw)) return TECHNICAL_REASON;
+  // A sentence starts with a capital; a name keeps its own spelling ("amoCRM отклонил запрос …").
+  return /^[а-яё]/.test(raw) ? raw.charAt(0).toUpperCase() + raw.slice(1) : raw;
 }

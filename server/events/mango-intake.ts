@@ -59,9 +59,11 @@ function unknownKindSpec(path: string, creds: { apiKey: string; salt: string }) 
  */
 export async function receiveMangoEvent(
   req: Request,
-  { webhookKey, path }: { webhookKey: string; path: string },
+  { webhookKey, path: rawPath }: { webhookKey: string; path: string },
   deps: { db: Db; queue: JobQueue },
 ): Promise<Response> {
+  // `events/call/` is `events/call`: a sender's trailing slash names no other event.
+  const path = rawPath.replace(/\/+$/, "");
   // The intake's one read: the tenant with its key and salt (its one write is in receiveWebhook).
   const found = await webhookTenantWithSecrets(deps.db, {
     webhookKey,

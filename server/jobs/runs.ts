@@ -13,6 +13,7 @@ import {
   SkipJobError,
 } from "./define";
 import type { EnqueueOptions, EnqueueResult, JobQueue } from "./queue";
+import { refusalOf } from "./refusals";
 
 /**
  * What a run row of `def` holds besides its identity: the payload validated, when it is due, its concurrency
@@ -131,10 +132,15 @@ export async function runHandler(
         retriable: false,
       };
     }
-    // Kept on the run and in the journal: a failed query's parameters (phones, bodies, keys) never are.
-    const reason = safeErrorMessage(err);
     log.warn({ err }, "job attempt failed");
-    return { kind: "failed", reason, retriable: !(err instanceof NonRetriableError) };
+    if (err instanceof NonRetriableError) {
+      return { kind: "failed", reason: safeErrorMessage(err), retriable: false };
+    }
+    // A refusal of the request itself (amoCRM 400/402/403, MANGO bad parameters) is the same on every retry.
+    const refusal = refusalOf(err);
+    if (refusal) return { kind: "failed", reason: refusal, retriable: false };
+    // Kept on the run and in the journal: a failed query's parameters (phones, bodies, keys) never are.
+    return { kind: "failed", reason: safeErrorMessage(err), retriable: true };
   }
 }
 

@@ -51,6 +51,12 @@ function resolveResponsible(acc: Account, raw: number | string | undefined, fall
   return acc.users.find((u) => u.name === String(raw))?.id ?? fallback;
 }
 
+const unknownUser = (path: string): ValidationIssue => ({
+  code: "NotSupportedChoice",
+  path,
+  detail: "The value you selected is not a valid choice.",
+});
+
 export function addCalls(ctx: ApiCtx): Res {
   const { acc, base } = ctx;
   const body = arrayBody(ctx.req);
@@ -66,6 +72,11 @@ export function addCalls(ctx: ApiCtx): Res {
       return;
     }
     const c = r.data;
+    // amoCRM validates the element before it looks for the number (reference §5.1).
+    if (c.responsible_user_id !== undefined && !acc.users.some((u) => u.id === c.responsible_user_id)) {
+      errors.push({ request_id: requestId, errors: [unknownUser("responsible_user_id")] });
+      return;
+    }
     const contact = findContactsByPhone(acc, c.phone)[0];
     if (!contact) {
       // No entity with this phone → the call is not added (reference §6.8).

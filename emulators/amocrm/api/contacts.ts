@@ -26,6 +26,7 @@ import {
 import { type Account, type Contact, nextId } from "../state";
 import { sortBy } from "./leads";
 import { applyTagChanges, renderTags, tagRef } from "./tags";
+import { checkUserRef, requestIdOf } from "./user-ref";
 
 export const contactIn = z.looseObject({
   id: z.number().int().optional(),
@@ -120,6 +121,7 @@ function splitName(input: ContactIn): { name: string; first: string; last: strin
 export function buildContact(ctx: ApiCtx, input: ContactIn, rid: string, prefix = ""): Contact {
   const { acc } = ctx;
   const now = ctx.emu.clock.nowSec();
+  checkUserRef(acc, input.responsible_user_id, input.request_id ?? rid, `${prefix}responsible_user_id`);
   const n = splitName(input);
   return {
     id: nextId(acc),
@@ -179,6 +181,7 @@ export function patchContacts(ctx: ApiCtx): Res {
       ]);
     }
     // Resolve before mutating so that a bad batch element leaves the state untouched.
+    checkUserRef(ctx.acc, input.responsible_user_id, requestIdOf(input, i));
     resolveCustomFields(ctx.acc, "contacts", input.custom_fields_values ?? [], String(i));
     return c;
   });

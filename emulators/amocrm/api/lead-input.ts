@@ -5,6 +5,7 @@ import type { ApiCtx } from "../context";
 import { fail, failValidation } from "../errors";
 import { type Account, type Lead, nextId } from "../state";
 import { applyTagChanges, tagRef } from "./tags";
+import { checkUserRef } from "./user-ref";
 
 const idRef = z.looseObject({ id: z.number().int(), is_main: z.boolean().optional() });
 
@@ -82,6 +83,7 @@ export function resolveStage(
 export function buildLead(ctx: ApiCtx, input: LeadIn, rid: string, allowUnsorted = false): Lead {
   const { acc } = ctx;
   const now = ctx.emu.clock.nowSec();
+  checkUserRef(acc, input.responsible_user_id, input.request_id ?? rid);
   const stage = resolveStage(acc, input, rid, undefined, allowUnsorted);
   const lead: Lead = {
     id: nextId(acc),

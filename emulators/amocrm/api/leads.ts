@@ -19,6 +19,7 @@ import {
 import type { Account, Lead } from "../state";
 import { buildLead, type LeadIn, leadIn, resolveStage } from "./lead-input";
 import { applyTagChanges, renderTags } from "./tags";
+import { checkUserRef, requestIdOf } from "./user-ref";
 
 export { buildLead, leadIn };
 
@@ -195,6 +196,7 @@ export function patchLeads(ctx: ApiCtx): Res {
       failValidation(String(i), [
         { code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." },
       ]);
+    checkUserRef(ctx.acc, input.responsible_user_id, requestIdOf(input, i));
     resolveStage(ctx.acc, input, String(i), l);
     resolveCustomFields(ctx.acc, "leads", input.custom_fields_values ?? [], String(i));
     return l;

@@ -7,6 +7,7 @@ import { noteAdded } from "../events";
 import { arrayBody, filterValues, hal, halList, intParam, link, noContent, type Res } from "../http";
 import { type Account, type EntityType, type Note, nextId } from "../state";
 import { entityParam } from "./tags";
+import { checkUserRef, requestIdOf } from "./user-ref";
 
 const callParams = z.looseObject({
   uniq: z.string().optional(),
@@ -143,6 +144,7 @@ export function addNotes(ctx: ApiCtx): Res {
         { code: "NotBlank", path: "note_type", detail: "This value should not be blank." },
       ]);
     const params = checkParams(input.note_type, input.params, rid);
+    checkUserRef(ctx.acc, input.responsible_user_id, requestIdOf(input, i));
     const author = input.created_by ?? ctx.userId;
     return {
       id: nextId(ctx.acc),

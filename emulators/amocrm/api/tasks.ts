@@ -14,6 +14,7 @@ import {
   type Res,
 } from "../http";
 import { type Account, nextId, type Task } from "../state";
+import { checkUserRef, requestIdOf } from "./user-ref";
 
 const taskIn = z.looseObject({
   id: z.number().int().optional(),
@@ -95,6 +96,7 @@ export function createTasks(ctx: ApiCtx): Res {
         { code: "NotBlank", path: "complete_till", detail: "This value should not be blank." },
       ]);
     }
+    checkUserRef(ctx.acc, t.responsible_user_id, requestIdOf(t, i));
     if ((t.entity_id === undefined) !== (t.entity_type === undefined)) {
       failValidation(rid, [
         { code: "NotBlank", path: "entity_type", detail: "entity_id and entity_type go together." },
@@ -147,6 +149,7 @@ export function patchTask(ctx: ApiCtx): Res {
   const t = ctx.acc.tasks.find((x) => x.id === intParam(ctx.params.id));
   if (!t) fail(404, "Task not found");
   const input = parseOrFail(taskIn, jsonBody(ctx.req), "0");
+  checkUserRef(ctx.acc, input.responsible_user_id, requestIdOf(input, 0));
   applyTask(ctx, t, input);
   return hal({
     id: t.id,
@@ -166,6 +169,7 @@ export function patchTasks(ctx: ApiCtx): Res {
       failValidation(String(i), [
         { code: "NotSupportedChoice", path: "id", detail: "The value you selected is not a valid choice." },
       ]);
+    checkUserRef(ctx.acc, input.responsible_user_id, requestIdOf(input, i));
     return t;
   });
   for (const [i, t] of targets.entries()) applyTask(ctx, t, inputs[i] ?? {});

@@ -12,7 +12,8 @@ export const POST = withSafeErrors(
     const { key, path } = await ctx.params;
     return receiveMangoEvent(
       req,
-      { webhookKey: key, path: path.join("/") },
+      // A trailing slash may reach us as an empty last segment: the event path is the same without it.
+      { webhookKey: key, path: path.filter((segment) => segment !== "").join("/") },
       {
         db: await getDb(),
         queue: (await jobRuntime()).queue,
