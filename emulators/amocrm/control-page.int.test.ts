@@ -147,6 +147,49 @@ describe("control page", () => {
     expect(page.html).toContain(`${rx.url}/mango/events/summary`); // the events it posted
   });
 
+  it("offers the call shapes and rings a consultative transfer and a group call through MANGO", async () => {
+    const page = await getText("/__control/ui");
+    for (const label of ["обычный", "перевод", "перевод с консультацией", "удержание", "группа 201"])
+      expect(page.html).toContain(`>${label}</option>`);
+    const events = async (path: string) => {
+      const res = await fetch(`${mango.url}/__control/deliveries?wait=1&path=${path}`);
+      const { deliveries } = (await res.json()) as { deliveries: Array<{ json: string }> };
+      return deliveries.map((d) => JSON.parse(d.json) as Record<string, unknown>);
+    };
+    await fetch(`${mango.url}/__control/deliveries`, { method: "DELETE" });
+    const { msg } = await submit("ring", {
+      account: "demo",
+      pbx: "demo",
+      from: "+79161234567",
+      extension: "101",
+      shape: "consultative",
+      transfer_to: "103",
+      talk_seconds: "20",
+      instant: "1",
+    });
+    expect(msg).toMatch(/^Звонок с \+79161234567 на 101 запущен .*перевод с консультацией, разговор 20 с/);
+    const calls = await events("events/call");
+    expect(calls.some((c) => c.call_state === "OnHold" && c.transfer === "consultative")).toBe(true);
+    expect((await events("events/summary")).at(-1)).toMatchObject({ to: { extension: "103" } });
+
+    await fetch(`${mango.url}/__control/deliveries`, { method: "DELETE" });
+    await submit("ring", {
+      account: "demo",
+      pbx: "demo",
+      from: "+79161234567",
+      extension: "102",
+      answered: "1",
+      shape: "group",
+      untidy: "1",
+      instant: "1",
+    });
+    const group = await events("events/call");
+    const ringing = group.filter((c) => c.call_state === "Appeared" && c.location === "abonent");
+    expect(ringing.length).toBeGreaterThan(1);
+    expect(group.every((c) => typeof c.seq === "string")).toBe(true);
+    expect((await events("events/summary")).at(-1)).toMatchObject({ to: { extension: "102" } });
+  });
+
   it("points a PBX's events at the address the portal shows", async () => {
     const { msg } = await submit("mango-webhook", {
       account: "demo",

@@ -15,6 +15,7 @@ export const faultsSchema = z.object({
   outOfOrder: z.boolean().optional(),
   latencyMs: z.number().nonnegative().optional(),
   webhookLatencyMs: z.number().nonnegative().optional(),
+  untidyEvents: z.boolean().optional(),
   apiFailures: z
     .object({
       remaining: z.number().int().positive(),

@@ -4,6 +4,7 @@ import { pickOutcome } from "./commands/calls";
 import type { Ctx } from "./context";
 import { startIncoming } from "./simulator/incoming";
 import { startCallback, startOutgoing } from "./simulator/outbound";
+import type { Employee, Pbx } from "./types";
 
 /**
  * Call scenarios posted to /__control/scenarios. Each produces the same signed event sequence MANGO would
@@ -25,7 +26,11 @@ const common = {
   recordingDelaySeconds: z.number().nonnegative().max(86_400).optional(),
   /** The call's events/summary is never sent (MANGO documents no retry of a lost webhook). */
   noSummary: z.boolean().optional(),
+  /** Events shaped as in MANGO's own examples: string numbers, non-base64 ids, optional keys left out. */
+  untidy: z.boolean().optional(),
 };
+
+const seconds = z.number().nonnegative().max(3600).optional();
 
 /**
  * What the КЦ operator records about the call (read back through /vpbx/cc/call/): topic ids, a comment, and
@@ -55,6 +60,16 @@ export const scenarioSchema = z.discriminatedUnion("type", [
     dtmf: z.string().optional(),
     dct: z.object({ number: z.string().optional(), type: z.number().int() }).optional(),
     missedReason: z.number().int().optional(),
+    hold: z.object({ afterSeconds: seconds, seconds }).optional(),
+    transfer: z
+      .object({
+        method: z.enum(["blind", "consultative"]),
+        to: z.string().min(1),
+        afterSeconds: seconds,
+        ringSeconds: seconds,
+        consultSeconds: seconds,
+      })
+      .optional(),
     ...ccData,
   }),
   z.object({
@@ -106,6 +121,19 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
     if (!e) throw new Error(`unknown extension ${ext}`);
     return e;
   };
+  // An untidy call gets its non-base64 ids when it opens, so the engine must know before the timeline starts.
+  ctx.engine.untidyNext = sc.untidy === true;
+  let result: ScenarioResult;
+  try {
+    result = start(ctx, sc, employee);
+  } finally {
+    ctx.engine.untidyNext = false;
+  }
+  return finishScenario(ctx, sc, result);
+}
+
+function start(ctx: Ctx, sc: Scenario, employee: (ext: string) => Employee): ScenarioResult {
+  const pbx = ctx.state.byId(sc.pbx) as Pbx;
   let result: ScenarioResult;
   switch (sc.type) {
     case "incoming": {
@@ -116,6 +144,10 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
         throw new Error(`unknown group ${sc.group}`);
       if (sc.answeredBy && sc.ring && !sc.ring.includes(sc.answeredBy))
         throw new Error("answeredBy must be one of ring");
+      if ((sc.hold || sc.transfer) && !sc.answeredBy) throw new Error("hold and transfer need answeredBy");
+      if (sc.hold && sc.transfer) throw new Error("give hold or transfer, not both");
+      if (sc.transfer && employee(sc.transfer.to).extension === sc.answeredBy)
+        throw new Error("transfer.to must be another employee than answeredBy");
       const entry = startIncoming(ctx.engine, pbx, sc);
       if (sc.topics !== undefined || sc.comment !== undefined || sc.commentDelaySeconds !== undefined)
         recordIncomingCcCall(ctx, pbx, entry, sc);
@@ -158,6 +190,10 @@ export function runScenario(ctx: Ctx, input: unknown): ScenarioResult {
       break;
     }
   }
+  return result;
+}
+
+function finishScenario(ctx: Ctx, sc: Scenario, result: ScenarioResult): ScenarioResult {
   const entry = ctx.engine.entry(result.entry_id);
   if (entry && sc.recordingDelaySeconds !== undefined) entry.recordingDelaySeconds = sc.recordingDelaySeconds;
   if (sc.noSummary) ctx.engine.withholdSummary(result.entry_id);

@@ -37,6 +37,8 @@ export interface Faults {
   webhookLatencyMs: number;
   /** The next `remaining` API requests (optionally only on these paths) answer with `status`. */
   apiFailures: { remaining: number; status: number; paths: string[] | null } | null;
+  /** Every new call's events shaped as in MANGO's own examples (simulator/untidy.ts). */
+  untidyEvents?: boolean;
 }
 
 export interface DeliverySettings {
@@ -70,6 +72,7 @@ export function defaultSettings(): Settings {
       latencyMs: 0,
       webhookLatencyMs: 0,
       apiFailures: null,
+      untidyEvents: false,
     },
     delivery: { timeoutMs: 5000, retryDelaysMs: [1000, 5000, 30000] },
     callbackRules: [],

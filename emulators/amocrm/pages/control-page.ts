@@ -8,7 +8,7 @@ import type { Req, Res } from "../http";
 import { changeLead } from "../lead-actions";
 import type { Account } from "../state";
 import { h, page, type Raw, raw, when } from "./html";
-import { mangoOverview, ring, setEventsUrl } from "./mango-relay";
+import { CALL_SHAPES, type CallShape, mangoOverview, ring, setEventsUrl } from "./mango-relay";
 
 export const CONTROL_PAGE = "/__control/ui";
 
@@ -71,6 +71,9 @@ export async function controlPage(emu: Emu, req: Req, mangoUrl: string | undefin
         answered: f.get("answered") === "1",
         talkSeconds: Number(f.get("talk_seconds") ?? 35) || 35,
         instant: f.get("instant") === "1",
+        shape: (Object.keys(CALL_SHAPES) as CallShape[]).find((k) => k === f.get("shape")) ?? "plain",
+        transferTo: f.get("transfer_to") ?? "102",
+        untidy: f.get("untidy") === "1",
       });
       return back(accName, msg);
     }
@@ -145,6 +148,9 @@ async function mangoSection(acc: Account, mangoUrl: string | undefined): Promise
 <label>Добавочный <input name="extension" value="101" size="4"></label>
 <label><input type="checkbox" name="answered" value="1" checked> ответили</label>
 <label>разговор, с <input name="talk_seconds" type="number" min="1" value="35" style="width:5em"></label>
+<label>Как <select name="shape" aria-label="Как идёт звонок">${Object.entries(CALL_SHAPES).map(([k, v]) => h`<option value="${k}">${v}</option>`)}</select></label>
+<label>перевести на <input name="transfer_to" value="102" size="4"></label>
+<label><input type="checkbox" name="untidy" value="1"> события «как в жизни»</label>
 <label><input type="checkbox" name="instant" value="1" checked> сразу (без ожидания)</label>
 <button>Позвонить</button></form>`;
   if (!overview) return h`${ringForm}<p class="bad">Эмулятор MANGO OFFICE (${mangoUrl}) не отвечает.</p>`;

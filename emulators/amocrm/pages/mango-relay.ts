@@ -41,6 +41,16 @@ const post = (mangoUrl: string, path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
+/** Call shapes the «Позвонить» form offers (MANGO emulator scenario options, emulators/README.md). */
+export const CALL_SHAPES = {
+  plain: "обычный",
+  blind: "перевод",
+  consultative: "перевод с консультацией",
+  hold: "удержание",
+  group: "группа 201",
+} as const;
+export type CallShape = keyof typeof CALL_SHAPES;
+
 export type RingForm = {
   pbx: string;
   from: string;
@@ -48,22 +58,41 @@ export type RingForm = {
   answered: boolean;
   talkSeconds: number;
   instant: boolean;
+  shape?: CallShape;
+  /** Where a transfer goes (blind / consultative). */
+  transferTo?: string;
+  /** MANGO's untidy event format (string numbers, non-base64 ids, optional keys left out). */
+  untidy?: boolean;
 };
 
-/** Rings an incoming call through MANGO's `/__control/scenarios`; returns a Russian one-line outcome. */
-export async function ring(mangoUrl: string, f: RingForm): Promise<string> {
-  const scenario = {
+/** The MANGO emulator's `incoming` scenario for the form: who rings, who answers, what happens after. */
+function incomingScenario(f: RingForm): Record<string, unknown> {
+  const shape = f.shape ?? "plain";
+  // Hold and transfers happen in a conversation, so those shapes are always answered.
+  const answered = f.answered || (shape !== "plain" && shape !== "group");
+  const to = f.transferTo || "102";
+  return {
     type: "incoming",
     pbx: f.pbx,
     from: f.from,
-    ring: [f.extension],
-    ...(f.answered ? { answeredBy: f.extension, talkSeconds: f.talkSeconds } : {}),
+    ...(shape === "group" ? { group: "201" } : { ring: [f.extension] }),
+    ...(answered ? { answeredBy: f.extension, talkSeconds: f.talkSeconds } : {}),
+    ...(shape === "blind" || shape === "consultative" ? { transfer: { method: shape, to } } : {}),
+    ...(shape === "hold" ? { hold: {} } : {}),
+    ...(f.untidy ? { untidy: true } : {}),
     instant: f.instant,
   };
+}
+
+/** Rings an incoming call through MANGO's `/__control/scenarios`; returns a Russian one-line outcome. */
+export async function ring(mangoUrl: string, f: RingForm): Promise<string> {
+  const scenario = incomingScenario(f);
   const out = await post(mangoUrl, "scenarios", scenario);
   if (!out.ok) return `MANGO OFFICE отказал: ${out.text.slice(0, 300)}`;
   const entry = (out.body as { entry_id?: string } | null)?.entry_id ?? "?";
-  return `Звонок с ${f.from} на ${f.extension} запущен (entry_id ${entry}${f.answered ? `, разговор ${f.talkSeconds} с` : ", без ответа"}).`;
+  const shape = f.shape && f.shape !== "plain" ? `, ${CALL_SHAPES[f.shape]}` : "";
+  const talk = scenario.answeredBy ? `, разговор ${f.talkSeconds} с` : ", без ответа";
+  return `Звонок с ${f.from} на ${f.extension} запущен (entry_id ${entry}${shape}${talk}).`;
 }
 
 /** Points a PBX's events at `url` (what the owner pastes into MANGO's «Адрес внешней системы»). */

@@ -3,6 +3,7 @@ import type { Delivery } from "../delivery";
 import type { EmulatorState } from "../state";
 import type { Employee, Pbx } from "../types";
 import { completeRecording, startRecording } from "./recordings";
+import { untidyCallEvent, untidyCallId, untidyEntryId, untidySummary } from "./untidy";
 
 /**
  * Runtime of simulated calls. Timeline builders (incoming.ts, outbound.ts) schedule engine calls on the
@@ -36,6 +37,12 @@ export interface Leg extends LegDef {
   seq: number;
   state: string | null;
   recording: { id: string; seq: number; commandId?: string } | null;
+  /** Fields merged into the next event of this leg only (e.g. `from.was_transferred` on Disconnected). */
+  transient?: {
+    from?: Record<string, unknown>;
+    to?: Record<string, unknown>;
+    fields?: Record<string, unknown>;
+  };
 }
 
 export interface SummaryBase {
@@ -67,6 +74,8 @@ export interface Entry {
   plan?: IncomingPlan;
   /** Scenario `noSummary`: the call ends (legs, history, recordings) but events/summary is never sent. */
   noSummary?: boolean;
+  /** Scenario `untidy` / fault `untidyEvents`: events shaped as in MANGO's own examples (untidy.ts). */
+  untidy?: boolean;
 }
 
 export interface IncomingPlan {
@@ -79,6 +88,8 @@ export interface IncomingPlan {
 
 export class Engine {
   private entries = new Map<string, Entry>();
+  /** Set by a scenario around its start so the call gets untidy ids from its first leg on. */
+  untidyNext = false;
 
   constructor(
     readonly state: EmulatorState,
@@ -106,9 +117,11 @@ export class Engine {
 
   open(pbx: Pbx, summary: SummaryBase, autoRecord: boolean): Entry {
     const now = this.clock.nowSeconds();
+    const untidy = this.untidyNext || this.state.settings.faults.untidyEvents === true;
     const entry: Entry = {
+      untidy,
       pbxId: pbx.id,
-      entryId: this.state.nextEntryId(pbx),
+      entryId: untidy ? untidyEntryId(this.state) : this.state.nextEntryId(pbx),
       legs: new Map(),
       tasks: [],
       finished: false,
@@ -133,7 +146,11 @@ export class Engine {
 
   defineLeg(entry: Entry, def: LegDef): string {
     const pbx = this.pbx(entry);
-    const callId = pbx ? this.state.nextCallId(pbx) : `call-${entry.legs.size}`;
+    const callId = !pbx
+      ? `call-${entry.legs.size}`
+      : entry.untidy
+        ? untidyCallId(this.state)
+        : this.state.nextCallId(pbx);
     entry.legs.set(callId, { ...def, callId, seq: 0, state: null, recording: null });
     return callId;
   }
@@ -153,12 +170,13 @@ export class Engine {
       seq: leg.seq,
       call_state: callState,
       location: leg.location,
-      from,
-      to: { ...leg.to },
+      from: { ...from, ...leg.transient?.from },
+      to: { ...leg.to, ...leg.transient?.to },
     };
     if (disconnectReason !== undefined) payload.disconnect_reason = disconnectReason;
-    Object.assign(payload, leg.extras ?? {});
-    this.delivery.send(pbx, "events/call", payload);
+    Object.assign(payload, leg.extras ?? {}, leg.transient?.fields);
+    leg.transient = undefined;
+    this.delivery.send(pbx, "events/call", entry.untidy ? untidyCallEvent(payload) : payload);
     if (callState === "Connected" && entry.autoRecord && leg.employee && !leg.recording) {
       startRecording(this, entry, leg);
     }
@@ -201,7 +219,8 @@ export class Engine {
       disconnect_reason: disconnectReason,
     });
     // MANGO documents no retry of a lost webhook: `noSummary` stands for a summary that never arrives.
-    if (!entry.noSummary) this.delivery.send(pbx, "events/summary", payload);
+    if (!entry.noSummary)
+      this.delivery.send(pbx, "events/summary", entry.untidy ? untidySummary(payload) : payload);
     entry.finished = true;
     const recs = [...entry.legs.values()].flatMap((l) => (l.recording ? [l.recording.id] : []));
     const recIds = pbx.recordings.filter((r) => r.entryId === entry.entryId).map((r) => r.recordingId);

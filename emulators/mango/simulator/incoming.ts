@@ -1,4 +1,5 @@
 import type { Employee, Pbx } from "../types";
+import { type HoldSpec, scheduleConversation, type TransferSpec } from "./conversation";
 import type { Engine, Entry, Party } from "./engine";
 
 /**
@@ -21,6 +22,10 @@ export interface IncomingScenario {
   dct?: { number?: string; type: number };
   /** Disconnect reason when the call ends unanswered (default 1110: the caller hung up while waiting). */
   missedReason?: number;
+  /** After the answer: the employee puts the client on hold and resumes (conversation.ts). */
+  hold?: HoldSpec;
+  /** After the answer: a blind or consultative transfer to another employee (conversation.ts). */
+  transfer?: TransferSpec;
 }
 
 /** MANGO shows PSTN numbers as digits with country code and no "+". */
@@ -130,11 +135,10 @@ export function startIncoming(engine: Engine, pbx: Pbx, sc: IncomingScenario): E
     // Parallel ringing: the legs that lost the race end normally.
     for (const l of legs) if (l !== answered) engine.emitLeg(entry, l.callId, "Disconnected", 1100);
   });
-  const endMs = ivrMs + ringMs + (sc.talkSeconds ?? 30) * 1000;
-  engine.at(entry, t0, endMs, () => {
-    const reason = sc.hangupBy === "operator" ? 1120 : 1110;
-    engine.emitLeg(entry, answered.callId, "Disconnected", reason);
-    engine.finish(entry, reason);
+  scheduleConversation(engine, pbx, entry, t0, ivrMs + ringMs, answered, {
+    ...entry.plan,
+    hold: sc.hold,
+    transfer: sc.transfer,
   });
   return entry;
 }
