@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { EffectiveSettings } from "@/lib/domain/settings/effective";
 import { CLIENT, foldWire, leg, SHAPES, summary } from "@/test/call-shapes";
 import { unionSeconds } from "./facts";
-import { callResultOf, skipReason } from "./log-decide";
+import { callResultOf, employeeExtensions, skipReason } from "./log-decide";
 
 const ext = (extension: string) => ({ extension, number: `sip:u${extension}@vpbx.mangosip.ru` });
-const settings = { calls: {}, restrictions: {} } as unknown as EffectiveSettings;
+const settings = { calls: {}, limits: { lines: [] } } as unknown as EffectiveSettings;
 
 describe("the call's facts decide over MANGO's summary", () => {
   it("a summary calling incoming what its legs show as an employee dialling out: outgoing, and the note says so", () => {
@@ -53,6 +53,7 @@ describe("the call's facts decide over MANGO's summary", () => {
       recordingIds: ["rec-a", "rec-b"],
     });
     expect(callResultOf(call)).toBe("Разговор состоялся, говорили сотрудники 101, 102");
+    expect(employeeExtensions(call)).toEqual(["102", "101"]);
     const blind = foldWire(SHAPES.blindTransfer!.events);
     expect(blind).toMatchObject({
       answeredExtension: "102",
@@ -75,6 +76,21 @@ describe("the call's facts decide over MANGO's summary", () => {
     const call = foldWire([summary(3, ext("101"), ext("102"), { c: 100, talk: 105, e: 140 })]);
     expect(call).toMatchObject({ direction: "unknown", stage: "finished", talkSeconds: 35 });
     expect(skipReason(call, settings)).toMatch(/^направление звонка не определено: .* разговор не записан$/);
+  });
+
+  it("a caller known only by a SIP URI: incoming by the parties, and skipped with the reason, not silently", () => {
+    const sipClient = { number: "sip:client@other.example" };
+    const call = foldWire([
+      ...leg("s1", sipClient, ext("101"), { a: 100, c: 104, d: 130 }),
+      summary(1, sipClient, ext("101"), { c: 100, talk: 104, e: 130 }),
+    ]);
+    expect(call).toMatchObject({
+      direction: "incoming",
+      clientPhone: null,
+      answeredExtension: "101",
+      talkSeconds: 26,
+    });
+    expect(skipReason(call, settings)).toBe("номер клиента скрыт или не распознан");
   });
 
   it("talk is the union of connected intervals", () => {

@@ -41,12 +41,15 @@ export function skipReason(call: LoggableCall, settings: EffectiveSettings): str
 }
 
 /**
- * The extensions whose amoCRM user owns the call, best first: who answered (incoming) or called (outgoing);
+ * The extensions whose amoCRM user owns the call, best first: who finished the conversation (incoming) or
+ * called (outgoing), then the others who talked;
  * for a missed incoming call, the extensions that rang, in the order they rang; for an unanswered
  * outgoing call, the employee who dialled (`caller_extension`).
  */
 export function employeeExtensions(call: LoggableCall): string[] {
-  if (call.answeredExtension) return [call.answeredExtension];
+  // A transfer is the last talker's call; the others who talked follow, latest first, should they be unmapped.
+  const talked = [...((call.talkedExtensions as string[] | undefined) ?? [])].reverse();
+  if (call.answeredExtension) return [...new Set([call.answeredExtension, ...talked])];
   if (call.direction === "incoming") return (call.rangExtensions as string[]) ?? [];
   if (call.direction === "outgoing" && call.callerExtension) return [call.callerExtension];
   return [];
