@@ -45,7 +45,7 @@ export const calls = pgTable(
     /** Keyed fingerprint of the number (HMAC, tenant-bound): "our previous call with this number". */
     clientPhoneLookup: text("client_phone_lookup"),
     lineNumber: text("line_number"),
-    /** Extensions that rang, in first-seen order. */
+    /** Extensions that rang, in the order their legs began (then by leg id), whatever order events came in. */
     rangExtensions: jsonb("rang_extensions").notNull().default([]),
     /** Who finished the conversation: the answered employee leg that disconnected last. */
     answeredExtension: text("answered_extension"),
