@@ -60,6 +60,16 @@ function Details({ g }: { g: JournalGroup }) {
   const a = g.facts.apply;
   return (
     <>
+      {g.facts.talked && g.facts.talked.length > 1 ? (
+        <span className="block text-sm" data-testid="outcome-talked">
+          {t("talked", { extensions: g.facts.talked.join(", ") })}
+        </span>
+      ) : null}
+      {g.facts.directionNote ? (
+        <span className="block text-sm" data-testid="outcome-direction-note">
+          {g.facts.directionNote}
+        </span>
+      ) : null}
       <TopicsLine g={g} />
       {g.facts.rules?.map((r) => (
         <span key={r.name} className="block text-sm" data-testid="outcome-rule">

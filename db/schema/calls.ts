@@ -45,9 +45,12 @@ export const calls = pgTable(
     /** Keyed fingerprint of the number (HMAC, tenant-bound): "our previous call with this number". */
     clientPhoneLookup: text("client_phone_lookup"),
     lineNumber: text("line_number"),
-    /** Extensions that rang, in first-seen order. */
+    /** Extensions that rang, in the order their legs began (then by leg id), whatever order events came in. */
     rangExtensions: jsonb("rang_extensions").notNull().default([]),
+    /** Who finished the conversation: the answered employee leg that disconnected last. */
     answeredExtension: text("answered_extension"),
+    /** Everyone who talked with the client (transfers, consultations), in the order they answered. */
+    talkedExtensions: jsonb("talked_extensions").notNull().default([]),
     /**
      * Outgoing calls: the employee who placed the call, answered or not (the summary's `from.extension`).
      * Kept apart from `answered_extension`, which stays "who talked", so an unanswered outgoing call
@@ -71,6 +74,13 @@ export const calls = pgTable(
      * times (server/calls/legs.ts). What a call is finished from when its summary never comes.
      */
     legs: jsonb("legs").notNull().default({}),
+    /** MANGO's `events/summary` as it came, without numbers (server/calls/facts.ts `SummaryFacts`). */
+    summary: jsonb("summary"),
+    /**
+     * Why the call is logged with another direction than MANGO's summary gave it (Russian, for the journal),
+     * e.g. an employee calling an external number that the summary called incoming. Null when they agree.
+     */
+    directionNote: text("direction_note"),
     /** Null while in progress. */
     finishedBy: callFinishedBy("finished_by"),
     ...timestamps,

@@ -12,6 +12,10 @@ export type JournalFacts = {
   direction?: "incoming" | "outgoing" | "internal" | "unknown";
   /** Masked (+7999***4567). */
   phone?: string | null;
+  /** A call logged with another direction than MANGO's summary named, and why (server/calls/facts.ts). */
+  directionNote?: string | null;
+  /** A call several employees talked on (a transfer, a consultation): their extensions, in order. */
+  talked?: string[];
   contactUrl?: string | null;
   leadUrl?: string | null;
   leadId?: number | null;
@@ -70,6 +74,8 @@ export async function journalFacts(
         entryId: calls.entryId,
         direction: calls.direction,
         phone: calls.clientPhone,
+        directionNote: calls.directionNote,
+        talked: calls.talkedExtensions,
         contactId: callLogs.contactId,
         leadId: callLogs.leadId,
         topics: {
@@ -88,6 +94,8 @@ export async function journalFacts(
       out.set(`call:${r.entryId}`, {
         direction: r.direction,
         phone: r.phone ? maskPhone(r.phone) : null,
+        directionNote: r.directionNote,
+        talked: (r.talked as string[]).length > 1 ? (r.talked as string[]) : [],
         contactUrl: r.contactId ? contactUrl(url, r.contactId) : null,
         leadUrl: r.leadId ? leadUrl(url, r.leadId) : null,
         leadId: r.leadId,

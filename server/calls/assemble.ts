@@ -2,23 +2,33 @@ import type {
   MangoCallDirection,
   MangoCallEvent,
   MangoCallSummary,
+  MangoParty,
   MangoRecordingEvent,
 } from "@/server/mango/events";
-import { applyLegEvent, type CallLegs } from "./legs";
+import { deriveCall, type SummaryFacts } from "./facts";
+import { applyLegEvent, type CallLegs, clientSide, orderedLegs } from "./legs";
 
-/** The parts of a call record that events decide; the reducer below is pure and order-independent. */
+/**
+ * The parts of a call record that events decide. What the events said is kept (`legs`, `summary`, the
+ * markers, `recordingIds`) and every other field is derived from it afresh on each fold (facts.ts), so the
+ * record is a function of the set of events received, not of their order or multiplicity.
+ */
 export type AssembledCall = {
   direction: MangoCallDirection;
   stage: "in_progress" | "finished";
   clientPhone: string | null;
   lineNumber: string | null;
   rangExtensions: string[];
+  /** Who finished the conversation: the answered employee leg that disconnected last. */
   answeredExtension: string | null;
+  /** Everyone who talked with the client (a transfer, a consultation), by when they answered. */
+  talkedExtensions: string[];
   /** Outgoing: the employee who placed the call, answered or not (see db/schema/calls.ts). */
   callerExtension: string | null;
   startedAt: Date | null;
   answeredAt: Date | null;
   endedAt: Date | null;
+  /** The union of the client's connected intervals: overlapping legs count once. */
   talkSeconds: number;
   disconnectReason: number | null;
   recordingIds: string[];
@@ -26,8 +36,12 @@ export type AssembledCall = {
   callbackInitiator: string | null;
   commandId: string | null;
   appliedEvents: string[];
-  /** Each leg's parties and state times: what the call is finished from when no summary comes (legs.ts). */
+  /** Each leg's parties and state times (legs.ts): what direction, employees and talk come from. */
   legs: CallLegs;
+  /** MANGO's `events/summary` as it came, numbers left out; null until it comes. */
+  summary: SummaryFacts | null;
+  /** Why the call is logged other than MANGO's summary named it (Russian, for the journal); null when they agree. */
+  directionNote: string | null;
   finishedBy: "summary" | "legs" | null;
 };
 
@@ -38,6 +52,7 @@ export const emptyCall = (): AssembledCall => ({
   lineNumber: null,
   rangExtensions: [],
   answeredExtension: null,
+  talkedExtensions: [],
   callerExtension: null,
   startedAt: null,
   answeredAt: null,
@@ -50,104 +65,88 @@ export const emptyCall = (): AssembledCall => ({
   commandId: null,
   appliedEvents: [],
   legs: {},
+  summary: null,
+  directionNote: null,
   finishedBy: null,
 });
 
-const at = (seconds: number) => new Date(seconds * 1000);
-const earliest = (a: Date | null, b: Date) => (a && a <= b ? a : b);
-const latest = (a: Date | null, b: Date) => (a && a >= b ? a : b);
-const addOnce = (list: string[], value: string | null) =>
-  value && !list.includes(value) ? [...list, value] : list;
+/** The smaller of two markers: events of one call should agree on them; if not, the pick is still stable. */
+const least = <T extends string | number>(a: T | null, b: T | null): T | null =>
+  a === null ? b : b === null ? a : b < a ? b : a;
 
-/** Direction as the events show it: an extension calling a number is outgoing, a number calling us incoming. */
-function directionOf(e: MangoCallEvent): MangoCallDirection {
-  if (e.from.extension && e.to.extension) return "internal";
-  if (e.from.extension && e.to.number) return "outgoing";
-  if (e.from.number) return "incoming";
-  return "unknown";
-}
+/** The leg whose external party is the client: the earliest leg that has a telephone number outside. */
+const clientLeg = (legs: CallLegs) => orderedLegs(legs).find(([, l]) => clientSide(l) !== null)?.[0] ?? null;
 
-/** Applies one `events/call`. Until the summary arrives, everything here is provisional. */
+/** The client's number by the parties' shape: the caller without an extension, else the callee. */
+const outsidePhone = (from: MangoParty, to: MangoParty) =>
+  (from.extension === null ? from.phone : null) ?? (to.extension === null ? to.phone : null);
+
+/** Applies one `events/call`. Until the call is finished, everything derived is provisional. */
 export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity: string): AssembledCall {
   if (call.appliedEvents.includes(identity)) return call;
-  const direction = call.direction === "unknown" ? directionOf(e) : call.direction;
-  const ts = at(e.timestamp);
-  const next: AssembledCall = {
+  const legs = applyLegEvent(call.legs, e);
+  // The number is not in the legs (it is sealed on the row): it follows the leg it belongs to.
+  const before = clientLeg(call.legs);
+  const after = clientLeg(legs);
+  const source = legs[e.callId]!.partiesSeq === e.seq;
+  const side = after === e.callId ? clientSide(legs[e.callId]!) : null;
+  const phone = side && (before !== e.callId || source) ? e[side].phone : null;
+  return deriveCall({
     ...call,
-    direction,
     appliedEvents: [...call.appliedEvents, identity],
-    legs: applyLegEvent(call.legs, e),
-    startedAt: earliest(call.startedAt, ts),
-    ccTaskId: call.ccTaskId ?? e.taskId,
-    callbackInitiator: call.callbackInitiator ?? e.callbackInitiator,
-    commandId: call.commandId ?? e.commandId,
-    lineNumber: call.lineNumber ?? e.lineNumber,
-  };
-  const employee = direction === "outgoing" ? e.from.extension : e.to.extension;
-  // Who rang is only known from the call events, so it is collected even after the summary.
-  if ((e.state === "Appeared" || e.state === "Connected") && direction !== "outgoing") {
-    next.rangExtensions = addOnce(next.rangExtensions, employee);
-  }
-  if (call.stage === "finished") return next; // the summary decided everything else
-  const client = direction === "outgoing" ? e.to.phone : direction === "incoming" ? e.from.phone : null;
-  next.clientPhone = call.clientPhone ?? client;
-  // A leg from an extension to a number is the employee dialling out; the summary confirms it.
-  if (directionOf(e) === "outgoing") next.callerExtension = call.callerExtension ?? e.from.extension;
-  if (e.state === "Connected" && employee) {
-    if (!call.answeredAt || ts < call.answeredAt) {
-      next.answeredAt = ts;
-      next.answeredExtension = employee;
-    }
-  }
-  if (e.state === "Disconnected") {
-    const end = latest(call.endedAt, ts);
-    next.endedAt = end;
-    if (end === ts) next.disconnectReason = e.disconnectReason ?? call.disconnectReason;
-  }
-  return next;
+    legs,
+    clientPhone: phone ?? call.clientPhone,
+    ccTaskId: least(call.ccTaskId, e.taskId),
+    callbackInitiator: least(call.callbackInitiator, e.callbackInitiator),
+    commandId: least(call.commandId, e.commandId),
+  });
 }
 
+const summaryFacts = (s: MangoCallSummary): SummaryFacts => ({
+  direction: s.direction,
+  fromExtension: s.from.extension,
+  toExtension: s.to.extension,
+  lineNumber: s.lineNumber,
+  createdAt: s.createdAt,
+  answeredAt: s.answeredAt,
+  endedAt: s.endedAt,
+  talkSeconds: s.talkSeconds,
+  disconnectReason: s.disconnectReason,
+});
+
 /**
- * `events/summary` is authoritative and finishes the call; one that comes after the call was finished from
- * its legs (legs.ts) corrects the record and leaves `finishedBy` as it was.
+ * `events/summary` finishes the call and adds its facts; the legs still decide direction, employees and
+ * talk where they show them. One that comes after the call was finished from its legs (legs.ts) corrects
+ * the record and leaves `finishedBy` as it was. MANGO sends one summary per call; were two to come, the
+ * later-ending one is kept, whatever order they came in.
  */
 export function applySummary(call: AssembledCall, s: MangoCallSummary, identity: string): AssembledCall {
   if (call.appliedEvents.includes(identity)) return call;
-  const employee = s.direction === "outgoing" ? s.from.extension : s.to.extension;
-  const client = s.direction === "outgoing" ? s.to.phone : s.direction === "incoming" ? s.from.phone : null;
-  return {
+  const facts = summaryFacts(s);
+  const keep =
+    call.summary !== null &&
+    (call.summary.endedAt > facts.endedAt ||
+      (call.summary.endedAt === facts.endedAt && JSON.stringify(call.summary) >= JSON.stringify(facts)));
+  return deriveCall({
     ...call,
     appliedEvents: [...call.appliedEvents, identity],
-    stage: "finished",
     finishedBy: call.finishedBy ?? "summary",
-    direction: s.direction === "unknown" ? call.direction : s.direction,
-    clientPhone: client ?? call.clientPhone,
-    lineNumber: s.lineNumber ?? call.lineNumber,
-    startedAt: at(s.createdAt),
-    answeredAt: s.answeredAt ? at(s.answeredAt) : null,
-    endedAt: at(s.endedAt),
-    talkSeconds: s.talkSeconds,
-    answeredExtension: s.answered ? (employee ?? call.answeredExtension) : null,
-    callerExtension:
-      s.direction === "outgoing"
-        ? (s.from.extension ?? call.callerExtension)
-        : s.direction === "unknown"
-          ? call.callerExtension
-          : null,
-    rangExtensions:
-      s.direction === "outgoing"
-        ? call.rangExtensions
-        : addOnce(call.rangExtensions, s.answered ? employee : null),
-    disconnectReason: s.disconnectReason ?? call.disconnectReason,
-  };
+    summary: keep ? call.summary : facts,
+    // The legs' client wins over the summary's: it is the number as the call's own events showed it.
+    clientPhone: clientLeg(call.legs) !== null || keep ? call.clientPhone : outsidePhone(s.from, s.to),
+  });
 }
 
 export function applyRecording(call: AssembledCall, r: MangoRecordingEvent, identity: string): AssembledCall {
   if (call.appliedEvents.includes(identity)) return call;
+  const saved = r.saved || r.state === "Completed";
   return {
     ...call,
     appliedEvents: [...call.appliedEvents, identity],
+    // Sorted, so the first recording (the one linked in amoCRM) does not depend on arrival order.
     recordingIds:
-      r.saved || r.state === "Completed" ? addOnce(call.recordingIds, r.recordingId) : call.recordingIds,
+      saved && !call.recordingIds.includes(r.recordingId)
+        ? [...call.recordingIds, r.recordingId].sort()
+        : call.recordingIds,
   };
 }

@@ -1,20 +1,28 @@
-// A call's legs (MANGO `call_id`s) as their `events/call` showed them, and the call they make when MANGO's
-// `events/summary` never comes (the reference documents no retry of it). Pure: the store folds events in
-// under the row lock, the finish job (finish-legs.ts) calls `finishFromLegs`.
-import type { MangoCallEvent } from "@/server/mango/events";
+// A call's legs (MANGO `call_id`s) as their `events/call` showed them. Each leg is folded commutatively (the
+// earliest Appeared / Connected, the latest Disconnected, the parties of its lowest `seq`), so the legs are
+// the same whatever order and multiplicity the events came in; the call record is derived from them
+// (facts.ts). Pure: the store folds events in under the row lock, the finish job (finish-legs.ts) calls
+// `finishFromLegs` when MANGO's `events/summary` never comes (the reference documents no retry of it).
+import type { MangoCallEvent, MangoParty } from "@/server/mango/events";
 import type { AssembledCall } from "./assemble";
+import { deriveCall } from "./facts";
 
 /**
- * Whether a party is a telephone number, never the number: it is sealed on the call row (./phone.ts), and
- * the reducer's `clientPhone` (the first event's external party) is the client for every direction.
+ * A party as the facts need it, never the number: it is sealed on the call row (./phone.ts). `external`: a
+ * telephone number; `sip`: a SIP URI (neither is one of our extensions when `extension` is null).
  */
-type LegParty = { extension: string | null; external: boolean };
+export type LegParty = { extension: string | null; external: boolean; sip?: boolean };
 
 export type CallLeg = {
   from: LegParty;
   to: LegParty;
+  /** The `seq` the parties were taken from: the lowest (MANGO substitutes a party on a transfer). */
+  partiesSeq?: number;
+  /** The line the leg came in on (to.line_number); ours, not the client's. */
+  line?: string | null;
   /** Unix seconds; null until that state's event came (events may come in any order). */
   appearedAt: number | null;
+  /** The earliest Connected (an OnHold implies the leg was connected by then). */
   connectedAt: number | null;
   disconnectedAt: number | null;
   disconnectReason: number | null;
@@ -25,23 +33,48 @@ export type CallLegs = Record<string, CallLeg>;
 const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
 const max = (a: number | null, b: number) => (a === null || b > a ? b : a);
 
-/** One `events/call` folded into its leg: earliest Appeared / Connected, latest Disconnected. */
+const partyOf = (p: MangoParty): LegParty => ({
+  extension: p.extension,
+  external: p.phone !== null,
+  sip: p.number?.startsWith("sip:") ?? false,
+});
+
+/** Whether this event's parties replace the leg's: a lower seq, or the same seq decided by content. */
+function takesParties(leg: CallLeg | undefined, e: MangoCallEvent, parties: string): boolean {
+  if (!leg) return true;
+  const seq = leg.partiesSeq ?? Number.POSITIVE_INFINITY;
+  if (e.seq !== seq) return e.seq < seq;
+  return parties < JSON.stringify([leg.from, leg.to]);
+}
+
+/** One `events/call` folded into its leg. Commutative and idempotent. */
 export function applyLegEvent(legs: CallLegs, e: MangoCallEvent): CallLegs {
   const before = legs[e.callId];
+  const from = partyOf(e.from);
+  const to = partyOf(e.to);
   const leg: CallLeg = before ?? {
-    from: { extension: e.from.extension, external: e.from.phone !== null },
-    to: { extension: e.to.extension, external: e.to.phone !== null },
+    from,
+    to,
     appearedAt: null,
     connectedAt: null,
     disconnectedAt: null,
     disconnectReason: null,
   };
-  const next = { ...leg };
+  const next: CallLeg = { ...leg };
+  if (takesParties(before, e, JSON.stringify([from, to]))) {
+    Object.assign(next, { from, to, partiesSeq: e.seq });
+  }
+  if (e.lineNumber && (!leg.line || e.lineNumber < leg.line)) next.line = e.lineNumber;
   if (e.state === "Appeared") next.appearedAt = min(leg.appearedAt, e.timestamp);
-  if (e.state === "Connected") next.connectedAt = min(leg.connectedAt, e.timestamp);
+  if (e.state === "Connected" || e.state === "OnHold") next.connectedAt = min(leg.connectedAt, e.timestamp);
   if (e.state === "Disconnected") {
     next.disconnectedAt = max(leg.disconnectedAt, e.timestamp);
-    if (next.disconnectedAt === e.timestamp) next.disconnectReason = e.disconnectReason;
+    const reason = e.disconnectReason;
+    if (next.disconnectedAt === e.timestamp && leg.disconnectedAt === e.timestamp) {
+      // Two Disconnected at the same second: the larger reason, whatever came first.
+      if (reason !== null && (leg.disconnectReason === null || reason > leg.disconnectReason))
+        next.disconnectReason = reason;
+    } else if (next.disconnectedAt === e.timestamp) next.disconnectReason = reason;
   }
   return { ...legs, [e.callId]: next };
 }
@@ -52,69 +85,34 @@ export const allLegsDisconnected = (legs: CallLegs) => {
   return all.length > 0 && all.every((l) => l.disconnectedAt !== null);
 };
 
-/** An employee dialling a number: the leg of an outgoing call (and of a callback's client). */
-const isDialOut = (l: CallLeg) => l.from.extension !== null && l.to.extension === null && l.to.external;
-/** A callback's first leg rings the employee and shows the client as `from` (the reference's appendix). */
-const isReversedCallback = (l: CallLeg) => l.from.extension === null && l.to.extension !== null;
+/** The leg's first known moment: how legs are ordered (then by id), whatever order their events came in. */
+export const legStart = (l: CallLeg) =>
+  Math.min(
+    ...[l.appearedAt, l.connectedAt, l.disconnectedAt].filter((t) => t !== null),
+    Number.POSITIVE_INFINITY,
+  );
 
-const at = (seconds: number) => new Date(seconds * 1000);
+/** Legs in a stable order: by their first moment, then by MANGO's call_id. */
+export const orderedLegs = (legs: CallLegs): [string, CallLeg][] =>
+  Object.entries(legs).sort(
+    ([ia, a], [ib, b]) => legStart(a) - legStart(b) || (ia < ib ? -1 : ia > ib ? 1 : 0),
+  );
+
+/** A party outside the PBX: a number or SIP URI that is none of our extensions. */
+export const isOutside = (p: LegParty) => p.extension === null && (p.external || p.sip === true);
+
+/** The side of a leg that holds the client's telephone number, if any: the caller first. */
+export const clientSide = (l: CallLeg): "from" | "to" | null =>
+  l.from.extension === null && l.from.external
+    ? "from"
+    : l.to.extension === null && l.to.external
+      ? "to"
+      : null;
 
 /**
- * The call as its legs show it, finished: direction, client, who answered, talk time from the answered legs'
- * Connected → Disconnected, start and end. A callback (our command id or a Contact Center dial) is outgoing:
- * MANGO rings the employee first, then the client; only the client's leg answering is a conversation.
+ * The call as its legs show it, finished: the same derivation as every fold (facts.ts) with the stage
+ * finished, so a summary coming later only adds its own facts.
  */
 export function finishFromLegs(call: AssembledCall, legs: CallLegs): AssembledCall {
-  const all = Object.values(legs);
-  const callback = call.commandId !== null || call.callbackInitiator !== null;
-  const dialOut = all.filter(isDialOut);
-  const reversed = callback ? all.filter(isReversedCallback) : [];
-  const internal = all.length > 0 && all.every((l) => l.from.extension !== null && l.to.extension !== null);
-  const direction: AssembledCall["direction"] =
-    dialOut.length > 0 || reversed.some((l) => l.from.external)
-      ? "outgoing"
-      : internal
-        ? "internal"
-        : all.some((l) => l.from.external)
-          ? "incoming"
-          : call.direction;
-
-  let talkLegs: CallLeg[] = [];
-  let callerExtension: string | null = null;
-  if (direction === "outgoing") {
-    talkLegs = dialOut;
-    callerExtension = dialOut[0]?.from.extension ?? reversed[0]?.to.extension ?? call.callerExtension;
-  } else if (direction === "incoming") {
-    talkLegs = all.filter((l) => l.to.extension !== null);
-  } else if (direction === "internal") {
-    talkLegs = all;
-  }
-  const answered = talkLegs
-    .filter((l) => l.connectedAt !== null)
-    .sort((a, b) => a.connectedAt! - b.connectedAt!);
-  const first = answered[0];
-  const talkEnd = answered.reduce<number | null>((m, l) => max(m, l.disconnectedAt ?? l.connectedAt!), null);
-  const ends = all.flatMap((l) => (l.disconnectedAt === null ? [] : [l]));
-  const last = ends.sort((a, b) => b.disconnectedAt! - a.disconnectedAt!)[0];
-  const starts = all
-    .flatMap((l) => [l.appearedAt, l.connectedAt, l.disconnectedAt])
-    .filter((t) => t !== null);
-
-  return {
-    ...call,
-    stage: "finished",
-    direction,
-    clientPhone: direction === "internal" ? null : call.clientPhone,
-    startedAt: starts.length > 0 ? at(Math.min(...starts)) : call.startedAt,
-    answeredAt: first ? at(first.connectedAt!) : null,
-    endedAt: last ? at(last.disconnectedAt!) : call.endedAt,
-    talkSeconds: first && talkEnd !== null ? Math.max(0, talkEnd - first.connectedAt!) : 0,
-    answeredExtension: first
-      ? direction === "outgoing"
-        ? first.from.extension
-        : (first.to.extension ?? null)
-      : null,
-    callerExtension: direction === "outgoing" ? callerExtension : null,
-    disconnectReason: last?.disconnectReason ?? call.disconnectReason,
-  };
+  return deriveCall({ ...call, legs, finishedBy: call.finishedBy ?? "legs" });
 }

@@ -61,7 +61,10 @@ export async function logCallToAmocrm(
   // A finished record means every step is in amoCRM. A skipped one wrote nothing there, so a later run
   // (re-enqueued after the settings changed) decides afresh.
   if (log.state === "done") return { status: "done", result: { callId, alreadyLogged: true } };
-  const skip = async (reason: string) => {
+  // A call logged with another direction than MANGO's summary named says so in the journal, skipped or not.
+  const note = call.directionNote;
+  const skip = async (why: string) => {
+    const reason = note ? `${why}; ${note}` : why;
     await finishCallLog(db, { tenantId, callId, state: "skipped", reason });
     return skipped(reason);
   };
@@ -145,6 +148,8 @@ export async function logCallToAmocrm(
       campaignTaskId: campaignTask,
       logged,
       ...(notLogged ? { notLogged } : {}),
+      ...(note ? { directionNote: note } : {}),
+      ...((call.talkedExtensions as string[]).length > 1 ? { talked: call.talkedExtensions } : {}),
       taskId: task,
     },
   };

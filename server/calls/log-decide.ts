@@ -19,7 +19,8 @@ export type LoggableCall = Pick<
   | "disconnectReason"
   | "startedAt"
   | "endedAt"
->;
+> &
+  Partial<Pick<CallRow, "talkedExtensions" | "directionNote">>;
 
 export const isAnswered = (call: Pick<LoggableCall, "answeredExtension" | "talkSeconds">) =>
   call.answeredExtension !== null || call.talkSeconds > 0;
@@ -29,7 +30,10 @@ export function skipReason(call: LoggableCall, settings: EffectiveSettings): str
   if (call.stage !== "finished") return "звонок ещё не завершён";
   // MANGO's own integration never logs internal calls (mango-cc-and-widget.md §2.2).
   if (call.direction === "internal") return "внутренний звонок не записывается в amoCRM";
-  if (call.direction === "unknown") return "направление звонка не определено";
+  if (call.direction === "unknown")
+    return isAnswered(call)
+      ? "направление звонка не определено: ни события, ни итоги MANGO не показали внешнего номера — разговор не записан"
+      : "направление звонка не определено";
   if (!isLineProcessed(settings, call.lineNumber))
     return `линия ${call.lineNumber ?? "(не указана)"} не обрабатывается (настройка «Ограничения»)`;
   if (!call.clientPhone) return "номер клиента скрыт или не распознан";
@@ -37,12 +41,15 @@ export function skipReason(call: LoggableCall, settings: EffectiveSettings): str
 }
 
 /**
- * The extensions whose amoCRM user owns the call, best first: who answered (incoming) or called (outgoing);
+ * The extensions whose amoCRM user owns the call, best first: who finished the conversation (incoming) or
+ * called (outgoing), then the others who talked;
  * for a missed incoming call, the extensions that rang, in the order they rang; for an unanswered
  * outgoing call, the employee who dialled (`caller_extension`).
  */
 export function employeeExtensions(call: LoggableCall): string[] {
-  if (call.answeredExtension) return [call.answeredExtension];
+  // A transfer is the last talker's call; the others who talked follow, latest first, should they be unmapped.
+  const talked = [...((call.talkedExtensions as string[] | undefined) ?? [])].reverse();
+  if (call.answeredExtension) return [...new Set([call.answeredExtension, ...talked])];
   if (call.direction === "incoming") return (call.rangExtensions as string[]) ?? [];
   if (call.direction === "outgoing" && call.callerExtension) return [call.callerExtension];
   return [];
@@ -176,8 +183,16 @@ export function callStatusOf(call: LoggableCall): CallStatus {
   return CALL_STATUS.notReached;
 }
 
+/**
+ * The call entry's result text. A conversation several employees had (a transfer, a consultation) names
+ * them all, in the order they answered; the call itself is the last one's.
+ */
 export function callResultOf(call: LoggableCall): string {
-  if (isAnswered(call)) return "Разговор состоялся";
+  const talked = (call.talkedExtensions as string[] | undefined) ?? [];
+  if (isAnswered(call))
+    return talked.length > 1
+      ? `Разговор состоялся, говорили сотрудники ${talked.join(", ")}`
+      : "Разговор состоялся";
   return call.direction === "incoming" ? "Пропущенный звонок" : "Клиент не ответил";
 }
 

@@ -4,6 +4,7 @@ import { type CallRow, calls } from "@/db/schema";
 import { callEventSchema, eventSchema } from "@/server/mango/event-types";
 import { eventIdentity, toCallEvent, toCallSummary, toRecordingEvent } from "@/server/mango/events";
 import { type AssembledCall, applyCallEvent, applyRecording, applySummary, emptyCall } from "./assemble";
+import type { SummaryFacts } from "./facts";
 import type { CallLegs } from "./legs";
 import { sealCallPhone, withOpenPhone } from "./phone";
 
@@ -27,7 +28,9 @@ const toAssembled = (row: CallRow): AssembledCall => ({
   rangExtensions: row.rangExtensions as string[],
   recordingIds: row.recordingIds as string[],
   appliedEvents: row.appliedEvents as string[],
+  talkedExtensions: row.talkedExtensions as string[],
   legs: row.legs as CallLegs,
+  summary: row.summary as SummaryFacts | null,
 });
 
 function reduce(call: AssembledCall, kind: CallEventKind, event: unknown): AssembledCall {

@@ -17,6 +17,8 @@ const step = z.object({
 const facts = z.object({
   direction: z.enum(["incoming", "outgoing", "internal", "unknown"]).optional(),
   phone: z.string().nullable().optional(),
+  directionNote: z.string().nullable().optional(),
+  talked: z.array(z.string()).optional(),
   contactUrl: z.string().nullable().optional(),
   leadUrl: z.string().nullable().optional(),
   leadId: z.number().nullable().optional(),
