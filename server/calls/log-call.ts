@@ -30,6 +30,7 @@ import {
   markLogAttempt,
   markTaskAttempt,
   openCallLog,
+  type SkipKind,
   saveClientStep,
   saveLoggedStep,
   saveTaskStep,
@@ -61,8 +62,8 @@ export async function logCallToAmocrm(
   // A finished record means every step is in amoCRM. A skipped one wrote nothing there, so a later run
   // (re-enqueued after the settings changed) decides afresh.
   if (log.state === "done") return { status: "done", result: { callId, alreadyLogged: true } };
-  const skip = async (reason: string) => {
-    await finishCallLog(db, { tenantId, callId, state: "skipped", reason });
+  const skip = async (reason: string, skipKind: SkipKind | null = null) => {
+    await finishCallLog(db, { tenantId, callId, state: "skipped", reason, skipKind });
     return skipped(reason);
   };
 
@@ -78,7 +79,8 @@ export async function logCallToAmocrm(
     await usersOfExtensions(db, { tenantId, extensions }),
     settings,
   );
-  if ("skip" in responsible) return skip(responsible.skip);
+  // «Неразобранные звонки» (server/calls/unattributed.ts): pairing the extension re-logs it.
+  if ("skip" in responsible) return skip(responsible.skip, "unattributed");
   const phone = call.clientPhone!;
   const ids = { tenantId, callId };
 
