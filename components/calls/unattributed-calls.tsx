@@ -1,11 +1,10 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { Loader2, Phone, PhoneIncoming, PhoneOutgoing, UserX } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { PairControl } from "@/components/employees/pair-control";
-import { useEmployees } from "@/components/employees/use-employees";
 import { isAdminRole, useTenant } from "@/components/shell/use-tenant";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -40,19 +39,19 @@ export function UnattributedCalls() {
       { getNextPageParam: (last) => last.nextCursor ?? undefined, refetchInterval: REFRESH_MS },
     ),
   );
-  const employees = useEmployees();
+  const directoryQuery = useQuery(trpc.employees.list.queryOptions());
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.employees.list.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.calls.unattributed.pathKey() }),
     ]);
   const api = {
-    ...employees,
     link: useMutation(trpc.employees.link.mutationOptions({ onSettled: refresh })),
+    unlink: useMutation(trpc.employees.unlink.mutationOptions({ onSettled: refresh })),
   };
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   if (rows.length === 0) return null;
-  const directory = employees.directory.data;
+  const directory = directoryQuery.data;
   const freeUsers = directory?.users.filter((u) => u.isActive && u.linkedEmployeeId === null) ?? [];
 
   const extensionCell = (ext: UnattributedRow["extensions"][number]) => {
