@@ -86,7 +86,7 @@ async function placeWidgetInPipelines(
  * by extension with the next unpaired active user, as an owner would by hand.
  */
 async function mapDemoEmployees(db: Db, tenantId: string): Promise<number> {
-  const actor = { tenantId, actorUserId: null };
+  const actor = { tenantId, actorUserId: null, queue: null };
   await applyProposals(db, actor);
   const { employees, users } = await listDirectory(db, { tenantId });
   const freeUsers = users.filter((u) => u.isActive && !u.linkedEmployeeId);

@@ -59,6 +59,10 @@ export const securityCases: SecurityCases = {
       attacks: (f) => [{ extension: "501" }, { cursor: { at: new Date(), id: f.callId } }],
     },
     daily: { access: "tenant", attacks: () => [{ from: MONTH_AGO(), extension: "501" }] },
+    unattributed: {
+      access: "tenant",
+      attacks: (f) => [{ cursor: { at: new Date(), id: f.callId } }, { limit: 100 }],
+    },
   },
   employees: {
     list: { access: "tenant" },

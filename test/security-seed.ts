@@ -74,6 +74,28 @@ export async function seedVictimRows(
   });
   await db.insert(mangoGroups).values({ tenantId, groupId: 77, name: "Альфа-отдел", extension: "700" });
   await db.insert(callLogs).values({ tenantId, callId: v.callId, state: "done", contactId: 7_700_123 });
+  // A call nobody could be given («Неразобранные звонки»): its extension is paired with no one.
+  const [unattributed] = await db
+    .insert(calls)
+    .values({
+      tenantId,
+      entryId: "alfa-entry-unattributed",
+      direction: "incoming",
+      stage: "finished",
+      clientPhone: "+7999***0599",
+      answeredExtension: "599",
+      rangExtensions: ["599"],
+      startedAt: new Date(Date.now() - 1800_000),
+      talkSeconds: 12,
+    })
+    .returning();
+  await db.insert(callLogs).values({
+    tenantId,
+    callId: unattributed!.id,
+    state: "skipped",
+    skipKind: "unattributed",
+    reason: "сотрудник 599 не сопоставлен с пользователем amoCRM, а «Сохранять все звонки» выключено",
+  });
   // Its Contact Center topics saved into a deal (server/topics), shown on the Calls page.
   await db.insert(callTopics).values({
     tenantId,

@@ -13,6 +13,7 @@ import { CallsFilters } from "./calls-filters";
 import { CallsTable } from "./calls-table";
 import { DailyChart } from "./daily-chart";
 import { defaultFilters, type CallsFilters as Filters, isDirty, queryInputOf } from "./filters-state";
+import { UnattributedCalls } from "./unattributed-calls";
 
 const PAGE_SIZE = 50;
 const REFRESH_MS = 10_000;
@@ -45,6 +46,7 @@ export function CallsView() {
 
   return (
     <LogPage title={t("title")} description={t("description")}>
+      <UnattributedCalls />
       <CallsFilters value={filters} onChange={setFilters} />
       <ChartCard
         query={daily}

@@ -19,7 +19,8 @@ export function PairControl({
 }: {
   employee: DirectoryEmployee;
   freeUsers: DirectoryUser[];
-  api: EmployeesApi;
+  /** Only the pairing mutations: the Calls page's «Неразобранные звонки» reuses this control. */
+  api: Pick<EmployeesApi, "link" | "unlink">;
   canEdit: boolean;
 }) {
   const t = useTranslations("employees");

@@ -113,6 +113,12 @@ export const callLogs = pgTable(
     state: callLogState("state").notNull().default("in_progress"),
     /** Why the call was skipped (journal text), or why it was only partly written. */
     reason: text("reason"),
+    /**
+     * What kind of skip, for code that must find them again without reading the Russian text:
+     * `unattributed` — no extension of the call is paired with an amoCRM user and «Сохранять все звонки» is
+     * off (the Calls page's «Неразобранные звонки»; pairing the extension re-logs them). Null otherwise.
+     */
+    skipKind: text("skip_kind"),
     /** Step 1, the client: found or created under the per-number lock. */
     clientResolvedAt: ts("client_resolved_at"),
     contactId: bigint("contact_id", { mode: "number" }),
@@ -150,7 +156,10 @@ export const callLogs = pgTable(
     recordingId: text("recording_id"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("call_logs_tenant_call").on(t.tenantId, t.callId)],
+  (t) => [
+    uniqueIndex("call_logs_tenant_call").on(t.tenantId, t.callId),
+    index("call_logs_tenant_skip_kind").on(t.tenantId, t.skipKind),
+  ],
 );
 
 export type CallLogRow = typeof callLogs.$inferSelect;

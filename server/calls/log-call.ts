@@ -30,6 +30,7 @@ import {
   markLogAttempt,
   markTaskAttempt,
   openCallLog,
+  type SkipKind,
   saveClientStep,
   saveLoggedStep,
   saveTaskStep,
@@ -63,9 +64,9 @@ export async function logCallToAmocrm(
   if (log.state === "done") return { status: "done", result: { callId, alreadyLogged: true } };
   // A call logged with another direction than MANGO's summary named says so in the journal, skipped or not.
   const note = call.directionNote;
-  const skip = async (why: string) => {
+  const skip = async (why: string, skipKind: SkipKind | null = null) => {
     const reason = note ? `${why}; ${note}` : why;
-    await finishCallLog(db, { tenantId, callId, state: "skipped", reason });
+    await finishCallLog(db, { tenantId, callId, state: "skipped", reason, skipKind });
     return skipped(reason);
   };
 
@@ -81,7 +82,8 @@ export async function logCallToAmocrm(
     await usersOfExtensions(db, { tenantId, extensions }),
     settings,
   );
-  if ("skip" in responsible) return skip(responsible.skip);
+  // «Неразобранные звонки» (server/calls/unattributed.ts): pairing the extension re-logs it.
+  if ("skip" in responsible) return skip(responsible.skip, "unattributed");
   const phone = call.clientPhone!;
   const ids = { tenantId, callId };
 

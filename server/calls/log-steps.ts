@@ -139,6 +139,9 @@ export async function saveTaskStep(
   await db.update(callLogs).set({ taskDoneAt: sql`now()`, taskId }).where(key(tenantId, callId));
 }
 
+/** `unattributed`: no extension of the call is paired and «Сохранять все звонки» is off. */
+export type SkipKind = "unattributed";
+
 /** The run's final state and, when skipped or partly written, why (the same text as the journal's). */
 export async function finishCallLog(
   db: Db,
@@ -147,9 +150,17 @@ export async function finishCallLog(
     callId,
     state,
     reason,
-  }: { tenantId: string; callId: string; state: "done" | "skipped"; reason: string | null },
+    skipKind = null,
+  }: {
+    tenantId: string;
+    callId: string;
+    state: "done" | "skipped";
+    reason: string | null;
+    /** A skip code would find again (`unattributed`); cleared by any other outcome. */
+    skipKind?: SkipKind | null;
+  },
 ) {
-  await db.update(callLogs).set({ state, reason }).where(key(tenantId, callId));
+  await db.update(callLogs).set({ state, reason, skipKind }).where(key(tenantId, callId));
 }
 
 /** The recording's link is on the logged call in amoCRM (added after the call was logged). */

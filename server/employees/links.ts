@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, auditLog, employeeLinks, mangoEmployees } from "@/db/schema";
+import type { JobQueue } from "@/server/jobs/queue";
 import { currentProposals, type LinkSource } from "./queries";
+import { relogCallsOfLink } from "./relog";
 
 /** A pairing refused for a reason the person can act on; the message is shown as it is (Russian). */
 export class EmployeeLinkError extends Error {
@@ -39,7 +41,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Pairs an employee with a user by hand. MANGO's rules hold: an employee already paired with someone else,
+ * Pairs an employee with a user by hand; the calls skipped as nobody's that the extension took part in are
+ * then logged again (relog.ts; `queue` null: a script that wants no jobs). MANGO's rules hold: an employee already paired with someone else,
  * or a user already paired with another employee, is refused (unpair first). Pairing the same two again
  * changes nothing.
  */
@@ -50,9 +53,10 @@ export async function linkEmployee(
     actorUserId,
     mangoEmployeeId,
     amoUserId,
-  }: Actor & { mangoEmployeeId: string; amoUserId: number },
+    queue,
+  }: Actor & { mangoEmployeeId: string; amoUserId: number; queue: JobQueue | null },
 ) {
-  return guarded(() =>
+  const outcome = await guarded(() =>
     db.transaction(async (tx) => {
       const [employee] = await tx
         .select()
@@ -67,7 +71,7 @@ export async function linkEmployee(
 
       const links = await tx.select().from(employeeLinks).where(eq(employeeLinks.tenantId, tenantId));
       const ofEmployee = links.find((l) => l.mangoEmployeeId === employee.id);
-      if (ofEmployee?.amoUserId === amoUserId) return { created: false };
+      if (ofEmployee?.amoUserId === amoUserId) return { created: false, linkId: null };
       if (ofEmployee) {
         const [other] = await tx
           .select({ name: amocrmUsers.name })
@@ -95,10 +99,19 @@ export async function linkEmployee(
       if (!user.isActive)
         throw new EmployeeLinkError("invalid", `Пользователь amoCRM «${user.name}» отключён`);
 
-      await insertLink(tx as unknown as Db, { tenantId, actorUserId }, employee.id, amoUserId, "manual");
-      return { created: true };
+      const linkId = await insertLink(
+        tx as unknown as Db,
+        { tenantId, actorUserId },
+        employee.id,
+        amoUserId,
+        "manual",
+      );
+      return { created: true, linkId };
     }),
   );
+  // After the commit: the runs read the pair it wrote.
+  if (outcome.linkId && queue) await relogCallsOfLink(db, queue, { tenantId, linkId: outcome.linkId });
+  return { created: outcome.created };
 }
 
 async function insertLink(
@@ -108,9 +121,10 @@ async function insertLink(
   amoUserId: number,
   source: LinkSource,
 ) {
-  await tx
+  const [link] = await tx
     .insert(employeeLinks)
-    .values({ tenantId, mangoEmployeeId, amoUserId, source, createdBy: actorUserId });
+    .values({ tenantId, mangoEmployeeId, amoUserId, source, createdBy: actorUserId })
+    .returning({ id: employeeLinks.id });
   await tx.insert(auditLog).values({
     tenantId,
     actorUserId,
@@ -119,6 +133,7 @@ async function insertLink(
     before: null,
     after: { amoUserId, source },
   });
+  return link!.id;
 }
 
 /** Unpairs an employee; unpairing one that has no pair is not an error (a second click, another tab). */
@@ -155,17 +170,21 @@ export async function unlinkEmployee(
  */
 export async function applyProposals(
   db: Db,
-  { tenantId, actorUserId, employeeIds }: Actor & { employeeIds?: string[] },
+  { tenantId, actorUserId, employeeIds, queue }: Actor & { employeeIds?: string[]; queue: JobQueue | null },
 ) {
-  return guarded(() =>
+  const applied = await guarded(() =>
     db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const { proposals } = await currentProposals(t, { tenantId });
       const wanted = employeeIds ? new Set(employeeIds) : null;
       const chosen = proposals.filter((p) => !wanted || wanted.has(p.employee.id));
+      const linkIds: string[] = [];
       for (const p of chosen)
-        await insertLink(t, { tenantId, actorUserId }, p.employee.id, p.user.amoUserId, p.reason);
+        linkIds.push(
+          await insertLink(t, { tenantId, actorUserId }, p.employee.id, p.user.amoUserId, p.reason),
+        );
       return {
+        linkIds,
         linked: chosen.map((p) => ({
           mangoEmployeeId: p.employee.id,
           employeeName: p.employee.name,
@@ -176,4 +195,6 @@ export async function applyProposals(
       };
     }),
   );
+  if (queue) for (const linkId of applied.linkIds) await relogCallsOfLink(db, queue, { tenantId, linkId });
+  return { linked: applied.linked };
 }

@@ -15,6 +15,7 @@ import { callbacksRemove } from "./procedures/callbacks-remove";
 import { callbacksResumeRule } from "./procedures/callbacks-resume-rule";
 import { callsDaily } from "./procedures/calls-daily";
 import { callsList } from "./procedures/calls-list";
+import { callsUnattributed } from "./procedures/calls-unattributed";
 import { campaignsAlerts } from "./procedures/campaigns-alerts";
 import { campaignsTechnicalTasks } from "./procedures/campaigns-technical-tasks";
 import { employeesApplyProposals } from "./procedures/employees-apply-proposals";
@@ -62,7 +63,7 @@ export const appRouter = router({
     retry: activityRetry,
     kinds: activityKinds,
   }),
-  calls: router({ list: callsList, daily: callsDaily }),
+  calls: router({ list: callsList, daily: callsDaily, unattributed: callsUnattributed }),
   employees: router({
     list: employeesList,
     proposals: employeesProposals,

@@ -26,6 +26,7 @@ export const employeesApplyProposals = adminProcedure
       tenantId: ctx.tenant.id,
       actorUserId: ctx.user.id,
       employeeIds: input.employeeIds,
+      queue: ctx.queue,
     }).catch((err) => {
       throw asTrpcError(err);
     }),

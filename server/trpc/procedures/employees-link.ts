@@ -4,7 +4,10 @@ import { amoUserIdInput, employeeIdInput } from "@/server/employees/schemas";
 import { adminProcedure } from "../init";
 import { asTrpcError } from "./employees-errors";
 
-/** Pairs a MANGO employee with an amoCRM user by hand; a second partner for either is refused (CONFLICT). */
+/**
+ * Pairs a MANGO employee with an amoCRM user by hand; a second partner for either is refused (CONFLICT). The
+ * extension's calls nobody could be given («Неразобранные звонки») are then logged again to the user.
+ */
 export const employeesLink = adminProcedure
   .meta({
     access: "admin",
@@ -13,7 +16,12 @@ export const employeesLink = adminProcedure
   .input(z.object({ mangoEmployeeId: employeeIdInput, amoUserId: amoUserIdInput }))
   .output(z.object({ created: z.boolean() }))
   .mutation(({ ctx, input }) =>
-    linkEmployee(ctx.db, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, ...input }).catch((err) => {
+    linkEmployee(ctx.db, {
+      tenantId: ctx.tenant.id,
+      actorUserId: ctx.user.id,
+      ...input,
+      queue: ctx.queue,
+    }).catch((err) => {
       throw asTrpcError(err);
     }),
   );
