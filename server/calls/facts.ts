@@ -75,17 +75,24 @@ function disagreement(said: MangoCallDirection, direction: MangoCallDirection, l
   return `MANGO назвал звонок ${DIRECTION_NAMED[said]}, но ${fact} — записан как ${DIRECTION_WORD[direction]}`;
 }
 
+type ClientLeg = Leg & { employee: string | null; bridgedAt: number | null };
+
 /** The legs a conversation with the client happens on, and the employee on each. */
-function clientLegs(legs: Leg[], direction: MangoCallDirection, callback: boolean) {
+function clientLegs(legs: Leg[], direction: MangoCallDirection, callback: boolean): ClientLeg[] {
   const firstOut = legs.find((l) => l.kind === "out");
-  return legs.flatMap((l) => {
-    if (direction === "internal") return [{ ...l, employee: l.leg.to.extension ?? l.leg.from.extension }];
-    if (l.kind === "out" && direction === "outgoing") return [{ ...l, employee: l.leg.from.extension }];
+  return legs.flatMap((l): ClientLeg[] => {
+    if (direction === "internal")
+      return [{ ...l, employee: l.leg.to.extension ?? l.leg.from.extension, bridgedAt: null }];
+    if (l.kind === "out" && direction === "outgoing")
+      return [{ ...l, employee: l.leg.from.extension, bridgedAt: null }];
     if (l.kind === "in" && l.leg.to.extension !== null) {
       // A callback's legs before its dial-out ring the employee: no conversation with the client yet.
       if (callback && (!firstOut || legs.indexOf(l) < legs.indexOf(firstOut))) return [];
-      return [{ ...l, employee: l.leg.to.extension }];
+      return [{ ...l, employee: l.leg.to.extension, bridgedAt: null }];
     }
+    // A consultation leg the client was bridged onto: the conversation there starts when the client joined.
+    if (l.kind === "internal" && l.leg.clientConnectedAt != null && l.leg.clientEmployee)
+      return [{ ...l, employee: l.leg.clientEmployee, bridgedAt: l.leg.clientConnectedAt }];
     return [];
   });
 }
@@ -123,7 +130,11 @@ export function deriveCall(call: AssembledCall): AssembledCall {
 
   const answered = clientLegs(legs, direction, callback)
     .filter((l) => l.leg.connectedAt !== null && l.employee !== null)
-    .map((l) => ({ ...l, start: l.leg.connectedAt!, end: l.leg.disconnectedAt ?? lastKnown! }))
+    .map((l) => ({
+      ...l,
+      start: l.bridgedAt ?? l.leg.connectedAt!,
+      end: l.leg.disconnectedAt ?? lastKnown!,
+    }))
     .sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
   // Who finished the conversation: the answered leg that disconnected last (one still up counts as last).
   const finisher = [...answered].sort(

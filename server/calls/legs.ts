@@ -26,6 +26,14 @@ export type CallLeg = {
   connectedAt: number | null;
   disconnectedAt: number | null;
   disconnectReason: number | null;
+  /**
+   * A leg that began between two employees and later carries the client (a consultation transfer: MANGO
+   * sends "a second Connected with substituted caller" on the consultation leg, mango-api.md): when the
+   * client was first connected on it, and the employee on the other side (from its lowest such `seq`).
+   */
+  clientConnectedAt?: number | null;
+  clientEmployee?: string | null;
+  clientSeq?: number;
 };
 
 export type CallLegs = Record<string, CallLeg>;
@@ -65,6 +73,16 @@ export function applyLegEvent(legs: CallLegs, e: MangoCallEvent): CallLegs {
     Object.assign(next, { from, to, partiesSeq: e.seq });
   }
   if (e.lineNumber && (!leg.line || e.lineNumber < leg.line)) next.line = e.lineNumber;
+  if (from.external !== to.external) {
+    const employee = from.extension ?? to.extension;
+    const seq = leg.clientSeq ?? Number.POSITIVE_INFINITY;
+    if (e.seq < seq || (e.seq === seq && (employee ?? "") < (leg.clientEmployee ?? ""))) {
+      next.clientSeq = e.seq;
+      next.clientEmployee = employee;
+    }
+    if (e.state === "Connected" || e.state === "OnHold")
+      next.clientConnectedAt = min(leg.clientConnectedAt ?? null, e.timestamp);
+  }
   if (e.state === "Appeared") next.appearedAt = min(leg.appearedAt, e.timestamp);
   if (e.state === "Connected" || e.state === "OnHold") next.connectedAt = min(leg.connectedAt, e.timestamp);
   if (e.state === "Disconnected") {
