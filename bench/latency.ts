@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { webhookInbox } from "@/db/schema";
-import type { CallCard } from "@/server/calls/card";
-import { cardHub } from "@/server/calls/card-events";
+import type { CallCard } from "@/server/calls/card/card";
+import { cardHub } from "@/server/calls/card/events";
 import { PAIRS, startLogWorld } from "@/test/calls-world";
 import type { TestDb } from "@/test/db";
 import { serveHandler } from "@/test/http-bridge";

@@ -1,14 +1,14 @@
 // Issue 6 "Calls page" in the browser: Звонки lists the tenant's calls (numbers masked, Moscow time) with
 // links to the amoCRM contact and the journal entry, filters them, and charts answered / missed per day.
 // The calls are seeded straight into the harness database (assembly from MANGO events is covered in
-// server/calls/assembly.int.test.ts).
+// server/calls/assembly/assembly.int.test.ts).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityLog, amocrmUsers, calls, callTopics, employeeLinks, mangoEmployees } from "@/db/schema";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { type AppServer, startAppServer } from "./app-server";
 import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
@@ -94,13 +94,13 @@ async function seedCalls(tenantId: string) {
   const t1 = rows.find((r) => r.entryId === "t1")!;
   const run = await insertJobRun(
     db,
-    logCall,
+    writeCallJob,
     { callId: t1.id },
     { tenantId, idempotencyKey: `call:${t1.id}`, driver: "local", delaySeconds: 7 * 24 * 3600 },
   );
   await recordAttempt(
     db,
-    logCall,
+    writeCallJob,
     run.row,
     1,
     { kind: "done", result: { contactId: 4242 } },

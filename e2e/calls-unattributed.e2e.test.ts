@@ -1,14 +1,14 @@
 // Issue 15 ★ «Неразобранные звонки» in the browser: a call of an extension paired with nobody is listed on
 // Звонки with its extension; the admin pairs the extension right there (the Сотрудники page's own control),
 // which writes the pair and enqueues the call's re-log (`call:<id>:relog:<link id>`). That the re-log writes
-// the call to amoCRM once is covered by server/calls/unattributed.int.test.ts.
+// the call to amoCRM once is covered by server/calls/write/unattributed.int.test.ts.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amocrmUsers, callLogs, calls, employeeLinks, jobRuns, mangoEmployees } from "@/db/schema";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { type AppServer, startAppServer } from "./app-server";
 import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
 
@@ -102,7 +102,10 @@ describe("Звонки: «Неразобранные звонки»", () => {
       .select()
       .from(jobRuns)
       .where(
-        and(eq(jobRuns.jobId, logCall.id), eq(jobRuns.idempotencyKey, `call:${callId}:relog:${link!.id}`)),
+        and(
+          eq(jobRuns.jobId, writeCallJob.id),
+          eq(jobRuns.idempotencyKey, `call:${callId}:relog:${link!.id}`),
+        ),
       );
     expect(runs).toHaveLength(1);
     await page.screenshot({

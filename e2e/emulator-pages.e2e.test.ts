@@ -11,7 +11,7 @@ import { calls, tenants } from "@/db/schema";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, PIPELINE_MAIN, STATUS } from "@/emulators/amocrm/seed";
 import { type RunningAmocrmEmulator, startAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { type AppServer, startAppServer } from "./app-server";
 import { ARTIFACTS_DIR, launchChromium, signedInOwnerPage } from "./browser";
@@ -47,11 +47,18 @@ async function seedLoggedCall(tenantId: string) {
     .returning();
   const run = await insertJobRun(
     db,
-    logCall,
+    writeCallJob,
     { callId: call!.id },
     { tenantId, idempotencyKey: `call:${call!.id}`, driver: "local", delaySeconds: 7 * 24 * 3600 },
   );
-  await recordAttempt(db, logCall, run.row, 1, { kind: "done", result: { contactId: 3 } }, { retryAt: null });
+  await recordAttempt(
+    db,
+    writeCallJob,
+    run.row,
+    1,
+    { kind: "done", result: { contactId: 3 } },
+    { retryAt: null },
+  );
 }
 
 function signedInPage(): Promise<Page> {

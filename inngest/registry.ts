@@ -1,6 +1,6 @@
 import { pruneActivity } from "@/server/activity/jobs";
-import { finishCallWithoutSummary } from "@/server/calls/finish-legs";
-import { attachRecording, logCall } from "@/server/calls/jobs";
+import { finishCallWithoutSummary } from "@/server/calls/assembly/finish-legs";
+import { attachRecording, writeCallJob } from "@/server/calls/jobs";
 import { refreshStaleDirectories, syncDirectory } from "@/server/directory/jobs";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import type { JobDefinition } from "@/server/jobs/define";
@@ -13,7 +13,7 @@ import { pollCallTopicsJob } from "@/server/topics/jobs";
 export const jobDefinitions: JobDefinition[] = [
   pruneActivity,
   processMangoEvent,
-  logCall,
+  writeCallJob,
   attachRecording,
   finishCallWithoutSummary,
   pollCallTopicsJob,

@@ -41,7 +41,7 @@ const LOAD_MS = 30_000;
 const LEASE_MS = 3000;
 const NUMBERS = Array.from({ length: 40 }, (_, i) => `+7999444${String(i).padStart(4, "0")}`);
 
-/** calls.log's reason for a missed call from a number amoCRM does not know (server/calls/log-decide.ts). */
+/** calls.log's reason for a missed call from a number amoCRM does not know (server/calls/write/decide.ts). */
 const MISSED_NEW_NUMBER = "новый номер: по пропущенному звонку контакт не создаётся";
 
 type Call = { entryId: string; number: string; kind: "answered" | "missed" | "outgoing" };

@@ -17,7 +17,7 @@ import { calls } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import type { SmsAction } from "@/lib/domain/rules/schema";
 import { refreshTokens } from "@/server/amocrm";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { getFreshAccessToken } from "@/server/connections/amocrm-tokens";
 import { receiveMangoEvent } from "@/server/events/mango-intake";
 import { processMangoEvent } from "@/server/events/mango-jobs";
@@ -290,7 +290,7 @@ describe("R6 at rest and a database outage", () => {
     expect(during.filter((d) => d.gaveUp)).toEqual([]);
     expect(during.every((d) => d.delivered)).toBe(true);
 
-    await drainJobs(w.t.db, [processMangoEvent, logCall]);
+    await drainJobs(w.t.db, [processMangoEvent, writeCallJob]);
     const rows = await w.t.db
       .select({ lookup: calls.clientPhoneLookup, id: calls.id })
       .from(calls)

@@ -8,7 +8,7 @@ import {
   applyRecording,
   applySummary,
   emptyCall,
-} from "@/server/calls/assemble";
+} from "@/server/calls/assembly/assemble";
 import { callEventSchema, eventSchema } from "@/server/mango/event-types";
 import { eventIdentity, toCallEvent, toCallSummary, toRecordingEvent } from "@/server/mango/events";
 
@@ -182,7 +182,7 @@ export const SHAPES: Record<string, { events: Wire[]; expect: Partial<AssembledC
   },
 };
 
-/** Folds wire events through the same parsing and reducers as the store (server/calls/store.ts). */
+/** Folds wire events through the same parsing and reducers as the store (server/calls/assembly/store.ts). */
 export function foldWire(events: Wire[], start: AssembledCall = emptyCall()): AssembledCall {
   return events.reduce((call, w) => stepOf(w)(call), start);
 }

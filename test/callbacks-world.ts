@@ -8,7 +8,7 @@ import { DEMO_LINE_MAIN } from "@/emulators/mango/seed-constants";
 import { callbackOutcomeJob } from "@/server/callbacks/outcome-job";
 import { openCallbackPhone } from "@/server/callbacks/phone";
 import { type CallbackTarget, queueCallbackItem } from "@/server/callbacks/queue";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { mangoClientFor } from "@/server/connections/mango";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { type LogWorld, PAIRS, startLogWorld } from "@/test/calls-world";
@@ -35,7 +35,7 @@ export const GROUP = (extension: "201" | "202"): CallbackTarget => ({
 /** The demo PBX's main line (emulators/mango/seed-constants.ts): callback_group requires one. */
 export const MAIN_LINE = DEMO_LINE_MAIN;
 
-export const CALLBACK_JOBS = [processMangoEvent, logCall, callbackOutcomeJob];
+export const CALLBACK_JOBS = [processMangoEvent, writeCallJob, callbackOutcomeJob];
 
 export type CallbackWorld = Awaited<ReturnType<typeof startCallbackWorld>>;
 

@@ -14,7 +14,7 @@ import {
 import type { RunningAmocrmEmulator } from "@/emulators/amocrm/server";
 import { type MangoEmulator, startMangoEmulator } from "@/emulators/mango/server";
 import { type IntegrationSettingsInput, settingsDocumentSchema } from "@/lib/domain/settings/schema";
-import { attachRecording, logCall } from "@/server/calls/jobs";
+import { attachRecording, writeCallJob } from "@/server/calls/jobs";
 import { amocrmClientFor, saveAmocrmTokens } from "@/server/connections/amocrm";
 import { processMangoEvent } from "@/server/events/mango-jobs";
 import { connectMango } from "@/server/onboarding/mango-connect";
@@ -108,7 +108,7 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
         entry_id: string;
       };
       await fetch(`${mango.url}/__control/deliveries?wait=1`);
-      await drainJobs(t.db, [processMangoEvent, logCall, attachRecording]);
+      await drainJobs(t.db, [processMangoEvent, writeCallJob, attachRecording]);
       return entry_id;
     },
     /** MANGO's control API (emulators/README.md), e.g. `clock` `{ freeze: true }`. */
@@ -120,7 +120,7 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
     async advance(ms: number) {
       await mangoControl("clock", { advance: ms });
       await fetch(`${mango.url}/__control/deliveries?wait=1`);
-      await drainJobs(t.db, [processMangoEvent, logCall, attachRecording]);
+      await drainJobs(t.db, [processMangoEvent, writeCallJob, attachRecording]);
     },
     /** Several calls whose log jobs are all made due at the same moment, so one tick runs them together. */
     async callsTogether(scenarios: Json[]): Promise<string[]> {
@@ -136,8 +136,8 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
       await t.db
         .update(jobRuns)
         .set({ runAt: new Date(Date.now() - 1000) })
-        .where(and(eq(jobRuns.jobId, logCall.id), eq(jobRuns.status, "queued")));
-      await drainJobs(t.db, [logCall]);
+        .where(and(eq(jobRuns.jobId, writeCallJob.id), eq(jobRuns.status, "queued")));
+      await drainJobs(t.db, [writeCallJob]);
       return ids;
     },
     async amoState(): Promise<AmoState> {
@@ -147,7 +147,7 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
     /** The calls.log run of a call: its final state in the journal, with the reason when skipped. */
     async logRun(entryId: string) {
       const [call] = await t.db.select().from(calls).where(eq(calls.entryId, entryId));
-      const runs = await t.db.select().from(jobRuns).where(eq(jobRuns.jobId, logCall.id));
+      const runs = await t.db.select().from(jobRuns).where(eq(jobRuns.jobId, writeCallJob.id));
       return runs.filter((r) => (r.payload as { callId?: string }).callId === call?.id);
     },
     /** The call's idempotency record (call_logs). */

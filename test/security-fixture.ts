@@ -13,7 +13,7 @@ import {
 } from "@/db/schema";
 import { DEMO_PRODUCT_ID } from "@/emulators/mango/seed-constants";
 import { settingsDocumentSchema } from "@/lib/domain/settings/schema";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { saveRule } from "@/server/rules/store";
@@ -139,13 +139,13 @@ export async function buildSecurityWorld(
     .returning();
   const logged = await insertJobRun(
     db,
-    logCall,
+    writeCallJob,
     { callId: callA!.id },
     { tenantId: a.id, idempotencyKey: `call:${callA!.id}`, driver: "local" },
   );
   await recordAttempt(
     db,
-    logCall,
+    writeCallJob,
     logged.row,
     1,
     { kind: "done", result: { contactId: CONTACT_OF_A } },

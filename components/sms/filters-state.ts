@@ -6,7 +6,7 @@ export const SMS_PERIODS = CALLS_PERIODS;
 export type SmsPeriod = CallsPeriod;
 export const STATUSES = ["queued", "sent", "delivered", "failed", "skipped"] as const;
 export type SmsStatus = (typeof STATUSES)[number];
-/** The server ignores a shorter search (server/sms/log.ts MIN_SEARCH_DIGITS). */
+/** The server ignores a shorter search (server/sms/history.ts MIN_SEARCH_DIGITS). */
 export const MIN_SEARCH_DIGITS = 2;
 
 export type SmsFilters = {

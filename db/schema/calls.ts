@@ -17,7 +17,7 @@ export const callDirection = pgEnum("call_direction", ["incoming", "outgoing", "
 export const callStage = pgEnum("call_stage", ["in_progress", "finished"]);
 /**
  * How a call was finished: by MANGO's `events/summary`, or from its legs when every leg was disconnected and
- * no summary came within the quiet period (server/calls/finish-legs.ts). A later summary still corrects
+ * no summary came within the quiet period (server/calls/assembly/finish-legs.ts). A later summary still corrects
  * the record but does not change this.
  */
 export const callFinishedBy = pgEnum("call_finished_by", ["summary", "legs"]);
@@ -71,10 +71,10 @@ export const calls = pgTable(
     appliedEvents: jsonb("applied_events").notNull().default([]),
     /**
      * Each leg (MANGO `call_id`) as its `events/call` showed it: parties, Appeared / Connected / Disconnected
-     * times (server/calls/legs.ts). What a call is finished from when its summary never comes.
+     * times (server/calls/assembly/legs.ts). What a call is finished from when its summary never comes.
      */
     legs: jsonb("legs").notNull().default({}),
-    /** MANGO's `events/summary` as it came, without numbers (server/calls/facts.ts `SummaryFacts`). */
+    /** MANGO's `events/summary` as it came, without numbers (server/calls/assembly/facts.ts `SummaryFacts`). */
     summary: jsonb("summary"),
     /**
      * Why the call is logged with another direction than MANGO's summary gave it (Russian, for the journal),

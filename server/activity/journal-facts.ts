@@ -12,7 +12,7 @@ export type JournalFacts = {
   direction?: "incoming" | "outgoing" | "internal" | "unknown";
   /** Masked (+7999***4567). */
   phone?: string | null;
-  /** A call logged with another direction than MANGO's summary named, and why (server/calls/facts.ts). */
+  /** A call logged with another direction than MANGO's summary named, and why (server/calls/assembly/facts.ts). */
   directionNote?: string | null;
   /** A call several employees talked on (a transfer, a consultation): their extensions, in order. */
   talked?: string[];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { callLogs, calls } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
-import { logCall } from "@/server/calls/jobs";
+import { writeCallJob } from "@/server/calls/jobs";
 import { mangoSubjectKey } from "@/server/events/mango-intake";
 import { defineJob } from "@/server/jobs/define";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
@@ -65,7 +65,7 @@ beforeAll(async () => {
     .values({ tenantId: a.id, callId: call!.id, state: "done", contactId: 501, leadId: 601 });
   const { row } = await insertJobRun(
     t.db,
-    logCall,
+    writeCallJob,
     { callId: call!.id },
     {
       tenantId: a.id,
@@ -74,7 +74,7 @@ beforeAll(async () => {
       subjectKey: "call:E-1",
     },
   );
-  await recordAttempt(t.db, logCall, row, 1, { kind: "done" }, { retryAt: null });
+  await recordAttempt(t.db, writeCallJob, row, 1, { kind: "done" }, { retryAt: null });
   // A forged event: rejected, a problem of its own, its reason in Russian.
   await receiveWebhook(post({ id: "forged", entry: "E-2", phone: "+79990000000" }, "wrong"), a, spec, deps);
   // Another call whose logging failed for good with an amoCRM error in English.
@@ -82,7 +82,7 @@ beforeAll(async () => {
   await drainJobs(t.db, [processEvent]);
   const failed = await insertJobRun(
     t.db,
-    logCall,
+    writeCallJob,
     { callId: crypto.randomUUID() },
     {
       tenantId: a.id,
@@ -94,7 +94,7 @@ beforeAll(async () => {
   const reason = "amoCRM POST /api/v4/calls → 403 Forbidden";
   await recordAttempt(
     t.db,
-    logCall,
+    writeCallJob,
     failed.row,
     5,
     { kind: "failed", reason, retriable: false },

@@ -5,7 +5,7 @@
 // Once: `task_id` is recorded right after amoCRM accepted the task, `outcome_applied_at` after the last
 // step, so a retried run does only what is missing. A task whose answer was lost (a timeout, a crash before
 // `task_id` was stored) is looked for before writing again, the way calls.log does for a missed-call task
-// (server/calls/log-write.ts `findMissedTask`): the task's text carries the item's id. Only one run exists
+// (server/calls/write/entries.ts `findMissedTask`): the task's text carries the item's id. Only one run exists
 // per item (its idempotency key), so "an earlier attempt of this run" is when a write may have been sent:
 // the job passes `lookFirst` from its attempt number and a first attempt costs no extra request. (A run put
 // back by the journal's «Повторить» starts again at attempt 1 and does not look: a task whose answer was lost

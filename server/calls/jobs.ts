@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
+import { attachRecordingToLoggedCall, recordingToAttach } from "@/server/calls/write/attach-recording";
+import { writeCallToAmocrm } from "@/server/calls/write/write-call";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { defineJob, SkipJobError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { attachRecordingToLoggedCall, recordingToAttach } from "./attach-recording";
-import { logCallToAmocrm } from "./log-call";
 
-export const logCallPayload = z.object({ callId: z.uuid() });
+export const writeCallPayload = z.object({ callId: z.uuid() });
 
 const reconnectIsSkip = async <T>(run: () => Promise<T>): Promise<T> => {
   try {
@@ -22,15 +22,15 @@ const reconnectIsSkip = async <T>(run: () => Promise<T>): Promise<T> => {
  * retried after the call changed (a late recording) logs what is true then. Enqueued once per call
  * (idempotency key `call:<id>`) by the mango.event job that finished it.
  */
-export const logCall = defineJob({
+export const writeCallJob = defineJob({
   id: "calls.log",
   title: "Запись звонка в amoCRM",
-  payload: logCallPayload,
+  payload: writeCallPayload,
   // Two at a time per tenant: the amoCRM bucket (7 rps) is shared with everything else the tenant does.
   options: { retries: 5, concurrency: { limit: 2 } },
   handler: async (p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "звонок без аккаунта" };
-    const outcome = await reconnectIsSkip(() => logCallToAmocrm(db, { tenantId, callId: p.callId }));
+    const outcome = await reconnectIsSkip(() => writeCallToAmocrm(db, { tenantId, callId: p.callId }));
     // A recording event assembled while this run wrote the call found the log not done yet and left it to us.
     if (outcome.status === "done") await enqueueRecordingAttach(db, queue, { tenantId, callId: p.callId });
     return outcome;

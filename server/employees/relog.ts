@@ -1,13 +1,13 @@
 // Pairing an extension re-logs the calls `calls.log` skipped because nobody of theirs was paired
-// («Неразобранные звонки», server/calls/unattributed.ts). Each pairing is a new intent, so its runs get keys
+// («Неразобранные звонки», server/calls/write/unattributed.ts). Each pairing is a new intent, so its runs get keys
 // of their own (`call:<id>:relog:<link id>`): the skipped run keeps its key, and enqueuing the same pairing's
 // re-log again (a retried request) finds the runs it made. `calls.log` decides afresh: a call whose log is
 // `done` is never written again, and one still nobody's stays in the list.
 import { and, desc, eq, gte, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
-import { logCall } from "@/server/calls/jobs";
-import { unattributedWhere } from "@/server/calls/unattributed";
+import { writeCallJob } from "@/server/calls/jobs";
+import { unattributedWhere } from "@/server/calls/write/unattributed";
 import type { JobQueue } from "@/server/jobs/queue";
 
 /** Calls older than this stay as they are: amoCRM's timeline is not rewritten months later. */
@@ -52,7 +52,7 @@ export async function relogCallsOfLink(
     .limit(RELOG_LIMIT);
   for (const { id, entryId } of rows)
     await queue.enqueue(
-      logCall,
+      writeCallJob,
       { callId: id },
       { tenantId, idempotencyKey: `call:${id}:relog:${linkId}`, subjectKey: `call:${entryId}` },
     );

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { Tenant } from "@/db/schema";
-import { onCallEventForCards } from "@/server/calls/card-events";
+import { onCallEventForCards } from "@/server/calls/card/events";
 import type { JobQueue } from "@/server/jobs/queue";
 import { loggerFor } from "@/server/log/logger";
 import { maskPayload, maskPhone } from "@/server/log/mask";

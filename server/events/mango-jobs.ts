@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { applyCallbackEvent } from "@/server/callbacks/events";
-import { armFinishWithoutSummary, SUMMARY_QUIET_PERIOD_S } from "@/server/calls/finish-legs";
-import { enqueueRecordingAttach, logCall } from "@/server/calls/jobs";
+import { armFinishWithoutSummary, SUMMARY_QUIET_PERIOD_S } from "@/server/calls/assembly/finish-legs";
 import {
   assembleCallEvent,
   CALL_EVENTS_JOB_ID,
   callEventsOrderKey,
   findCallByEntry,
   isCallEventKind,
-} from "@/server/calls/store";
+} from "@/server/calls/assembly/store";
+import { enqueueRecordingAttach, writeCallJob } from "@/server/calls/jobs";
 import { defineJob } from "@/server/jobs/define";
 import { markMangoEventReceived } from "@/server/onboarding/mango-connect";
 import { applySmsReport } from "@/server/sms/send";
@@ -85,7 +85,7 @@ export const processMangoEvent = defineJob({
       assembled.finishedNow || (p.kind === "events/summary" && assembled.call.stage === "finished");
     if (finished)
       await queue.enqueue(
-        logCall,
+        writeCallJob,
         { callId: assembled.call.id },
         {
           tenantId,
@@ -102,7 +102,7 @@ export const processMangoEvent = defineJob({
     // «Сохранять в сделках тематики…»: a Contact Center call's topics are asked for from a minute on.
     const topics = finished ? await startCallTopics(db, queue, { tenantId, call: assembled.call }) : null;
     // Every leg ended and no summary yet: if none comes within the quiet period the call is finished from
-    // its legs (server/calls/finish-legs.ts). A summary after that corrects the record; its log run is the
+    // its legs (server/calls/assembly/finish-legs.ts). A summary after that corrects the record; its log run is the
     // one already made (same key), so amoCRM gets nothing twice.
     const waitsForSummary =
       !finished && (await armFinishWithoutSummary(queue, { tenantId, call: assembled.call }));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbHandle, openDb } from "@/db/client";
 import { leases, tenants } from "@/db/schema";
 import { createAmocrmClient } from "@/server/amocrm";
-import { resolveCallClient } from "@/server/calls/contacts";
+import { resolveCallClient } from "@/server/calls/write/contacts";
 import { type AmocrmTokens, getFreshAccessToken, saveAmocrmTokens } from "@/server/connections/amocrm-tokens";
 import { CC_CONTACT_FIELDS, ensureCcContactFields } from "@/server/onboarding/cc-fields";
 import { createTenant } from "@/server/tenancy/queries";

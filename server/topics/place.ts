@@ -8,9 +8,9 @@ import { type CallRow, type CallTopicsRow, callLogs, callTopics, type Tenant } f
 import type { StageRef } from "@/lib/domain/settings/schema";
 import type { AmocrmClient } from "@/server/amocrm";
 import { type CustomFieldValueInput, type LeadCreate, phoneField, textNote } from "@/server/amocrm/requests";
-import { campaignClientOf, ccContactFields } from "@/server/calls/campaign";
-import { callClientLeaseKey, dealName } from "@/server/calls/contacts";
-import { campaignTaskOf, earliestContact, isOpenStatus, newClientName } from "@/server/calls/log-decide";
+import { campaignClientOf, ccContactFields } from "@/server/calls/write/campaign";
+import { callClientLeaseKey, dealName } from "@/server/calls/write/contacts";
+import { campaignTaskOf, earliestContact, isOpenStatus, newClientName } from "@/server/calls/write/decide";
 import { withLease } from "@/server/leases/lease";
 import { type KnownClient, noteMarker, type Placement, placeTopics } from "./plan";
 

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type CallRow, callTopics } from "@/db/schema";
 import type { EffectiveSettings } from "@/lib/domain/settings/effective";
-import { campaignTaskOf, isAnswered } from "@/server/calls/log-decide";
+import { campaignTaskOf, isAnswered } from "@/server/calls/write/decide";
 import type { JobQueue } from "@/server/jobs/queue";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { armTopicsPoll } from "./jobs";

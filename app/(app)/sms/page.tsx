@@ -1,5 +1,5 @@
 import { getTranslations } from "next-intl/server";
-import { SmsLogView } from "@/components/sms/sms-log-view";
+import { SmsHistoryView } from "@/components/sms/sms-history-view";
 
 export async function generateMetadata() {
   const t = await getTranslations("sms");
@@ -7,5 +7,5 @@ export async function generateMetadata() {
 }
 
 export default function SmsPage() {
-  return <SmsLogView />;
+  return <SmsHistoryView />;
 }

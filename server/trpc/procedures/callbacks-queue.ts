@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listQueue, type QueueItem } from "@/server/callbacks/queue-view";
-import { leadUrlOf } from "@/server/sms/log";
+import { leadUrlOf } from "@/server/sms/history";
 import { tenantProcedure } from "../init";
 
 const itemSchema = z.object({

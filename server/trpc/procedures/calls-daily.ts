@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dailyCallCounts } from "@/server/calls/page-daily";
+import { dailyCallCounts } from "@/server/calls/page/daily";
 import { tenantProcedure } from "../init";
 import { callsFilterInput } from "./calls-list";
 

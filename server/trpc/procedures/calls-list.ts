@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { activityStatus } from "@/db/schema";
-import { CALL_RESULTS, PAGE_DIRECTIONS } from "@/server/calls/page-filters";
-import { listCallsPage } from "@/server/calls/page-list";
+import { CALL_RESULTS, PAGE_DIRECTIONS } from "@/server/calls/page/filters";
+import { listCallsPage } from "@/server/calls/page/list";
 import { tenantProcedure } from "../init";
 
 /** Filters shared with `calls.daily`. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listUnattributedCalls } from "@/server/calls/unattributed";
+import { listUnattributedCalls } from "@/server/calls/write/unattributed";
 import { tenantProcedure } from "../init";
 
 const cursor = z.object({ at: z.date(), id: z.uuid() });

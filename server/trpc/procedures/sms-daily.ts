@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dailySmsCounts } from "@/server/sms/log-daily";
+import { dailySmsCounts } from "@/server/sms/history-daily";
 import { tenantProcedure } from "../init";
 import { smsFilterInput } from "./sms-list";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listSmsLog, SMS_ROLES, SMS_STATUSES } from "@/server/sms/log";
+import { listSmsHistory, SMS_ROLES, SMS_STATUSES } from "@/server/sms/history";
 import { tenantProcedure } from "../init";
 
 /** Filters shared with `sms.daily`. */
@@ -48,7 +48,7 @@ export const smsList = tenantProcedure
   )
   .output(z.object({ items: z.array(item), nextCursor: cursor.nullable() }))
   .query(({ ctx, input }) =>
-    listSmsLog(ctx.db, {
+    listSmsHistory(ctx.db, {
       tenantId: ctx.tenant.id,
       amocrmBaseUrl: ctx.tenant.amocrmBaseUrl,
       status: input.status,

@@ -1,5 +1,5 @@
 import { getDb } from "@/db";
-import { handleCardStream } from "@/server/calls/card-http";
+import { handleCardStream } from "@/server/calls/card/http";
 import { withSafeErrors } from "@/server/log/route-errors";
 import { widgetHttpConfig } from "@/server/widget/config";
 
