@@ -67,7 +67,7 @@ describe("no transaction or lock across an amoCRM call", () => {
         resolveCallClient(small.db, {
           tenantId,
           phone,
-          responsibleUserId: 0,
+          responsibleUserId: 8238874, // a user of the demo account: amoCRM refuses an unknown one
           contactName: `Новый клиент ${phone.slice(-4)}`,
           decide: () => ({ kind: "contact" }),
           clientFor,
