@@ -77,9 +77,12 @@ const least = <T extends string | number>(a: T | null, b: T | null): T | null =>
 /** The leg whose external party is the client: the earliest leg that has a telephone number outside. */
 const clientLeg = (legs: CallLegs) => orderedLegs(legs).find(([, l]) => clientSide(l) !== null)?.[0] ?? null;
 
-/** The client's number by the parties' shape: the caller without an extension, else the callee. */
+/**
+ * The client's number by the parties' shape: the caller without an extension; the callee only when one of
+ * ours called (a hidden caller has no number, and the callee is then our own line).
+ */
 const outsidePhone = (from: MangoParty, to: MangoParty) =>
-  (from.extension === null ? from.phone : null) ?? (to.extension === null ? to.phone : null);
+  from.extension === null ? from.phone : to.extension === null ? to.phone : null;
 
 /** Applies one `events/call`. Until the call is finished, everything derived is provisional. */
 export function applyCallEvent(call: AssembledCall, e: MangoCallEvent, identity: string): AssembledCall {

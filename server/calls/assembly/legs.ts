@@ -123,7 +123,8 @@ export const isOutside = (p: LegParty) => p.extension === null && (p.external ||
 export const clientSide = (l: CallLeg): "from" | "to" | null =>
   l.from.extension === null && l.from.external
     ? "from"
-    : l.to.extension === null && l.to.external
+    : // The callee is the client only when one of ours dialled: a hidden caller's leg ends at our own line.
+      l.from.extension !== null && l.to.extension === null && l.to.external
       ? "to"
       : null;
 

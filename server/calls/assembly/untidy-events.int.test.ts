@@ -57,3 +57,19 @@ describe("untidy events of every call shape", () => {
     expect(failed).toEqual([]);
   });
 });
+
+describe("a hidden caller", () => {
+  it("has no client number (the leg ends at our own line, which is not the client) and is not written", async () => {
+    const entryId = await w.call({ type: "incoming", from: "anonymous", ring: ["101"], answeredBy: "101" });
+    const [call] = await w.t.db
+      .select()
+      .from(calls)
+      .where(and(eq(calls.tenantId, w.tenant.id), eq(calls.entryId, entryId)));
+    expect(call).toMatchObject({ stage: "finished", direction: "incoming", clientPhone: null });
+    expect(await w.callLog(entryId)).toMatchObject({
+      state: "skipped",
+      reason: "номер клиента скрыт или не распознан",
+    });
+    expect((await w.amoState()).calls.filter((c) => c.request.uniq === entryId)).toEqual([]);
+  });
+});
