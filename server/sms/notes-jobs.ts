@@ -3,7 +3,13 @@ import type { Db } from "@/db/client";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { defineJob, SkipJobError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { markNotesDue, notesRunQueued, tenantsWithOverdueNotes, writePendingSmsNotes } from "./notes";
+import {
+  markNotesDue,
+  NotesClaimHeldError,
+  notesRunQueued,
+  tenantsWithOverdueNotes,
+  writePendingSmsNotes,
+} from "./notes";
 
 /**
  * How long a notes run waits after the first SMS that needs it: every SMS marked meanwhile joins that run.
@@ -20,12 +26,27 @@ export const writeSmsNotesJob = defineJob({
   title: "Примечания об SMS в amoCRM",
   payload: z.object({}),
   options: { retries: 5, concurrency: { limit: 1 } },
-  handler: async (_p, { db, tenantId }) => {
+  handler: async (_p, { db, tenantId, queue }) => {
     if (!tenantId) return { status: "skipped", reason: "без аккаунта" };
     try {
       return await writePendingSmsNotes(db, { tenantId });
     } catch (err) {
       if (err instanceof TenantNeedsReconnectError) throw new SkipJobError(err.message);
+      // A killed attempt's claim: the rows are written by a run due when it lapses, without spending this
+      // run's retries on waiting (kills and amoCRM failures together could use them all up).
+      if (err instanceof NotesClaimHeldError) {
+        const at = err.lapsesAt.toISOString();
+        await queue.enqueue(
+          writeSmsNotesJob,
+          {},
+          {
+            tenantId,
+            idempotencyKey: `sms-notes-claim:${tenantId}:${at}`,
+            delaySeconds: Math.max(1, (err.lapsesAt.getTime() - Date.now()) / 1000 + 1),
+          },
+        );
+        return { status: "done", result: { noted: err.noted, waitingForClaimUntil: at } };
+      }
       throw err;
     }
   },

@@ -159,9 +159,21 @@ async function lapseClaim(db: Db, tenantId: string, rows: SmsMessageRow[]) {
     );
 }
 
-async function claimedRowsLeft(db: Db, tenantId: string): Promise<boolean> {
+/** Rows an attempt that never finished still holds: waiting for them is no failure, only a later run. */
+export class NotesClaimHeldError extends Error {
+  constructor(
+    readonly noted: number,
+    readonly lapsesAt: Date,
+  ) {
+    super(
+      `SMS notes are held by an attempt that did not finish; waiting for its claim to lapse (${noted} noted)`,
+    );
+  }
+}
+
+async function claimedRowsLeft(db: Db, tenantId: string): Promise<Date | null> {
   const [row] = await db
-    .select({ id: smsMessages.id })
+    .select({ until: smsMessages.notesLockedUntil })
     .from(smsMessages)
     .where(
       and(
@@ -171,8 +183,9 @@ async function claimedRowsLeft(db: Db, tenantId: string): Promise<boolean> {
         sql`${smsMessages.notesLockedUntil} >= now()`,
       ),
     )
+    .orderBy(sql`${smsMessages.notesLockedUntil} desc`)
     .limit(1);
-  return Boolean(row);
+  return row?.until ?? null;
 }
 
 /** The tenant's SMS waiting for notes, a batch at a time, until none is left (or the run's batch budget). */
@@ -198,10 +211,8 @@ export async function writePendingSmsNotes(db: Db, { tenantId }: { tenantId: str
   }
   // Rows still claimed by an attempt that never finished (its process died; one run per tenant at a time, so
   // no live one holds them): retry until the claim lapses, rather than end and leave them to the sweeper.
-  if (batches < MAX_BATCHES_PER_RUN && (await claimedRowsLeft(db, tenantId)))
-    throw new Error(
-      `SMS notes are held by an attempt that did not finish; waiting for its claim to lapse (${noted} noted)`,
-    );
+  const held = batches < MAX_BATCHES_PER_RUN ? await claimedRowsLeft(db, tenantId) : null;
+  if (held) throw new NotesClaimHeldError(noted, held);
   if (batches === 0) return { status: "skipped", reason: "Нет SMS, ожидающих примечаний" };
   if (refused.length === 0) return { status: "done", result: { noted, batches } };
   return {
