@@ -28,6 +28,7 @@ import { ADMIN_URL, drainJobs } from "@/test/db";
 import { DECISION, type DpWorld, MANAGER, startDpWorld } from "@/test/dp-world";
 import { serveHandler } from "@/test/http-bridge";
 import { CLIENT_SMS as CLIENT_SMS_DRAFT } from "@/test/rules-fixtures";
+import { monotonicMs } from "./support/harness";
 
 const captured = vi.hoisted(() => ({ lines: [] as string[] }));
 
@@ -232,13 +233,13 @@ describe("R6 at rest and a database outage", () => {
     expect(await healthStatus()).toBe(200);
     await admin.query(`alter database ${name} allow_connections false`);
     await terminate();
-    const started = Date.now();
+    const started = monotonicMs();
     const statusesDuring: number[] = [];
     let i = 0;
-    while (Date.now() - started < OUTAGE_MS) {
+    while (monotonicMs() - started < OUTAGE_MS) {
       // A call every ~2 s for the first 14 s, each ~5 s long in real time (not `instant`: that would run the
       // emulator's pending retries at once too): their events reach the intake while it cannot store them.
-      if (Date.now() - started < OUTAGE_MS - 6000 && i < 8) {
+      if (monotonicMs() - started < OUTAGE_MS - 6000 && i < 8) {
         const from = OUTAGE_CALLER(i++);
         outageCallers.push(from);
         await mangoControl("scenarios", {
@@ -254,13 +255,13 @@ describe("R6 at rest and a database outage", () => {
       await terminate();
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const outageSeconds = (Date.now() - started) / 1000;
+    const outageSeconds = (monotonicMs() - started) / 1000;
     await admin.query(`alter database ${name} allow_connections true`);
-    const restored = Date.now();
+    const restored = monotonicMs();
     let healthBackS = Number.NaN;
     for (let k = 0; k < 120; k++) {
       if ((await healthStatus()) === 200) {
-        healthBackS = (Date.now() - restored) / 1000;
+        healthBackS = (monotonicMs() - restored) / 1000;
         break;
       }
       await new Promise((r) => setTimeout(r, 250));

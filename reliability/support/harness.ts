@@ -24,6 +24,13 @@ export function seededRandom(seed: number) {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Milliseconds on a monotonic clock, for the suites' own deadlines and stall measures. Not `Date.now()`: the
+ * wall clock can step (a CI machine's clock moved ≥ 60 s forward inside one 25 s R1 run, which ended its
+ * re-posting loop early); a monotonic clock cannot.
+ */
+export const monotonicMs = () => performance.now();
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -117,7 +124,7 @@ export function watchStalls(db: Db, everyMs = 250) {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const now = Date.now();
+      const now = monotonicMs();
       for (const s of await snapshot(db).catch(() => [])) {
         for (const w of s.running) workers.add(w);
         const open = since.get(s.tenantId);
@@ -158,14 +165,14 @@ export async function waitForQuiet(
   db: Db,
   o: { quietMs: number; timeoutMs: number; extraIdle?: () => Promise<boolean> },
 ): Promise<void> {
-  const deadline = Date.now() + o.timeoutMs;
+  const deadline = monotonicMs() + o.timeoutMs;
   let quietSince: number | null = null;
-  while (Date.now() < deadline) {
+  while (monotonicMs() < deadline) {
     const idle = (await unfinishedRuns(db)) === 0 && (o.extraIdle ? await o.extraIdle() : true);
     if (!idle) quietSince = null;
     else {
-      quietSince ??= Date.now();
-      if (Date.now() - quietSince >= o.quietMs) return;
+      quietSince ??= monotonicMs();
+      if (monotonicMs() - quietSince >= o.quietMs) return;
     }
     await sleep(250);
   }
