@@ -48,9 +48,10 @@ export async function withLease<T>(
   const ttlMs = opts.ttlMs ?? 30_000;
   const waitMs = opts.waitMs ?? 30_000;
   const holder = randomUUID();
-  const started = Date.now();
+  // Elapsed time on a monotonic clock: a step of the wall clock must not end (or stretch) the wait.
+  const started = performance.now();
   for (let pause = 10; !(await tryAcquire(db, key, holder, ttlMs)); pause = Math.min(pause * 2, 200)) {
-    if (Date.now() - started > waitMs) throw new LeaseBusyError(`занято другой операцией (${key})`);
+    if (performance.now() - started > waitMs) throw new LeaseBusyError(`занято другой операцией (${key})`);
     await sleep(pause);
   }
   const heartbeat = setInterval(

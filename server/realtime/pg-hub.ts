@@ -72,7 +72,7 @@ export function createPgHub<T>(opts: PgHubOptions): PgHub<T> {
   /** The highest message id seen: a reconnected listener replays what came after it. */
   let lastId = 0;
   const delivered = new Set<number>();
-  let lastSweep = 0;
+  let lastSweep = Number.NEGATIVE_INFINITY; // performance.now(): an interval, immune to clock steps
   // Two queues, each in order: database writes (presence, publishes: a user's cards must not overtake each
   // other) and deliveries of received messages.
   let writes: Promise<void> = Promise.resolve();
@@ -198,8 +198,8 @@ export function createPgHub<T>(opts: PgHubOptions): PgHub<T> {
 
   /** Old messages and presence of instances long gone; any instance may do it, at most once a minute. */
   async function sweep() {
-    if (Date.now() - lastSweep < SWEEP_EVERY_MS) return;
-    lastSweep = Date.now();
+    if (performance.now() - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = performance.now();
     await q.sweep(await getDb());
   }
 
