@@ -1,6 +1,7 @@
 // Integration-test support for call logging: a tenant connected to both emulators (amoCRM by its OAuth,
 // MANGO by the demo key), MANGO's events delivered over HTTP to our intake, extensions paired with amoCRM
 // users, settings written as the portal would store them.
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import {
   callLogs,
@@ -143,6 +144,20 @@ export async function startLogWorld(opts: { db?: TestDb } = {}) {
     async amoState(): Promise<AmoState> {
       const res = await fetch(`${amo.url}/__control/state`);
       return ((await res.json()) as { accounts: Record<string, AmoState> }).accounts.demo!;
+    },
+    /**
+     * An event posted to our MANGO intake as MANGO would: form-encoded, signed with the demo PBX's key and
+     * salt. For events the emulator does not send by itself (a late or contradicting summary). The status.
+     */
+    async postMangoEvent(kind: string, event: Json): Promise<number> {
+      const json = JSON.stringify(event);
+      const sign = createHash("sha256").update(`demo-vpbx-key${json}demo-vpbx-salt`).digest("hex");
+      const res = await fetch(`${bridge.url}/api/mango/${tenant.webhookKey}/${kind}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ vpbx_api_key: "demo-vpbx-key", sign, json }).toString(),
+      });
+      return res.status;
     },
     /** The calls.log run of a call: its final state in the journal, with the reason when skipped. */
     async logRun(entryId: string) {

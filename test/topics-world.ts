@@ -2,8 +2,10 @@
 // (both emulators, MANGO's events over HTTP, paired extensions) plus campaign calls to a chosen number, the
 // emulator's clock, and one topics run at a chosen moment of that clock.
 import { and, eq } from "drizzle-orm";
+import { expect } from "vitest";
 import { calls, callTopics } from "@/db/schema";
 import type { IntegrationSettingsInput } from "@/lib/domain/settings/schema";
+import { phoneField } from "@/server/amocrm/requests";
 import { mangoClientFor } from "@/server/connections/mango";
 import { runCallTopics } from "@/server/topics/poll";
 import { ANSWERED_STAGE, type LogWorld, MISSED_STAGE, startLogWorld } from "./calls-world";
@@ -13,6 +15,14 @@ export const ENDLESS_CAMPAIGN = { id: 56919, name: "Заявки с сайта" 
 /** The two stages of «Сохранять в сделках тематики…». */
 export const STAGE_NO_DEAL = ANSWERED_STAGE;
 export const STAGE_IF_DEAL = MISSED_STAGE;
+/**
+ * The demo PBX's topic tree: «Исходящий обзвон» (folder) → «Интересно» 10070002, «Не интересно» 10070003,
+ * «Перезвонить позже» 10070004; «Входящий вопрос» 10070005.
+ */
+export const INTERESTED = 10070002;
+export const LATER = 10070004;
+export const INTERESTED_PATH = "Исходящий обзвон / Интересно";
+export const LATER_PATH = "Исходящий обзвон / Перезвонить позже";
 
 export type TopicsWorld = Awaited<ReturnType<typeof startTopicsWorld>>;
 
@@ -106,6 +116,44 @@ export async function startTopicsWorld() {
     async runTopics(entryId: string) {
       const now = new Date(await this.clock());
       return runCallTopics(w.t.db, { tenantId: w.tenant.id, callId: await callIdOf(entryId), now });
+    },
+    /** The notes with our marker in amoCRM (the call's MANGO id in their text). */
+    async topicNotes(entryId: string) {
+      const state = await w.amoState();
+      return state.notes.filter(
+        (n) =>
+          n.note_type === "common" &&
+          String(n.params.text ?? "").includes(`ID звонка MANGO OFFICE: ${entryId}`),
+      );
+    },
+    async leadsOfContact(contactId: number) {
+      return (await w.amoState()).leads.filter((l) =>
+        ((l._embedded as { contacts?: { id: number }[] } | undefined)?.contacts ?? l.contacts ?? []).some(
+          (c) => c.id === contactId,
+        ),
+      );
+    },
+    /** A contact with this phone made in amoCRM by hand, with an open deal if asked. */
+    async knownContact(phone: string, o: { openDeal: boolean }) {
+      const amo = w.amocrm();
+      const [contact] = await amo.createContacts([
+        { name: `Клиент ${phone}`, custom_fields_values: [phoneField(phone)] },
+      ]);
+      let leadId: number | null = null;
+      if (o.openDeal) {
+        const [lead] = await amo.createLeads([
+          { name: "Открытая сделка", _embedded: { contacts: [{ id: contact!.id, is_main: true }] } },
+        ]);
+        leadId = lead!.id;
+      }
+      return { contactId: contact!.id, leadId };
+    },
+    /** Runs the call's topics once the operator's topics are visible; returns the saved row. */
+    async saveNow(entryId: string) {
+      await this.advance(1000);
+      const out = await this.runTopics(entryId);
+      expect(out.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
+      return (await this.topicsRow(entryId))!;
     },
     /** MANGO requests to a path since a request id. */
     async mangoRequests(pathPart: string, since = 0) {

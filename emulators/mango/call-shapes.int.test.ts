@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMangoEmulator } from "./server";
-import { control, DEMO, type Receiver, repoRoot, sha256Sign, startReceiver } from "./test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorAndReceiverPerFile } from "./test-lifecycle";
+import { control, DEMO, type Receiver, repoRoot, sha256Sign } from "./test-support";
 
 /**
  * Call shapes: each scenario below runs `instant` and its delivered events/call + events/summary (read back
@@ -50,23 +50,11 @@ type Json = Record<string, unknown>;
 type Shape = Array<{ kind: "events/call" | "events/summary"; json: Json }>;
 
 let url: string;
-let close: () => Promise<void>;
 let rx: Receiver;
-
-beforeAll(async () => {
-  const emu = await startMangoEmulator({ port: 0 });
-  url = emu.url;
-  close = emu.close;
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await close();
-  await rx.close();
+emulatorAndReceiverPerFile((e) => {
+  ({ url, rx } = e);
 });
 beforeEach(async () => {
-  await control(url, "reset", {});
-  await control(url, "webhook", { url: rx.url });
-  await control(url, "clock", { freeze: true });
   await control(url, "deliveries", undefined, "DELETE");
 });
 

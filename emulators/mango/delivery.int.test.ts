@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMangoEmulator } from "./server";
-import { advance, control, mangoPost, type Receiver, startReceiver } from "./test-support";
+import { describe, expect, it } from "vitest";
+import { emulatorAndReceiverPerFile } from "./test-lifecycle";
+import { advance, control, mangoPost, type Receiver } from "./test-support";
 
 /**
  * Webhook delivery: SMS results/reports, and the injectable faults (duplicates, out-of-order, latency, API 5xx)
@@ -8,25 +8,9 @@ import { advance, control, mangoPost, type Receiver, startReceiver } from "./tes
  */
 
 let url: string;
-let close: () => Promise<void>;
 let rx: Receiver;
-
-beforeAll(async () => {
-  const emu = await startMangoEmulator({ port: 0 });
-  url = emu.url;
-  close = emu.close;
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await close();
-  await rx.close();
-});
-beforeEach(async () => {
-  await control(url, "reset", {});
-  await control(url, "webhook", { url: rx.url });
-  await control(url, "clock", { freeze: true });
-  rx.events.length = 0;
-  rx.respond = () => 200;
+emulatorAndReceiverPerFile((e) => {
+  ({ url, rx } = e);
 });
 
 describe("SMS", () => {

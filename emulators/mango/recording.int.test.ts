@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMangoEmulator } from "./server";
-import { advance, control, DEMO, mangoPost, type Receiver, startReceiver } from "./test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorAndReceiverPerFile } from "./test-lifecycle";
+import { advance, control, DEMO, mangoPost, type Receiver } from "./test-support";
 
 /**
  * Recordings (SPEC §3.5): POST queries/recording/post → 302 to a single-use file link; the GET link signed
@@ -9,25 +9,12 @@ import { advance, control, DEMO, mangoPost, type Receiver, startReceiver } from 
  */
 
 let url: string;
-let close: () => Promise<void>;
 let rx: Receiver;
 let recordingId: string;
-
-beforeAll(async () => {
-  const emu = await startMangoEmulator({ port: 0 });
-  url = emu.url;
-  close = emu.close;
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await close();
-  await rx.close();
+emulatorAndReceiverPerFile((e) => {
+  ({ url, rx } = e);
 });
 beforeEach(async () => {
-  await control(url, "reset", {});
-  await control(url, "webhook", { url: rx.url });
-  await control(url, "clock", { freeze: true });
-  rx.events.length = 0;
   await control(url, "scenarios", {
     type: "incoming",
     from: "79991234567",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMangoEmulator } from "./server";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulatorAndReceiverPerFile } from "./test-lifecycle";
 import {
   advance,
   control,
@@ -11,7 +11,6 @@ import {
   type Receiver,
   samplesRoot,
   sha256Sign,
-  startReceiver,
 } from "./test-support";
 
 /**
@@ -28,25 +27,12 @@ const vectors = JSON.parse(readFileSync(path.join(samplesRoot, "mango/sign-test-
 };
 
 let url: string;
-let close: () => Promise<void>;
 let rx: Receiver;
-
-beforeAll(async () => {
-  const emu = await startMangoEmulator({ port: 0 });
-  url = emu.url;
-  close = emu.close;
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await close();
-  await rx.close();
+emulatorAndReceiverPerFile((e) => {
+  ({ url, rx } = e);
 });
 beforeEach(async () => {
-  await control(url, "reset", {});
-  await control(url, "webhook", { url: rx.url });
   await control(url, "webhook", { pbx: "other", url: `${rx.url}/other` });
-  await control(url, "clock", { freeze: true });
-  rx.events.length = 0;
 });
 
 const CALLBACK = { command_id: "sig-1", from: { extension: "101" }, to_number: "79990001122" };

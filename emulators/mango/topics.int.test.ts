@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMangoEmulator } from "./server";
-import { advance, control, mangoPost, OTHER, type Receiver, startReceiver } from "./test-support";
+import { describe, expect, it } from "vitest";
+import { emulatorAndReceiverPerFile } from "./test-lifecycle";
+import { advance, control, mangoPost, OTHER, type Receiver } from "./test-support";
 
 /**
  * КЦ call topics and operator comments (SPEC §4.7) as the app polls them: /vpbx/cc/call/ by entry_id until
@@ -9,24 +9,9 @@ import { advance, control, mangoPost, OTHER, type Receiver, startReceiver } from
  */
 
 let url: string;
-let close: () => Promise<void>;
 let rx: Receiver;
-
-beforeAll(async () => {
-  const emu = await startMangoEmulator({ port: 0 });
-  url = emu.url;
-  close = emu.close;
-  rx = await startReceiver();
-});
-afterAll(async () => {
-  await close();
-  await rx.close();
-});
-beforeEach(async () => {
-  await control(url, "reset", {});
-  await control(url, "webhook", { url: rx.url });
-  await control(url, "clock", { freeze: true });
-  rx.events.length = 0;
+emulatorAndReceiverPerFile((e) => {
+  ({ url, rx } = e);
 });
 
 interface CcCall {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { amocrmUsers, employeeLinks, mangoEmployees } from "@/db/schema";
 import { mangoGroupNames } from "@/server/directory/mango-sync";
@@ -179,6 +179,49 @@ export async function usersOfExtensions(
       ),
     );
   return new Map(rows.map((r) => [r.extension ?? "", r.amoUserId]));
+}
+
+export type ExtensionEmployee = {
+  extension: string;
+  mangoEmployeeId: string;
+  employeeName: string;
+  isPresent: boolean;
+  /** The amoCRM user the employee is paired with; null when unpaired. */
+  amoUserName: string | null;
+};
+
+/**
+ * The MANGO employee of each of these extensions with the amoCRM user it is paired with, if any. An
+ * extension a departed employee also had is the present employee's.
+ */
+export async function employeesOfExtensions(
+  db: Db,
+  { tenantId, extensions }: { tenantId: string; extensions: string[] },
+): Promise<Map<string, ExtensionEmployee>> {
+  const found = new Map<string, ExtensionEmployee>();
+  if (extensions.length === 0) return found;
+  const rows = await db
+    .select({
+      extension: mangoEmployees.extension,
+      mangoEmployeeId: mangoEmployees.id,
+      employeeName: mangoEmployees.name,
+      isPresent: mangoEmployees.isPresent,
+      amoUserName: amocrmUsers.name,
+    })
+    .from(mangoEmployees)
+    .leftJoin(
+      employeeLinks,
+      and(eq(employeeLinks.tenantId, tenantId), eq(employeeLinks.mangoEmployeeId, mangoEmployees.id)),
+    )
+    .leftJoin(
+      amocrmUsers,
+      and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, employeeLinks.amoUserId)),
+    )
+    .where(and(eq(mangoEmployees.tenantId, tenantId), inArray(mangoEmployees.extension, extensions)))
+    .orderBy(desc(mangoEmployees.isPresent));
+  for (const r of rows)
+    if (r.extension && !found.has(r.extension)) found.set(r.extension, { ...r, extension: r.extension });
+  return found;
 }
 
 /** A user with a mapped extension has MANGO's "extended integration" (calls from the card, SMS, rules). */

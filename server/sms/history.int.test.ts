@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import { saveRule } from "@/server/rules/store";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
+import { createTwoTenants } from "@/test/two-tenants";
 import { listSmsHistory, type SmsHistoryCursor } from "./history";
 import { dailySmsCounts } from "./history-daily";
 import { openSmsPhone, openSmsText, sealSms } from "./phone";
@@ -66,23 +66,7 @@ async function addRule(tenant: string, actorUserId: string, name: string) {
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, {
-    amocrmAccountId: 1,
-    amocrmSubdomain: "romashka",
-    amocrmBaseUrl: `${BASE_URL}/`,
-    name: "Ромашка",
-  });
-  const b = await createTenant(t.db, {
-    amocrmAccountId: 2,
-    amocrmSubdomain: "vasilek",
-    amocrmBaseUrl: "https://vasilek.amocrm.ru",
-    name: "Василёк",
-  });
-  tenantId = a.id;
-  otherTenantId = b.id;
-  const owner = await upsertUser(t.db, { amocrmUserId: 11, name: "Анна" });
-  ownerId = owner.id;
-  await addMembership(t.db, { tenantId, userId: owner.id, role: "owner" });
+  ({ tenantId, otherTenantId, ownerId } = await createTwoTenants(t.db, { amocrmBaseUrl: `${BASE_URL}/` }));
   ruleVip = await addRule(tenantId, ownerId, "VIP-клиенты");
   ruleOther = await addRule(tenantId, ownerId, "Напоминание");
 

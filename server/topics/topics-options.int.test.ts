@@ -2,17 +2,22 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callTopics, jobRuns } from "@/db/schema";
 import { journalFacts } from "@/server/activity/journal-facts";
-import { phoneField } from "@/server/amocrm/requests";
 import { createTenant } from "@/server/tenancy/queries";
 import { pollCallTopicsJob } from "@/server/topics/jobs";
 import { drainJobs } from "@/test/db";
 import { heldByDatabase } from "@/test/held-connections";
-import { startTopicsWorld, type TopicsWorld } from "@/test/topics-world";
+import {
+  INTERESTED,
+  INTERESTED_PATH,
+  LATER,
+  LATER_PATH,
+  startTopicsWorld,
+  type TopicsWorld,
+} from "@/test/topics-world";
 
 /**
  * Issue 14, the options and the journal: ★ «Сохранять в открытую сделку», ★ «Тематики КЦ», the switch off, the job chain, against both emulators on
- * the MANGO emulator's clock. The demo PBX's topic tree: «Исходящий обзвон» (folder) → «Интересно»
- * 10070002, «Не интересно» 10070003, «Перезвонить позже» 10070004; «Входящий вопрос» 10070005.
+ * the MANGO emulator's clock, on the demo PBX's topic tree (test/topics-world.ts).
  */
 let w: TopicsWorld;
 
@@ -23,66 +28,22 @@ afterAll(async () => {
   await w?.close();
 });
 
-const INTERESTED = 10070002;
-const LATER = 10070004;
-const INTERESTED_PATH = "Исходящий обзвон / Интересно";
-const LATER_PATH = "Исходящий обзвон / Перезвонить позже";
-
-/** The notes with our marker in amoCRM, with the deal each is on. */
-async function topicNotes(entryId: string) {
-  const s = await w.amoState();
-  return s.notes.filter(
-    (n) =>
-      n.note_type === "common" && String(n.params.text ?? "").includes(`ID звонка MANGO OFFICE: ${entryId}`),
-  );
-}
-
-const leadsOfContact = async (contactId: number) =>
-  (await w.amoState()).leads.filter((l) =>
-    ((l._embedded as { contacts?: { id: number }[] } | undefined)?.contacts ?? l.contacts ?? []).some(
-      (c) => c.id === contactId,
-    ),
-  );
-
-async function knownContact(phone: string, o: { openDeal: boolean }) {
-  const amo = w.amocrm();
-  const [contact] = await amo.createContacts([
-    { name: `Клиент ${phone}`, custom_fields_values: [phoneField(phone)] },
-  ]);
-  let leadId: number | null = null;
-  if (o.openDeal) {
-    const [lead] = await amo.createLeads([
-      { name: "Открытая сделка", _embedded: { contacts: [{ id: contact!.id, is_main: true }] } },
-    ]);
-    leadId = lead!.id;
-  }
-  return { contactId: contact!.id, leadId };
-}
-
-/** Runs the call's topics once the operator's topics are visible; returns the saved row. */
-async function saveNow(entryId: string) {
-  await w.advance(1000);
-  const out = await w.runTopics(entryId);
-  expect(out.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
-  return (await w.topicsRow(entryId))!;
-}
-
 describe("acceptance 5 ★", () => {
   it("«Сохранять в открытую сделку»: the note goes into the open deal, no new deal", async () => {
     await w.topicsSettings({ createClients: false, intoOpenDeal: true });
     const phone = "+79035551501";
-    const known = await knownContact(phone, { openDeal: true });
+    const known = await w.knownContact(phone, { openDeal: true });
     const { entryId } = await w.campaignCall(phone, { topics: [LATER] });
-    const row = await saveNow(entryId);
-    expect(await leadsOfContact(known.contactId)).toHaveLength(1);
-    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([known.leadId]);
+    const row = await w.saveNow(entryId);
+    expect(await w.leadsOfContact(known.contactId)).toHaveLength(1);
+    expect((await w.topicNotes(entryId)).map((n) => n.entity_id)).toEqual([known.leadId]);
     expect(row).toMatchObject({ placement: "open_deal", leadId: known.leadId });
   });
 
   it("«Тематики КЦ»: the deal field is created with the tree's options and gets the call's topics", async () => {
     await w.topicsSettings({ createClients: false, topicsField: true });
     const { entryId } = await w.campaignCall("+79035551502", { topics: [INTERESTED, LATER] });
-    const row = await saveNow(entryId);
+    const row = await w.saveNow(entryId);
     const fields = await w.amocrm().listCustomFields("leads");
     const field = fields.filter((f) => f.name === "Тематики КЦ");
     expect(field).toHaveLength(1);
@@ -98,7 +59,7 @@ describe("acceptance 5 ★", () => {
 
     // A second call reuses the field: no second field, no duplicated options.
     const second = await w.campaignCall("+79035551503", { topics: [INTERESTED] });
-    await saveNow(second.entryId);
+    await w.saveNow(second.entryId);
     const again = (await w.amocrm().listCustomFields("leads")).filter((f) => f.name === "Тематики КЦ");
     expect(again).toHaveLength(1);
     expect(again[0]!.enums).toHaveLength(4);
@@ -119,7 +80,7 @@ describe("acceptance 5 ★", () => {
       ).ok,
     ).toBe(true);
     const { entryId } = await w.campaignCall("+79035551504", { topics: [10070009] });
-    const row = await saveNow(entryId);
+    const row = await w.saveNow(entryId);
     expect(row.topicPaths).toEqual(["Исходящий обзвон / Дорого"]);
     const [field] = (await w.amocrm().listCustomFields("leads")).filter((f) => f.name === "Тематики КЦ");
     const values = field!.enums.map((e) => e.value);
@@ -144,9 +105,9 @@ describe("acceptance 5 ★", () => {
       commentDelaySeconds: 0,
     });
     expect(await w.topicsRow(entryId)).toMatchObject({ state: "waiting", campaignCall: false });
-    const row = await saveNow(entryId);
+    const row = await w.saveNow(entryId);
     expect(row.topicPaths).toEqual(["Входящий вопрос"]);
-    const notes = await topicNotes(entryId);
+    const notes = await w.topicNotes(entryId);
     expect(notes.map((n) => n.entity_id)).toEqual([row.leadId]);
     expect(String(notes[0]!.params.text)).toMatch(/^Звонок Контакт-центра, /);
   });
@@ -204,7 +165,7 @@ describe("the journal", () => {
   it("shows each call's topics: waiting with the next check, saved with the deal; never another tenant's", async () => {
     await w.topicsSettings({ createClients: false });
     const saved = await w.campaignCall("+79035551801", { topics: [INTERESTED] });
-    await saveNow(saved.entryId);
+    await w.saveNow(saved.entryId);
     const waiting = await w.campaignCall("+79035551802", { topics: [INTERESTED], delayS: 600 });
     const facts = await journalFacts(w.t.db, {
       tenantId: w.tenant.id,

@@ -1,16 +1,23 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callLogs } from "@/db/schema";
-import { phoneField } from "@/server/amocrm/requests";
 import { CallLogPendingError } from "@/server/topics/place";
 import { GAVE_UP_REASON } from "@/server/topics/plan";
 import { contactsWithPhone } from "@/test/calls-world";
-import { STAGE_IF_DEAL, STAGE_NO_DEAL, startTopicsWorld, type TopicsWorld } from "@/test/topics-world";
+import {
+  INTERESTED,
+  INTERESTED_PATH,
+  LATER,
+  LATER_PATH,
+  STAGE_IF_DEAL,
+  STAGE_NO_DEAL,
+  startTopicsWorld,
+  type TopicsWorld,
+} from "@/test/topics-world";
 
 /**
  * Issue 14: Contact Center call topics and operator comments saved into deals, against both emulators on
- * the MANGO emulator's clock. The demo PBX's topic tree: «Исходящий обзвон» (folder) → «Интересно»
- * 10070002, «Не интересно» 10070003, «Перезвонить позже» 10070004; «Входящий вопрос» 10070005.
+ * the MANGO emulator's clock, on the demo PBX's topic tree (test/topics-world.ts).
  */
 let w: TopicsWorld;
 
@@ -20,50 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await w?.close();
 });
-
-const INTERESTED = 10070002;
-const LATER = 10070004;
-const INTERESTED_PATH = "Исходящий обзвон / Интересно";
-const LATER_PATH = "Исходящий обзвон / Перезвонить позже";
-
-/** The notes with our marker in amoCRM, with the deal each is on. */
-async function topicNotes(entryId: string) {
-  const s = await w.amoState();
-  return s.notes.filter(
-    (n) =>
-      n.note_type === "common" && String(n.params.text ?? "").includes(`ID звонка MANGO OFFICE: ${entryId}`),
-  );
-}
-
-const leadsOfContact = async (contactId: number) =>
-  (await w.amoState()).leads.filter((l) =>
-    ((l._embedded as { contacts?: { id: number }[] } | undefined)?.contacts ?? l.contacts ?? []).some(
-      (c) => c.id === contactId,
-    ),
-  );
-
-async function knownContact(phone: string, o: { openDeal: boolean }) {
-  const amo = w.amocrm();
-  const [contact] = await amo.createContacts([
-    { name: `Клиент ${phone}`, custom_fields_values: [phoneField(phone)] },
-  ]);
-  let leadId: number | null = null;
-  if (o.openDeal) {
-    const [lead] = await amo.createLeads([
-      { name: "Открытая сделка", _embedded: { contacts: [{ id: contact!.id, is_main: true }] } },
-    ]);
-    leadId = lead!.id;
-  }
-  return { contactId: contact!.id, leadId };
-}
-
-/** Runs the call's topics once the operator's topics are visible; returns the saved row. */
-async function saveNow(entryId: string) {
-  await w.advance(1000);
-  const out = await w.runTopics(entryId);
-  expect(out.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
-  return (await w.topicsRow(entryId))!;
-}
 
 describe("acceptance 1: where the note goes, with «Создавать контакт/сделку при звонке на новый номер» on", () => {
   beforeAll(async () => {
@@ -77,16 +40,16 @@ describe("acceptance 1: where the note goes, with «Создавать конт�
       comment: "Просит КП на почту",
     });
     expect(await w.topicsRow(entryId)).toMatchObject({ state: "waiting", campaignCall: true, polls: 0 });
-    const row = await saveNow(entryId);
+    const row = await w.saveNow(entryId);
     const contacts = contactsWithPhone(await w.amoState(), phone);
     expect(contacts).toHaveLength(1);
-    const deals = await leadsOfContact(contacts[0]!.id);
+    const deals = await w.leadsOfContact(contacts[0]!.id);
     expect(deals).toHaveLength(1);
     expect(deals[0]).toMatchObject({
       pipeline_id: STAGE_NO_DEAL.pipelineId,
       status_id: STAGE_NO_DEAL.statusId,
     });
-    const notes = await topicNotes(entryId);
+    const notes = await w.topicNotes(entryId);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ entity_type: "leads", entity_id: deals[0]!.id });
     const text = String(notes[0]!.params.text);
@@ -104,33 +67,33 @@ describe("acceptance 1: where the note goes, with «Создавать конт�
 
   it("a known contact with no open deal: a new deal at «Если нет сделки»", async () => {
     const phone = "+79035551102";
-    const known = await knownContact(phone, { openDeal: false });
+    const known = await w.knownContact(phone, { openDeal: false });
     const { entryId } = await w.campaignCall(phone, { topics: [INTERESTED] });
-    const row = await saveNow(entryId);
-    const deals = await leadsOfContact(known.contactId);
+    const row = await w.saveNow(entryId);
+    const deals = await w.leadsOfContact(known.contactId);
     expect(deals).toHaveLength(1);
     expect(deals[0]).toMatchObject({
       pipeline_id: STAGE_NO_DEAL.pipelineId,
       status_id: STAGE_NO_DEAL.statusId,
     });
-    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deals[0]!.id]);
+    expect((await w.topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deals[0]!.id]);
     expect(row).toMatchObject({ placement: "new_deal", contactId: known.contactId });
     expect(contactsWithPhone(await w.amoState(), phone)).toHaveLength(1);
   });
 
   it("a known contact with an open deal: another new deal at «Если есть сделка»; the open deal is untouched", async () => {
     const phone = "+79035551103";
-    const known = await knownContact(phone, { openDeal: true });
+    const known = await w.knownContact(phone, { openDeal: true });
     const { entryId } = await w.campaignCall(phone, { comment: "Только комментарий, без тематик" });
-    const row = await saveNow(entryId);
-    const deals = await leadsOfContact(known.contactId);
+    const row = await w.saveNow(entryId);
+    const deals = await w.leadsOfContact(known.contactId);
     expect(deals).toHaveLength(2);
     const created = deals.find((d) => d.id !== known.leadId)!;
     expect(created).toMatchObject({
       pipeline_id: STAGE_IF_DEAL.pipelineId,
       status_id: STAGE_IF_DEAL.statusId,
     });
-    const notes = await topicNotes(entryId);
+    const notes = await w.topicNotes(entryId);
     expect(notes.map((n) => n.entity_id)).toEqual([created.id]);
     expect(String(notes[0]!.params.text)).toContain("Тематики: не выбраны");
     expect(String(notes[0]!.params.text)).toContain("Комментарий оператора: Только комментарий, без тематик");
@@ -140,7 +103,7 @@ describe("acceptance 1: where the note goes, with «Создавать конт�
   it("a second run after saving writes nothing again", async () => {
     const phone = "+79035551104";
     const { entryId } = await w.campaignCall(phone, { topics: [INTERESTED] });
-    await saveNow(entryId);
+    await w.saveNow(entryId);
     const before = await w.amoState();
     const again = await w.runTopics(entryId);
     expect(again.outcome).toMatchObject({ status: "done", result: { state: "saved" } });
@@ -168,7 +131,7 @@ describe("waiting for call logging", () => {
       .update(callLogs)
       .set({ state: log!.state, clientResolvedAt: log!.clientResolvedAt })
       .where(where);
-    const row = await saveNow(entryId);
+    const row = await w.saveNow(entryId);
     expect(row).toMatchObject({ placement: "call_log_deal", leadId: log!.leadId });
   });
 });
@@ -181,12 +144,12 @@ describe("acceptance 2: create options off", () => {
   it("a campaign call gets its note (contact and deal made for it); an ordinary incoming call is not polled", async () => {
     const phone = "+79035551201";
     const { entryId } = await w.campaignCall(phone, { topics: [LATER] });
-    await saveNow(entryId);
+    await w.saveNow(entryId);
     const contacts = contactsWithPhone(await w.amoState(), phone);
     expect(contacts).toHaveLength(1);
-    const [deal] = await leadsOfContact(contacts[0]!.id);
+    const [deal] = await w.leadsOfContact(contacts[0]!.id);
     expect(deal).toMatchObject({ status_id: STAGE_NO_DEAL.statusId });
-    expect((await topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deal!.id]);
+    expect((await w.topicNotes(entryId)).map((n) => n.entity_id)).toEqual([deal!.id]);
     expect(await w.topicsRow(entryId)).toMatchObject({ state: "saved", placement: "new_contact" });
 
     const since = await w.lastMangoRequestId();
@@ -225,7 +188,7 @@ describe("acceptance 3: when the topics come", () => {
     // 2 then 3 minutes apart, so the third question, 5 minutes on, is the first after the topics appeared.
     expect(asked.map((m) => m - asked[0]!)).toEqual([0, 2, 5]);
     expect(row.polls).toBe(3);
-    expect(await topicNotes(entryId)).toHaveLength(1);
+    expect(await w.topicNotes(entryId)).toHaveLength(1);
   });
 
   it("topics that never come: given up at +60 min with «тематики не появились за час», nothing written", async () => {
@@ -275,11 +238,13 @@ describe("acceptance 4: ten concurrent campaign calls from one new number", () =
     expect(outs.map((o) => o.outcome.status)).toEqual(Array(10).fill("done"));
     const contacts = contactsWithPhone(await w.amoState(), phone);
     expect(contacts).toHaveLength(1);
-    const deals = await leadsOfContact(contacts[0]!.id);
+    const deals = await w.leadsOfContact(contacts[0]!.id);
     expect(deals).toHaveLength(10);
     expect(deals.filter((d) => d.status_id === STAGE_NO_DEAL.statusId)).toHaveLength(1);
     expect(deals.filter((d) => d.status_id === STAGE_IF_DEAL.statusId)).toHaveLength(9);
-    const noted = (await Promise.all(entryIds.map(topicNotes))).map((notes) => notes.map((n) => n.entity_id));
+    const noted = (await Promise.all(entryIds.map((id) => w.topicNotes(id)))).map((notes) =>
+      notes.map((n) => n.entity_id),
+    );
     expect(noted.every((ids) => ids.length === 1)).toBe(true);
     expect(new Set(noted.flat()).size).toBe(10);
   });

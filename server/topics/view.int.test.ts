@@ -2,8 +2,8 @@
 // another tenant's rows never, even when asked for its call ids.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calls, callTopics } from "@/db/schema";
-import { createTenant } from "@/server/tenancy/queries";
 import { createTestDb, type TestDb } from "@/test/db";
+import { createTwoTenants } from "@/test/two-tenants";
 import { callTopicsOf } from "./view";
 
 let t: TestDb;
@@ -34,20 +34,7 @@ async function addTopics(name: string, tenant: string, v: Partial<typeof callTop
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, {
-    amocrmAccountId: 1,
-    amocrmSubdomain: "romashka",
-    amocrmBaseUrl: "https://romashka.amocrm.ru",
-    name: "Ромашка",
-  });
-  const b = await createTenant(t.db, {
-    amocrmAccountId: 2,
-    amocrmSubdomain: "vasilek",
-    amocrmBaseUrl: "https://vasilek.amocrm.ru",
-    name: "Василёк",
-  });
-  tenantId = a.id;
-  otherTenantId = b.id;
+  ({ tenantId, otherTenantId } = await createTwoTenants(t.db));
   for (const n of ["waiting", "saved", "skipped", "none"]) await addCall(n, tenantId);
   await addCall("foreign", otherTenantId);
   await addTopics("waiting", tenantId, {

@@ -1,19 +1,11 @@
 // The Calls page's list: a tenant's calls, newest first, cursor-paginated, each with its employee, the
 // amoCRM contact it was logged on, the journal entry of its `calls.log` run and its Contact Center topics
 // (server/topics/view.ts). The client number leaves this module masked.
-import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import {
-  type ActivityStatus,
-  activityLog,
-  amocrmUsers,
-  callLogs,
-  calls,
-  employeeLinks,
-  jobRuns,
-  mangoEmployees,
-} from "@/db/schema";
+import { type ActivityStatus, activityLog, callLogs, calls, jobRuns } from "@/db/schema";
 import { writeCallJob } from "@/server/calls/jobs";
+import { employeesOfExtensions } from "@/server/employees/queries";
 import { maskPhone } from "@/server/log/mask";
 import { type CallTopicsView, callTopicsOf } from "@/server/topics/view";
 import {
@@ -107,7 +99,7 @@ export async function listCallsPage(
   const page = rows.slice(0, f.limit);
   const extensionOf = (r: (typeof rows)[number]) =>
     r.answeredExtension ?? r.callerExtension ?? (r.rangExtensions as string[])[0] ?? null;
-  const people = await employeesByExtension(db, {
+  const people = await employeesOfExtensions(db, {
     tenantId: f.tenantId,
     extensions: [...new Set(page.map(extensionOf).filter((e): e is string => e !== null))],
   });
@@ -124,7 +116,7 @@ export async function listCallsPage(
       finished: r.stage === "finished",
       clientPhone: r.clientPhone ? maskPhone(r.clientPhone) : null,
       extension,
-      employeeName: person?.name ?? null,
+      employeeName: person?.employeeName ?? null,
       amoUserName: person?.amoUserName ?? null,
       talkSeconds: r.talkSeconds,
       result: callResultOf(r.answered, r.direction),
@@ -137,35 +129,4 @@ export async function listCallsPage(
   });
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > f.limit && last ? { at: last.at, id: last.id } : null };
-}
-
-/** MANGO employees of these extensions with their paired amoCRM user; present employees win. */
-async function employeesByExtension(
-  db: Db,
-  { tenantId, extensions }: { tenantId: string; extensions: string[] },
-) {
-  const found = new Map<string, { name: string; amoUserName: string | null }>();
-  if (extensions.length === 0) return found;
-  const rows = await db
-    .select({
-      extension: mangoEmployees.extension,
-      name: mangoEmployees.name,
-      isPresent: mangoEmployees.isPresent,
-      amoUserName: amocrmUsers.name,
-    })
-    .from(mangoEmployees)
-    .leftJoin(
-      employeeLinks,
-      and(eq(employeeLinks.tenantId, tenantId), eq(employeeLinks.mangoEmployeeId, mangoEmployees.id)),
-    )
-    .leftJoin(
-      amocrmUsers,
-      and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, employeeLinks.amoUserId)),
-    )
-    .where(and(eq(mangoEmployees.tenantId, tenantId), inArray(mangoEmployees.extension, extensions)))
-    .orderBy(desc(mangoEmployees.isPresent));
-  for (const r of rows)
-    if (r.extension && !found.has(r.extension))
-      found.set(r.extension, { name: r.name, amoUserName: r.amoUserName });
-  return found;
 }

@@ -7,9 +7,9 @@ import { createLocalQueue } from "@/inngest/local/queue";
 import { writeCallJob } from "@/server/calls/jobs";
 import { insertJobRun, recordAttempt } from "@/server/jobs/runs";
 import { accountDaysBetween } from "@/server/reports/account-days";
-import { addMembership, createTenant, upsertUser } from "@/server/tenancy/queries";
 import { createCaller } from "@/server/trpc/router";
 import { createTestDb, type TestDb } from "@/test/db";
+import { createTwoTenants } from "@/test/two-tenants";
 import { dailyCallCounts } from "./daily";
 import { type CallsCursor, listCallsPage } from "./list";
 
@@ -34,23 +34,7 @@ async function addCall(name: string, tenant: string, v: Partial<typeof calls.$in
 
 beforeAll(async () => {
   t = await createTestDb();
-  const a = await createTenant(t.db, {
-    amocrmAccountId: 1,
-    amocrmSubdomain: "romashka",
-    amocrmBaseUrl: `${BASE_URL}/`,
-    name: "Ромашка",
-  });
-  const b = await createTenant(t.db, {
-    amocrmAccountId: 2,
-    amocrmSubdomain: "vasilek",
-    amocrmBaseUrl: "https://vasilek.amocrm.ru",
-    name: "Василёк",
-  });
-  tenantId = a.id;
-  otherTenantId = b.id;
-  const owner = await upsertUser(t.db, { amocrmUserId: 11, name: "Анна" });
-  ownerId = owner.id;
-  await addMembership(t.db, { tenantId, userId: owner.id, role: "owner" });
+  ({ tenantId, otherTenantId, ownerId } = await createTwoTenants(t.db, { amocrmBaseUrl: `${BASE_URL}/` }));
 
   const [ivanov] = await t.db
     .insert(mangoEmployees)

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calls } from "@/db/schema";
@@ -23,15 +22,9 @@ afterAll(async () => {
   await w?.close();
 });
 
+/** Posts a MANGO event to our intake, signed as MANGO would, and expects it accepted. */
 async function postMango(kind: string, event: Record<string, unknown>) {
-  const json = JSON.stringify(event);
-  const sign = createHash("sha256").update(`demo-vpbx-key${json}demo-vpbx-salt`).digest("hex");
-  const res = await fetch(`${w.bridgeUrl}/api/mango/${w.tenant.webhookKey}/${kind}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ vpbx_api_key: "demo-vpbx-key", sign, json }).toString(),
-  });
-  expect(res.status).toBe(200);
+  expect(await w.postMangoEvent(kind, event)).toBe(200);
 }
 
 describe("a summary contradicting its parties", () => {

@@ -3,10 +3,11 @@
 // newest first, cursor-paginated, with the extensions involved and, for each, its MANGO employee (to pair it
 // right in the list) and the amoCRM user it is paired with since (its re-log is then on its way). Pairing an
 // extension re-logs its calls (server/employees/relog.ts). The client number leaves this module masked.
-import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { amocrmUsers, callLogs, calls, employeeLinks, mangoEmployees } from "@/db/schema";
+import { callLogs, calls } from "@/db/schema";
 import { callTime } from "@/server/calls/page/filters";
+import { employeesOfExtensions } from "@/server/employees/queries";
 import { maskPhone } from "@/server/log/mask";
 import { employeeExtensions } from "./decide";
 
@@ -76,7 +77,7 @@ export async function listUnattributedCalls(
 
   const page = rows.slice(0, limit);
   const extensionsOf = new Map(page.map((r) => [r.id, employeeExtensions(r)]));
-  const people = await extensionPeople(db, {
+  const people = await employeesOfExtensions(db, {
     tenantId,
     extensions: [...new Set([...extensionsOf.values()].flat())],
   });
@@ -101,32 +102,4 @@ export async function listUnattributedCalls(
   );
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? { at: last.at, id: last.id } : null };
-}
-
-/** The MANGO employees of these extensions with their amoCRM pair, if any; present employees win. */
-async function extensionPeople(db: Db, { tenantId, extensions }: { tenantId: string; extensions: string[] }) {
-  const found = new Map<string, UnattributedExtension>();
-  if (extensions.length === 0) return found;
-  const rows = await db
-    .select({
-      extension: mangoEmployees.extension,
-      mangoEmployeeId: mangoEmployees.id,
-      employeeName: mangoEmployees.name,
-      isPresent: mangoEmployees.isPresent,
-      amoUserName: amocrmUsers.name,
-    })
-    .from(mangoEmployees)
-    .leftJoin(
-      employeeLinks,
-      and(eq(employeeLinks.tenantId, tenantId), eq(employeeLinks.mangoEmployeeId, mangoEmployees.id)),
-    )
-    .leftJoin(
-      amocrmUsers,
-      and(eq(amocrmUsers.tenantId, tenantId), eq(amocrmUsers.amoUserId, employeeLinks.amoUserId)),
-    )
-    .where(and(eq(mangoEmployees.tenantId, tenantId), inArray(mangoEmployees.extension, extensions)))
-    .orderBy(desc(mangoEmployees.isPresent));
-  for (const r of rows)
-    if (r.extension && !found.has(r.extension)) found.set(r.extension, { ...r, extension: r.extension });
-  return found;
 }
