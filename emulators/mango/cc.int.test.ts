@@ -86,6 +86,36 @@ describe("campaign tasks", () => {
     });
   });
 
+  it("over the active-task limits set through the control API: 5108 for the campaign, 5113 for the account", async () => {
+    const active = (tasks: V2Task[]) => tasks.filter((t) => [1, 2].includes(Number(t.task_status))).length;
+    const inEndless = active(await listTasks(56919));
+    await control(url, "task-limits", { activePerCampaign: inEndless + 1 });
+    expect(
+      (await mangoPost(url, "task/add", { campaign_id: 56919, number: "79990006001" })).body,
+    ).toMatchObject({
+      result: 1000,
+    });
+    expect((await mangoPost(url, "task/add", { campaign_id: 56919, number: "79990006002" })).body).toEqual({
+      result: 5108,
+    });
+    // Another campaign has its own limit; two at once count as two.
+    const inPaused = active(await listTasks(77001));
+    await control(url, "task-limits", { activePerCampaign: inPaused + 1 });
+    const two = [{ number: "79990006003" }, { number: "79990006004" }];
+    expect((await mangoPost(url, "tasks/push", { campaign_id: 77001, tasks: two })).body).toEqual({
+      result: 5108,
+    });
+    expect(active(await listTasks(77001))).toBe(inPaused);
+
+    const all = inEndless + 1 + inPaused + active(await listTasks(77002)) + active(await listTasks(1254251));
+    await control(url, "task-limits", { activePerCampaign: null, activeTotal: all });
+    expect((await mangoPost(url, "task/add", { campaign_id: 56919, number: "79990006005" })).body).toEqual({
+      result: 5113,
+    });
+    await control(url, "reset", {});
+    expect(await control(url, "task-limits")).toEqual({ activePerCampaign: null, activeTotal: null });
+  });
+
   it("deletes a campaign's task", async () => {
     const tasks = await listTasks(77002);
     expect(tasks.length).toBe(2);

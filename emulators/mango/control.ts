@@ -117,6 +117,19 @@ function makeRoutes(opts: ControlOptions): Array<[string, RegExp, ControlHandler
         return ctx.state.settings.delivery;
       },
     ],
+    ["GET", /^task-limits$/, (ctx) => ctx.state.settings.taskLimits],
+    [
+      "POST",
+      /^task-limits$/,
+      (ctx, body) => {
+        const limit = z.number().int().nonnegative().nullable().optional();
+        Object.assign(
+          ctx.state.settings.taskLimits,
+          z.object({ activePerCampaign: limit, activeTotal: limit }).parse(body),
+        );
+        return ctx.state.settings.taskLimits;
+      },
+    ],
     [
       "POST",
       /^error-style$/,

@@ -46,7 +46,18 @@ export interface DeliverySettings {
   retryDelaysMs: number[];
 }
 
+/**
+ * MANGO's limits on a campaign's and an account's active tasks (status 1 в очереди, 2 в работе): 5108 and 5113
+ * exist (reference §1.3) but their numbers depend on the tariff and are not documented, so none applies until
+ * a test or the demo sets one.
+ */
+export interface TaskLimits {
+  activePerCampaign: number | null;
+  activeTotal: number | null;
+}
+
 export interface Settings {
+  taskLimits: TaskLimits;
   /** "legacy420": HTTP 420 + {"code":N} (the only literal error format in the docs); "result": HTTP 200 + {"result":N}. */
   errorStyle: "legacy420" | "result";
   faults: Faults;
@@ -65,6 +76,7 @@ export interface Snapshot {
 
 export function defaultSettings(): Settings {
   return {
+    taskLimits: { activePerCampaign: null, activeTotal: null },
     errorStyle: "legacy420",
     faults: {
       duplicateEvents: false,

@@ -160,9 +160,10 @@ export async function addCampaignTaskOf(
     throw new CampaignRefusal(await noteOnDeal(db, row, reason));
   }
   const tenant = await getTenant(db, { tenantId });
-  const technical = await ensureTechnicalTask(db, mango, { tenantId, campaign });
   const number = openCampaignPhone(row);
   try {
+    // Inside the try: MANGO refusing the technical task (a limit) refuses the client's number as well.
+    const technical = await ensureTechnicalTask(db, mango, { tenantId, campaign });
     const put = await putTask(mango, campaign, {
       number,
       ...(row.contactName ? { name: row.contactName } : {}),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { campaignTasks, campaignTechnicalTasks, jobRuns } from "@/db/schema";
 import { DEMO_LINE_MAIN } from "@/emulators/mango/seed-constants";
+import { createLocalQueue } from "@/inngest/local/queue";
 import type { CampaignAction } from "@/lib/domain/rules/schema";
 import { mangoClientFor } from "@/server/connections/mango";
 import { evaluateRulesJob } from "@/server/rules/jobs";
@@ -278,5 +279,63 @@ describe("with the flags on", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("MANGO's limits (5107, 5108, 5113) fail the run at once with the code and a Russian reason; nothing is added", async () => {
+    const mango = await mangoClientFor(w.t.db, { tenantId: w.tenant.id });
+    const control = (path: string, body: unknown) =>
+      fetch(`${w.mango.url}/__control/${path}`, { method: "POST", body: JSON.stringify(body) });
+    const queue = createLocalQueue(w.t.db);
+    const refusedWith = async (n: number, campaign: { id: number; name: string }) => {
+      const id = crypto.randomUUID();
+      await w.t.db.insert(campaignTasks).values({
+        id,
+        tenantId: w.tenant.id,
+        leadId: 900_100 + n,
+        campaignId: campaign.id,
+        campaignName: campaign.name,
+        idempotencyKey: `test:limit:${n}`,
+        ...sealCampaignPhone({ tenantId: w.tenant.id, id }, `+7903555${String(n).padStart(4, "0")}`),
+      });
+      const before = (await mangoTasks(campaign.id)).length;
+      await queue.enqueue(
+        addCampaignTaskJob,
+        { taskRowId: id },
+        { tenantId: w.tenant.id, idempotencyKey: id },
+      );
+      await drainJobs(w.t.db, [addCampaignTaskJob]);
+      expect((await mangoTasks(campaign.id)).length).toBe(before);
+      const [run] = (
+        await w.t.db.select().from(jobRuns).where(eq(jobRuns.jobId, addCampaignTaskJob.id))
+      ).filter((r) => (r.payload as { taskRowId: string }).taskRowId === id);
+      expect(run).toMatchObject({ status: "failed", attempts: 1 });
+      const [row] = (await rows()).filter((r) => r.id === id);
+      return { row: row!, error: run!.lastError ?? "" };
+    };
+
+    // 5108: the campaign's active tasks at its limit.
+    await control("task-limits", { activePerCampaign: 0 });
+    const perCampaign = await refusedWith(1, ENDLESS);
+    const reason5108 = `MANGO не добавил номер в кампанию «${ENDLESS.name}»: код 5108 — Превышен лимит активных заданий кампании`;
+    expect(perCampaign.row).toMatchObject({ state: "failed", resultCode: 5108, reason: reason5108 });
+    expect(perCampaign.error).toContain(reason5108);
+
+    // 5113: the account's active tasks at its limit.
+    await control("task-limits", { activePerCampaign: null, activeTotal: 0 });
+    const total = await refusedWith(2, ENDLESS);
+    expect(total.row).toMatchObject({ state: "failed", resultCode: 5113 });
+    expect(total.error).toContain("код 5113 — Превышен общий лимит активных заданий");
+    await control("task-limits", { activeTotal: null });
+
+    // 5107: a campaign holding 10 000 tasks takes no more.
+    const live = (await mangoTasks(PAUSED.id)).length;
+    await mango.pushCampaignTasks(
+      PAUSED.id,
+      Array.from({ length: 10_000 - live }, (_, i) => ({ number: `+7904${String(i).padStart(7, "0")}` })),
+    );
+    await expect.poll(async () => (await mangoTasks(PAUSED.id)).length).toBe(10_000);
+    const full = await refusedWith(3, PAUSED);
+    expect(full.row).toMatchObject({ state: "failed", resultCode: 5107 });
+    expect(full.error).toContain("код 5107 — Превышено число заданий в кампании (10 000)");
   });
 });

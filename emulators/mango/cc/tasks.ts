@@ -8,7 +8,8 @@ import { refreshCampaign, taskGetJson, taskNumber, taskV2Json } from "./format";
  * Campaign tasks (SPEC §4.6.2, 4.6.7, 4.6.8, 4.6.13): task/add (sync, one, only into a non-completed
  * endless campaign), tasks/push (async, many, any status except "Завершена"), task, task/delete,
  * task/start|stop and the paginated v2 list. Error codes: 3300 not found, 5106 campaign status forbids,
- * 5107 > 10 000 tasks, 5109 duplicate number in the campaign.
+ * 5107 > 10 000 tasks, 5108 / 5113 over the campaign's / account's active-task limit (set through
+ * /__control/task-limits; none by default), 5109 duplicate number in the campaign.
  */
 
 const MAX_TASKS = 10_000;
@@ -72,18 +73,35 @@ function liveTasks(pbx: Pbx, campaignId: number): CampaignTask[] {
   return pbx.tasks.filter((t) => t.campaignId === campaignId && t.status !== 6);
 }
 
-function insert(ctx: Ctx, pbx: Pbx, c: Campaign, input: TaskInput): CampaignTask {
+const isActive = (t: CampaignTask) => t.status === 1 || t.status === 2;
+
+/** 5108 / 5113 when `adding` more active tasks would pass a limit the control API set; null otherwise. */
+function overActiveLimit(ctx: Ctx, pbx: Pbx, campaignId: number, adding: number): number | null {
+  const { activePerCampaign, activeTotal } = ctx.state.settings.taskLimits;
+  const active = pbx.tasks.filter(isActive);
+  if (activePerCampaign !== null) {
+    const inCampaign = active.filter((t) => t.campaignId === campaignId).length;
+    if (inCampaign + adding > activePerCampaign) return 5108;
+  }
+  if (activeTotal !== null && active.length + adding > activeTotal) return 5113;
+  return null;
+}
+
+/** Adds tasks to a campaign, then recounts the campaign once (a push of thousands stays linear). */
+function insert(ctx: Ctx, pbx: Pbx, c: Campaign, inputs: TaskInput[]): CampaignTask[] {
   const now = ctx.clock.nowSeconds();
-  const task: CampaignTask = {
-    ...input,
-    taskId: ctx.state.nextTaskId(),
-    campaignId: c.campaign_id,
-    created: now,
-    updated: now,
-  };
-  pbx.tasks.push(task);
+  const tasks = inputs.map(
+    (input): CampaignTask => ({
+      ...input,
+      taskId: ctx.state.nextTaskId(),
+      campaignId: c.campaign_id,
+      created: now,
+      updated: now,
+    }),
+  );
+  pbx.tasks.push(...tasks);
   refreshCampaign(pbx, c, now);
-  return task;
+  return tasks;
 }
 
 const taskAdd: Handler = (ctx, pbx, body) => {
@@ -95,9 +113,11 @@ const taskAdd: Handler = (ctx, pbx, body) => {
   if (c.status === 4 || c.status === 6 || !c.endless) return resultReply(CAMPAIGN_STATUS_FORBIDS);
   const live = liveTasks(pbx, id);
   if (live.length >= MAX_TASKS) return resultReply(5107);
+  const overLimit = overActiveLimit(ctx, pbx, id, 1);
+  if (overLimit) return resultReply(overLimit);
   const taken = new Set(live.flatMap(numbersOf));
   if (numbersOf(input).some((n) => taken.has(n))) return resultReply(5109);
-  return ok({ result: 1000, task_id: insert(ctx, pbx, c, input).taskId });
+  return ok({ result: 1000, task_id: insert(ctx, pbx, c, [input])[0]!.taskId });
 };
 
 const tasksPush: Handler = (ctx, pbx, body) => {
@@ -113,6 +133,8 @@ const tasksPush: Handler = (ctx, pbx, body) => {
   if (c.status === 4 || c.status === 6) return resultReply(CAMPAIGN_STATUS_FORBIDS);
   const live = liveTasks(pbx, id);
   if (live.length + inputs.length > MAX_TASKS) return resultReply(5107);
+  const overLimit = overActiveLimit(ctx, pbx, id, inputs.length);
+  if (overLimit) return resultReply(overLimit);
   const taken = new Set(live.flatMap(numbersOf));
   for (const i of inputs) {
     if (numbersOf(i).some((n) => taken.has(n))) return resultReply(5109);
@@ -120,7 +142,7 @@ const tasksPush: Handler = (ctx, pbx, body) => {
   }
   // Asynchronous in MANGO (no task ids returned): the tasks appear right after the answer.
   ctx.clock.schedule(ctx.clock.now(), () => {
-    for (const i of inputs) insert(ctx, pbx, c, i);
+    insert(ctx, pbx, c, inputs);
   });
   return ok({ result: 1000 });
 };
