@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callbackQueue, jobRuns, mangoEmployees, smsMessages } from "@/db/schema";
+import { callbackQueue, campaignTasks, jobRuns, mangoEmployees, smsMessages } from "@/db/schema";
 import { createLocalQueue } from "@/inngest/local/queue";
 import type { RuleDraft } from "@/lib/domain/rules/schema";
+import { CC_OFF } from "@/server/campaigns/action";
 import { syncAmocrmDirectory } from "@/server/directory/amocrm-sync";
 import { addMembership, upsertUser } from "@/server/tenancy/queries";
 import type { SessionIdentity } from "@/server/trpc/init";
@@ -140,6 +141,33 @@ describe("rules.dryRun", () => {
     if (!unpaired.found) throw new Error("deal not found");
     expect(unpaired.actions[0]?.would).toEqual([]);
     expect(unpaired.actions[0]?.skipped[0]).toContain("нет сопоставленного внутреннего номера MANGO OFFICE");
+  });
+
+  it("shows the number that would be added to which campaign — only while the Contact Center flags are on", async () => {
+    const campaign = draft([
+      {
+        kind: "campaign",
+        campaignId: 56919,
+        campaignName: "Заявки с сайта",
+        onNotReached: { task: true, stage: null },
+      },
+    ]);
+    const off = await caller(author).rules.dryRun({ leadId: SUPPLY_DEAL, rule: campaign });
+    if (!off.found) throw new Error("deal not found");
+    expect(off.actions[0]).toMatchObject({ kind: "campaign", would: [], skipped: [CC_OFF] });
+
+    await w.settings({ extra: { contactCenter: { enabled: true, dpTasks: { enabled: true } } } });
+    const before = await mangoState();
+    const on = await caller(author).rules.dryRun({ leadId: SUPPLY_DEAL, rule: campaign });
+    if (!on.found) throw new Error("deal not found");
+    // The deal's main contact (Иванов, +7 916 123-45-67), masked, normalised to +7.
+    expect(on.actions[0]?.would).toEqual([
+      expect.stringMatching(/^Добавит \+7916\*\*\*4567( \(.+\))? в кампанию «Заявки с сайта»\.$/),
+    ]);
+    expect(on.actions[0]?.skipped).toEqual([]);
+    expect(await mangoState()).toBe(before);
+    expect(await w.t.db.select().from(campaignTasks)).toHaveLength(0);
+    expect(await w.t.db.select().from(jobRuns)).toHaveLength(0);
   });
 
   it("answers a deal that does not exist as not found", async () => {
