@@ -10,7 +10,9 @@ import { drainJobs } from "@/test/db";
 import { DECISION, type DpWorld, FIRST_CONTACT, MANAGER, startDpWorld } from "@/test/dp-world";
 import { addCampaignTaskOf } from "./add";
 import { addCampaignTaskJob } from "./jobs";
-import { APPLY_RETRY_S, campaignTaskMarker, MAX_APPLY_FAILURES, pollCampaignTasks } from "./outcome";
+import { pollCampaignTasks } from "./outcome";
+import { APPLY_RETRY_S, MAX_APPLY_FAILURES } from "./outcome-apply";
+import { campaignTaskMarker } from "./outcome-verdict";
 import { sealCampaignPhone } from "./phone";
 import { pollCampaignTasksJob, wakeCampaignPoll } from "./poll-job";
 

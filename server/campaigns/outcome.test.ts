@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MangoCampaign, MangoCampaignTask } from "@/server/mango/domain";
-import { finalOf, mangoReasonText, nextPollDelayS } from "./outcome";
+import { finalOf, mangoReasonText, nextPollDelayS } from "./outcome-verdict";
 
 const row = { campaignId: 56919, campaignName: "Заявки", mangoTaskId: 3223 };
 const campaign = (status: MangoCampaign["status"]): MangoCampaign => ({

@@ -5,7 +5,8 @@ import { campaignTasks } from "@/db/schema";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
-import { nextPollDelayS, pollCampaignTasks } from "./outcome";
+import { pollCampaignTasks } from "./outcome";
+import { nextPollDelayS } from "./outcome-verdict";
 import { checkTechnicalTasks } from "./technical";
 
 /**
