@@ -7,6 +7,7 @@ import type { JobQueue } from "@/server/jobs/queue";
 import { type DispatchResult, dispatchDue, type MangoForTenant } from "./dispatch";
 import { enqueueCallbackOutcome } from "./outcome-job";
 import { pendingSlot } from "./pacing";
+import { queuedCount } from "./queue-view";
 
 /**
  * The tick is armed this much before its moment and waits the rest in the run: the local driver polls
@@ -177,4 +178,23 @@ export async function wakeDispatcher(
       delaySeconds: Math.max(0, (second.getTime() - now.getTime()) / 1000),
     },
   );
+}
+
+/**
+ * After the settings changed: a rate set from 0, or a working-hours window opened, applies now, but the
+ * dispatcher may have nothing armed. Woken only when items wait; a failed wake only delays dialling to the
+ * next event, so it is reported, not thrown — the saved settings stand.
+ */
+export async function wakeDispatcherAfterSettings(
+  db: Db,
+  queue: JobQueue,
+  { tenantId }: { tenantId: string },
+): Promise<{ woken: boolean; error?: string }> {
+  try {
+    if ((await queuedCount(db, { tenantId })) === 0) return { woken: false };
+    await wakeDispatcher(db, queue, { tenantId });
+    return { woken: true };
+  } catch (err) {
+    return { woken: false, error: String(err) };
+  }
 }

@@ -2,8 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { settingsDocumentSchema, settingsSchema } from "@/lib/domain/settings/schema";
 import { AmocrmError } from "@/server/amocrm";
-import { wakeDispatcher } from "@/server/callbacks/dispatch-job";
-import { queuedCount } from "@/server/callbacks/queue-view";
+import { wakeDispatcherAfterSettings } from "@/server/callbacks/dispatch-job";
 import { TenantNeedsReconnectError } from "@/server/connections/amocrm-tokens";
 import { logger } from "@/server/log/logger";
 import { SettingsConflictError, saveSettings } from "@/server/settings/queries";
@@ -57,13 +56,9 @@ export const settingsSave = adminProcedure
         expectedVersion: input.version,
         settings: input.settings,
       });
-      // A rate set from 0, or a working-hours window opened, applies now: the dispatcher may have nothing
-      // armed. A failed wake only delays it to the next event; the saved settings stand.
       const tenantId = ctx.tenant.id;
-      if ((await queuedCount(ctx.db, { tenantId })) > 0)
-        await wakeDispatcher(ctx.db, ctx.queue, { tenantId }).catch((err: unknown) =>
-          logger.warn({ tenantId, err: String(err) }, "settings saved, dispatcher not woken"),
-        );
+      const wake = await wakeDispatcherAfterSettings(ctx.db, ctx.queue, { tenantId });
+      if (wake.error) logger.warn({ tenantId, err: wake.error }, "settings saved, dispatcher not woken");
       return saved;
     } catch (err) {
       if (err instanceof SettingsConflictError)
