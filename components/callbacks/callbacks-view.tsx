@@ -1,12 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { inferRouterOutputs } from "@trpc/server";
-import { ExternalLink, Pause, PhoneForwarded, PhoneOff, Play, X } from "lucide-react";
+import { useQuery } from "@tanstack/react-query";
+import { PhoneOff } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useAccountDateTime } from "@/components/data-view/account-time";
 import { ChartCard } from "@/components/data-view/chart-card";
 import { DailyBars } from "@/components/data-view/daily-bars";
 import { LogPage } from "@/components/data-view/log-page";
@@ -14,20 +12,16 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useTRPC } from "@/lib/trpc/client";
 import { useErrorText } from "@/lib/trpc/errors";
-import type { AppRouter } from "@/server/trpc/router";
-
-type Queue = inferRouterOutputs<AppRouter>["callbacks"]["queue"];
-type Item = Queue["queued"]["items"][number];
+import { ItemsTable } from "./items-table";
+import type { Queue } from "./queue-data";
+import { RulesCard } from "./rules-card";
 
 const REFRESH_MS = 10_000;
 const DAY_MS = 86_400_000;
 const QUEUED_PAGE = 50;
 const FINISHED_PAGE = 20;
-/** Items a few seconds apart (60 / rate): the estimate shows seconds. */
-const ESTIMATE = { dateStyle: "short", timeStyle: "medium" } as const;
 
 /**
  * «Очередь автоперезвонов»: what waits (place, estimated time or why none), per item «Позвонить сейчас» /
@@ -174,199 +168,6 @@ function Status({ queue }: { queue: Queue }) {
       <Link href="/settings" className="text-primary underline-offset-4 hover:underline">
         {t("settings")}
       </Link>
-    </div>
-  );
-}
-
-function useInvalidate() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.callbacks.queue.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.callbacks.count.queryKey() }),
-    ]);
-}
-
-function RulesCard({ rules, onError }: { rules: Queue["rules"]; onError: (text: string | null) => void }) {
-  const t = useTranslations("callbacks.rules");
-  const trpc = useTRPC();
-  const errorText = useErrorText();
-  const invalidate = useInvalidate();
-  const pause = useMutation(trpc.callbacks.pauseRule.mutationOptions());
-  const resume = useMutation(trpc.callbacks.resumeRule.mutationOptions());
-  const toggle = async (ruleId: string, paused: boolean) => {
-    onError(null);
-    try {
-      await (paused ? resume : pause).mutateAsync({ ruleId });
-    } catch (err) {
-      onError(errorText(err));
-    }
-    await invalidate();
-  };
-  return (
-    <Card className="gap-2 px-4 py-4" data-testid="callbacks-rules">
-      <h2 className="text-base font-semibold">{t("title")}</h2>
-      <ul className="flex flex-col divide-y">
-        {rules.map((r) => (
-          <li
-            key={r.ruleId}
-            className="flex flex-wrap items-center justify-between gap-2 py-2"
-            data-testid={`callbacks-rule-${r.ruleId}`}
-          >
-            <div className="flex flex-wrap items-center gap-2 text-sm">
-              <Link href={`/rules?rule=${r.ruleId}`} className="font-medium hover:underline">
-                {r.ruleName || t("unnamed")}
-              </Link>
-              <span className="text-muted-foreground">{t("queued", { count: r.queued })}</span>
-              {r.paused ? <Badge variant="outline">{t("paused")}</Badge> : null}
-            </div>
-            <Button
-              variant="outline"
-              size="sm"
-              disabled={pause.isPending || resume.isPending}
-              onClick={() => toggle(r.ruleId, r.paused)}
-            >
-              {r.paused ? <Play /> : <Pause />}
-              {r.paused ? t("resume") : t("pause")}
-            </Button>
-          </li>
-        ))}
-      </ul>
-    </Card>
-  );
-}
-
-function ItemsTable({
-  items,
-  waiting,
-  finished = false,
-  onError,
-}: {
-  items: Item[];
-  waiting: Queue["waiting"];
-  finished?: boolean;
-  onError: (text: string | null) => void;
-}) {
-  const t = useTranslations("callbacks");
-  const dateTime = useAccountDateTime();
-  const trpc = useTRPC();
-  const errorText = useErrorText();
-  const invalidate = useInvalidate();
-  const remove = useMutation(trpc.callbacks.remove.mutationOptions());
-  const callNow = useMutation(trpc.callbacks.callNow.mutationOptions());
-  const act = async (run: () => Promise<unknown>) => {
-    onError(null);
-    try {
-      await run();
-    } catch (err) {
-      onError(errorText(err));
-    }
-    await invalidate();
-  };
-  const target = (i: Item) =>
-    i.targetType === "responsible"
-      ? t("target.responsible", { name: i.targetName ?? i.targetExtension })
-      : i.targetType === "group"
-        ? t("target.group", { name: i.targetName ?? i.targetExtension })
-        : t("target.employee", { name: i.targetName ?? i.targetExtension });
-  return (
-    <div className="overflow-x-auto">
-      <Table>
-        <TableHeader>
-          <TableRow>
-            {finished ? null : <TableHead className="w-12">{t("columns.position")}</TableHead>}
-            <TableHead>{t("columns.deal")}</TableHead>
-            <TableHead>{t("columns.rule")}</TableHead>
-            <TableHead>{t("columns.target")}</TableHead>
-            <TableHead>{t("columns.phone")}</TableHead>
-            <TableHead>{t("columns.state")}</TableHead>
-            <TableHead>{finished ? t("columns.finishedAt") : t("columns.estimatedAt")}</TableHead>
-            {finished ? null : <TableHead className="text-right">{t("columns.actions")}</TableHead>}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {items.map((i) => (
-            <TableRow key={i.id} data-testid={`callback-item-${i.leadId}`}>
-              {finished ? null : <TableCell className="tabular-nums">{i.position ?? "—"}</TableCell>}
-              <TableCell className="whitespace-nowrap">
-                <a
-                  href={i.leadUrl}
-                  target="_blank"
-                  rel="noreferrer"
-                  className="inline-flex items-center gap-1 text-primary hover:underline"
-                >
-                  {i.leadName || t("deal", { id: i.leadId })}
-                  <ExternalLink className="size-3" />
-                </a>
-              </TableCell>
-              <TableCell>
-                {i.ruleName || "—"}
-                {i.rulePaused && !finished ? (
-                  <Badge variant="outline" className="ml-2">
-                    {t("rules.paused")}
-                  </Badge>
-                ) : null}
-              </TableCell>
-              <TableCell>
-                {target(i)}
-                {i.lineNumber ? (
-                  <div className="text-xs text-muted-foreground">{t("line", { line: i.lineNumber })}</div>
-                ) : null}
-              </TableCell>
-              <TableCell className="tabular-nums">{i.phone}</TableCell>
-              <TableCell>
-                <Badge variant={i.state === "failed" || i.state === "expired" ? "destructive" : "secondary"}>
-                  {t(`states.${i.state}`)}
-                </Badge>
-                {i.callNowAt && i.state === "queued" ? (
-                  <div className="text-xs text-muted-foreground">{t("callNowSet")}</div>
-                ) : null}
-                {finished && i.reason ? (
-                  <div className="text-xs text-muted-foreground">{i.reason}</div>
-                ) : null}
-              </TableCell>
-              <TableCell className="whitespace-nowrap" data-testid="callback-estimate">
-                {finished
-                  ? i.finishedAt
-                    ? dateTime(i.finishedAt)
-                    : "—"
-                  : i.rulePaused
-                    ? t("estimate.rulePaused")
-                    : waiting
-                      ? t(`estimate.${waiting}`)
-                      : i.estimatedAt
-                        ? dateTime(i.estimatedAt, ESTIMATE)
-                        : "—"}
-              </TableCell>
-              {finished ? null : (
-                <TableCell className="text-right">
-                  <div className="flex flex-col items-end gap-1">
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      disabled={callNow.isPending}
-                      onClick={() => act(() => callNow.mutateAsync({ id: i.id }))}
-                    >
-                      <PhoneForwarded />
-                      {t("actions.callNow")}
-                    </Button>
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      disabled={remove.isPending}
-                      onClick={() => act(() => remove.mutateAsync({ id: i.id }))}
-                    >
-                      <X />
-                      {t("actions.remove")}
-                    </Button>
-                  </div>
-                </TableCell>
-              )}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
     </div>
   );
 }
