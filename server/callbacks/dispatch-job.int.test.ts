@@ -7,8 +7,8 @@ import { createLocalWorker } from "@/inngest/local/worker";
 import { rereadEnvForTests } from "@/server/config/env";
 import { connectMango } from "@/server/onboarding/mango-connect";
 import { type PacingWorld, startPacingWorld } from "@/test/pacing-world";
-import { callbackCommandId } from "./dispatch";
 import { callbackDispatchJob, wakeDispatcher } from "./dispatch-job";
+import { callbackCommandId } from "./dispatch-send";
 
 /**
  * The tick job on the real local job driver, in real time: woken once, it dials the queue at the tenant's

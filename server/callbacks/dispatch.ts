@@ -1,33 +1,27 @@
-import { and, eq, sql } from "drizzle-orm";
-import { type Db, rowsOf } from "@/db/client";
+import type { Db } from "@/db/client";
 import { callbackAttempts, callbackQueue } from "@/db/schema";
 import { AUTO_CALLBACK_DEFAULT_RATE } from "@/lib/domain/settings/schema";
-import { mangoClientFor } from "@/server/connections/mango";
-import { logger } from "@/server/log/logger";
-import type { CallbackGroupInput, CallbackInput } from "@/server/mango/api";
-import { MangoError } from "@/server/mango/errors";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { tenantTimeZone } from "@/server/tenancy/queries";
+import {
+  anyQueued,
+  anyUnpausedQueued,
+  type Candidate,
+  itemWhere,
+  loopGuardReason,
+  nextCandidate,
+  undialable,
+} from "./dispatch-candidates";
+import {
+  callbackCommandId,
+  defaultMangoForTenant,
+  type MangoForTenant,
+  type SendOutcome,
+  sendCommand,
+} from "./dispatch-send";
 import { nextWorkingMoment } from "./hours";
 import { lockPacing, setPacing, takeSlot } from "./pacing";
 import { openCallbackPhone } from "./phone";
-
-/** What the dispatcher needs of a tenant's MANGO client (tests hand in one on the emulator). */
-export type CallbackMango = {
-  callback(input: CallbackInput): Promise<unknown>;
-  callbackGroup(input: CallbackGroupInput): Promise<unknown>;
-};
-
-/** How the dispatcher gets the tenant's MANGO client; by default the app's, with MANGO's shared budgets. */
-export type MangoForTenant = (db: Db, tenant: { tenantId: string }) => Promise<CallbackMango>;
-
-export const defaultMangoForTenant: MangoForTenant = (db, { tenantId }) => mangoClientFor(db, { tenantId });
-
-/**
- * The MANGO command id of an item's attempt: stable for the attempt (result/callback and every events/call
- * of the call carry it back), new for another attempt. 4 + 36 + 1 + digits ≤ 128 bytes.
- */
-export const callbackCommandId = (itemId: string, attempt: number) => `acb-${itemId}-${attempt}`;
 
 /**
  * Items held back by an employee still on an auto-callback wait for the outcome that ends it (the outcome
@@ -69,89 +63,6 @@ export type DispatchResult = {
   /** When a decision could dial something again; null when nothing will become due by itself. */
   nextAt: Date | null;
 };
-
-type Candidate = {
-  id: string;
-  target_type: "responsible" | "employee" | "group";
-  target_extension: string;
-  line_number: string | null;
-  phone_sealed: string;
-  seal_key_id: string;
-  attempts: number;
-  call_now: boolean;
-  recently_called: boolean;
-};
-
-const itemWhere = (tenantId: string, id: string) =>
-  and(eq(callbackQueue.tenantId, tenantId), eq(callbackQueue.id, id));
-
-export const loopGuardReason = (minutes: number) =>
-  `Этому клиенту уже звонили автоперезвоном менее ${minutes} минут назад`;
-
-/** Why an item cannot be dialed at all, before anything is sent; null when it can. */
-function undialable(c: Candidate): string | null {
-  if (c.target_extension.trim() === "") return "Не указан сотрудник или группа, от которых звонить";
-  if (c.target_type === "group" && !c.line_number)
-    return "Для звонка от имени группы нужна линия (номер, который увидит клиент) — в правиле она не выбрана";
-  return null;
-}
-
-/**
- * The next queued item that may be dialed now, locked: «Позвонить сейчас» first (even before the slot),
- * then queue order. Items of a paused rule wait, and an employee with an auto-callback still dialing is
- * not rung for the next one — someone else's item may go instead. A group is not held so: MANGO rings its
- * first free operator (`callback_group`) and answers 1160 when none is free. `recently_called` is the loop
- * guard: the same client number dialed by any item within the cooldown.
- */
-async function nextCandidate(
-  tx: Db,
-  o: { tenantId: string; now: Date; slotOpen: boolean; cooldownMinutes: number },
-): Promise<Candidate | null> {
-  const since = new Date(o.now.getTime() - o.cooldownMinutes * 60_000);
-  const rows = rowsOf<Candidate>(
-    await tx.execute(sql`
-      select q.id, q.target_type, q.target_extension, q.line_number, q.phone_sealed, q.seal_key_id, q.attempts,
-        q.call_now_at is not null as call_now,
-        (${o.cooldownMinutes}::int > 0 and exists (
-          select 1 from callback_queue o
-          where o.tenant_id = q.tenant_id and o.phone_lookup = q.phone_lookup and o.id <> q.id
-            and o.dispatched_at > ${since})) as recently_called
-      from callback_queue q
-      where q.tenant_id = ${o.tenantId} and q.state = 'queued'
-        and (${o.slotOpen}::boolean or q.call_now_at is not null)
-        and (q.rule_id is null or not exists (
-          select 1 from callback_rule_pauses p where p.tenant_id = q.tenant_id and p.rule_id = q.rule_id))
-        and (q.target_type = 'group' or not exists (
-          select 1 from callback_queue d
-          where d.tenant_id = q.tenant_id and d.state = 'dialing' and d.target_type <> 'group'
-            and d.target_extension = q.target_extension))
-      order by q.call_now_at asc nulls last, q.seq asc
-      limit 1
-      for update of q skip locked`),
-  );
-  return rows[0] ?? null;
-}
-
-async function anyQueued(db: Db, tenantId: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: callbackQueue.id })
-    .from(callbackQueue)
-    .where(and(eq(callbackQueue.tenantId, tenantId), eq(callbackQueue.state, "queued")))
-    .limit(1);
-  return rows.length > 0;
-}
-
-async function anyUnpausedQueued(tx: Db, tenantId: string): Promise<boolean> {
-  const rows = rowsOf<{ id: string }>(
-    await tx.execute(sql`
-      select q.id from callback_queue q
-      where q.tenant_id = ${tenantId} and q.state = 'queued'
-        and (q.rule_id is null or not exists (
-          select 1 from callback_rule_pauses p where p.tenant_id = q.tenant_id and p.rule_id = q.rule_id))
-      limit 1`),
-  );
-  return rows.length > 0;
-}
 
 type Decision =
   | { kind: "dial"; candidate: Candidate; phone: string; commandId: string; slotAt: Date | null }
@@ -264,85 +175,4 @@ export async function dispatchDue(
     waiting: null,
     nextAt: now,
   };
-}
-
-export type SendOutcome = "accepted" | "refused" | "unknown" | "deferred";
-
-/**
- * Attempts of an item at most. Only a transient "MANGO did nothing" (its rate limit, the 2-minute lock-out,
- * an overload refusal, a connection that never opened) gives an item another attempt — at a later slot,
- * with a new command id — and not forever: a MANGO down for longer fails the item on the last one.
- */
-export const MAX_CALLBACK_ATTEMPTS = 3;
-
-const TRANSIENT_KINDS = new Set(["rate_limit", "locked", "server", "unavailable"]);
-
-/** The command of one attempt, sent once; the item and its attempt row say what MANGO answered. */
-async function sendCommand(
-  db: Db,
-  mango: MangoForTenant,
-  o: { tenantId: string; c: Candidate; phone: string; commandId: string; now: Date },
-): Promise<SendOutcome> {
-  const { tenantId, c, phone, commandId, now } = o;
-  const current = and(
-    itemWhere(tenantId, c.id),
-    eq(callbackQueue.state, "dialing"),
-    eq(callbackQueue.commandId, commandId),
-  );
-  try {
-    const client = await mango(db, { tenantId });
-    if (c.target_type === "group")
-      await client.callbackGroup({
-        commandId,
-        from: c.target_extension,
-        to: phone,
-        lineNumber: c.line_number!,
-      });
-    else
-      await client.callback({
-        commandId,
-        fromExtension: c.target_extension,
-        toNumber: phone,
-        lineNumber: c.line_number ?? undefined,
-      });
-    return "accepted";
-  } catch (err) {
-    if (err instanceof MangoError && err.outcomeUnknown) {
-      // MANGO may have started the call: never sent again; result/callback or the expiry settles it.
-      await db
-        .update(callbackQueue)
-        .set({ reason: "Исход команды неизвестен — ждём ответа MANGO (result/callback)" })
-        .where(current);
-      return "unknown";
-    }
-    // MANGO did nothing: it refused with its code, or the command never left (not connected, no connection).
-    const code = err instanceof MangoError ? err.code : null;
-    const attempt = and(eq(callbackAttempts.tenantId, tenantId), eq(callbackAttempts.commandId, commandId));
-    if (
-      err instanceof MangoError &&
-      err.retrySafe &&
-      TRANSIENT_KINDS.has(err.kind) &&
-      c.attempts + 1 < MAX_CALLBACK_ATTEMPTS
-    ) {
-      // Not this call's refusal but MANGO's state: the item waits for a later slot (its queue place kept).
-      await db
-        .update(callbackQueue)
-        .set({ state: "queued", reason: `MANGO не принял команду (${err.humanMessage}) — позвоним ещё раз` })
-        .where(current);
-      await db.update(callbackAttempts).set({ resultCode: code, finishedAt: now }).where(attempt);
-      return "deferred";
-    }
-    const what =
-      err instanceof MangoError ? err.humanMessage : err instanceof Error ? err.message : String(err);
-    const reason =
-      code !== null ? `MANGO отказал в звонке: код ${code} — ${what}` : `Звонок не отправлен: ${what}`;
-    if (!(err instanceof MangoError))
-      logger.warn({ tenantId, itemId: c.id, err: String(err) }, "auto-callback not sent");
-    await db
-      .update(callbackQueue)
-      .set({ state: "failed", finishedAt: now, resultCode: code, reason })
-      .where(current);
-    await db.update(callbackAttempts).set({ resultCode: code, finishedAt: now }).where(attempt);
-    return "refused";
-  }
 }

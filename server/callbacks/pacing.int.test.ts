@@ -2,7 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackPacing, callbackQueue, callbackRulePauses } from "@/db/schema";
 import { type PacingWorld, startPacingWorld } from "@/test/pacing-world";
-import { BLOCKED_RECHECK_MS, callbackCommandId, dispatchDue, loopGuardReason } from "./dispatch";
+import { BLOCKED_RECHECK_MS, dispatchDue } from "./dispatch";
+import { loopGuardReason } from "./dispatch-candidates";
+import { callbackCommandId } from "./dispatch-send";
 
 /**
  * Acceptance of the auto-callback pacing (the «Совершать автоперезвон» action's queue): the dispatcher on
