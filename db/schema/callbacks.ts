@@ -88,6 +88,11 @@ export const callbackQueue = pgTable(
     /** Task and stage move done (amoCRM ids), so the outcome is applied once. */
     outcomeAppliedAt: ts("outcome_applied_at"),
     taskId: bigint("task_id", { mode: "number" }),
+    /**
+     * Stamped before the failure task is sent: a run that finds it without `task_id` (an answer lost, a
+     * process that died, a run put back from the journal) looks for the task before writing it again.
+     */
+    taskSentAt: ts("task_sent_at"),
     ...timestamps,
   },
   (t) => [

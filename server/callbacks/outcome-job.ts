@@ -23,10 +23,10 @@ export const callbackOutcomeJob = defineJob({
   subject: (p) => (p.leadId ? `Сделка #${p.leadId}` : undefined),
   subjectKey: (p) => `callback:${p.itemId}`,
   options: { retries: 5, concurrency: { limit: 2 } },
-  handler: async (p, { db, tenantId, attempt }) => {
+  handler: async (p, { db, tenantId }) => {
     if (!tenantId) return { status: "skipped", reason: "без аккаунта" };
     try {
-      return await applyCallbackOutcome(db, { tenantId, itemId: p.itemId }, { lookFirst: attempt > 1 });
+      return await applyCallbackOutcome(db, { tenantId, itemId: p.itemId });
     } catch (err) {
       if (err instanceof TenantNeedsReconnectError) throw new SkipJobError(err.message);
       throw err;

@@ -2,14 +2,12 @@
 // to call (when the rule asks for one) and the deal moved to the failure stage; on success the deal moved to
 // the success stage. The item row is the truth; the job payload only names it.
 //
-// Once: `task_id` is recorded right after amoCRM accepted the task, `outcome_applied_at` after the last
-// step, so a retried run does only what is missing. A task whose answer was lost (a timeout, a crash before
-// `task_id` was stored) is looked for before writing again, the way calls.log does for a missed-call task
-// (server/calls/write/entries.ts `findMissedTask`): the task's text carries the item's id. Only one run exists
-// per item (its idempotency key), so "an earlier attempt of this run" is when a write may have been sent:
-// the job passes `lookFirst` from its attempt number and a first attempt costs no extra request. (A run put
-// back by the journal's «Повторить» starts again at attempt 1 and does not look: a task whose answer was lost
-// on the very last attempt of a run that then failed for good could be written a second time.)
+// Once: `task_sent_at` is stamped before the task is sent, `task_id` recorded right after amoCRM accepted
+// it, `outcome_applied_at` after the last step, so a retried run does only what is missing. A stamp without
+// an id means a task may be in amoCRM whose answer was lost (a timeout, a crash, a run that failed for good
+// and was put back from the journal's «Повторить»): it is looked for before writing again — call tasks on the
+// deal whose text carries the item's id, as calls.log does for a missed-call task — so a first write costs
+// no extra request and no retry of any kind writes a second task.
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type CallbackQueueRow, callbackQueue, type StageMove } from "@/db/schema";
@@ -58,14 +56,7 @@ export type CallbackOutcomeResult = {
 export async function applyCallbackOutcome(
   db: Db,
   { tenantId, itemId }: { tenantId: string; itemId: string },
-  {
-    now = new Date(),
-    lookFirst = false,
-  }: {
-    now?: Date;
-    /** An earlier attempt may have sent the task without learning its id: look for it before writing. */
-    lookFirst?: boolean;
-  } = {},
+  { now = new Date() }: { now?: Date } = {},
 ): Promise<JobOutcome> {
   const [item] = await db
     .select()
@@ -86,7 +77,14 @@ export async function applyCallbackOutcome(
 
   let task: { id: number | null; found: boolean } = { id: item.taskId, found: false };
   if (item.state === "failed" && item.taskOnFailure && item.taskId === null) {
-    task = await failureTask(amo, item, { now, lookFirst });
+    task = await failureTask(amo, item, {
+      now,
+      markSent: () =>
+        db
+          .update(callbackQueue)
+          .set({ taskSentAt: now, updatedAt: sql`now()` })
+          .where(and(eq(callbackQueue.tenantId, tenantId), eq(callbackQueue.id, itemId))),
+    });
     if (task.id === null) return { status: "skipped", reason: `сделка #${item.leadId} не найдена в amoCRM` };
     await db
       .update(callbackQueue)
@@ -119,15 +117,15 @@ export async function applyCallbackOutcome(
 
 /**
  * The failure task on the deal, for the employee who was to call; for a group (no one person) the deal's
- * responsible, read from amoCRM. With `lookFirst` an earlier attempt's task is looked for first: call tasks
- * of that user on the deal updated since shortly before the item was dialled whose text carries our marker
- * (one GET).
+ * responsible, read from amoCRM. When a task was sent before (`task_sent_at`) it is looked for first: call
+ * tasks of that user on the deal updated since shortly before it was sent whose text carries our marker
+ * (one GET); otherwise the stamp is set, then the task written.
  * `id: null` when the deal no longer exists.
  */
 async function failureTask(
   amo: AmocrmClient,
   item: CallbackQueueRow,
-  { now, lookFirst }: { now: Date; lookFirst: boolean },
+  { now, markSent }: { now: Date; markSent: () => Promise<unknown> },
 ): Promise<{ id: number | null; found: boolean }> {
   let userId = item.targetType === "group" ? null : item.targetAmoUserId;
   if (userId === null) {
@@ -135,8 +133,8 @@ async function failureTask(
     if (!lead || lead.isDeleted) return { id: null, found: false };
     userId = lead.responsibleUserId;
   }
-  if (lookFirst) {
-    const since = item.dispatchedAt ?? item.queuedAt;
+  if (item.taskSentAt) {
+    const since = item.taskSentAt;
     const marker = callbackTaskMarker(item.id);
     const existing = await amo.listTasks({
       taskType: TASK_TYPE_CALL,
@@ -146,7 +144,7 @@ async function failureTask(
     });
     const found = existing.find((t) => t.text?.includes(marker));
     if (found) return { id: found.id, found: true };
-  }
+  } else await markSent();
   const [created] = await amo.createTasks([
     {
       text: failureTaskText(item),

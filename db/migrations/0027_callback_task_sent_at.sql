@@ -1,0 +1,1 @@
+ALTER TABLE "callback_queue" ADD COLUMN "task_sent_at" timestamp with time zone;
