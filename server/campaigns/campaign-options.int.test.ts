@@ -39,6 +39,8 @@ describe("rules.campaignOptions", () => {
   it("while the Contact Center settings are off: unavailable, naming the settings to turn on", async () => {
     expect(await caller(member).rules.campaignOptions()).toEqual({
       available: false,
+      unavailable: "contactCenter",
+      campaignsProblemKind: null,
       unavailableReason:
         "Действие выключено в настройках: включите «Интеграция с Контакт-центром» и «Добавить возможность добавления заданий автозвонков в digital-воронке» (Настройки → «Дополнительно»).",
       campaigns: [],
@@ -48,6 +50,7 @@ describe("rules.campaignOptions", () => {
     await w.settings({ extra: { contactCenter: { enabled: true, dpTasks: { enabled: false } } } });
     const options = await caller(member).rules.campaignOptions();
     expect(options.available).toBe(false);
+    expect(options.unavailable).toBe("dpTasks");
     expect(options.unavailableReason).toBe(
       "Действие выключено в настройках: включите «Добавить возможность добавления заданий автозвонков в digital-воронке» (Настройки → «Дополнительно»).",
     );
@@ -78,8 +81,10 @@ describe("rules.campaignOptions", () => {
       const options = await caller(member).rules.campaignOptions();
       expect(options).toEqual({
         available: true,
+        unavailable: null,
         unavailableReason: null,
         campaigns: [],
+        campaignsProblemKind: "noAnswer",
         campaignsProblem:
           "MANGO OFFICE не ответила: список кампаний сейчас недоступен. Сохранённая кампания останется в правиле; попробуйте открыть правило позже.",
       });

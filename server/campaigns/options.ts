@@ -31,6 +31,16 @@ export const CAMPAIGN_NOT_PICKABLE: Partial<Record<MangoCampaignStatus, string>>
   deleting: "Кампания удаляется в MANGO OFFICE: задания в неё не добавляются",
 };
 
+/** Which setting keeps the action off (the editor words it in the UI's language); null when it may be used. */
+export function campaignUnavailable(cc: {
+  enabled: boolean;
+  dpTasks: { enabled: boolean };
+}): "contactCenter" | "dpTasks" | null {
+  if (!cc.enabled) return "contactCenter";
+  if (!cc.dpTasks.enabled) return "dpTasks";
+  return null;
+}
+
 /** Null when the action may be used; else which settings to turn on, in Russian. */
 export function campaignUnavailableReason(cc: { enabled: boolean; dpTasks: { enabled: boolean } }) {
   if (!cc.enabled)
@@ -42,14 +52,23 @@ export function campaignUnavailableReason(cc: { enabled: boolean; dpTasks: { ena
 
 export async function campaignOptions(db: Db, { tenantId }: { tenantId: string }) {
   const settings = await getEffectiveSettings(db, { tenantId });
+  const unavailable = campaignUnavailable(settings.extra.contactCenter);
   const unavailableReason = campaignUnavailableReason(settings.extra.contactCenter);
-  if (unavailableReason)
-    return { available: false, unavailableReason, campaigns: [], campaignsProblem: null };
+  if (unavailable)
+    return {
+      available: false,
+      unavailable,
+      unavailableReason,
+      campaigns: [],
+      campaignsProblem: null,
+      campaignsProblemKind: null,
+    };
   try {
     const client = await mangoClientFor(db, { tenantId });
     const campaigns = await client.listCampaigns();
     return {
       available: true,
+      unavailable: null,
       unavailableReason: null,
       campaigns: campaigns
         .map((c) => {
@@ -67,21 +86,26 @@ export async function campaignOptions(db: Db, { tenantId }: { tenantId: string }
         // Pickable first, then by name (MANGO lists them in creation order).
         .sort((a, b) => Number(b.pickable) - Number(a.pickable) || a.name.localeCompare(b.name, "ru")),
       campaignsProblem: null,
+      campaignsProblemKind: null,
     };
   } catch (err) {
     if (err instanceof MangoNotConnectedError)
       return {
         available: true,
+        unavailable: null,
         unavailableReason: null,
         campaigns: [],
+        campaignsProblemKind: "notConnected" as const,
         campaignsProblem:
           "АТС MANGO OFFICE не подключена: кампании появятся после подключения на странице «Обзор».",
       };
     logger.warn({ tenantId, err: (err as Error).message }, "rules: MANGO campaigns unavailable");
     return {
       available: true,
+      unavailable: null,
       unavailableReason: null,
       campaigns: [],
+      campaignsProblemKind: "noAnswer" as const,
       campaignsProblem:
         "MANGO OFFICE не ответила: список кампаний сейчас недоступен. Сохранённая кампания останется в правиле; попробуйте открыть правило позже.",
     };

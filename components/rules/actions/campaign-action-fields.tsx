@@ -38,15 +38,17 @@ export function CampaignActionFields({ context, disabled }: RuleFormCtx) {
   const { setValue } = useFormContext<RuleFormValues>();
   const options = useCampaignOptions();
   const ids = { enabled: useId(), campaign: useId() };
-  const unavailable = options.data && !options.data.available ? options.data.unavailableReason : null;
+  const unavailable = options.data && !options.data.available ? options.data.unavailable : null;
   const campaigns = options.data?.campaigns ?? [];
   const picked = campaigns.find((c) => String(c.id) === campaignId);
+  const notPickable = (status: string) =>
+    t(status === "deleting" ? "notPickable.deleting" : "notPickable.completed");
 
   const note = unavailable ? (
     <p role="note" className={noteClass} data-testid="campaign-unavailable">
       <ShieldAlert className="mt-0.5 size-4 shrink-0" />
       <span>
-        {t("unavailable", { reason: unavailable })}{" "}
+        {t(unavailable === "dpTasks" ? "unavailableDpTasks" : "unavailableContactCenter")}{" "}
         <a
           href="/settings"
           target="_blank"
@@ -135,12 +137,12 @@ export function CampaignActionFields({ context, disabled }: RuleFormCtx) {
                       >
                         <span className="flex flex-col">
                           <span>
-                            {c.name} · {c.statusLabel}
+                            {c.name} · {t(`status.${c.status}`)}
                             {c.endless ? ` · ${t("endless")}` : ""}
                           </span>
-                          {c.notPickableReason ? (
-                            <span className="text-xs text-muted-foreground">{c.notPickableReason}</span>
-                          ) : null}
+                          {c.pickable ? null : (
+                            <span className="text-xs text-muted-foreground">{notPickable(c.status)}</span>
+                          )}
                         </span>
                       </SelectItem>
                     ))}
@@ -150,12 +152,12 @@ export function CampaignActionFields({ context, disabled }: RuleFormCtx) {
             />
             {picked && !picked.pickable ? (
               <p role="note" className="text-xs text-amber-800" data-testid="campaign-not-pickable">
-                {picked.notPickableReason}
+                {notPickable(picked.status)}
               </p>
             ) : null}
-            {options.data?.campaignsProblem ? (
+            {options.data?.campaignsProblemKind ? (
               <p role="note" className="text-xs text-amber-800" data-testid="campaigns-problem">
-                {options.data.campaignsProblem}
+                {t(`problem.${options.data.campaignsProblemKind}`)}
               </p>
             ) : options.isError ? (
               <p role="note" className="text-xs text-amber-800">

@@ -15,9 +15,11 @@ const STATUSES = [
 
 /**
  * «Добавить автозвонок в кампанию обзвона» in the rule editor: whether it is available (both Contact Center
- * settings on; `unavailableReason` names the ones to turn on) and the account's outbound campaigns, live from
- * MANGO, with their status in Russian; a completed one is listed but not pickable (`notPickableReason`);
- * `campaignsProblem` says in Russian why the list is missing. Members may read it.
+ * settings on; `unavailable` says which is off, `unavailableReason` names it in Russian) and the account's
+ * outbound campaigns, live from MANGO, with their status (a code, and `statusLabel` in Russian); a completed one
+ * is listed but not pickable (`notPickableReason`); `campaignsProblemKind` / `campaignsProblem` say why the list
+ * is missing. The editor words codes in the UI's language; the Russian texts serve other readers. Members may
+ * read it.
  */
 export const rulesCampaignOptions = tenantProcedure
   .meta({ access: "tenant", sample: () => undefined })
@@ -25,6 +27,8 @@ export const rulesCampaignOptions = tenantProcedure
   .output(
     z.object({
       available: z.boolean(),
+      /** Which setting keeps the action off; the editor words it in the UI's language. */
+      unavailable: z.enum(["contactCenter", "dpTasks"]).nullable(),
       unavailableReason: z.string().nullable(),
       campaigns: z.array(
         z.object({
@@ -38,6 +42,7 @@ export const rulesCampaignOptions = tenantProcedure
         }),
       ),
       campaignsProblem: z.string().nullable(),
+      campaignsProblemKind: z.enum(["notConnected", "noAnswer"]).nullable(),
     }),
   )
   .query(({ ctx }) => campaignOptions(ctx.db, { tenantId: ctx.tenant.id }));
