@@ -9,7 +9,7 @@ import { maskPhone } from "@/server/log/mask";
 import { getEffectiveSettings } from "@/server/settings/queries";
 import { addCampaignTaskJob, enqueueCampaignAdd } from "./jobs";
 import { sealCampaignPhone } from "./phone";
-import { pollCampaignTasksJob } from "./poll-job";
+import { campaignPollSweepJob, pollCampaignTasksJob } from "./poll-job";
 
 /**
  * «Добавить автозвонок в кампанию обзвона» (§2.5): the deal's client becomes one task of a Contact Center
@@ -112,5 +112,5 @@ export const campaignRuleAction: RuleActionHandler<"campaign"> = {
         ),
       );
   },
-  jobs: [addCampaignTaskJob, pollCampaignTasksJob],
+  jobs: [addCampaignTaskJob, pollCampaignTasksJob, campaignPollSweepJob],
 };

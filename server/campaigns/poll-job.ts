@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { campaignTasks } from "@/db/schema";
+import { campaignTasks, mangoConnections, tenants } from "@/db/schema";
 import { MangoNotConnectedError, mangoClientFor } from "@/server/connections/mango";
 import { defineJob, NonRetriableError } from "@/server/jobs/define";
 import type { JobQueue } from "@/server/jobs/queue";
@@ -79,3 +79,58 @@ export async function wakeCampaignPoll(
     .where(and(eq(campaignTasks.tenantId, tenantId), eq(campaignTasks.id, id)));
   return armCampaignPoll(queue, { tenantId, at, now });
 }
+
+/** A chain whose next pass is this late has ended (a run that failed for good, MANGO disconnected then). */
+export const POLL_CHAIN_LATE_MS = 10 * 60_000;
+
+/**
+ * The tenants whose open campaign tasks wait for a pass that is not coming: the earliest one is due for
+ * longer than POLL_CHAIN_LATE_MS, the tenant is active and its MANGO connected (without it a pass would
+ * only be skipped). The sweep arms their next pass.
+ */
+export async function tenantsWithStalledCampaignPolls(
+  db: Db,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tenantId: campaignTasks.tenantId })
+    .from(campaignTasks)
+    .innerJoin(tenants, eq(tenants.id, campaignTasks.tenantId))
+    .innerJoin(
+      mangoConnections,
+      and(eq(mangoConnections.tenantId, campaignTasks.tenantId), eq(mangoConnections.status, "connected")),
+    )
+    .where(
+      and(
+        eq(tenants.status, "active"),
+        inArray(campaignTasks.state, ["added", "duplicate"]),
+        isNotNull(campaignTasks.mangoTaskId),
+        isNull(campaignTasks.outcome),
+        lt(campaignTasks.nextPollAt, new Date(now.getTime() - POLL_CHAIN_LATE_MS)),
+      ),
+    );
+  return rows.map((r) => r.tenantId);
+}
+
+/**
+ * Every 15 minutes: a tenant whose polling chain ended (its last run failed for good, or MANGO was
+ * disconnected when a pass came and has been connected since) gets its next pass, so open tasks are not
+ * left unasked until the next addition. The pass is keyed by its minute: a chain that is alive after all
+ * makes no second run.
+ */
+export const campaignPollSweepJob = defineJob({
+  id: "campaigns.poll-sweep",
+  title: "Возобновление опроса заданий кампаний",
+  payload: z.object({}),
+  options: { cron: "*/15 * * * *", retries: 1 },
+  async handler(_p, { db, queue }) {
+    const now = new Date();
+    const stalled = await tenantsWithStalledCampaignPolls(db, { now });
+    let armed = 0;
+    for (const tenantId of stalled) {
+      const run = await armCampaignPoll(queue, { tenantId, at: now, now });
+      if (run.created) armed++;
+    }
+    return { status: "done", result: { tenants: stalled.length, armed } };
+  },
+});
