@@ -42,13 +42,20 @@ export const notReachedTaskText = (
   `Оператор не дозвонился клиенту по кампании ${label(row)}: ${mangoReasonText(row.mangoStatusReason)}. ` +
   `Свяжитесь с клиентом ${campaignTaskMarker(row.id)}`;
 
+/**
+ * An open task is asked about for this long after it was added, then given up: a task an administrator
+ * stopped in MANGO (status 0), or a campaign that never dials it, would otherwise be asked hourly for ever.
+ */
+export const MAX_OPEN_DAYS = 30;
+
 export type Final = { outcome: CampaignTaskOutcome; statusReason: number | null; reason: string };
 
 /** What MANGO's view of one task means for us; null = still open, ask again later. */
 export function finalOf(
-  row: Pick<CampaignTaskRow, "campaignId" | "campaignName" | "mangoTaskId">,
+  row: Pick<CampaignTaskRow, "campaignId" | "campaignName" | "mangoTaskId" | "addedAt">,
   campaign: MangoCampaign | undefined,
   task: MangoCampaignTask | "gone" | undefined,
+  now: Date = new Date(),
 ): Final | null {
   if (!campaign)
     return {
@@ -90,6 +97,12 @@ export function finalOf(
       outcome: "stopped",
       statusReason: task?.statusReason ?? null,
       reason: `Кампания ${label(row, campaign)} удаляется — итог задания не узнать`,
+    };
+  if (row.addedAt && now.getTime() - row.addedAt.getTime() > MAX_OPEN_DAYS * 86_400_000)
+    return {
+      outcome: "stopped",
+      statusReason: task?.statusReason ?? null,
+      reason: `Задание в кампании ${label(row, campaign)} не завершилось за ${MAX_OPEN_DAYS} дней — итог больше не проверяется`,
     };
   return null;
 }

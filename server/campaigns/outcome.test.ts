@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { MangoCampaign, MangoCampaignTask } from "@/server/mango/domain";
 import { finalOf, mangoReasonText, nextPollDelayS } from "./outcome-verdict";
 
-const row = { campaignId: 56919, campaignName: "Заявки", mangoTaskId: 3223 };
+const ADDED = new Date("2026-11-01T09:00:00Z");
+const row = { campaignId: 56919, campaignName: "Заявки", mangoTaskId: 3223, addedAt: ADDED };
 const campaign = (status: MangoCampaign["status"]): MangoCampaign => ({
   id: 56919,
   name: "Заявки с сайта",
@@ -74,7 +75,19 @@ describe("finalOf: what MANGO's view of a task means", () => {
     expect(finalOf(row, campaign("running"), "gone")?.outcome).toBe("stopped");
     expect(finalOf(row, campaign("running"), task("deleted", 11))?.outcome).toBe("stopped");
     for (const s of ["queued", "in_progress", "stopped"] as const)
-      expect(finalOf(row, campaign("running"), task(s, 2))).toBeNull();
+      expect(finalOf(row, campaign("running"), task(s, 2), new Date("2026-11-20T09:00:00Z"))).toBeNull();
+  });
+
+  it("an open task (stopped by an administrator, never dialled) is given up 30 days after it was added", () => {
+    const day30 = new Date(ADDED.getTime() + 30 * 86_400_000);
+    expect(finalOf(row, campaign("running"), task("stopped", 11), day30)).toBeNull();
+    expect(
+      finalOf(row, campaign("running"), task("stopped", 11), new Date(day30.getTime() + 60_000)),
+    ).toEqual({
+      outcome: "stopped",
+      statusReason: 11,
+      reason: "Задание в кампании «Заявки с сайта» не завершилось за 30 дней — итог больше не проверяется",
+    });
   });
 
   it("an unknown reason is shown by its code; the backoff grows to an hour and stays there", () => {

@@ -191,7 +191,7 @@ async function askMango(
       }
     }
     for (const row of rows) {
-      const final = finalOf(row, campaign, seen.get(row.mangoTaskId!));
+      const final = finalOf(row, campaign, seen.get(row.mangoTaskId!), now);
       if (!final) {
         await later(db, [row], now);
         continue;
