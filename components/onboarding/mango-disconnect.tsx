@@ -1,19 +1,11 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { LoaderCircle, Unplug } from "lucide-react";
+import { Unplug } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
 import { useTRPC } from "@/lib/trpc/client";
 import { useOnboardingErrorText } from "./error-text";
 
@@ -43,41 +35,23 @@ export function MangoDisconnect() {
   };
 
   return (
-    <Dialog open={open} onOpenChange={(v) => (disconnect.isPending ? null : setOpen(v))}>
-      <DialogTrigger asChild>
+    <ConfirmDialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button type="button" variant="ghost" size="sm" data-testid="mango-disconnect">
           <Unplug />
           {t("button")}
         </Button>
-      </DialogTrigger>
-      <DialogContent closeLabel={t("cancel")} data-testid="mango-disconnect-dialog">
-        <DialogHeader>
-          <DialogTitle>{t("title")}</DialogTitle>
-          <DialogDescription>{t("description")}</DialogDescription>
-        </DialogHeader>
-        {error ? (
-          <p role="alert" className="text-sm text-destructive">
-            {error}
-          </p>
-        ) : null}
-        <div className="flex flex-wrap justify-end gap-2">
-          <DialogClose asChild>
-            <Button type="button" variant="ghost" disabled={disconnect.isPending}>
-              {t("cancel")}
-            </Button>
-          </DialogClose>
-          <Button
-            type="button"
-            variant="destructive"
-            disabled={disconnect.isPending}
-            onClick={confirm}
-            data-testid="mango-disconnect-confirm"
-          >
-            {disconnect.isPending ? <LoaderCircle className="animate-spin" /> : null}
-            {t("confirm")}
-          </Button>
-        </div>
-      </DialogContent>
-    </Dialog>
+      }
+      title={t("title")}
+      description={t("description")}
+      cancelLabel={t("cancel")}
+      confirmLabel={t("confirm")}
+      pending={disconnect.isPending}
+      error={error}
+      onConfirm={confirm}
+      testId="mango-disconnect"
+    />
   );
 }

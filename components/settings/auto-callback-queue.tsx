@@ -2,20 +2,11 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { ListOrdered, LoaderCircle } from "lucide-react";
+import { ListOrdered } from "lucide-react";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { useTRPC } from "@/lib/trpc/client";
 
 export function QueueCount({ queued }: { queued: number | null }) {
@@ -60,8 +51,10 @@ function ClearQueue({ queued }: { queued: number }) {
     setOpen(false);
   };
   return (
-    <Dialog open={open} onOpenChange={(v) => (clear.isPending ? null : setOpen(v))}>
-      <DialogTrigger asChild>
+    <ConfirmDialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <button
           type="button"
           data-testid="auto-callback-clear"
@@ -69,35 +62,15 @@ function ClearQueue({ queued }: { queued: number }) {
         >
           {t("link")}
         </button>
-      </DialogTrigger>
-      <DialogContent closeLabel={t("cancel")} data-testid="auto-callback-clear-dialog">
-        <DialogHeader>
-          <DialogTitle>{t("title")}</DialogTitle>
-          <DialogDescription>{t("description", { count: queued })}</DialogDescription>
-        </DialogHeader>
-        {error ? (
-          <p role="alert" className="text-sm text-destructive">
-            {error}
-          </p>
-        ) : null}
-        <div className="flex flex-wrap justify-end gap-2">
-          <DialogClose asChild>
-            <Button type="button" variant="ghost" disabled={clear.isPending}>
-              {t("cancel")}
-            </Button>
-          </DialogClose>
-          <Button
-            type="button"
-            variant="destructive"
-            disabled={clear.isPending}
-            onClick={confirm}
-            data-testid="auto-callback-clear-confirm"
-          >
-            {clear.isPending ? <LoaderCircle className="animate-spin" /> : null}
-            {t("confirm")}
-          </Button>
-        </div>
-      </DialogContent>
-    </Dialog>
+      }
+      title={t("title")}
+      description={t("description", { count: queued })}
+      cancelLabel={t("cancel")}
+      confirmLabel={t("confirm")}
+      pending={clear.isPending}
+      error={error}
+      onConfirm={confirm}
+      testId="auto-callback-clear"
+    />
   );
 }
