@@ -26,6 +26,13 @@ export type CallsFilter = {
 /** When the call happened, truncated to milliseconds (a JS Date's precision). */
 export const callTime = sql<Date>`date_trunc('milliseconds', coalesce(${calls.startedAt}, ${calls.createdAt}))`;
 
+/** A page of calls newest first ends at this call; the next page starts after it. */
+export type CallTimeCursor = { at: Date; id: string };
+
+/** The calls after `c` in the newest-first order (time, then id) the call lists page by. */
+export const afterCallCursor = (c: CallTimeCursor): SQL =>
+  sql`(${callTime}, ${calls.id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`;
+
 /** The same rule as logging (`isAnswered` in log-decide.ts): someone answered, or there was talk time. */
 export const answeredSql = or(isNotNull(calls.answeredExtension), sql`${calls.talkSeconds} > 0`)!;
 

@@ -1,7 +1,7 @@
 // The Calls page's list: a tenant's calls, newest first, cursor-paginated, each with its employee, the
 // amoCRM contact it was logged on, the journal entry of its `calls.log` run and its Contact Center topics
 // (server/topics/view.ts). The client number leaves this module masked.
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { type ActivityStatus, activityLog, callLogs, calls, jobRuns } from "@/db/schema";
 import { writeCallJob } from "@/server/calls/jobs";
@@ -9,16 +9,18 @@ import { employeesOfExtensions } from "@/server/employees/queries";
 import { maskPhone } from "@/server/log/mask";
 import { type CallTopicsView, callTopicsOf } from "@/server/topics/view";
 import {
+  afterCallCursor,
   answeredSql,
   type CallResult,
   type CallsFilter,
+  type CallTimeCursor,
   callResultOf,
   callsWhere,
   callTime,
 } from "./filters";
 
 /** The last row of the previous page: the next page starts strictly after it in (time, id) order. */
-export type CallsCursor = { at: Date; id: string };
+export type CallsCursor = CallTimeCursor;
 
 export type CallsPageRow = {
   id: string;
@@ -42,9 +44,6 @@ export type CallsPageRow = {
 
 /** The idempotency key `mango.event` enqueues `calls.log` with (server/events/mango-jobs.ts). */
 const logKeyOf = sql`'call:' || ${calls.id}::text`;
-
-const afterCursor = (c: CallsCursor): SQL =>
-  sql`(${callTime}, ${calls.id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`;
 
 export const contactUrlOf = (baseUrl: string, contactId: number) =>
   `${baseUrl.replace(/\/+$/, "")}/contacts/detail/${contactId}`;
@@ -92,7 +91,7 @@ export async function listCallsPage(
         eq(activityLog.sourceId, jobRuns.id),
       ),
     )
-    .where(and(callsWhere(f), f.cursor ? afterCursor(f.cursor) : undefined))
+    .where(and(callsWhere(f), f.cursor ? afterCallCursor(f.cursor) : undefined))
     .orderBy(desc(callTime), desc(calls.id))
     .limit(f.limit + 1);
 

@@ -6,14 +6,14 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { callLogs, calls } from "@/db/schema";
-import { callTime } from "@/server/calls/page/filters";
+import { afterCallCursor, type CallTimeCursor, callTime } from "@/server/calls/page/filters";
 import { employeesOfExtensions } from "@/server/employees/queries";
 import { maskPhone } from "@/server/log/mask";
 import { employeeExtensions } from "./decide";
 
 export const UNATTRIBUTED = "unattributed" as const;
 
-export type UnattributedCursor = { at: Date; id: string };
+export type UnattributedCursor = CallTimeCursor;
 
 export type UnattributedExtension = {
   extension: string;
@@ -46,9 +46,6 @@ export const unattributedWhere = (tenantId: string): SQL =>
     eq(calls.stage, "finished"),
   )!;
 
-const afterCursor = (c: UnattributedCursor): SQL =>
-  sql`(${callTime}, ${calls.id}) < (${c.at.toISOString()}::timestamptz, ${c.id}::uuid)`;
-
 export async function listUnattributedCalls(
   db: Db,
   { tenantId, cursor, limit }: { tenantId: string; cursor?: UnattributedCursor; limit: number },
@@ -71,7 +68,7 @@ export async function listUnattributedCalls(
     })
     .from(callLogs)
     .innerJoin(calls, and(eq(calls.tenantId, tenantId), eq(calls.id, callLogs.callId)))
-    .where(and(unattributedWhere(tenantId), cursor ? afterCursor(cursor) : undefined))
+    .where(and(unattributedWhere(tenantId), cursor ? afterCallCursor(cursor) : undefined))
     .orderBy(desc(callTime), desc(calls.id))
     .limit(limit + 1);
 
